@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// RestoreFile replaces the database described by o with the backup at path.
+//
+// The backup is read end to end first, so a damaged file changes nothing.
+// A database that holds any record is refused unless force is set. On
+// SQLite the restore is built in a new file beside the old one and moved
+// into place only when complete; on PostgreSQL the rows go in one
+// transaction.
+func RestoreFile(ctx context.Context, o Options, path string, force bool) (BackupSummary, error) {
+	a, err := openArchive(path)
+	if err != nil {
+		return BackupSummary{}, err
+	}
+	target, err := Open(ctx, o)
+	if err != nil {
+		return BackupSummary{}, err
+	}
+	latest, err := target.latestVersion()
+	if err != nil {
+		target.Close()
+		return BackupSummary{}, err
+	}
+	if a.header.SchemaVersion > latest {
+		target.Close()
+		return BackupSummary{}, fmt.Errorf("the backup is from a newer holdspace (schema %d; this one knows up to %d): upgrade holdspace first", a.header.SchemaVersion, latest)
+	}
+	if _, err := target.Migrate(ctx); err != nil {
+		target.Close()
+		return BackupSummary{}, err
+	}
+	n, err := target.rowCount(ctx)
+	if err != nil {
+		target.Close()
+		return BackupSummary{}, err
+	}
+	if n > 0 && !force {
+		target.Close()
+		return BackupSummary{}, fmt.Errorf("%w (%d rows at %s): restore refuses to overwrite them; pass --force to replace everything", ErrNotEmpty, n, target.Where)
+	}
+	if target.dialect.Name() == "sqlite" {
+		target.Close()
+		return a.sum, restoreSQLite(ctx, o, a)
+	}
+	defer target.Close()
+	if n > 0 {
+		if err := target.dropAll(ctx); err != nil {
+			return BackupSummary{}, err
+		}
+	}
+	if err := target.restoreInto(ctx, a); err != nil {
+		return BackupSummary{}, err
+	}
+	return a.sum, nil
+}
+
+// restoreInto migrates an empty database to the backup's schema, fills it,
+// then brings it up to date: a backup from an older holdspace restores into
+// the schema it was made with before newer migrations run over it.
+func (db *DB) restoreInto(ctx context.Context, a *archive) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, a.header.SchemaVersion); err != nil {
+		return err
+	}
+	if err := db.restoreRows(ctx, a); err != nil {
+		return err
+	}
+	_, err = db.Migrate(ctx)
+	return err
+}
+
+func restoreSQLite(ctx context.Context, o Options, a *archive) error {
+	dir := o.DataDir
+	if dir == "" {
+		dir = "holdspace-data"
+	}
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	tmpDir := filepath.Join(dir, ".restore-"+hex.EncodeToString(rnd[:]))
+	defer os.RemoveAll(tmpDir)
+	tmp, err := Open(ctx, Options{DataDir: tmpDir})
+	if err != nil {
+		return err
+	}
+	if err := tmp.restoreInto(ctx, a); err != nil {
+		tmp.Close()
+		return err
+	}
+	// Fold the WAL into the file so the single file is the whole database.
+	if _, err := tmp.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	final := filepath.Join(dir, SQLiteFile)
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(final + suffix); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return os.Rename(filepath.Join(tmpDir, SQLiteFile), final)
+}
+
+// dropAll removes every holdspace table and the migration record, in one
+// transaction (PostgreSQL's DDL is transactional).
+func (db *DB) dropAll(ctx context.Context) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		tables, err := tablesInOrder(ctx, tx)
+		if err != nil {
+			return err
+		}
+		tables = append(tables, migrationTable)
+		for i := len(tables) - 1; i >= 0; i-- {
+			if _, err := tx.Exec(ctx, "DROP TABLE IF EXISTS "+quote(tables[i])+" CASCADE"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

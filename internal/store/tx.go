@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Tx is a transaction that speaks the dialect: callers write `?`
+// placeholders and pass times in any zone; Tx stores UTC, truncated to the
+// microsecond PostgreSQL keeps, and hands times back in UTC.
+type Tx struct {
+	tx *sql.Tx
+	d  Dialect
+}
+
+// Dialect reports which database the transaction is on.
+func (t *Tx) Dialect() Dialect { return t.d }
+
+// Exec runs a statement.
+func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.d.Rebind(query), normalise(args)...)
+}
+
+// Query runs a query.
+func (t *Tx) Query(ctx context.Context, query string, args ...any) (*Rows, error) {
+	rows, err := t.tx.QueryContext(ctx, t.d.Rebind(query), normalise(args)...)
+	if err != nil {
+		return nil, err
+	}
+	return &Rows{Rows: rows}, nil
+}
+
+// QueryRow runs a query expected to return at most one row.
+func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	return &Row{row: t.tx.QueryRowContext(ctx, t.d.Rebind(query), normalise(args)...)}
+}
+
+// Rows wraps sql.Rows so that scanned times come back in UTC.
+type Rows struct{ *sql.Rows }
+
+// Scan scans the current row.
+func (r *Rows) Scan(dest ...any) error {
+	if err := r.Rows.Scan(dest...); err != nil {
+		return err
+	}
+	utc(dest)
+	return nil
+}
+
+// Row wraps sql.Row so that scanned times come back in UTC.
+type Row struct{ row *sql.Row }
+
+// Scan scans the row; sql.ErrNoRows when there is none.
+func (r *Row) Scan(dest ...any) error {
+	if err := r.row.Scan(dest...); err != nil {
+		return err
+	}
+	utc(dest)
+	return nil
+}
+
+// Instant is the one conversion of a time for storage: UTC, microseconds.
+func Instant(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func normalise(args []any) []any {
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			args[i] = Instant(v)
+		case *time.Time:
+			if v == nil {
+				args[i] = nil
+			} else {
+				args[i] = Instant(*v)
+			}
+		case sql.NullTime:
+			if v.Valid {
+				v.Time = Instant(v.Time)
+				args[i] = v
+			}
+		}
+	}
+	return args
+}
+
+func utc(dest []any) {
+	for _, d := range dest {
+		switch v := d.(type) {
+		case *time.Time:
+			*v = v.UTC()
+		case *sql.NullTime:
+			if v.Valid {
+				v.Time = v.Time.UTC()
+			}
+		case **time.Time:
+			if *v != nil {
+				u := (*v).UTC()
+				*v = &u
+			}
+		}
+	}
+}

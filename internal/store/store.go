@@ -71,7 +71,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	defer cancel()
 	if err := db.write.PingContext(pingCtx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("cannot reach the database at %s: %w", db.Where, err)
+		return nil, fmt.Errorf("cannot reach the database at %s: %s", db.Where, oneLine(err))
 	}
 	return db, nil
 }
@@ -210,3 +210,18 @@ func isUniqueViolation(err error) bool {
 // IsUniqueViolation is exported for use cases that turn a duplicate into a
 // clear "already exists" message.
 func IsUniqueViolation(err error) bool { return isUniqueViolation(err) }
+
+// oneLine folds a driver's multi-line error (pgx lists every address it
+// tried) into one line without repeats, for a message a person reads.
+func oneLine(err error) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, p := range strings.Split(err.Error(), "\n") {
+		p = strings.TrimSpace(p)
+		if p != "" && !seen[p] {
+			seen[p] = true
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,146 @@
+// Package app puts holdspace together: it opens and migrates the database,
+// builds the web server and runs it with its background workers until told
+// to stop. cmd/holdspace and the end-to-end tests both start it here.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"holdspace/internal/config"
+	"holdspace/internal/keyring"
+	"holdspace/internal/store"
+	"holdspace/internal/web"
+)
+
+// App is a running holdspace.
+type App struct {
+	Config  config.Config
+	Log     *slog.Logger
+	DB      *store.DB
+	Keys    *keyring.Ring
+	Web     *web.Server
+	Version string
+	Now     func() time.Time
+	// workers run beside the server and stop with it.
+	workers []Worker
+}
+
+// Worker is a background loop that returns when ctx ends.
+type Worker struct {
+	Name string
+	Run  func(ctx context.Context)
+}
+
+// Open opens and migrates the database and builds the server. Nothing is
+// written to the database if it cannot be reached.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version string) (*App, error) {
+	db, err := store.Open(ctx, store.Options{Postgres: cfg.DB, DataDir: cfg.DataDir})
+	if err != nil {
+		return nil, fmt.Errorf("%w (check --db / HOLDSPACE_DB, or --data-dir)", err)
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if applied > 0 {
+		log.Info("database migrated", "migrations_applied", applied, "database", db.Dialect().Name())
+	}
+	keys, err := keyring.LoadOrCreate(cfg.KeyFile)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, DB: db, Keys: keys, Version: version, Now: time.Now}
+	a.Web, err = web.New(web.Deps{DB: db, Log: log, Version: version, Now: a.now})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) now() time.Time { return a.Now() }
+
+// AddWorker registers a background loop to run with Serve.
+func (a *App) AddWorker(w Worker) { a.workers = append(a.workers, w) }
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Listen opens the configured address (":0" style addresses for tests).
+func (a *App) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %w (is another holdspace running? choose another --addr)", a.Config.Addr, err)
+	}
+	return ln, nil
+}
+
+// URL is where a listener serves holdspace.
+func (a *App) URL(ln net.Listener) string {
+	scheme := "http"
+	if a.Config.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + ln.Addr().String() + "/"
+}
+
+// Serve serves until ctx ends, then stops taking requests, lets the ones in
+// flight finish (up to the shutdown timeout) and stops the workers.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Web.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if a.Config.TLSCert != "" {
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	for _, w := range a.workers {
+		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					a.Log.Error("worker stopped by a panic", "worker", w.Name, "panic", p)
+				}
+			}()
+			w.Run(workCtx)
+		})
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if a.Config.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, a.Config.TLSCert, a.Config.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		a.Log.Info("shutting down: finishing requests in flight", "timeout", a.Config.ShutdownTimeout.String())
+		sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stopWorkers()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

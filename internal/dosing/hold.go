@@ -1,0 +1,103 @@
+package dosing
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// HoldThreshold is the blood pressure at which dosing is held before it starts (KAP.md §1 Vitals,
+// pre-dose hold). AtOrAbove says whether the numbers themselves hold (>=) or only values above
+// them (>): the default and the Swiss label are written differently.
+type HoldThreshold struct {
+	SystolicMmHg  int  `json:"systolic_mmhg"`
+	DiastolicMmHg int  `json:"diastolic_mmhg"`
+	AtOrAbove     bool `json:"at_or_above"`
+}
+
+// DefaultHoldThreshold holds at systolic >= 180 or diastolic >= 110 mmHg. KAP.md §1 gives "SBP
+// >180 or DBP >110" as a common treatment-emergent threshold and marks consensus numbers
+// [verify]; holding at the numbers themselves errs one mmHg toward caution. A practice setting.
+func DefaultHoldThreshold() HoldThreshold {
+	return HoldThreshold{SystolicMmHg: 180, DiastolicMmHg: 110, AtOrAbove: true}
+}
+
+// SwissLabelHoldThreshold is the alternative a practice may choose: the Swiss label's
+// contraindication above 180/100 mmHg at rest (KAP.md §1 Vitals).
+func SwissLabelHoldThreshold() HoldThreshold {
+	return HoldThreshold{SystolicMmHg: 180, DiastolicMmHg: 100, AtOrAbove: false}
+}
+
+func (t HoldThreshold) breaks(v, limit int) bool {
+	if t.AtOrAbove {
+		return v >= limit
+	}
+	return v > limit
+}
+
+func (t HoldThreshold) words() string {
+	if t.AtOrAbove {
+		return "at or above"
+	}
+	return "above"
+}
+
+// PreDoseHold says whether a pre-dose reading holds dosing, and why, in a sentence for the
+// screen. A reading without both blood pressure numbers holds too: the rule cannot be checked.
+func PreDoseHold(r Reading, t HoldThreshold) (bool, string) {
+	sys, okS := r.Value(MeasureSystolic)
+	dia, okD := r.Value(MeasureDiastolic)
+	if !okS || !okD {
+		return true, "Hold: no full blood pressure (systolic and diastolic) is recorded before the dose; take a reading."
+	}
+	var broke []string
+	if t.breaks(sys, t.SystolicMmHg) {
+		broke = append(broke, fmt.Sprintf("systolic %d is %s %d mmHg", sys, t.words(), t.SystolicMmHg))
+	}
+	if t.breaks(dia, t.DiastolicMmHg) {
+		broke = append(broke, fmt.Sprintf("diastolic %d is %s %d mmHg", dia, t.words(), t.DiastolicMmHg))
+	}
+	if len(broke) > 0 {
+		return true, fmt.Sprintf("Hold: blood pressure %d/%d mmHg at %s; %s, the practice's pre-dose hold. Dosing waits for a lower reading or a prescriber's override with a reason.",
+			sys, dia, clock(r.At), strings.Join(broke, " and "))
+	}
+	return false, fmt.Sprintf("Blood pressure %d/%d mmHg at %s is below the pre-dose hold (%s %d/%d mmHg).",
+		sys, dia, clock(r.At), t.words(), t.SystolicMmHg, t.DiastolicMmHg)
+}
+
+// Override records a prescriber's decision to dose despite a hold.
+type Override struct {
+	By     string    `json:"by"`
+	Role   Role      `json:"role"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// OverrideHold makes an override, refusing it unless a named prescriber gives a reason
+// (KAP.md §1: "let only a prescriber override a hold, with a reason").
+func OverrideHold(by string, role Role, reason string, at time.Time) (Override, []Refusal) {
+	o := Override{By: strings.TrimSpace(by), Role: role, Reason: strings.TrimSpace(reason), At: at}
+	if probs := o.Check(); len(probs) > 0 {
+		return Override{}, probs
+	}
+	return o, nil
+}
+
+// Check names what makes an override invalid.
+func (o Override) Check() []Refusal {
+	var out []Refusal
+	if o.Role != RolePrescriber {
+		who := string(o.Role)
+		if who == "" {
+			who = "someone without a role"
+		}
+		out = append(out, refuse(RuleOverrideRole, "Only a prescriber can override a pre-dose hold; the override was asked for by a %s.", who))
+	}
+	if strings.TrimSpace(o.By) == "" {
+		out = append(out, refuse(RuleOverrideActor, "An override must name the prescriber who makes it."))
+	}
+	if strings.TrimSpace(o.Reason) == "" {
+		out = append(out, refuse(RuleOverrideReason, "An override needs a reason: write why dosing goes ahead despite the hold."))
+	}
+	return out
+}

@@ -19,6 +19,9 @@ type Dialect interface {
 
 	tablesSQL() string
 	referencesSQL() string
+	// functionsSQL lists stored functions the migrations made (for a
+	// restore that replaces everything); empty where there are none.
+	functionsSQL() string
 }
 
 type sqliteDialect struct{}
@@ -77,4 +80,11 @@ func (postgresDialect) referencesSQL() string {
 	        JOIN information_schema.constraint_column_usage ccu
 	          ON tc.constraint_name = ccu.constraint_name AND tc.table_schema = ccu.table_schema
 	        WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()`
+}
+
+func (sqliteDialect) functionsSQL() string { return "" }
+
+func (postgresDialect) functionsSQL() string {
+	return `SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+	        WHERE n.nspname = current_schema()`
 }

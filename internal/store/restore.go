@@ -129,6 +129,30 @@ func (db *DB) dropAll(ctx context.Context) error {
 				return err
 			}
 		}
+		q := tx.d.functionsSQL()
+		if q == "" {
+			return nil
+		}
+		rows, err := tx.Query(ctx, q)
+		if err != nil {
+			return err
+		}
+		var fns []string
+		for rows.Next() {
+			var f string
+			if err := rows.Scan(&f); err != nil {
+				rows.Close()
+				return err
+			}
+			fns = append(fns, f)
+		}
+		rows.Close()
+		for _, f := range fns {
+			// f is a regprocedure rendered by PostgreSQL itself.
+			if _, err := tx.Exec(ctx, "DROP FUNCTION IF EXISTS "+f+" CASCADE"); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }

@@ -159,20 +159,6 @@ func fill(t *testing.T, db *store.DB) {
 	}
 }
 
-// snapshot reads every table through the backup itself, so two databases
-// can be compared whole.
-func snapshot(t *testing.T, db *store.DB) map[string]int {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "snap.hsbak")
-	f, _ := os.Create(path)
-	defer f.Close()
-	sum, err := db.Backup(ctx, f, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sum.Counts
-}
-
 func TestBackupAndRestoreRoundTripLosesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		fill(t, db)

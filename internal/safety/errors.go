@@ -1,0 +1,29 @@
+package safety
+
+// Code sorts a refusal so the web and API layers can map it to a status once.
+// The values match the house error codes.
+type Code string
+
+const (
+	// CodeInvalid: the input breaks a rule the user can fix (a missing
+	// action, an empty safety-plan step).
+	CodeInvalid Code = "invalid"
+	// CodeForbidden: the actor's role may not do this (a non-clinician
+	// acknowledging an alert).
+	CodeForbidden Code = "forbidden"
+	// CodeConflict: the record is not in a state that allows this (a second
+	// acknowledgement, closing an alert nobody acknowledged).
+	CodeConflict Code = "conflict"
+)
+
+// Error is a refusal with a message a person can act on.
+type Error struct {
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+func invalid(msg string) error   { return &Error{Code: CodeInvalid, Message: msg} }
+func forbidden(msg string) error { return &Error{Code: CodeForbidden, Message: msg} }
+func conflict(msg string) error  { return &Error{Code: CodeConflict, Message: msg} }

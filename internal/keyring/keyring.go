@@ -6,6 +6,8 @@
 package keyring
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
@@ -69,4 +71,37 @@ func (r *Ring) Key(purpose string) []byte {
 		panic(err) // only for lengths hkdf cannot produce; 32 is always fine
 	}
 	return k
+}
+
+// Seal encrypts plaintext with AES-256-GCM under the purpose's key; the
+// result carries its nonce. additional binds the ciphertext to its place
+// (a record id), so a sealed value copied to another row does not open.
+func (r *Ring) Seal(purpose string, plaintext, additional []byte) ([]byte, error) {
+	gcm, err := r.aead(purpose)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, gcm.NonceSize())
+	rand.Read(nonce)
+	return gcm.Seal(nonce, nonce, plaintext, additional), nil
+}
+
+// Open decrypts what Seal made for the same purpose and additional data.
+func (r *Ring) Open(purpose string, sealed, additional []byte) ([]byte, error) {
+	gcm, err := r.aead(purpose)
+	if err != nil {
+		return nil, err
+	}
+	if len(sealed) < gcm.NonceSize() {
+		return nil, errors.New("sealed value is too short")
+	}
+	return gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], additional)
+}
+
+func (r *Ring) aead(purpose string) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(r.Key(purpose))
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }

@@ -1,0 +1,93 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"holdspace/internal/audit"
+	"holdspace/internal/store"
+)
+
+// Ref names the record an action is done to. The facts the decision needs
+// (its practice, the actor's care-team membership, break-glass) are loaded
+// from the database, never taken from the request.
+type Ref struct {
+	Type          string
+	ID            string
+	ClientID      string
+	AuthorStaffID string
+}
+
+// Authorize loads the facts about ref in tx, asks Decide, and writes the
+// allowed access to the audit trail in the same transaction. A refusal
+// comes back as *Denied for the caller to roll back; Do records it.
+func (s *Service) Authorize(ctx context.Context, tx *store.Tx, a Actor, act Action, ref Ref) (Decision, error) {
+	rec := Record{Type: ref.Type, ID: ref.ID, ClientID: ref.ClientID, AuthorStaffID: ref.AuthorStaffID}
+	if ref.ClientID == "" {
+		// Practice-wide records (settings, staff, the trail) are always
+		// the actor's own practice: the tenant comes from the actor.
+		rec.PracticeID = a.PracticeID
+	} else {
+		err := tx.QueryRow(ctx, `SELECT practice_id FROM client WHERE id = ?`, ref.ClientID).Scan(&rec.PracticeID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return Decision{}, err
+		}
+		if a.StaffID != "" && rec.PracticeID == a.PracticeID {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`,
+				ref.ClientID, a.StaffID).Scan(&n); err != nil {
+				return Decision{}, err
+			}
+			rec.OnCareTeam = n > 0
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM break_glass WHERE staff_id = ? AND client_id = ? AND expires_at > ?`,
+				a.StaffID, ref.ClientID, s.now()).Scan(&n); err != nil {
+				return Decision{}, err
+			}
+			rec.BreakGlass = n > 0
+		}
+	}
+	d := Decide(a, act, rec)
+	if !d.Allow {
+		return d, &Denied{Action: act, Record: rec, Reason: d.Reason}
+	}
+	reason := d.Reason
+	if err := s.log(ctx, tx, a, string(act), rec, audit.Allowed, reason); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// Do is how every use case runs: one write transaction in which the access
+// is decided and audited before fn reads or changes anything. A refusal
+// rolls fn's work back and is then written to the trail on its own, so the
+// attempt is on record even though nothing else is.
+func (s *Service) Do(ctx context.Context, a Actor, act Action, ref Ref, fn func(tx *store.Tx, d Decision) error) error {
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		d, err := s.Authorize(ctx, tx, a, act, ref)
+		if err != nil {
+			return err
+		}
+		return fn(tx, d)
+	})
+	var denied *Denied
+	if errors.As(err, &denied) {
+		if rerr := s.RecordDenial(ctx, a, denied); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	}
+	return err
+}
+
+// RecordDenial writes a refused access to the trail in its own transaction.
+func (s *Service) RecordDenial(ctx context.Context, a Actor, d *Denied) error {
+	rec := d.Record
+	if rec.PracticeID != a.PracticeID {
+		// Another practice's record: the attempt goes on the actor's own
+		// chain, naming no record of the other practice.
+		rec = Record{Type: rec.Type, ID: rec.ID, PracticeID: a.PracticeID}
+	}
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		return s.log(ctx, tx, a, string(d.Action), rec, audit.Denied, d.Reason)
+	})
+}

@@ -1,0 +1,263 @@
+package access
+
+import "slices"
+
+// Role is a staff role. A person may hold several.
+type Role string
+
+const (
+	Owner      Role = "owner"
+	Admin      Role = "admin"
+	Prescriber Role = "prescriber"
+	Therapist  Role = "therapist"
+	Monitor    Role = "monitor"
+)
+
+// StaffRoles lists the roles in the order pages show them.
+var StaffRoles = []Role{Owner, Admin, Prescriber, Therapist, Monitor}
+
+// ActorKind says what kind of party is asking.
+type ActorKind string
+
+const (
+	Anonymous   ActorKind = "anonymous"
+	StaffActor  ActorKind = "staff"
+	ClientActor ActorKind = "client"
+	// APIActor is an integration using a token; it acts as the staff
+	// account that made the token, narrowed to the token's scopes.
+	APIActor ActorKind = "api"
+	System   ActorKind = "system"
+)
+
+// Actor is who is asking: set from the signed-in session or API token,
+// never from the request.
+type Actor struct {
+	Kind       ActorKind
+	AccountID  string
+	StaffID    string
+	ClientID   string
+	PracticeID string
+	Roles      []Role
+	Scopes     []Scope // API tokens only
+}
+
+// Has reports whether the actor holds any of roles.
+func (a Actor) Has(roles ...Role) bool {
+	for _, r := range roles {
+		if slices.Contains(a.Roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsAdmin reports whether the actor runs the practice.
+func (a Actor) IsAdmin() bool { return a.Has(Owner, Admin) }
+
+// IsClinician reports whether the actor cares for clients.
+func (a Actor) IsClinician() bool { return a.Has(Prescriber, Therapist, Monitor) }
+
+// ID is the id the audit trail names the actor by.
+func (a Actor) ID() string {
+	switch a.Kind {
+	case StaffActor, APIActor:
+		return a.StaffID
+	case ClientActor:
+		return a.ClientID
+	}
+	return ""
+}
+
+// Action is something an actor may do. Names say the record and the verb.
+type Action string
+
+const (
+	// A client's record (chart, intake, consents, sessions, scores).
+	ClientList   Action = "client.list"
+	ClientCreate Action = "client.create"
+	ClientRead   Action = "client.read"
+	ClientUpdate Action = "client.update"
+	ClientInvite Action = "client.invite"
+	// Process notes: private to their author (HIPAA psychotherapy notes).
+	ProcessNoteRead  Action = "process_note.read"
+	ProcessNoteWrite Action = "process_note.write"
+	// Emergency access to a chart outside the care team.
+	BreakGlassStart Action = "break_glass.start"
+	// Running the practice.
+	CareTeamManage Action = "care_team.manage"
+	StaffManage    Action = "staff.manage"
+	SettingsManage Action = "settings.manage"
+	AuditRead      Action = "audit.read"
+	AuditExport    Action = "audit.export"
+	DisclosureRead Action = "disclosure.read"
+	APITokenManage Action = "api_token.manage"
+	// One's own account: password, MFA, sessions.
+	AccountSelf Action = "account.self"
+	// The client portal, for the client's own record only.
+	PortalUse Action = "portal.use"
+)
+
+// Scope narrows what an API token may do.
+type Scope string
+
+const (
+	ScopeClientsRead  Scope = "clients:read"
+	ScopeClientsWrite Scope = "clients:write"
+	ScopeAuditRead    Scope = "audit:read"
+)
+
+// Scopes lists every scope, for the token form.
+var Scopes = []Scope{ScopeClientsRead, ScopeClientsWrite, ScopeAuditRead}
+
+var scopeFor = map[Action]Scope{
+	ClientList: ScopeClientsRead, ClientRead: ScopeClientsRead, DisclosureRead: ScopeClientsRead,
+	ClientCreate: ScopeClientsWrite, ClientUpdate: ScopeClientsWrite, ClientInvite: ScopeClientsWrite,
+	AuditRead: ScopeAuditRead, AuditExport: ScopeAuditRead,
+}
+
+// Record is what the action is done to, with the facts the decision needs,
+// loaded by the caller in the same transaction.
+type Record struct {
+	Type       string
+	ID         string
+	PracticeID string
+	// ClientID is the client the record belongs to ("" for practice-wide
+	// records such as settings or the audit trail).
+	ClientID string
+	// OnCareTeam: the actor is on this client's care team.
+	OnCareTeam bool
+	// BreakGlass: the actor has an unexpired break-glass grant for this
+	// client.
+	BreakGlass bool
+	// AuthorStaffID is who wrote the record, for process notes.
+	AuthorStaffID string
+}
+
+// Decision is the answer, with a reason fit for the audit trail and, when
+// denied, for the person.
+type Decision struct {
+	Allow  bool
+	Reason string
+	// ViaBreakGlass marks access granted only by break-glass, which the
+	// trail flags and the owner is told of.
+	ViaBreakGlass bool
+}
+
+func allow(reason string) Decision { return Decision{Allow: true, Reason: reason} }
+func deny(reason string) Decision  { return Decision{Reason: reason} }
+
+// Decide is the one place holdspace decides whether an actor may do an
+// action to a record. Every handler asks it; none decides on its own.
+func Decide(a Actor, act Action, r Record) Decision {
+	if a.Kind == Anonymous || a.Kind == "" {
+		return deny("not signed in")
+	}
+	if a.PracticeID == "" || r.PracticeID != a.PracticeID {
+		// Also when the record's practice is unknown: never guess.
+		return deny("the record belongs to another practice")
+	}
+	if a.Kind == APIActor {
+		need, ok := scopeFor[act]
+		if !ok {
+			return deny("API tokens cannot do " + string(act))
+		}
+		if !slices.Contains(a.Scopes, need) {
+			return deny("the API token lacks the " + string(need) + " scope")
+		}
+		// Then as the staff member the token acts for.
+	}
+	if a.Kind == ClientActor {
+		return decideClient(a, act, r)
+	}
+	return decideStaff(a, act, r)
+}
+
+func decideClient(a Actor, act Action, r Record) Decision {
+	switch act {
+	case AccountSelf:
+		return allow("own account")
+	case PortalUse:
+		if r.ClientID != "" && r.ClientID == a.ClientID {
+			return allow("own record")
+		}
+		return deny("clients see only their own record")
+	}
+	return deny("clients cannot do " + string(act))
+}
+
+func decideStaff(a Actor, act Action, r Record) Decision {
+	switch act {
+	case AccountSelf:
+		if a.Kind == APIActor {
+			return deny("API tokens cannot change accounts")
+		}
+		return allow("own account")
+	case StaffManage, SettingsManage, CareTeamManage, AuditRead, AuditExport, APITokenManage:
+		if a.IsAdmin() {
+			return allow("practice administrator")
+		}
+		return deny("only the practice's owner or administrators may do this")
+	case ClientList:
+		// Everyone on staff has a client list; which clients it shows is
+		// the care-team filter of the query, and each chart is decided
+		// on its own.
+		if a.IsAdmin() || a.IsClinician() {
+			return allow("staff")
+		}
+		return deny("no staff role")
+	case ClientCreate:
+		if a.Has(Owner, Admin, Prescriber, Therapist) {
+			return allow("may take on clients")
+		}
+		return deny("monitors cannot add clients")
+	case ClientRead, ClientUpdate, ClientInvite, DisclosureRead:
+		return decideChart(a, act, r)
+	case ProcessNoteRead, ProcessNoteWrite:
+		// Psychotherapy notes are the author's alone: not the care team,
+		// not administrators, not break-glass (45 CFR 164.501, 164.508(a)(2)).
+		if r.AuthorStaffID != "" && r.AuthorStaffID == a.StaffID && a.Has(Therapist, Prescriber) {
+			return allow("author of the process note")
+		}
+		if act == ProcessNoteWrite && r.AuthorStaffID == "" && a.Has(Therapist, Prescriber) && (r.OnCareTeam || r.BreakGlass) {
+			return allow("clinician on the care team writing a new process note")
+		}
+		return deny("process notes are private to the clinician who wrote them")
+	case BreakGlassStart:
+		if a.Kind == APIActor {
+			return deny("API tokens cannot break the glass")
+		}
+		if !a.IsClinician() {
+			return deny("only clinicians may use emergency access")
+		}
+		if r.OnCareTeam {
+			return deny("already on the care team; emergency access is not needed")
+		}
+		return allow("clinician outside the care team, in an emergency")
+	case PortalUse:
+		return deny("the portal is for clients")
+	}
+	return deny("unknown action " + string(act))
+}
+
+func decideChart(a Actor, act Action, r Record) Decision {
+	if r.ClientID == "" {
+		return deny("no client named")
+	}
+	if a.IsClinician() && r.OnCareTeam {
+		return allow("on the client's care team")
+	}
+	if a.IsAdmin() {
+		if act == ClientRead || act == ClientUpdate || act == ClientInvite || act == DisclosureRead {
+			return allow("practice administrator")
+		}
+	}
+	if a.IsClinician() && r.BreakGlass && a.Kind != APIActor {
+		d := allow("emergency access (break-glass)")
+		d.ViaBreakGlass = true
+		return d
+	}
+	if a.IsClinician() {
+		return deny("not on the client's care team")
+	}
+	return deny("no role that may see client records")
+}

@@ -1,0 +1,99 @@
+package access
+
+import "testing"
+
+// The access rules of holdspace (KAP.md §6: HIPAA 45 CFR 164.312 access
+// control and emergency access; psychotherapy notes 164.501/164.508):
+// clinicians see clients on their care team, administrators see the
+// practice's clients but not process notes they did not write, clients see
+// only their own record, nobody crosses practices.
+func TestDecide(t *testing.T) {
+	const practice, other = "p1", "p2"
+	staff := func(id string, roles ...Role) Actor {
+		return Actor{Kind: StaffActor, AccountID: "a-" + id, StaffID: id, PracticeID: practice, Roles: roles}
+	}
+	owner := staff("owner", Owner, Admin)
+	admin := staff("admin", Admin)
+	prescriber := staff("rx", Prescriber)
+	therapist := staff("th", Therapist)
+	monitor := staff("mo", Monitor)
+	client := Actor{Kind: ClientActor, AccountID: "a-c1", ClientID: "c1", PracticeID: practice}
+	api := func(scopes ...Scope) Actor {
+		a := staff("th", Therapist)
+		a.Kind, a.Scopes = APIActor, scopes
+		return a
+	}
+
+	chart := Record{Type: "client", ID: "c1", PracticeID: practice, ClientID: "c1"}
+	onTeam := chart
+	onTeam.OnCareTeam = true
+	glass := chart
+	glass.BreakGlass = true
+	foreign := Record{Type: "client", ID: "c9", PracticeID: other, ClientID: "c9", OnCareTeam: true}
+	practiceWide := Record{Type: "practice", ID: practice, PracticeID: practice}
+	noteByTherapist := Record{Type: "process_note", ID: "n1", PracticeID: practice, ClientID: "c1", OnCareTeam: true, AuthorStaffID: "th"}
+	newNote := Record{Type: "process_note", PracticeID: practice, ClientID: "c1", OnCareTeam: true}
+	ownPortal := Record{Type: "client", ID: "c1", PracticeID: practice, ClientID: "c1"}
+	otherPortal := Record{Type: "client", ID: "c2", PracticeID: practice, ClientID: "c2"}
+
+	cases := []struct {
+		name  string
+		actor Actor
+		act   Action
+		rec   Record
+		allow bool
+		glass bool
+	}{
+		{"anonymous reads nothing", Actor{}, ClientRead, onTeam, false, false},
+		{"therapist on the care team reads the chart", therapist, ClientRead, onTeam, true, false},
+		{"therapist off the care team is refused", therapist, ClientRead, chart, false, false},
+		{"prescriber on the care team updates the chart", prescriber, ClientUpdate, onTeam, true, false},
+		{"monitor on the care team reads the chart", monitor, ClientRead, onTeam, true, false},
+		{"monitor off the care team is refused", monitor, ClientRead, chart, false, false},
+		{"admin reads any chart of the practice", admin, ClientRead, chart, true, false},
+		{"owner reads any chart of the practice", owner, ClientRead, chart, true, false},
+		{"nobody reads another practice's chart, even on its care team", therapist, ClientRead, foreign, false, false},
+		{"owner cannot read another practice's chart", owner, ClientRead, foreign, false, false},
+		{"break-glass lets a clinician in, flagged", therapist, ClientRead, glass, true, true},
+		{"break-glass cannot cross practices", therapist, ClientRead, Record{PracticeID: other, ClientID: "c9", BreakGlass: true}, false, false},
+		{"clinician off the team may start break-glass", prescriber, BreakGlassStart, chart, true, false},
+		{"clinician on the team needs no break-glass", prescriber, BreakGlassStart, onTeam, false, false},
+		{"admin without a clinical role cannot break glass", admin, BreakGlassStart, chart, false, false},
+		{"author reads own process note", therapist, ProcessNoteRead, noteByTherapist, true, false},
+		{"care-team prescriber cannot read a therapist's process note", prescriber, ProcessNoteRead, Record{PracticeID: practice, ClientID: "c1", OnCareTeam: true, AuthorStaffID: "th"}, false, false},
+		{"owner cannot read a process note written by another", owner, ProcessNoteRead, noteByTherapist, false, false},
+		{"break-glass does not open process notes", prescriber, ProcessNoteRead, Record{PracticeID: practice, ClientID: "c1", BreakGlass: true, AuthorStaffID: "th"}, false, false},
+		{"care-team therapist writes a new process note", therapist, ProcessNoteWrite, newNote, true, false},
+		{"monitor cannot write process notes", monitor, ProcessNoteWrite, newNote, false, false},
+		{"admin manages staff", admin, StaffManage, practiceWide, true, false},
+		{"therapist cannot manage staff", therapist, StaffManage, practiceWide, false, false},
+		{"prescriber cannot read the audit trail", prescriber, AuditRead, practiceWide, false, false},
+		{"owner reads the audit trail", owner, AuditRead, practiceWide, true, false},
+		{"owner cannot read another practice's audit trail", owner, AuditRead, Record{PracticeID: other}, false, false},
+		{"monitor cannot add clients", monitor, ClientCreate, practiceWide, false, false},
+		{"therapist adds clients", therapist, ClientCreate, practiceWide, true, false},
+		{"client uses the portal for own record", client, PortalUse, ownPortal, true, false},
+		{"client cannot open another client's record", client, PortalUse, otherPortal, false, false},
+		{"client cannot use staff chart actions", client, ClientRead, ownPortal, false, false},
+		{"staff do not use the portal", therapist, PortalUse, ownPortal, false, false},
+		{"API token with clients:read reads a care-team chart", api(ScopeClientsRead), ClientRead, onTeam, true, false},
+		{"API token without the scope is refused", api(ScopeAuditRead), ClientRead, onTeam, false, false},
+		{"API token cannot write with a read scope", api(ScopeClientsRead), ClientUpdate, onTeam, false, false},
+		{"API token keeps its account's care-team limit", api(ScopeClientsRead), ClientRead, chart, false, false},
+		{"API token cannot use break-glass grants", api(ScopeClientsRead), ClientRead, glass, false, false},
+		{"API token cannot manage staff", api(ScopeClientsRead, ScopeClientsWrite, ScopeAuditRead), StaffManage, practiceWide, false, false},
+		{"unknown action is refused", owner, Action("everything"), practiceWide, false, false},
+		{"a record of unknown practice is refused", owner, ClientRead, Record{ClientID: "c1"}, false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Decide(tc.actor, tc.act, tc.rec)
+			if d.Allow != tc.allow || d.ViaBreakGlass != tc.glass {
+				t.Fatalf("Decide = %+v; want allow=%v breakglass=%v", d, tc.allow, tc.glass)
+			}
+			if d.Reason == "" {
+				t.Fatal("a decision needs a reason for the audit trail")
+			}
+		})
+	}
+}

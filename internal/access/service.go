@@ -1,0 +1,131 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"holdspace/internal/audit"
+	"holdspace/internal/keyring"
+	"holdspace/internal/store"
+)
+
+// Service carries out the access use cases against the database. Every
+// change it makes is audited in the same transaction.
+type Service struct {
+	DB     *store.DB
+	Hasher *Hasher
+	Keys   *keyring.Ring
+	Now    func() time.Time
+	// BaseURL starts links in emails, e.g. https://clinic.example/.
+	BaseURL string
+	Policy  Policy
+}
+
+// Policy holds the sign-in limits that are the same for every practice.
+type Policy struct {
+	// Per account: this many failures in a row lock it for LockFor.
+	MaxFailures int
+	LockFor     time.Duration
+	// Per address: this many failures within Window block it for Window.
+	AddressMaxFailures int
+	AddressWindow      time.Duration
+	// Absolute lifetime of a session whatever its activity.
+	StaffLifetime  time.Duration
+	ClientLifetime time.Duration
+	// Idle time for clients; staff idle time is a practice setting.
+	ClientIdle   time.Duration
+	InviteValid  time.Duration
+	ResetValid   time.Duration
+	EmailCodeTTL time.Duration
+	// PendingMFA is how long a password-only session may wait for the
+	// second factor.
+	PendingMFA time.Duration
+	BreakGlass time.Duration
+}
+
+// DefaultPolicy is what holdspace uses unless told otherwise.
+func DefaultPolicy() Policy {
+	return Policy{
+		MaxFailures: 5, LockFor: 15 * time.Minute,
+		AddressMaxFailures: 20, AddressWindow: 15 * time.Minute,
+		StaffLifetime: 12 * time.Hour, ClientLifetime: 7 * 24 * time.Hour, ClientIdle: time.Hour,
+		InviteValid: 7 * 24 * time.Hour, ResetValid: time.Hour, EmailCodeTTL: 10 * time.Minute,
+		PendingMFA: 10 * time.Minute, BreakGlass: 4 * time.Hour,
+	}
+}
+
+// Meta is where a request came from, for the audit trail. The web layer
+// puts it in the context once per request.
+type Meta struct {
+	Address   string
+	UserAgent string
+	RequestID string
+}
+
+type metaKey struct{}
+
+// WithMeta returns ctx carrying m.
+func WithMeta(ctx context.Context, m Meta) context.Context {
+	return context.WithValue(ctx, metaKey{}, m)
+}
+
+// MetaFrom returns the request's Meta (empty outside a request).
+func MetaFrom(ctx context.Context) Meta { m, _ := ctx.Value(metaKey{}).(Meta); return m }
+
+// Errors a person can act on. Sign-in failures share one message, so no
+// answer tells whether an address has an account.
+var (
+	ErrSignInFailed = errors.New("the email address or password is not right, or the account is locked for a while; try again, or reset the password")
+	ErrThrottled    = errors.New("too many sign-in attempts from this network; please wait a few minutes and try again")
+	ErrCodeFailed   = errors.New("that code is not right or has expired; try the newest code")
+	ErrLinkInvalid  = errors.New("this link has expired or was already used; ask for a new one")
+	ErrSessionEnded = errors.New("your session has ended; please sign in again")
+)
+
+// Problem is an error in what someone entered, tied to a field.
+type Problem struct {
+	Field   string
+	Message string
+}
+
+func (p *Problem) Error() string { return p.Message }
+
+// Denied is returned when Authorize refuses; the caller's transaction rolls
+// back and the refusal is audited on its own (see RecordDenial).
+type Denied struct {
+	Action Action
+	Record Record
+	Reason string
+}
+
+func (d *Denied) Error() string { return "not allowed: " + d.Reason }
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// log appends an audit entry for actor in tx with the request's Meta.
+func (s *Service) log(ctx context.Context, tx *store.Tx, a Actor, action string, rec Record, outcome, reason string) error {
+	m := MetaFrom(ctx)
+	chain := a.PracticeID
+	if chain == "" {
+		chain = rec.PracticeID
+	}
+	_, err := audit.Append(ctx, tx, audit.Entry{
+		Chain: chain, At: s.now(), ActorKind: string(kindOr(a.Kind)), ActorID: a.ID(), Action: action,
+		RecordType: rec.Type, RecordID: rec.ID, ClientID: rec.ClientID, Outcome: outcome, Reason: reason,
+		Address: m.Address, UserAgent: m.UserAgent, RequestID: m.RequestID,
+	})
+	return err
+}
+
+func kindOr(k ActorKind) ActorKind {
+	if k == "" {
+		return Anonymous
+	}
+	return k
+}

@@ -1,0 +1,277 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"holdspace/internal/audit"
+	"holdspace/internal/notify"
+	"holdspace/internal/store"
+)
+
+// SignIn checks an email and password. On success it returns a new session
+// token; the session may still need a second factor (see Authenticate's
+// Stage). Every attempt is audited. Failures all answer ErrSignInFailed and
+// take one password hash's time, so neither words nor timing tell whether
+// the address has an account.
+func (s *Service) SignIn(ctx context.Context, email, password string) (string, error) {
+	m := MetaFrom(ctx)
+	now := s.now()
+	if len(password) > MaxPasswordLength {
+		password = password[:MaxPasswordLength]
+	}
+	var a Account
+	var found bool
+	var blocked bool
+	err := s.DB.Read(ctx, func(tx *store.Tx) error {
+		var until *time.Time
+		err := tx.QueryRow(ctx, `SELECT blocked_until FROM sign_in_throttle WHERE address = ?`, m.Address).Scan(&until)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		blocked = until != nil && now.Before(*until)
+		a, found, err = accountByEmail(ctx, tx, email)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if blocked {
+		s.Hasher.Dummy(ctx, password)
+		return "", s.failSignIn(ctx, Account{}, "sign-in from a blocked address", false)
+	}
+	if !found {
+		s.Hasher.Dummy(ctx, password)
+		return "", s.failSignIn(ctx, Account{}, "no account for the address given", true)
+	}
+	ok, err := s.Hasher.Verify(ctx, a.PasswordHash, password)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case a.LockedUntil != nil && now.Before(*a.LockedUntil):
+		return "", s.failSignIn(ctx, a, "account locked after repeated failures", true)
+	case a.Disabled:
+		return "", s.failSignIn(ctx, a, "account disabled", true)
+	case !ok:
+		return "", s.failSignIn(ctx, a, "wrong password", true)
+	}
+	var token string
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = 0, locked_until = NULL WHERE id = ?`, a.ID); err != nil {
+			return err
+		}
+		rules, err := loadPracticeRules(ctx, tx, a.PracticeID)
+		if err != nil {
+			return err
+		}
+		token, err = s.newSession(ctx, tx, a, !rules.mfaRequired(a))
+		if err != nil {
+			return err
+		}
+		actor, _, err := actorFor(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		return s.log(ctx, tx, actor, "sign_in.password", Record{Type: "account", ID: a.ID, PracticeID: a.PracticeID}, audit.Allowed, "")
+	})
+	return token, err
+}
+
+// failSignIn counts a failure against the account and the address, locks
+// either when it passes its limit (the lock lifts by itself), and audits.
+func (s *Service) failSignIn(ctx context.Context, a Account, reason string, count bool) error {
+	m := MetaFrom(ctx)
+	now := s.now()
+	throttled := false
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		if count {
+			var failures int
+			var start time.Time
+			err := tx.QueryRow(ctx, `SELECT failures, window_start FROM sign_in_throttle WHERE address = ?`, m.Address).Scan(&failures, &start)
+			switch {
+			case errors.Is(err, sql.ErrNoRows) || (err == nil && now.Sub(start) > s.Policy.AddressWindow):
+				failures, start = 0, now
+			case err != nil:
+				return err
+			}
+			failures++
+			var blockedUntil *time.Time
+			if failures >= s.Policy.AddressMaxFailures {
+				t := now.Add(s.Policy.AddressWindow)
+				blockedUntil = &t
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO sign_in_throttle (address, failures, window_start, blocked_until) VALUES (?, ?, ?, ?)
+				ON CONFLICT (address) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,
+				blocked_until = excluded.blocked_until`, m.Address, failures, start, blockedUntil); err != nil {
+				return err
+			}
+		} else {
+			throttled = true
+		}
+		actor := Actor{Kind: Anonymous}
+		rec := Record{Type: "account"}
+		if a.ID != "" {
+			actor = Actor{Kind: Anonymous, PracticeID: a.PracticeID}
+			rec = Record{Type: "account", ID: a.ID, PracticeID: a.PracticeID}
+			if a.LockedUntil == nil || !now.Before(*a.LockedUntil) {
+				attempts := a.FailedAttempts + 1
+				var lockedUntil *time.Time
+				if attempts >= s.Policy.MaxFailures {
+					t := now.Add(s.Policy.LockFor)
+					lockedUntil, attempts = &t, 0
+					if err := s.log(ctx, tx, actor, "account.locked", rec, audit.Allowed, fmt.Sprintf("%d failed sign-ins in a row", s.Policy.MaxFailures)); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = ?, locked_until = ? WHERE id = ?`, attempts, lockedUntil, a.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return s.log(ctx, tx, actor, "sign_in.password", rec, audit.Denied, reason)
+	})
+	if err != nil {
+		return err
+	}
+	if throttled {
+		return ErrThrottled
+	}
+	return ErrSignInFailed
+}
+
+// renewSession replaces a session's token, as at every change of privilege.
+func (s *Service) renewSession(ctx context.Context, tx *store.Tx, a Account, oldToken string) (string, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM web_session WHERE token_hash = ?`, HashToken(oldToken)); err != nil {
+		return "", err
+	}
+	return s.newSession(ctx, tx, a, true)
+}
+
+// CompleteMFA checks the second factor of a session at StageMFA: a TOTP
+// code, an emailed code, or a recovery code. On success the session token
+// is replaced by a new one (so a token seen before MFA is worthless after).
+func (s *Service) CompleteMFA(ctx context.Context, sess Session, token, code string) (string, error) {
+	now := s.now()
+	code = NormaliseCode(code)
+	var newToken string
+	var failed bool
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		a, err := accountByID(ctx, tx, sess.Account.ID)
+		if err != nil {
+			return err
+		}
+		how := ""
+		switch {
+		case len(code) == 11: // a recovery code
+			res, err := tx.Exec(ctx, `UPDATE recovery_code SET used_at = ? WHERE account_id = ? AND code_hash = ? AND used_at IS NULL`,
+				now, a.ID, HashToken(code))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				how = "recovery code"
+			}
+		case a.MFAMethod == "totp":
+			secret, err := s.openTOTP(a)
+			if err != nil {
+				return err
+			}
+			if step, ok := CheckTOTP(secret, code, now, a.TOTPLastStep); ok {
+				if _, err := tx.Exec(ctx, `UPDATE account SET totp_last_step = ? WHERE id = ?`, step, a.ID); err != nil {
+					return err
+				}
+				how = "authenticator code"
+			}
+		case a.MFAMethod == "email":
+			res, err := tx.Exec(ctx, `UPDATE one_time_token SET used_at = ? WHERE token_hash = ? AND account_id = ? AND purpose = 'email_code'
+				AND used_at IS NULL AND expires_at > ?`, now, HashToken(a.ID+":"+code), a.ID, now)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				how = "emailed code"
+			}
+		}
+		rec := Record{Type: "account", ID: a.ID, PracticeID: a.PracticeID}
+		if how == "" {
+			failed = true
+			// Codes are short: wrong ones count towards the same lock as
+			// wrong passwords, and a lock ends every session of the account.
+			attempts := a.FailedAttempts + 1
+			if attempts >= s.Policy.MaxFailures {
+				if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = 0, locked_until = ? WHERE id = ?`, now.Add(s.Policy.LockFor), a.ID); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `DELETE FROM web_session WHERE account_id = ?`, a.ID); err != nil {
+					return err
+				}
+				if err := s.log(ctx, tx, sess.Actor, "account.locked", rec, audit.Allowed, "repeated wrong second-factor codes"); err != nil {
+					return err
+				}
+			} else if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = ? WHERE id = ?`, attempts, a.ID); err != nil {
+				return err
+			}
+			return s.log(ctx, tx, sess.Actor, "sign_in.mfa", rec, audit.Denied, "wrong or used code")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = 0 WHERE id = ?`, a.ID); err != nil {
+			return err
+		}
+		newToken, err = s.renewSession(ctx, tx, a, token)
+		if err != nil {
+			return err
+		}
+		return s.log(ctx, tx, sess.Actor, "sign_in.mfa", rec, audit.Allowed, how)
+	})
+	if err == nil && failed {
+		return "", ErrCodeFailed
+	}
+	return newToken, err
+}
+
+// SendEmailCode emails a six-digit code to a session at StageMFA whose
+// method is email. Codes last Policy.EmailCodeTTL; each new one retires
+// the ones before.
+func (s *Service) SendEmailCode(ctx context.Context, sess Session) error {
+	if sess.Account.MFAMethod != "email" {
+		return errors.New("this account does not use emailed codes")
+	}
+	now := s.now()
+	code := NewEmailCode()
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM one_time_token WHERE account_id = ? AND purpose = 'email_code'`, sess.Account.ID); err != nil {
+			return err
+		}
+		// The code is short, so its hash is salted with the account id
+		// and it lives minutes, not days.
+		if _, err := tx.Exec(ctx, `INSERT INTO one_time_token (token_hash, account_id, purpose, created_at, expires_at) VALUES (?, ?, 'email_code', ?, ?)`,
+			HashToken(sess.Account.ID+":"+code), sess.Account.ID, now, now.Add(s.Policy.EmailCodeTTL)); err != nil {
+			return err
+		}
+		if _, err := notify.Enqueue(ctx, tx, notify.Message{PracticeID: sess.Account.PracticeID, To: sess.Account.Email,
+			Subject: "Your sign-in code for " + sess.PracticeName,
+			Text: fmt.Sprintf("Your sign-in code is %s\n\nIt works once, for the next %d minutes. If you did not try to sign in, you can ignore this email; someone may have mistyped their address, and without this code they cannot sign in as you.\n\n%s",
+				code, int(s.Policy.EmailCodeTTL.Minutes()), sess.PracticeName)}, now); err != nil {
+			return err
+		}
+		return s.log(ctx, tx, sess.Actor, "sign_in.email_code_sent", Record{Type: "account", ID: sess.Account.ID, PracticeID: sess.Account.PracticeID}, audit.Allowed, "")
+	})
+}
+
+func (s *Service) openTOTP(a Account) (string, error) {
+	if a.TOTPSealed == "" {
+		return "", errors.New("no authenticator set up")
+	}
+	raw, err := decodeSealed(a.TOTPSealed)
+	if err != nil {
+		return "", err
+	}
+	secret, err := s.Keys.Open("totp", raw, []byte(a.ID))
+	if err != nil {
+		return "", fmt.Errorf("the authenticator secret cannot be opened with this key file: %w", err)
+	}
+	return string(secret), nil
+}

@@ -11,9 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/app"
 	"holdspace/internal/config"
 	"holdspace/internal/demo"
+	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 )
 
@@ -72,7 +74,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if empty {
-			sum, err := demo.Load(ctx, a.DB, time.Now())
+			sum, err := demo.Load(ctx, a.DB, demo.Options{Hasher: a.Access.Hasher, Keys: a.Keys}, time.Now())
 			if err != nil {
 				return fmt.Errorf("loading the demo practice: %w", err)
 			}
@@ -90,11 +92,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 }
 
 func printDemo(e *env, sum demo.Summary) {
-	fmt.Fprintf(e.stdout, "Loaded the demo practice %q. Staff:\n", sum.Practice)
+	fmt.Fprintf(e.stdout, "Loaded the demo practice %q (invented people). Every account's password is %q.\nStaff:\n", sum.Practice, demo.Password)
 	for _, p := range sum.Staff {
 		fmt.Fprintf(e.stdout, "  %-31s %-18s %s\n", p.Email, strings.Join(p.Roles, ", "), p.Name)
+		if p.Note != "" {
+			fmt.Fprintf(e.stdout, "  %-31s %s\n", "", p.Note)
+		}
 	}
-	fmt.Fprintln(e.stdout, "Clients:")
+	fmt.Fprintln(e.stdout, "Clients (portal):")
 	for _, p := range sum.Clients {
 		fmt.Fprintf(e.stdout, "  %-31s %s\n", p.Email, p.Name)
 	}
@@ -204,7 +209,7 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
 	c, _, err := parse(e, "demo", "Usage: holdspace demo [flags]\n\nFills an empty database with the demo practice (invented people only).", args,
-		func(f *config.Flags) { f.Database() })
+		func(f *config.Flags) { f.Database().Keys() })
 	if err != nil {
 		return err
 	}
@@ -223,7 +228,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if !empty {
 		return errors.New("the database already holds a practice; the demo goes only into an empty database")
 	}
-	sum, err := demo.Load(ctx, db, time.Now())
+	keys, err := keyring.LoadOrCreate(c.KeyFile)
+	if err != nil {
+		return err
+	}
+	sum, err := demo.Load(ctx, db, demo.Options{Hasher: access.NewHasher(access.RFC9106Params, 1), Keys: keys}, time.Now())
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ var version = ""
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -36,25 +36,29 @@ type command struct {
 // environment. Commands read nothing global.
 type env struct {
 	getenv         func(string) string
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"Start the holdspace web server.", cmdServe},
-		"migrate": {"Apply database migrations (up) or list them (status).", cmdMigrate},
-		"backup":  {"Write a consistent backup of the database to FILE, while the server runs.", cmdBackup},
-		"restore": {"Restore the database from a backup FILE (refuses to overwrite records without --force).", cmdRestore},
-		"demo":    {"Fill an empty database with the demo practice.", cmdDemo},
-		"version": {"Print holdspace's version.", cmdVersion},
+		"serve":    {"Start the holdspace web server.", cmdServe},
+		"migrate":  {"Apply database migrations (up) or list them (status).", cmdMigrate},
+		"backup":   {"Write a consistent backup of the database to FILE, while the server runs.", cmdBackup},
+		"restore":  {"Restore the database from a backup FILE (refuses to overwrite records without --force).", cmdRestore},
+		"demo":     {"Fill an empty database with the demo practice.", cmdDemo},
+		"version":  {"Print holdspace's version.", cmdVersion},
+		"practice": {"Add a practice: practice add --name … --slug ….", cmdPractice},
+		"user":     {"Add a staff member: user add --practice … --email … --role ….", cmdUser},
+		"audit":    {"Check the audit trail's hash chains: audit verify.", cmdAudit},
 	}
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
-			return run(ctx, []string{args[1], "-h"}, getenv, stdout, stderr)
+			return run(ctx, []string{args[1], "-h"}, getenv, stdin, stdout, stderr)
 		}
 		usage(stdout)
 		return 0
@@ -90,7 +94,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands()[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands()[n].summary)
 	}
 	fmt.Fprint(w, "\nRun holdspace COMMAND -h for a command's flags and their environment variables.\n")
 }

@@ -14,21 +14,29 @@ import (
 	"sync"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/config"
 	"holdspace/internal/keyring"
+	"holdspace/internal/notify"
 	"holdspace/internal/store"
 	"holdspace/internal/web"
 )
 
 // App is a running holdspace.
 type App struct {
-	Config  config.Config
-	Log     *slog.Logger
-	DB      *store.DB
-	Keys    *keyring.Ring
-	Web     *web.Server
+	Config config.Config
+	Log    *slog.Logger
+	DB     *store.DB
+	Keys   *keyring.Ring
+	Web    *web.Server
+	Access *access.Service
+	// Mail delivers the outbox; nil when no SMTP server is configured.
+	Mail    *notify.Worker
 	Version string
 	Now     func() time.Time
+	// Handler is what Serve serves: the web server's handler unless a
+	// test wraps it.
+	Handler http.Handler
 	// workers run beside the server and stop with it.
 	workers []Worker
 }
@@ -60,10 +68,26 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, DB: db, Keys: keys, Version: version, Now: time.Now}
-	a.Web, err = web.New(web.Deps{DB: db, Log: log, Version: version, Now: a.now})
+	// Two hashes at a time: each takes 64 MiB and a core for a moment;
+	// more would only queue on a small machine's cores anyway.
+	a.Access = &access.Service{DB: db, Hasher: access.NewHasher(access.RFC9106Params, 2), Keys: keys, Now: a.now,
+		BaseURL: cfg.PublicURL(), Policy: access.DefaultPolicy()}
+	a.Web, err = web.New(web.Deps{DB: db, Log: log, Version: version, Now: a.now, Access: a.Access, Keys: keys, Secure: cfg.TLSCert != ""})
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	sender, err := notify.NewSender(cfg.SMTP, a.now)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if sender != nil {
+		a.Mail = &notify.Worker{DB: db, Sender: sender, From: cfg.SMTP.From, Log: log, Now: a.now}
+		a.Access.MailQueued = a.Mail.Wake
+		a.AddWorker(Worker{Name: "email", Run: a.Mail.Run})
+	} else if n, err := notify.Pending(ctx, db); err == nil {
+		log.Warn("no SMTP server is set (--smtp-host): email stays queued until one is", "queued", n)
 	}
 	return a, nil
 }
@@ -82,6 +106,11 @@ func (a *App) Listen() (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s: %w (is another holdspace running? choose another --addr)", a.Config.Addr, err)
 	}
+	if a.Config.BaseURL == "" {
+		// Links in email point where holdspace really listens (the port
+		// is chosen only now when --addr ends in :0).
+		a.Access.BaseURL = a.URL(ln)
+	}
 	return ln, nil
 }
 
@@ -97,8 +126,12 @@ func (a *App) URL(ln net.Listener) string {
 // Serve serves until ctx ends, then stops taking requests, lets the ones in
 // flight finish (up to the shutdown timeout) and stops the workers.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	h := a.Handler
+	if h == nil {
+		h = a.Web.Handler()
+	}
 	srv := &http.Server{
-		Handler:           a.Web.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -8,8 +8,24 @@ import (
 	"fmt"
 	"time"
 
+	"holdspace/internal/access"
+	"holdspace/internal/audit"
+	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 )
+
+// Password is every demo account's password.
+const Password = "calm harbour morning"
+
+// OwnerTOTPKey is the demo owner's authenticator key (base32), published so
+// the second sign-in step can be tried: add it to any authenticator app.
+const OwnerTOTPKey = "JBSWY3DPEHPK3PXPHOLDSPACEDEMOKEY"
+
+// Options are what the demo needs from the running holdspace.
+type Options struct {
+	Hasher *access.Hasher
+	Keys   *keyring.Ring
+}
 
 // PracticeSlug names the demo practice.
 const PracticeSlug = "stillwater"
@@ -20,6 +36,7 @@ type Person struct {
 	Name  string
 	Email string
 	Roles []string
+	Note  string
 }
 
 // Summary says what was loaded.
@@ -30,25 +47,26 @@ type Summary struct {
 }
 
 var staff = []struct {
-	name, email, credentials, licence, npi, dea string
-	roles                                       []string
+	key, name, email, credentials, licence, npi, dea string
+	roles                                            []string
 }{
-	{"Morgan Avery", "owner@stillwater.example", "", "", "", "", []string{"owner", "admin"}},
-	{"Dr. Priya Raman", "prescriber@stillwater.example", "MD", "MD-NY-284613", "1598742630", "BR4839201", []string{"prescriber"}},
-	{"Sam Okafor", "therapist@stillwater.example", "LCSW", "LCSW-NY-091734", "1487263905", "", []string{"therapist"}},
-	{"Elena Brooks", "therapist2@stillwater.example", "PsyD", "PSY-NY-022871", "1730592846", "", []string{"therapist"}},
-	{"Jordan Lee", "monitor@stillwater.example", "RN", "RN-NY-553190", "", "", []string{"monitor"}},
+	{"owner", "Morgan Avery", "owner@stillwater.example", "", "", "", "", []string{"owner", "admin"}},
+	{"rx", "Dr. Priya Raman", "prescriber@stillwater.example", "MD", "MD-NY-284613", "1598742630", "BR4839201", []string{"prescriber"}},
+	{"sam", "Sam Okafor", "therapist@stillwater.example", "LCSW", "LCSW-NY-091734", "1487263905", "", []string{"therapist"}},
+	{"elena", "Elena Brooks", "therapist2@stillwater.example", "PsyD", "PSY-NY-022871", "1730592846", "", []string{"therapist"}},
+	{"jordan", "Jordan Lee", "monitor@stillwater.example", "RN", "RN-NY-553190", "", "", []string{"monitor"}},
 }
 
 var clients = []struct {
-	legal, preferred, pronouns, dob, email, phone string
+	key, legal, preferred, pronouns, dob, email, phone string
+	team                                               []string // staff keys: therapist, prescriber, monitor
 }{
-	{"Alex Rivera", "Alex", "they/them", "1988-04-12", "alex@client.example", "+1 555 0101"},
-	{"Jamie Chen", "", "she/her", "1979-09-30", "jamie@client.example", "+1 555 0102"},
-	{"Robert Haines", "Rob", "he/him", "1965-01-17", "rob@client.example", "+1 555 0103"},
-	{"Maya Thompson", "", "she/her", "1993-06-05", "maya@client.example", "+1 555 0104"},
-	{"Daniel Ortiz", "Dan", "he/him", "1984-11-22", "dan@client.example", "+1 555 0105"},
-	{"Priscilla Nwosu", "Cilla", "she/her", "1971-03-08", "cilla@client.example", "+1 555 0106"},
+	{"alex", "Alex Rivera", "Alex", "they/them", "1988-04-12", "alex@client.example", "+1 555 0101", []string{"sam", "rx", "jordan"}},
+	{"jamie", "Jamie Chen", "", "she/her", "1979-09-30", "jamie@client.example", "+1 555 0102", []string{"sam", "rx"}},
+	{"robert", "Robert Haines", "Rob", "he/him", "1965-01-17", "rob@client.example", "+1 555 0103", []string{"sam", "rx", "jordan"}},
+	{"maya", "Maya Thompson", "", "she/her", "1993-06-05", "maya@client.example", "+1 555 0104", []string{"elena", "rx"}},
+	{"daniel", "Daniel Ortiz", "Dan", "he/him", "1984-11-22", "dan@client.example", "+1 555 0105", []string{"elena", "rx"}},
+	{"priscilla", "Priscilla Nwosu", "Cilla", "she/her", "1971-03-08", "cilla@client.example", "+1 555 0106", []string{"elena", "rx", "jordan"}},
 }
 
 // Empty reports whether the database holds no practice yet.
@@ -61,13 +79,32 @@ func Empty(ctx context.Context, db *store.DB) (bool, error) {
 }
 
 // Load writes the demo practice in one transaction.
-func Load(ctx context.Context, db *store.DB, now time.Time) (Summary, error) {
+func Load(ctx context.Context, db *store.DB, o Options, now time.Time) (Summary, error) {
 	sum := Summary{Practice: "Stillwater Ketamine Therapy"}
-	err := db.Write(ctx, func(tx *store.Tx) error {
+	phc, err := o.Hasher.Hash(ctx, Password)
+	if err != nil {
+		return sum, err
+	}
+	staffIDs := map[string]string{}
+	err = db.Write(ctx, func(tx *store.Tx) error {
 		pid := store.NewID()
-		if _, err := tx.Exec(ctx, `INSERT INTO practice (id, slug, name, time_zone, created_at) VALUES (?, ?, ?, ?, ?)`,
-			pid, PracticeSlug, sum.Practice, "America/New_York", now); err != nil {
+		// Staff MFA is off in the demo so that anyone can look around; the
+		// owner has an authenticator to show the second step. A real
+		// practice keeps the default (required).
+		if _, err := tx.Exec(ctx, `INSERT INTO practice (id, slug, name, time_zone, created_at, staff_mfa_required) VALUES (?, ?, ?, ?, ?, ?)`,
+			pid, PracticeSlug, sum.Practice, "America/New_York", now, false); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
+		}
+		if _, err := audit.Append(ctx, tx, audit.Entry{Chain: pid, At: now, ActorKind: "system", Action: "practice.create",
+			RecordType: "practice", RecordID: pid, Reason: "demo practice"}); err != nil {
+			return err
+		}
+		account := func(kind, personID, email string) (string, error) {
+			id, err := access.CreateAccount(ctx, tx, pid, kind, personID, email, now)
+			if err != nil {
+				return "", err
+			}
+			return id, access.SetPasswordHash(ctx, tx, id, phc, now)
 		}
 		for _, s := range staff {
 			id := store.NewID()
@@ -80,12 +117,35 @@ func Load(ctx context.Context, db *store.DB, now time.Time) (Summary, error) {
 					return err
 				}
 			}
-			sum.Staff = append(sum.Staff, Person{Name: s.name, Email: s.email, Roles: s.roles})
+			staffIDs[s.key] = id
+			accountID, err := account("staff", id, s.email)
+			if err != nil {
+				return err
+			}
+			p := Person{Name: s.name, Email: s.email, Roles: s.roles}
+			if s.key == "owner" {
+				if err := access.SetTOTP(ctx, tx, o.Keys, accountID, OwnerTOTPKey); err != nil {
+					return err
+				}
+				p.Note = "authenticator key " + OwnerTOTPKey
+			}
+			sum.Staff = append(sum.Staff, p)
 		}
 		for _, c := range clients {
+			cid := store.NewID()
 			if _, err := tx.Exec(ctx, `INSERT INTO client (id, practice_id, legal_name, preferred_name, pronouns, date_of_birth, email, phone, time_zone, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, store.NewID(), pid, c.legal, c.preferred, c.pronouns, c.dob, c.email, c.phone, "America/New_York", now); err != nil {
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cid, pid, c.legal, c.preferred, c.pronouns, c.dob, c.email, c.phone, "America/New_York", now); err != nil {
 				return fmt.Errorf("demo client: %w", err)
+			}
+			for i, key := range c.team {
+				role := [...]string{"therapist", "prescriber", "monitor"}[i]
+				if _, err := tx.Exec(ctx, `INSERT INTO care_team (client_id, staff_id, role, added_at) VALUES (?, ?, ?, ?)`,
+					cid, staffIDs[key], role, now); err != nil {
+					return err
+				}
+			}
+			if _, err := account("client", cid, c.email); err != nil {
+				return err
 			}
 			sum.Clients = append(sum.Clients, Person{Name: c.legal, Email: c.email})
 		}

@@ -41,6 +41,14 @@ func templateFuncs() template.FuncMap {
 			return t.In(zone).Format("2 Jan 2006")
 		},
 		"join": strings.Join,
+		// pngData lets a PNG data URL (the QR code holdspace draws) into
+		// an src attribute; anything else is refused.
+		"pngData": func(s string) template.URL {
+			if strings.HasPrefix(s, "data:image/png;base64,") && !strings.ContainsAny(s, "\"'<> ") {
+				return template.URL(s)
+			}
+			return ""
+		},
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict needs pairs")

@@ -8,10 +8,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"holdspace/internal/access"
+	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 )
 
@@ -20,27 +23,34 @@ type Deps struct {
 	DB      *store.DB
 	Log     *slog.Logger
 	Metrics *Metrics
+	Access  *access.Service
+	Keys    *keyring.Ring
 	Version string
 	Now     func() time.Time
+	// Secure marks cookies Secure (serving over TLS).
+	Secure bool
 }
 
 // Server holds the routes and what they need.
 type Server struct {
-	db      *store.DB
-	log     *slog.Logger
-	metrics *Metrics
-	tmpl    *Templates
-	version string
-	now     func() time.Time
-	mux     *http.ServeMux
-	routes  []Route
+	db        *store.DB
+	log       *slog.Logger
+	metrics   *Metrics
+	tmpl      *Templates
+	version   string
+	now       func() time.Time
+	mux       *http.ServeMux
+	routes    []Route
+	access    *access.Service
+	cookieKey []byte
+	secure    bool
 }
 
-// Route is one registered route and who may reach it; the access test
-// walks this list.
+// Route is one registered route and the gate in front of it; the access
+// test walks this list.
 type Route struct {
 	Pattern string
-	Public  bool
+	Gate    Gate
 }
 
 // New builds the server and its routes.
@@ -55,21 +65,46 @@ func New(d Deps) (*Server, error) {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
 	}
-	s := &Server{db: d.DB, log: d.Log, metrics: d.Metrics, tmpl: tmpl, version: d.Version, now: d.Now, mux: http.NewServeMux()}
+	s := &Server{db: d.DB, log: d.Log, metrics: d.Metrics, tmpl: tmpl, version: d.Version, now: d.Now, mux: http.NewServeMux(),
+		access: d.Access, secure: d.Secure}
+	if d.Keys != nil {
+		s.cookieKey = d.Keys.Key("cookies")
+	} else {
+		s.cookieKey = make([]byte, 32)
+	}
 	s.routesFrame()
+	if d.Access != nil {
+		s.routesAccount()
+		s.routesAdmin()
+		s.routesClients()
+		s.routesAPI()
+	}
 	return s, nil
 }
 
-// Handler is the whole site with its middleware.
-func (s *Server) Handler() http.Handler { return s.observe(s.mux) }
+// Handler is the whole site with its middleware. Cross-origin protection
+// refuses state-changing browser requests from other sites (with SameSite
+// cookies, this is holdspace's CSRF defence); the JSON API takes bearer
+// tokens instead of cookies and is exempt.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.AddInsecureBypassPattern("/api/")
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.forbidden(w, r, "This form was sent from another site, so holdspace did not act on it. Go back, reload the page and try again.")
+	}))
+	return s.observe(cop.Handler(s.withSession(s.mux)))
+}
 
 // Routes lists every registered route.
 func (s *Server) Routes() []Route { return s.routes }
 
-func (s *Server) public(pattern string, h http.HandlerFunc) {
-	s.routes = append(s.routes, Route{Pattern: pattern, Public: true})
-	s.mux.HandleFunc(pattern, h)
+// handle registers a route behind its gate.
+func (s *Server) handle(g Gate, pattern string, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{Pattern: pattern, Gate: g})
+	s.mux.HandleFunc(pattern, s.guard(g, h))
 }
+
+func (s *Server) public(pattern string, h http.HandlerFunc) { s.handle(GatePublic, pattern, h) }
 
 func (s *Server) routesFrame() {
 	static, _ := fs.Sub(staticFS, "static")
@@ -78,6 +113,12 @@ func (s *Server) routesFrame() {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		http.StripPrefix("/static/", fileServer).ServeHTTP(w, r)
 	})
+	s.public("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Header().Set("Content-Type", "image/svg+xml")
+		b, _ := staticFS.ReadFile("static/favicon.svg")
+		w.Write(b)
+	})
 	s.public("GET /healthz", s.healthz)
 	s.public("GET /readyz", s.readyz)
 	s.public("GET /metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{Registry: s.metrics.Registry}).ServeHTTP)
@@ -85,15 +126,70 @@ func (s *Server) routesFrame() {
 	s.public("/", s.notFound)
 }
 
-func (s *Server) page(r *http.Request, title string, data any) *Page {
-	return &Page{
+// home sends each person where they work: staff to their clients, clients
+// to their portal, everyone else to sign in.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	sess, ok := sessionFrom(r.Context())
+	switch {
+	case !ok:
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	case sess.Stage == access.StageMFA:
+		http.Redirect(w, r, "/signin/code", http.StatusSeeOther)
+	case sess.Stage == access.StageEnrol:
+		http.Redirect(w, r, "/account/mfa/setup", http.StatusSeeOther)
+	case sess.Actor.Kind == access.ClientActor:
+		http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/clients", http.StatusSeeOther)
+	}
+}
+
+// page builds what every template needs, from the session if there is
+// one: the navigation for the person's roles, their practice's time zone,
+// the idle limit for the warning, and any flash message.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data any) *Page {
+	p := &Page{
 		Title:        title,
 		Version:      s.version,
 		AssetVersion: s.version,
 		RequestID:    RequestID(r.Context()),
 		Zone:         time.UTC,
 		Data:         data,
+		Form:         NewForm(nil),
 	}
+	if w != nil {
+		p.Flash = s.takeFlash(w, r)
+	}
+	if sess, ok := sessionFrom(r.Context()); ok && sess.Stage == access.StageFull {
+		p.Actor = sess.Name
+		p.PracticeName = sess.PracticeName
+		p.Zone = sess.Zone
+		p.Nav = navFor(sess, r.URL.Path)
+		if sess.Actor.Kind == access.StaffActor {
+			p.IdleSeconds = idleSeconds(sess)
+		}
+	}
+	return p
+}
+
+func navFor(sess access.Session, path string) []NavItem {
+	var items []NavItem
+	add := func(label, href string) {
+		items = append(items, NavItem{Label: label, Href: href, Current: path == href || (href != "/" && strings.HasPrefix(path, href+"/"))})
+	}
+	if sess.Actor.Kind == access.ClientActor {
+		add("My care", "/portal")
+		add("Account", "/account")
+		return items
+	}
+	add("Clients", "/clients")
+	if sess.Actor.IsAdmin() {
+		add("Staff", "/admin/staff")
+		add("Audit trail", "/admin/audit")
+		add("Settings", "/admin/settings")
+	}
+	add("Account", "/account")
+	return items
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
@@ -128,36 +224,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ready\n"))
 }
 
-type practiceName struct{ Name string }
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	var practices []practiceName
-	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		rows, err := tx.Query(r.Context(), `SELECT name FROM practice ORDER BY name`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var p practiceName
-			if err := rows.Scan(&p.Name); err != nil {
-				return err
-			}
-			practices = append(practices, p)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "home", s.page(r, "", map[string]any{"Practices": practices}))
-}
-
 type errorData struct{ Heading, Message string }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusNotFound, "error", s.page(r, "Not found",
+	s.render(w, r, http.StatusNotFound, "error", s.page(w, r, "Not found",
 		errorData{"Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."}))
 }
 
@@ -174,7 +244,7 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		status, heading, msg = http.StatusServiceUnavailable, "holdspace cannot reach its database",
 			"The records are safe, but holdspace cannot reach them right now. Please try again in a minute."
 	}
-	if rerr := s.tmpl.Render(w, status, "error", s.page(r, heading, errorData{heading, msg})); rerr != nil {
+	if rerr := s.tmpl.Render(w, status, "error", s.page(nil, r, heading, errorData{heading, msg})); rerr != nil {
 		http.Error(w, heading+" (request "+id+")", status)
 	}
 }

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"holdspace/internal/access"
+	"holdspace/internal/audit"
+	"holdspace/internal/config"
+	"holdspace/internal/keyring"
+)
+
+func cmdPractice(ctx context.Context, e *env, args []string) error {
+	var name, slug, zone string
+	c, rest, err := parse(e, "practice", "Usage: holdspace practice add --name NAME --slug SHORT --time-zone ZONE\n\nAdds a practice (a tenant). Then add its owner with holdspace user add.", args,
+		func(f *config.Flags) {
+			f.Database()
+			fs := f.FlagSet()
+			fs.StringVar(&name, "name", "", "the practice's name as clients see it")
+			fs.StringVar(&slug, "slug", "", "a short name: lower-case letters, digits and dashes")
+			fs.StringVar(&zone, "time-zone", "America/New_York", "the practice's time zone (IANA name)")
+		})
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || rest[0] != "add" {
+		return usageError{errors.New("say holdspace practice add --name … --slug …")}
+	}
+	db, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if _, err := access.CreatePractice(ctx, db, name, slug, zone, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Added the practice %q (%s). Now add its owner:\n  holdspace user add --practice %s --name \"…\" --email … --role owner\n", name, slug, slug)
+	return nil
+}
+
+func cmdUser(ctx context.Context, e *env, args []string) error {
+	var in access.StaffInput
+	var practice, roles, baseURL string
+	var passwordStdin bool
+	c, rest, err := parse(e, "user", "Usage: holdspace user add --practice SHORT --name NAME --email EMAIL --role ROLE[,ROLE…]\n\nAdds a staff member. Without --password-stdin it prints a single-use link (valid 7 days) with which\nthey choose their own password; the link is also emailed once the server sends email.\nRoles: owner, admin, prescriber, therapist, monitor.", args,
+		func(f *config.Flags) {
+			f.Database().Keys()
+			fs := f.FlagSet()
+			fs.StringVar(&practice, "practice", "", "the practice's short name")
+			fs.StringVar(&in.Name, "name", "", "full name")
+			fs.StringVar(&in.Email, "email", "", "email address (their sign-in)")
+			fs.StringVar(&roles, "role", "", "one or more roles, separated by commas")
+			fs.StringVar(&in.Credentials, "credentials", "", "credentials printed after the name, e.g. MD, LCSW")
+			fs.StringVar(&in.Licence, "licence", "", "licence number")
+			fs.StringVar(&in.NPI, "npi", "", "National Provider Identifier (10 digits)")
+			fs.StringVar(&in.DEA, "dea", "", "DEA registration number (prescribers)")
+			fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input instead of printing a link")
+			fs.StringVar(&baseURL, "base-url", "http://127.0.0.1:8080/", "the server's public URL, for the printed link")
+		})
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || rest[0] != "add" {
+		return usageError{errors.New("say holdspace user add --practice … --name … --email … --role …")}
+	}
+	for _, r := range strings.Split(roles, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			in.Roles = append(in.Roles, access.Role(r))
+		}
+	}
+	db, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	keys, err := keyring.LoadOrCreate(c.KeyFile)
+	if err != nil {
+		return err
+	}
+	pid, err := access.PracticeBySlug(ctx, db, practice)
+	if err != nil {
+		return err
+	}
+	password := ""
+	if passwordStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return errors.New("no password on standard input")
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.RFC9106Params, 1), Keys: keys, Now: time.Now, BaseURL: baseURL, Policy: access.DefaultPolicy()}
+	_, link, err := svc.AddStaffBySystem(ctx, pid, in, password)
+	if err != nil {
+		return err
+	}
+	if password != "" {
+		fmt.Fprintf(e.stdout, "Added %s with the password given. They will set up an authenticator app at first sign-in.\n", in.Email)
+	} else {
+		fmt.Fprintf(e.stdout, "Added %s. Give them this single-use link to choose a password (valid 7 days):\n  %s\n", in.Email, link)
+	}
+	return nil
+}
+
+func cmdAudit(ctx context.Context, e *env, args []string) error {
+	c, rest, err := parse(e, "audit", "Usage: holdspace audit verify\n\nWalks every practice's audit chain and checks that no entry was changed, removed or reordered.\nExits 1 and names the first broken entry of each broken chain.", args,
+		func(f *config.Flags) { f.Database() })
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || rest[0] != "verify" {
+		return usageError{errors.New("say holdspace audit verify")}
+	}
+	db, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := audit.Verify(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(rep.Breaks) > 0 {
+		for _, b := range rep.Breaks {
+			fmt.Fprintln(e.stdout, b.Error())
+		}
+		return fmt.Errorf("the audit trail is broken in %d of %d chains", len(rep.Breaks), rep.Chains)
+	}
+	fmt.Fprintf(e.stdout, "The audit trail is whole: %d entries in %d chains verified.\n", rep.Entries, rep.Chains)
+	return nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"holdspace/internal/store"
+)
+
+func runCmd(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// Bad flags and an unreachable database give one line that says what to
+// fix, a non-zero exit, and write nothing.
+func TestMistakesGiveOneLineAndWriteNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown command", nil, []string{"serv"}, 2, `unknown command "serv"`},
+		{"unknown flag", nil, []string{"serve", "--port", "80", "--data-dir", dir}, 2, "flag provided but not defined: -port"},
+		{"bad address", nil, []string{"serve", "--addr", "8080", "--data-dir", dir}, 2, "must be host:port"},
+		{"not a PostgreSQL URL", nil, []string{"serve", "--db", "mysql://x", "--data-dir", dir}, 2, "--db must be a PostgreSQL URL"},
+		{"bad environment value", map[string]string{"HOLDSPACE_DEMO": "perhaps"}, []string{"serve", "--data-dir", dir}, 2, "HOLDSPACE_DEMO"},
+		{"half a TLS pair", nil, []string{"serve", "--tls-cert", "c.pem", "--data-dir", dir}, 2, "go together"},
+		{"unreachable database", nil, []string{"serve", "--db", "postgres://nobody@127.0.0.1:1/holdspace?connect_timeout=2", "--data-dir", dir}, 1, "cannot reach the database at 127.0.0.1:1/holdspace"},
+		{"migrate without a verb", nil, []string{"migrate", "--data-dir", dir}, 2, "migrate up, or holdspace migrate status"},
+		{"backup without a file", nil, []string{"backup", "--data-dir", dir}, 2, "name the file"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, tc.env, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (%s)", code, tc.code, stderr)
+			}
+			if !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q lacks %q", stderr, tc.want)
+			}
+			if n := strings.Count(strings.TrimSpace(stderr), "\n"); n != 0 {
+				t.Errorf("the error took %d lines: %q", n+1, stderr)
+			}
+			if _, err := os.Stat(dir); err == nil {
+				t.Errorf("the data directory was created")
+			}
+		})
+	}
+}
+
+func TestEveryCommandDocumentsItsFlagsAndTheirEnvironment(t *testing.T) {
+	code, out, _ := runCmd(t, nil, "help")
+	if code != 0 {
+		t.Fatal("help failed")
+	}
+	for name := range commands() {
+		if !strings.Contains(out, name) {
+			t.Errorf("holdspace help does not list %s", name)
+		}
+		code, out, _ := runCmd(t, nil, name, "-h")
+		if code != 0 || !strings.Contains(out, "Usage: holdspace "+name) {
+			t.Errorf("holdspace %s -h: exit %d, %q", name, code, out)
+		}
+		if name == "serve" {
+			for _, env := range []string{"HOLDSPACE_ADDR", "HOLDSPACE_DATA_DIR", "HOLDSPACE_DB", "HOLDSPACE_DEMO", "HOLDSPACE_TLS_CERT", "HOLDSPACE_SMTP_HOST"} {
+				if !strings.Contains(out, env) {
+					t.Errorf("serve -h does not name %s", env)
+				}
+			}
+		}
+	}
+}
+
+// The commands an operator uses: demo, backup while it runs, restore that
+// refuses to overwrite, restore --force, audit verify on the result.
+func TestBackupRestoreAndVerifyThroughTheCommands(t *testing.T) {
+	dir := t.TempDir()
+	data, restored := filepath.Join(dir, "data"), filepath.Join(dir, "restored")
+	if code, _, stderr := runCmd(t, nil, "demo", "--data-dir", data); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	file := filepath.Join(dir, "demo.hsbak")
+	code, out, stderr := runCmd(t, nil, "backup", "--data-dir", data, file)
+	if code != 0 || !strings.Contains(out, "Backed up") {
+		t.Fatalf("backup: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := runCmd(t, nil, "backup", "--data-dir", data, file); code != 1 || !strings.Contains(stderr, "already exists") {
+		t.Fatalf("a second backup to the same file: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, nil, "restore", "--data-dir", restored, file); code != 0 {
+		t.Fatalf("restore: %s", stderr)
+	}
+	if code, _, stderr := runCmd(t, nil, "restore", "--data-dir", restored, file); code != 1 || !strings.Contains(stderr, "--force") {
+		t.Fatalf("restore over records: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, nil, "restore", "--force", "--data-dir", restored, file); code != 0 {
+		t.Fatalf("restore --force: %s", stderr)
+	}
+	code, out, stderr = runCmd(t, nil, "audit", "verify", "--data-dir", restored)
+	if code != 0 || !strings.Contains(out, "whole") {
+		t.Fatalf("audit verify on the restored copy: %d %s %s", code, out, stderr)
+	}
+	code, out, _ = runCmd(t, nil, "migrate", "status", "--data-dir", restored)
+	if code != 0 || !strings.Contains(out, "0 pending") {
+		t.Fatalf("migrate status: %s", out)
+	}
+
+	// Someone with the file edits an entry around the triggers: verify
+	// names it and fails.
+	db, err := store.Open(context.Background(), store.Options{DataDir: restored})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Write(context.Background(), func(tx *store.Tx) error {
+		if _, err := tx.Exec(context.Background(), `DROP TRIGGER audit_event_no_update`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(context.Background(), `UPDATE audit_event SET reason = 'nothing happened' WHERE seq = 1`)
+		return err
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = runCmd(t, nil, "audit", "verify", "--data-dir", restored)
+	if code != 1 || !strings.Contains(out, "broken at entry 1") || !strings.Contains(stderr, "broken") {
+		t.Fatalf("audit verify on a tampered copy: exit %d, %q %q", code, out, stderr)
+	}
+}

@@ -1,0 +1,548 @@
+package web_test
+
+import (
+	"context"
+	"errors"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"holdspace/internal/access"
+	"holdspace/internal/keyring"
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+	"holdspace/internal/web"
+)
+
+// adminClock is a settable time shared by the test and the server's handlers.
+type adminClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *adminClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+const adminPassword = "tangerine quietly orbits"
+
+// adminSite is a running holdspace with one practice and its owner.
+type adminSite struct {
+	t        *testing.T
+	db       *store.DB
+	svc      *access.Service
+	web      *web.Server
+	srv      *httptest.Server
+	practice string
+	ownerID  string
+}
+
+func newAdminSite(t *testing.T, db *store.DB, start time.Time) *adminSite {
+	t.Helper()
+	clk := &adminClock{t: start}
+	ring, err := keyring.New(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2),
+		Keys: ring, Now: clk.Now, BaseURL: "http://holdspace.test/", Policy: access.DefaultPolicy()}
+	s := &adminSite{t: t, db: db, svc: svc}
+	s.practice, s.ownerID = s.addPractice("Stillwater Test", "stillwater-test", "Ana Ruiz", "ana@example.org")
+	s.web, err = web.New(web.Deps{DB: db, Log: slog.New(slog.DiscardHandler), Access: svc, Keys: ring, Now: clk.Now, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.srv = httptest.NewServer(s.web.Handler())
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// addPractice makes a practice with an owner who signs in with a password
+// alone (the second step is tested with the access service).
+func (s *adminSite) addPractice(name, slug, owner, email string) (practiceID, ownerID string) {
+	s.t.Helper()
+	ctx := context.Background()
+	pid, err := access.CreatePractice(ctx, s.db, name, slug, "America/New_York", s.svc.Now())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	id := s.addStaff(pid, owner, email, access.Owner)
+	s.exec(`UPDATE practice SET staff_mfa_required = ? WHERE id = ?`, false, pid)
+	return pid, id
+}
+
+func (s *adminSite) addStaff(practiceID, name, email string, roles ...access.Role) string {
+	s.t.Helper()
+	id, _, err := s.svc.AddStaffBySystem(context.Background(), practiceID, access.StaffInput{Name: name, Email: email, Roles: roles}, adminPassword)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return id
+}
+
+func (s *adminSite) exec(q string, args ...any) {
+	s.t.Helper()
+	if err := s.db.Write(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.Exec(context.Background(), q, args...)
+		return err
+	}); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func (s *adminSite) count(q string, args ...any) int {
+	s.t.Helper()
+	var n int
+	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
+	}); err != nil {
+		s.t.Fatal(err)
+	}
+	return n
+}
+
+// adminBrowser is one person's browser: it keeps cookies and does not follow
+// redirects, so tests see each 303.
+type adminBrowser struct {
+	t    *testing.T
+	c    *http.Client
+	base string
+}
+
+func (s *adminSite) signIn(email string) *adminBrowser {
+	s.t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &adminBrowser{t: s.t, base: s.srv.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+	res, _ := b.post("/signin", url.Values{"email": {email}, "password": {adminPassword}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		s.t.Fatalf("signing in as %s: %d to %q", email, res.StatusCode, res.Header.Get("Location"))
+	}
+	return b
+}
+
+func (b *adminBrowser) do(req *http.Request) (*http.Response, string) {
+	b.t.Helper()
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return res, string(body)
+}
+
+func (b *adminBrowser) get(path string) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+	return b.do(req)
+}
+
+// post sends a form as a browser does from one of holdspace's own pages.
+func (b *adminBrowser) post(path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return b.do(req)
+}
+
+// follow GETs where a 303 points, which shows its flash message.
+func (b *adminBrowser) follow(res *http.Response) (*http.Response, string) {
+	b.t.Helper()
+	if res.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("status %d; want 303", res.StatusCode)
+	}
+	return b.get(res.Header.Get("Location"))
+}
+
+// pageSays fails unless body holds each text as a page shows it (escaped).
+func pageSays(t *testing.T, body string, texts ...string) {
+	t.Helper()
+	for _, s := range texts {
+		if !strings.Contains(body, html.EscapeString(s)) {
+			t.Errorf("the page does not say %q", s)
+		}
+	}
+}
+
+// pageHas fails unless body holds each piece of HTML as written.
+func pageHas(t *testing.T, body string, pieces ...string) {
+	t.Helper()
+	for _, s := range pieces {
+		if !strings.Contains(body, s) {
+			t.Errorf("the page has no %s", s)
+		}
+	}
+}
+
+func pageSaysNot(t *testing.T, body string, texts ...string) {
+	t.Helper()
+	for _, s := range texts {
+		if strings.Contains(body, html.EscapeString(s)) {
+			t.Errorf("the page says %q, and should not", s)
+		}
+	}
+}
+
+func wantStatus(t *testing.T, res *http.Response, want int) {
+	t.Helper()
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: status %d; want %d", res.Request.Method, res.Request.URL.Path, res.StatusCode, want)
+	}
+}
+
+var adminTime = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
+func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newAdminSite(t, db, adminTime)
+		owner := s.signIn("ana@example.org")
+		res, body := owner.get("/admin/staff/new")
+		wantStatus(t, res, http.StatusOK)
+		dumpPage(t, "staff_new", body)
+
+		res, _ = owner.post("/admin/staff/new", url.Values{"name": {"Sam Okafor"}, "email": {" Sam@Example.org "}, "credentials": {"LCSW"},
+			"licence": {"LCSW-NY-091734"}, "npi": {"1487263905"}, "roles": {"therapist", "monitor"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		if !strings.HasPrefix(res.Header.Get("Location"), "/admin/staff/") {
+			t.Fatalf("sent to %q; want the new staff member's page", res.Header.Get("Location"))
+		}
+		if n := s.count(`SELECT COUNT(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Your invitation%'`, "sam@example.org"); n != 1 {
+			t.Fatalf("%d invitations to sam@example.org in the outbox; want 1", n)
+		}
+		res, body = owner.follow(res)
+		wantStatus(t, res, http.StatusOK)
+		pageSays(t, body, "Sam Okafor", "An invitation to choose a password is on its way to sam@example.org", "Invitation pending", "LCSW-NY-091734")
+		dumpPage(t, "staff_detail", body)
+
+		res, body = owner.get("/admin/staff")
+		wantStatus(t, res, http.StatusOK)
+		pageSays(t, body, "Ana Ruiz", "Sam Okafor", "Therapist, Monitor", "Invitation pending", "Add staff member")
+		dumpPage(t, "staff", body)
+
+		// Resending retires the first link and queues a second email.
+		samID := ""
+		db.Read(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = ?`, "sam@example.org").Scan(&samID)
+		})
+		res, _ = owner.post("/admin/staff/"+samID+"/invite", nil)
+		wantStatus(t, res, http.StatusSeeOther)
+		if n := s.count(`SELECT COUNT(*) FROM outbox WHERE to_addr = ?`, "sam@example.org"); n != 2 {
+			t.Fatalf("%d emails to sam@example.org; want 2 after resending", n)
+		}
+		if n := s.count(`SELECT COUNT(*) FROM one_time_token t JOIN account a ON a.id = t.account_id
+			WHERE a.staff_id = ? AND t.purpose = 'invite' AND t.used_at IS NULL`, samID); n != 1 {
+			t.Fatalf("%d live invitation links; want 1 (the new one)", n)
+		}
+		// Someone with a password gets no invitation.
+		res, body = owner.post("/admin/staff/"+s.ownerID+"/invite", nil)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "This person has already chosen a password.")
+	})
+}
+
+func TestTheStaffFormRefusesBadInputAndKeepsWhatWasTyped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newAdminSite(t, db, adminTime)
+		owner := s.signIn("ana@example.org")
+		res, body := owner.post("/admin/staff/new", url.Values{"name": {"  "}, "email": {"sam at example"}, "credentials": {"LCSW"},
+			"licence": {"LCSW-NY-091734"}, "npi": {"12345"}, "dea": {"B12"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Give the person's full name.", "Give an email address such as name@example.org.", "Choose at least one role.",
+			"An NPI is ten digits.", "A DEA number is two letters and seven digits.", "Please check 5 things")
+		pageSays(t, body)
+		pageHas(t, body, `value="sam at example"`, `value="LCSW"`, `value="LCSW-NY-091734"`, `value="12345"`, `value="B12"`)
+		dumpPage(t, "staff_new_errors", body)
+
+		// The roles chosen stay chosen when another field is wrong.
+		res, body = owner.post("/admin/staff/new", url.Values{"name": {"Sam Okafor"}, "email": {"sam@example.org"}, "npi": {"148726390X"},
+			"roles": {"prescriber"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "An NPI is ten digits.")
+		pageHas(t, body, `value="Sam Okafor"`)
+		if !strings.Contains(body, `value="prescriber" checked`) || strings.Contains(body, `value="therapist" checked`) {
+			t.Error("the roles chosen are not kept as chosen")
+		}
+		// An address already on staff.
+		res, body = owner.post("/admin/staff/new", url.Values{"name": {"Ana Again"}, "email": {"ANA@example.org"}, "roles": {"therapist"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Someone on staff already uses this email address.")
+		if n := s.count(`SELECT COUNT(*) FROM outbox`); n != 0 {
+			t.Fatalf("%d emails queued by refused forms; want 0", n)
+		}
+		if n := s.count(`SELECT COUNT(*) FROM staff WHERE practice_id = ?`, s.practice); n != 1 {
+			t.Fatalf("%d staff after refused forms; want 1", n)
+		}
+	})
+}
+
+func TestATherapistIsRefusedEveryAdminPageAndEachRefusalIsOnTheTrail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newAdminSite(t, db, adminTime)
+		therapistID := s.addStaff(s.practice, "Sam Okafor", "sam@example.org", access.Therapist, access.Prescriber)
+		tokenID := "0000"
+		therapist := s.signIn("sam@example.org")
+		forms := map[string]url.Values{
+			"POST /admin/staff/new":              {"name": {"Eve Mallory"}, "email": {"eve@example.org"}, "roles": {"owner"}},
+			"POST /admin/staff/{id}":             {"roles": {"owner", "therapist"}},
+			"POST /admin/settings":               {"idle": {"240"}, "client_mfa": {"optional"}},
+			"POST /admin/api-tokens":             {"name": {"mine"}, "scopes": {"clients:read"}},
+			"POST /admin/staff/{id}/invite":      {},
+			"POST /admin/api-tokens/{id}/revoke": {},
+			"GET /admin/staff/{id}":              nil,
+			"GET /admin/audit.csv":               nil,
+			"GET /admin/staff":                   nil,
+			"GET /admin/staff/new":               nil,
+			"GET /admin/settings":                nil,
+			"GET /admin/api-tokens":              nil,
+			"GET /admin/audit":                   nil,
+		}
+		walked := 0
+		for _, rt := range s.web.Routes() {
+			method, path, _ := strings.Cut(rt.Pattern, " ")
+			if !strings.HasPrefix(path, "/admin") {
+				continue
+			}
+			walked++
+			if rt.Gate != web.GateStaff {
+				t.Errorf("%s is behind the %s gate; want staff", rt.Pattern, rt.Gate)
+			}
+			form, ok := forms[rt.Pattern]
+			if !ok {
+				t.Errorf("%s is not walked by this test: add it", rt.Pattern)
+				continue
+			}
+			id := s.ownerID
+			if strings.Contains(path, "api-tokens") {
+				id = tokenID
+			}
+			path = strings.ReplaceAll(path, "{id}", id)
+			before := s.count(`SELECT COUNT(*) FROM audit_event WHERE actor_id = ? AND outcome = 'denied'`, therapistID)
+			var res *http.Response
+			var body string
+			if method == http.MethodGet {
+				res, body = therapist.get(path)
+			} else {
+				res, body = therapist.post(path, form)
+			}
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s: status %d; want 403", rt.Pattern, res.StatusCode)
+				continue
+			}
+			pageSays(t, body, "Only the practice's owner or administrators may do this.")
+			if rt.Pattern == "GET /admin/audit" {
+				dumpPage(t, "forbidden", body)
+			}
+			after := s.count(`SELECT COUNT(*) FROM audit_event WHERE actor_id = ? AND outcome = 'denied' AND chain = ?`, therapistID, s.practice)
+			if after != before+1 {
+				t.Errorf("%s: %d denied entries on the trail after it, %d before; want one more", rt.Pattern, after, before)
+			}
+		}
+		// An empty form is refused as not allowed too, not as wrongly
+		// filled in: the form is not theirs to fill.
+		for pattern := range forms {
+			method, path, _ := strings.Cut(pattern, " ")
+			if method != http.MethodPost {
+				continue
+			}
+			before := s.count(`SELECT COUNT(*) FROM audit_event WHERE actor_id = ? AND outcome = 'denied'`, therapistID)
+			res, _ := therapist.post(strings.ReplaceAll(path, "{id}", s.ownerID), url.Values{})
+			after := s.count(`SELECT COUNT(*) FROM audit_event WHERE actor_id = ? AND outcome = 'denied'`, therapistID)
+			if res.StatusCode != http.StatusForbidden || after != before+1 {
+				t.Errorf("%s with an empty form: status %d, %d more denials on the trail; want 403 and one", pattern, res.StatusCode, after-before)
+			}
+		}
+		if walked != len(forms) {
+			t.Errorf("walked %d admin routes; the test lists %d", walked, len(forms))
+		}
+		if n := s.count(`SELECT COUNT(*) FROM staff WHERE email = 'eve@example.org'`); n != 0 {
+			t.Error("a therapist added a staff member")
+		}
+		if n := s.count(`SELECT COUNT(*) FROM staff_role WHERE staff_id = ? AND role = 'owner'`, s.ownerID); n != 1 {
+			t.Error("the owner's roles changed")
+		}
+		if n := s.count(`SELECT COUNT(*) FROM api_token`); n != 0 {
+			t.Error("a therapist made an API token")
+		}
+	})
+}
+
+func TestThePracticeKeepsAtLeastOneOwner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newAdminSite(t, db, adminTime)
+		owner := s.signIn("ana@example.org")
+		res, body := owner.post("/admin/staff/"+s.ownerID, url.Values{"roles": {"admin", "therapist"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "The practice must keep at least one owner.")
+		if !strings.Contains(body, `value="admin" checked`) || strings.Contains(body, `value="owner" checked`) {
+			t.Error("the roles as chosen are not shown again")
+		}
+		dumpPage(t, "staff_detail_owner", body)
+		if n := s.count(`SELECT COUNT(*) FROM staff_role WHERE staff_id = ?`, s.ownerID); n != 1 {
+			t.Fatalf("%d roles after the refused change; want the one (owner)", n)
+		}
+		res, body = owner.post("/admin/staff/"+s.ownerID, nil)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Choose at least one role.")
+
+		// With a second owner, the first may step down to administrator.
+		second := s.addStaff(s.practice, "Bo Chen", "bo@example.org", access.Owner)
+		res, _ = owner.post("/admin/staff/"+s.ownerID, url.Values{"roles": {"admin", "therapist"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		if n := s.count(`SELECT COUNT(*) FROM audit_event WHERE action = 'permission.roles' AND record_id = ?`, s.ownerID); n != 1 {
+			t.Fatalf("%d role changes on the trail; want 1", n)
+		}
+		res, body = owner.get("/admin/staff/" + second)
+		wantStatus(t, res, http.StatusOK)
+		pageSays(t, body, "Bo Chen")
+		res, _ = owner.get("/admin/staff/" + "no-such-id")
+		wantStatus(t, res, http.StatusNotFound)
+	})
+}
+
+func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newAdminSite(t, db, adminTime)
+		owner := s.signIn("ana@example.org")
+		res, body := owner.get("/admin/settings")
+		wantStatus(t, res, http.StatusOK)
+		pageSays(t, body, "Staff can sign in with a password alone")
+		pageHas(t, body, `value="15"`)
+		dumpPage(t, "settings", body)
+
+		res, body = owner.post("/admin/settings", url.Values{"idle": {"1000"}, "client_mfa": {"sometimes"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Choose an idle time from 2 to 240 minutes.")
+		pageHas(t, body, `value="1000"`)
+		res, body = owner.post("/admin/settings", url.Values{"idle": {"30"}, "client_mfa": {"sometimes"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Choose one of the offered policies.")
+		pageHas(t, body, `value="30"`)
+
+		res, _ = owner.post("/admin/settings", url.Values{"idle": {"30"}, "client_mfa": {"totp_or_email"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		res, body = owner.follow(res)
+		wantStatus(t, res, http.StatusOK)
+		pageSays(t, body, "The access settings are saved.")
+		pageHas(t, body, `value="30"`, `<option value="totp_or_email" selected>Required: client chooses app or email</option>`)
+		var idle int
+		var policy string
+		db.Read(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(context.Background(), `SELECT staff_idle_minutes, client_mfa_policy FROM practice WHERE id = ?`, s.practice).Scan(&idle, &policy)
+		})
+		if idle != 30 || policy != "totp_or_email" {
+			t.Fatalf("stored idle %d, policy %q; want 30, totp_or_email", idle, policy)
+		}
+		if n := s.count(`SELECT COUNT(*) FROM audit_event WHERE action = 'settings.access' AND chain = ?`, s.practice); n != 1 {
+			t.Fatalf("%d settings changes on the trail; want 1", n)
+		}
+
+		// Requiring a second step for staff sends the owner, who has
+		// none, to set one up before anything else.
+		res, _ = owner.post("/admin/settings", url.Values{"idle": {"30"}, "staff_mfa": {"on"}, "client_mfa": {"optional"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		res, _ = owner.get("/admin/settings")
+		wantStatus(t, res, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/account/mfa/setup" {
+			t.Fatalf("after requiring a second step, sent to %q; want the set-up page", loc)
+		}
+	})
+}
+
+var apiTokenPattern = regexp.MustCompile(`hs_[A-Za-z0-9_-]{43}`)
+
+func TestAnAPITokenIsShownOnceAndWorksUntilRevoked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newAdminSite(t, db, adminTime)
+		owner := s.signIn("ana@example.org")
+		res, body := owner.post("/admin/api-tokens", url.Values{"scopes": {"clients:read"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Give the token a name")
+		if !strings.Contains(body, `value="clients:read" checked`) {
+			t.Error("the scope chosen is not kept")
+		}
+		res, body = owner.post("/admin/api-tokens", url.Values{"name": {"Billing export"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Choose at least one scope.")
+		pageHas(t, body, `value="Billing export"`)
+
+		res, body = owner.post("/admin/api-tokens", url.Values{"name": {"Billing export"}, "scopes": {"clients:read", "audit:read"}})
+		wantStatus(t, res, http.StatusOK)
+		token := apiTokenPattern.FindString(body)
+		if token == "" {
+			t.Fatal("the new token is not on the page")
+		}
+		pageSays(t, body, "Copy the token “Billing export” now")
+		if res.Header.Get("Cache-Control") != "no-store" {
+			t.Error("the page with the token may be cached")
+		}
+		dumpPage(t, "api_tokens_new", body)
+		actor, err := s.svc.AuthenticateAPI(context.Background(), token)
+		if err != nil || actor.Kind != access.APIActor || actor.StaffID != s.ownerID || len(actor.Scopes) != 2 {
+			t.Fatalf("the token as a bearer token: %+v, %v", actor, err)
+		}
+		res, body = owner.get("/admin/api-tokens")
+		wantStatus(t, res, http.StatusOK)
+		pageSays(t, body, "Billing export", "Ana Ruiz")
+		if apiTokenPattern.MatchString(body) {
+			t.Fatal("the token is shown a second time")
+		}
+
+		var id string
+		db.Read(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(context.Background(), `SELECT id FROM api_token WHERE name = ?`, "Billing export").Scan(&id)
+		})
+		res, _ = owner.post("/admin/api-tokens/"+id+"/revoke", nil)
+		wantStatus(t, res, http.StatusSeeOther)
+		if _, err := s.svc.AuthenticateAPI(context.Background(), token); !errors.Is(err, access.ErrBadToken) {
+			t.Fatalf("a revoked token: %v; want ErrBadToken", err)
+		}
+		res, body = owner.follow(res)
+		wantStatus(t, res, http.StatusOK)
+		pageSays(t, body, "The token is revoked.", "Revoked")
+		dumpPage(t, "api_tokens", body)
+		res, body = owner.post("/admin/api-tokens/"+id+"/revoke", nil)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "No such token, or it was already revoked.")
+	})
+}
+
+// dumpPage writes a page for looking at by eye when ADMIN_PAGES_DUMP names a
+// folder; the stylesheet is copied beside it. Off by default.
+func dumpPage(t *testing.T, name, body string) {
+	t.Helper()
+	dir := os.Getenv("ADMIN_PAGES_DUMP")
+	if dir == "" || !strings.HasSuffix(t.Name(), "/sqlite") {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	css, err := os.ReadFile(filepath.Join("static", "style.css"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "style.css"), css, 0o644)
+	body = regexp.MustCompile(`/static/style\.css\?v=[^"]*`).ReplaceAllString(body, "style.css")
+	if err := os.WriteFile(filepath.Join(dir, name+".html"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"holdspace/internal/access"
+	"holdspace/internal/clinic"
+	"holdspace/internal/store"
+)
+
+func (s *Server) routesAPI() {
+	s.handle(GateAPI, "GET /api/v1/me", s.api(s.apiMe))
+	s.handle(GateAPI, "GET /api/v1/clients", s.api(s.apiClients))
+	s.handle(GateAPI, "GET /api/v1/clients/{id}", s.api(s.apiClient))
+	s.handle(GateAPI, "/api/", s.api(func(w http.ResponseWriter, r *http.Request, _ access.Actor) {
+		writeProblem(w, r, http.StatusNotFound, "Not found", "There is no API endpoint at this address.", nil)
+	}))
+}
+
+// Problem is an RFC 9457 problem detail.
+type Problem struct {
+	Type     string            `json:"type"`
+	Title    string            `json:"title"`
+	Status   int               `json:"status"`
+	Detail   string            `json:"detail,omitempty"`
+	Instance string            `json:"instance,omitempty"`
+	Errors   map[string]string `json:"errors,omitempty"`
+	// RequestID lets an operator find the log lines of a failure.
+	RequestID string `json:"request_id,omitempty"`
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, detail string, fields map[string]string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: title, Status: status, Detail: detail,
+		Instance: r.URL.Path, Errors: fields, RequestID: RequestID(r.Context())})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// api authenticates the bearer token and maps errors to problem details in
+// one place.
+func (s *Server) api(h func(http.ResponseWriter, *http.Request, access.Actor)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok || token == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="holdspace"`)
+			writeProblem(w, r, http.StatusUnauthorized, "Unauthorized", "Send an API token as 'Authorization: Bearer hs_…'. An administrator makes tokens under Settings.", nil)
+			return
+		}
+		actor, err := s.access.AuthenticateAPI(r.Context(), token)
+		if errors.Is(err, access.ErrBadToken) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="holdspace", error="invalid_token"`)
+			writeProblem(w, r, http.StatusUnauthorized, "Unauthorized", err.Error(), nil)
+			return
+		}
+		if err != nil {
+			s.apiError(w, r, access.Actor{}, err)
+			return
+		}
+		h(w, r, actor)
+	}
+}
+
+// apiError maps an error to its problem: refused access, a record of
+// another practice (answered as not found), bad input, or a failure.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, a access.Actor, err error) {
+	var denied *access.Denied
+	var prob *access.Problem
+	var probs access.Problems
+	switch {
+	case errors.As(err, &denied):
+		if denied.Record.PracticeID != a.PracticeID {
+			writeProblem(w, r, http.StatusNotFound, "Not found", "There is no such record in your practice.", nil)
+			return
+		}
+		writeProblem(w, r, http.StatusForbidden, "Forbidden", "Not allowed: "+denied.Reason+".", nil)
+	case errors.Is(err, clinic.ErrNotFound):
+		writeProblem(w, r, http.StatusNotFound, "Not found", "There is no such record in your practice.", nil)
+	case errors.As(err, &prob):
+		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", prob.Message, map[string]string{prob.Field: prob.Message})
+	case errors.As(err, &probs):
+		fields := map[string]string{}
+		for _, p := range probs {
+			fields[p.Field] = p.Message
+		}
+		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Some fields need attention.", fields)
+	case errors.Is(err, store.ErrUnavailable):
+		s.log.Error("api: database unavailable", "request_id", RequestID(r.Context()), "err", err)
+		writeProblem(w, r, http.StatusServiceUnavailable, "Service unavailable", "holdspace cannot reach its database; try again shortly.", nil)
+	default:
+		s.log.Error("api error", "request_id", RequestID(r.Context()), "route", r.Pattern, "err", err)
+		writeProblem(w, r, http.StatusInternalServerError, "Internal error", "holdspace could not finish this request; quote the request id when reporting it.", nil)
+	}
+}
+
+type apiMe struct {
+	StaffID    string   `json:"staff_id"`
+	PracticeID string   `json:"practice_id"`
+	Roles      []string `json:"roles"`
+	Scopes     []string `json:"scopes"`
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	me := apiMe{StaffID: a.StaffID, PracticeID: a.PracticeID}
+	for _, ro := range a.Roles {
+		me.Roles = append(me.Roles, string(ro))
+	}
+	for _, sc := range a.Scopes {
+		me.Scopes = append(me.Scopes, string(sc))
+	}
+	writeJSON(w, http.StatusOK, me)
+}
+
+func (s *Server) apiClients(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var list []clinic.Client
+	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "client_list"}, func(tx *store.Tx, _ access.Decision) error {
+		f := clinic.ClientFilter{PracticeID: a.PracticeID, Query: r.URL.Query().Get("q"), Now: s.now()}
+		if !a.IsAdmin() {
+			f.StaffID = a.StaffID
+		}
+		var err error
+		list, err = clinic.ListClients(r.Context(), tx, f)
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	if list == nil {
+		list = []clinic.Client{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"clients": list})
+}
+
+type apiClientRecord struct {
+	clinic.Client
+	CareTeam []clinic.CareTeamMember `json:"care_team"`
+}
+
+func (s *Server) apiClient(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id := r.PathValue("id")
+	var rec apiClientRecord
+	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "client", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		if rec.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
+			return err
+		}
+		rec.CareTeam, err = clinic.CareTeam(r.Context(), tx, id)
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	if rec.CareTeam == nil {
+		rec.CareTeam = []clinic.CareTeamMember{}
+	}
+	writeJSON(w, http.StatusOK, rec)
+}

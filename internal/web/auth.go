@@ -1,0 +1,204 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"holdspace/internal/access"
+)
+
+const sessionCookie = "hs_session"
+
+type sessionKey struct{}
+
+// sessionFrom returns the request's session, if any.
+func sessionFrom(ctx context.Context) (access.Session, bool) {
+	s, ok := ctx.Value(sessionKey{}).(access.Session)
+	return s, ok
+}
+
+// Gate is what a route needs from whoever asks. The record-level decision
+// is made in the handler through access.Service.Do; the gate only sorts
+// out who is signed in, and how far.
+type Gate int
+
+const (
+	// GatePublic: anyone.
+	GatePublic Gate = iota
+	// GatePending: a session that has given its password and still owes
+	// a second factor (or must set one up).
+	GatePending
+	// GateSignedIn: any fully signed-in person.
+	GateSignedIn
+	// GateStaff: fully signed-in staff.
+	GateStaff
+	// GateClient: fully signed-in clients (the portal).
+	GateClient
+	// GateAPI: a bearer token (JSON API).
+	GateAPI
+)
+
+func (g Gate) String() string {
+	return [...]string{"public", "pending", "signed-in", "staff", "client", "api"}[g]
+}
+
+// remoteAddress is the client's address without the port.
+func remoteAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// withSession reads the session cookie and the request's origin for the
+// audit trail before any handler runs.
+func (s *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := access.WithMeta(r.Context(), access.Meta{Address: remoteAddress(r), UserAgent: r.UserAgent(), RequestID: RequestID(r.Context())})
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && s.access != nil {
+			sess, err := s.access.Authenticate(ctx, c.Value)
+			switch {
+			case err == nil:
+				ctx = context.WithValue(ctx, sessionKey{}, sess)
+			case errors.Is(err, access.ErrSessionEnded):
+				s.clearSession(w)
+				if r.Method == http.MethodGet {
+					s.setFlash(w, "info", "Your session ended. Please sign in again.")
+				}
+			default:
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// guard wraps a handler with its gate.
+func (s *Server) guard(g Gate, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if g == GatePublic || g == GateAPI {
+			h(w, r)
+			return
+		}
+		sess, ok := sessionFrom(r.Context())
+		if !ok {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/signin?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.forbidden(w, r, "Please sign in first.")
+			return
+		}
+		switch sess.Stage {
+		case access.StageMFA:
+			if g != GatePending {
+				http.Redirect(w, r, "/signin/code", http.StatusSeeOther)
+				return
+			}
+		case access.StageEnrol:
+			if g != GatePending {
+				http.Redirect(w, r, "/account/mfa/setup", http.StatusSeeOther)
+				return
+			}
+		}
+		switch {
+		case g == GateStaff && sess.Actor.Kind != access.StaffActor:
+			s.forbidden(w, r, "This page is for the practice's staff.")
+			return
+		case g == GateClient && sess.Actor.Kind != access.ClientActor:
+			s.forbidden(w, r, "This page is for clients, in their portal.")
+			return
+		}
+		h(w, r)
+	}
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/"
+	}
+	return p
+}
+
+func (s *Server) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode})
+}
+
+const flashCookie = "hs_flash"
+
+// setFlash leaves a one-time message for the next page. It is signed so
+// that a crafted cookie cannot put words in holdspace's mouth.
+func (s *Server) setFlash(w http.ResponseWriter, kind, text string) {
+	v := base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + text))
+	mac := hmac.New(sha256.New, s.cookieKey)
+	mac.Write([]byte(v))
+	v += "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: 300})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *Flash {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	v, sig, ok := strings.Cut(c.Value, ".")
+	if !ok {
+		return nil
+	}
+	mac := hmac.New(sha256.New, s.cookieKey)
+	mac.Write([]byte(v))
+	want := base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	if !hmac.Equal([]byte(sig), []byte(want)) {
+		return nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return nil
+	}
+	kind, text, _ := strings.Cut(string(raw), "\x00")
+	return &Flash{Kind: kind, Text: text}
+}
+
+// redirect sends the browser on after a successful POST, with a message.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, kind, msg string) {
+	if msg != "" {
+		s.setFlash(w, kind, msg)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
+	s.render(w, r, http.StatusForbidden, "error", s.page(w, r, "Not allowed", errorData{"Not allowed", msg}))
+}
+
+// notFoundMsg answers 404 with a message; used also for records of another
+// practice, so that their existence is not confirmed.
+func (s *Server) notFoundMsg(w http.ResponseWriter, r *http.Request, msg string) {
+	s.render(w, r, http.StatusNotFound, "error", s.page(w, r, "Not found", errorData{"Not found", msg}))
+}
+
+// idleSeconds tells the page's script when to warn about the idle limit.
+func idleSeconds(sess access.Session) int {
+	if sess.Idle <= 0 {
+		return 0
+	}
+	return int(sess.Idle / time.Second)
+}

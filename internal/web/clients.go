@@ -1,0 +1,272 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"holdspace/internal/access"
+	"holdspace/internal/clinic"
+	"holdspace/internal/store"
+)
+
+func (s *Server) routesClients() {
+	s.handle(GateStaff, "GET /clients", s.clientList)
+	s.handle(GateStaff, "GET /clients/{id}", s.chart)
+	s.handle(GateStaff, "POST /clients/{id}/invite", s.inviteClient)
+	s.handle(GateStaff, "POST /clients/{id}/care-team", s.careTeam)
+	s.handle(GateStaff, "GET /clients/{id}/break-glass", s.breakGlassPage)
+	s.handle(GateStaff, "POST /clients/{id}/break-glass", s.breakGlass)
+	s.handle(GateStaff, "GET /clients/{id}/disclosures", s.disclosures)
+	s.handle(GateClient, "GET /portal", s.portal)
+	s.handle(GateClient, "GET /portal/disclosures", s.portalDisclosures)
+}
+
+// denied answers a refused access: a record of another practice is "not
+// found" (its existence is not confirmed); anything else is "not allowed"
+// with the reason.
+func (s *Server) denied(w http.ResponseWriter, r *http.Request, err error) bool {
+	var d *access.Denied
+	if !errors.As(err, &d) {
+		return false
+	}
+	if sess, _ := sessionFrom(r.Context()); d.Record.PracticeID != sess.Actor.PracticeID {
+		s.notFoundMsg(w, r, "There is no such record in your practice.")
+		return true
+	}
+	s.forbidden(w, r, "You cannot do this: "+d.Reason+".")
+	return true
+}
+
+func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	var clients []clinic.Client
+	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "client_list"}, func(tx *store.Tx, _ access.Decision) error {
+		f := clinic.ClientFilter{PracticeID: a.PracticeID, Query: q, Now: s.now()}
+		if !a.IsAdmin() {
+			f.StaffID = a.StaffID
+		}
+		var err error
+		clients, err = clinic.ListClients(r.Context(), tx, f)
+		return err
+	})
+	if s.denied(w, r, err) {
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.page(w, r, "Clients", map[string]any{"Clients": clients, "Query": q, "All": a.IsAdmin()})
+	s.render(w, r, http.StatusOK, "clients", p)
+}
+
+type chartData struct {
+	Client       clinic.Client
+	Team         []clinic.CareTeamMember
+	Staff        []clinic.StaffMember
+	CanManage    bool
+	BreakGlass   bool
+	RoleOptions  []string
+	ManageErrors string
+}
+
+func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartData, error) {
+	var d chartData
+	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "client", ID: id, ClientID: id}, func(tx *store.Tx, dec access.Decision) error {
+		var err error
+		if d.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
+			return err
+		}
+		if d.Team, err = clinic.CareTeam(r.Context(), tx, id); err != nil {
+			return err
+		}
+		d.BreakGlass = dec.ViaBreakGlass
+		d.CanManage = access.Decide(a, access.CareTeamManage, access.Record{PracticeID: a.PracticeID}).Allow
+		if d.CanManage {
+			d.Staff, err = clinic.Staff(r.Context(), tx, a.PracticeID)
+		}
+		return err
+	})
+	d.RoleOptions = access.CareTeamRoles
+	return d, err
+}
+
+func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	id := r.PathValue("id")
+	d, err := s.loadChart(r, sess.Actor, id)
+	var denied *access.Denied
+	if errors.As(err, &denied) && denied.Record.PracticeID == sess.Actor.PracticeID && sess.Actor.IsClinician() && !denied.Record.OnCareTeam {
+		// A clinician outside the care team is offered emergency access
+		// rather than a dead end.
+		p := s.page(w, r, "Not on the care team", map[string]any{"ID": id, "Reason": denied.Reason})
+		s.render(w, r, http.StatusForbidden, "chart_denied", p)
+		return
+	}
+	if s.denied(w, r, err) {
+		return
+	}
+	if errors.Is(err, clinic.ErrNotFound) {
+		s.notFoundMsg(w, r, "There is no such client in your practice.")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "chart", s.page(w, r, d.Client.Name(), d))
+}
+
+func (s *Server) inviteClient(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	id := r.PathValue("id")
+	err := s.access.InviteClient(r.Context(), sess.Actor, id)
+	var prob *access.Problem
+	switch {
+	case s.denied(w, r, err):
+	case errors.As(err, &prob):
+		s.redirect(w, r, "/clients/"+id, "error", prob.Message)
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		s.redirect(w, r, "/clients/"+id, "ok", "The portal invitation is on its way by email. The link works for 7 days.")
+	}
+}
+
+func (s *Server) careTeam(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	id := r.PathValue("id")
+	r.ParseForm()
+	add := r.PostForm.Get("op") != "remove"
+	err := s.access.SetCareTeam(r.Context(), sess.Actor, id, r.PostForm.Get("staff"), r.PostForm.Get("role"), add)
+	var prob *access.Problem
+	switch {
+	case s.denied(w, r, err):
+	case errors.As(err, &prob):
+		s.redirect(w, r, "/clients/"+id+"#care-team", "error", prob.Message)
+	case err != nil:
+		s.serverError(w, r, err)
+	case add:
+		s.redirect(w, r, "/clients/"+id+"#care-team", "ok", "Added to the care team.")
+	default:
+		s.redirect(w, r, "/clients/"+id+"#care-team", "ok", "Removed from the care team.")
+	}
+}
+
+func (s *Server) breakGlassPage(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "Emergency access", map[string]any{"ID": r.PathValue("id"), "Hours": int(s.access.Policy.BreakGlass.Hours())})
+	s.render(w, r, http.StatusOK, "break_glass", p)
+}
+
+func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	id := r.PathValue("id")
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	until, err := s.access.BreakGlass(r.Context(), sess.Actor, id, form.Get("reason"))
+	var prob *access.Problem
+	switch {
+	case s.denied(w, r, err):
+	case errors.As(err, &prob):
+		form.Fail(prob.Field, prob.Message)
+		p := s.page(w, r, "Emergency access", map[string]any{"ID": id, "Hours": int(s.access.Policy.BreakGlass.Hours())})
+		p.Form = form
+		s.render(w, r, http.StatusUnprocessableEntity, "break_glass", p)
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		s.redirect(w, r, "/clients/"+id, "warn", "Emergency access is open until "+until.In(sess.Zone).Format("15:04 MST")+
+			". The practice owner has been told, and every page you open is on the audit trail.")
+	}
+}
+
+func (s *Server) disclosures(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	id := r.PathValue("id")
+	var c clinic.Client
+	var list []clinic.Disclosure
+	err := s.access.Do(r.Context(), sess.Actor, access.DisclosureRead, access.Ref{Type: "disclosures", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		if c, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
+			return err
+		}
+		list, err = clinic.Disclosures(r.Context(), tx, sess.Actor.PracticeID, id, 500)
+		return err
+	})
+	if s.denied(w, r, err) {
+		return
+	}
+	if errors.Is(err, clinic.ErrNotFound) {
+		s.notFoundMsg(w, r, "There is no such client in your practice.")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen this record", map[string]any{"Client": c, "List": list, "Portal": false}))
+}
+
+func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	var c clinic.Client
+	var team []clinic.CareTeamMember
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "client", ID: a.ClientID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		if c, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, a.ClientID); err != nil {
+			return err
+		}
+		team, err = clinic.CareTeam(r.Context(), tx, a.ClientID)
+		return err
+	})
+	if s.denied(w, r, err) {
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	greeting := "Hello"
+	if h := s.now().In(sess.Zone).Hour(); h < 12 {
+		greeting = "Good morning"
+	} else if h < 18 {
+		greeting = "Good afternoon"
+	} else {
+		greeting = "Good evening"
+	}
+	s.render(w, r, http.StatusOK, "portal", s.page(w, r, "My care", map[string]any{"Client": c, "Team": team, "Greeting": greeting, "Name": sess.Name}))
+}
+
+func (s *Server) portalDisclosures(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	var list []clinic.Disclosure
+	var c clinic.Client
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "disclosures", ID: a.ClientID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		if c, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, a.ClientID); err != nil {
+			return err
+		}
+		// The client sees who opened their record; their own visits are
+		// left out to keep the list about others.
+		all, err := clinic.Disclosures(r.Context(), tx, a.PracticeID, a.ClientID, 500)
+		for _, d := range all {
+			if d.ActorKind != "client" && d.Outcome == "allowed" {
+				list = append(list, d)
+			}
+		}
+		return err
+	})
+	if s.denied(w, r, err) {
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen my record", map[string]any{"Client": c, "List": list, "Portal": true}))
+}

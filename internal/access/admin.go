@@ -107,6 +107,7 @@ func (s *Service) AddStaff(ctx context.Context, a Actor, in StaffInput) (string,
 		return "", Problems(ps)
 	}
 	var id string
+	defer s.mailQueued()
 	err := s.Do(ctx, a, StaffManage, Ref{Type: "staff"}, func(tx *store.Tx, _ Decision) error {
 		var err error
 		id, err = s.addStaff(ctx, tx, a, a.PracticeID, in)
@@ -264,6 +265,7 @@ func (s *Service) SetCareTeam(ctx context.Context, a Actor, clientID, staffID, r
 // InviteClient opens the portal to a client: an account for the client's
 // email (made if missing) and an emailed invitation.
 func (s *Service) InviteClient(ctx context.Context, a Actor, clientID string) error {
+	defer s.mailQueued()
 	return s.Do(ctx, a, ClientInvite, Ref{Type: "client", ID: clientID, ClientID: clientID}, func(tx *store.Tx, _ Decision) error {
 		var email string
 		if err := tx.QueryRow(ctx, `SELECT email FROM client WHERE id = ?`, clientID).Scan(&email); err != nil {

@@ -22,6 +22,7 @@ func (s *Service) BreakGlass(ctx context.Context, a Actor, clientID, reason stri
 	}
 	now := s.now()
 	until := now.Add(s.Policy.BreakGlass)
+	defer s.mailQueued()
 	err := s.Do(ctx, a, BreakGlassStart, Ref{Type: "client", ID: clientID, ClientID: clientID}, func(tx *store.Tx, _ Decision) error {
 		id := store.NewID()
 		if _, err := tx.Exec(ctx, `INSERT INTO break_glass (id, practice_id, staff_id, client_id, reason, started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,

@@ -122,6 +122,7 @@ func (s *Service) UseLink(ctx context.Context, purpose, token, password, confirm
 // both paths write one row and return.
 func (s *Service) RequestReset(ctx context.Context, email string) error {
 	now := s.now()
+	defer s.mailQueued()
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		a, found, err := accountByEmail(ctx, tx, email)
 		if err != nil {

@@ -20,6 +20,16 @@ type Service struct {
 	// BaseURL starts links in emails, e.g. https://clinic.example/.
 	BaseURL string
 	Policy  Policy
+	// MailQueued is called after a transaction that queued email commits,
+	// so the sender need not wait for its next round (a sign-in code is
+	// wanted now). Nil when nothing listens.
+	MailQueued func()
+}
+
+func (s *Service) mailQueued() {
+	if s.MailQueued != nil {
+		s.MailQueued()
+	}
 }
 
 // Policy holds the sign-in limits that are the same for every practice.

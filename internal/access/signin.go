@@ -241,6 +241,7 @@ func (s *Service) SendEmailCode(ctx context.Context, sess Session) error {
 	}
 	now := s.now()
 	code := NewEmailCode()
+	defer s.mailQueued()
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM one_time_token WHERE account_id = ? AND purpose = 'email_code'`, sess.Account.ID); err != nil {
 			return err

@@ -91,6 +91,15 @@ const (
 	AuditExport    Action = "audit.export"
 	DisclosureRead Action = "disclosure.read"
 	APITokenManage Action = "api_token.manage"
+	// Preparation: the inquiry queue, consent documents, the prescriber's
+	// acknowledgement of screening findings and evaluation.
+	InquiryManage         Action = "inquiry.manage"
+	ConsentDocumentManage Action = "consent_document.manage"
+	ScreeningAcknowledge  Action = "screening.acknowledge"
+	EvaluationWrite       Action = "evaluation.write"
+	// PreparationRecord: a therapist or prescriber records a preparation
+	// session they held.
+	PreparationRecord Action = "preparation.record"
 	// One's own account: password, MFA, sessions.
 	AccountSelf Action = "account.self"
 	// The client portal, for the client's own record only.
@@ -112,7 +121,9 @@ var Scopes = []Scope{ScopeClientsRead, ScopeClientsWrite, ScopeAuditRead}
 var scopeFor = map[Action]Scope{
 	ClientList: ScopeClientsRead, ClientRead: ScopeClientsRead, DisclosureRead: ScopeClientsRead,
 	ClientCreate: ScopeClientsWrite, ClientUpdate: ScopeClientsWrite, ClientInvite: ScopeClientsWrite,
-	AuditRead: ScopeAuditRead, AuditExport: ScopeAuditRead,
+	InquiryManage: ScopeClientsWrite, ScreeningAcknowledge: ScopeClientsWrite, EvaluationWrite: ScopeClientsWrite,
+	PreparationRecord: ScopeClientsWrite,
+	AuditRead:         ScopeAuditRead, AuditExport: ScopeAuditRead,
 }
 
 // Record is what the action is done to, with the facts the decision needs,
@@ -205,11 +216,42 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 			return allow("staff")
 		}
 		return deny("no staff role")
-	case ClientCreate:
+	case ClientCreate, InquiryManage:
 		if a.Has(Owner, Admin, Prescriber, Therapist) {
 			return allow("may take on clients")
 		}
-		return deny("monitors cannot add clients")
+		return deny("monitors cannot take on clients")
+	case ConsentDocumentManage:
+		if a.IsAdmin() {
+			return allow("practice administrator")
+		}
+		return deny("only the practice's owner or administrators may publish consent documents")
+	case PreparationRecord:
+		if !a.Has(Therapist, Prescriber) {
+			return deny("preparation sessions are recorded by the therapist or prescriber who held them")
+		}
+		if r.ClientID != "" && r.OnCareTeam {
+			return allow("clinician on the client's care team")
+		}
+		return deny("not on the client's care team")
+	case ScreeningAcknowledge, EvaluationWrite:
+		// The prescriber's clinical judgement: a prescriber on the care
+		// team, or one with emergency access.
+		if !a.Has(Prescriber) {
+			return deny("only a prescriber may do this")
+		}
+		if r.ClientID == "" {
+			return deny("no client named")
+		}
+		if r.OnCareTeam {
+			return allow("prescriber on the client's care team")
+		}
+		if r.BreakGlass && a.Kind != APIActor {
+			d := allow("emergency access (break-glass)")
+			d.ViaBreakGlass = true
+			return d
+		}
+		return deny("not on the client's care team")
 	case ClientRead, ClientUpdate, ClientInvite, DisclosureRead:
 		return decideChart(a, act, r)
 	case ProcessNoteRead, ProcessNoteWrite:

@@ -227,3 +227,30 @@ func TestEverySignInAttemptIsOnTheTrailAndTheTrailVerifies(t *testing.T) {
 		}
 	})
 }
+
+func TestWrongSignaturePasswordsCountTowardsTheLock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		db.Write(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Exec(context.Background(), `UPDATE practice SET staff_mfa_required = ?`, false)
+			return err
+		})
+		ctx := meta("10.0.0.9")
+		token, err := f.svc.SignIn(ctx, f.email, goodPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, _ := f.svc.Authenticate(ctx, token)
+		for range 5 {
+			if err := f.svc.PasswordRefused(ctx, sess.Actor); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.svc.Authenticate(ctx, token); !errors.Is(err, access.ErrSessionEnded) {
+			t.Fatalf("after five wrong signature passwords the session still works: %v", err)
+		}
+		if _, err := f.svc.SignIn(ctx, f.email, goodPassword); !errors.Is(err, access.ErrSignInFailed) {
+			t.Fatalf("the account is not locked: %v", err)
+		}
+	})
+}

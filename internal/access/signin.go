@@ -276,3 +276,29 @@ func (s *Service) openTOTP(a Account) (string, error) {
 	}
 	return string(secret), nil
 }
+
+// PasswordRefused counts a wrong password given to confirm a signature
+// towards the same lock as a wrong password at sign-in, so the signature
+// form cannot be used to guess a signed-in person's password. At the limit
+// the account locks and every session of it ends.
+func (s *Service) PasswordRefused(ctx context.Context, a Actor) error {
+	now := s.now()
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		acct, err := accountByID(ctx, tx, a.AccountID)
+		if err != nil {
+			return err
+		}
+		attempts := acct.FailedAttempts + 1
+		if attempts < s.Policy.MaxFailures {
+			_, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = ? WHERE id = ?`, attempts, acct.ID)
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = 0, locked_until = ? WHERE id = ?`, now.Add(s.Policy.LockFor), acct.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM web_session WHERE account_id = ?`, acct.ID); err != nil {
+			return err
+		}
+		return s.log(ctx, tx, a, "account.locked", Record{Type: "account", ID: acct.ID, PracticeID: acct.PracticeID}, audit.Allowed, "repeated wrong passwords given to sign")
+	})
+}

@@ -27,6 +27,11 @@ type ReadinessFacts struct {
 	// OpenScreeningFlags are screening findings (contraindications, interactions) the prescriber
 	// has not yet acknowledged.
 	OpenScreeningFlags []string `json:"open_screening_flags,omitempty"`
+	// ScreeningBlocked: an absolute contraindication was found. No
+	// acknowledgement lifts it (KAP.md §1, label contraindications);
+	// BlockReasons name the findings.
+	ScreeningBlocked   bool     `json:"screening_blocked"`
+	BlockReasons       []string `json:"block_reasons,omitempty"`
 	PrescriberApproved bool     `json:"prescriber_approved"`
 	ConsentsCurrent    bool     `json:"consents_current"`
 	// MissingConsents names consent forms not signed or no longer current.
@@ -85,6 +90,12 @@ func Readiness(f ReadinessFacts) ReadinessList {
 	if f.ScreeningDone && len(f.OpenScreeningFlags) > 0 {
 		screeningMissing = fmt.Sprintf("Screening flags await the prescriber's acknowledgement: %s.", strings.Join(f.OpenScreeningFlags, "; "))
 	}
+	if f.ScreeningBlocked {
+		screeningMissing = "An absolute contraindication blocks a course; no acknowledgement lifts it."
+		if len(f.BlockReasons) > 0 {
+			screeningMissing = fmt.Sprintf("An absolute contraindication blocks a course (%s); no acknowledgement lifts it.", strings.Join(f.BlockReasons, "; "))
+		}
+	}
 	consentsDone := f.ConsentsCurrent && len(f.MissingConsents) == 0
 	consentsMissing := "Consent is not current; the client must sign the current consent forms."
 	if len(f.MissingConsents) > 0 {
@@ -94,7 +105,7 @@ func Readiness(f ReadinessFacts) ReadinessList {
 	return ReadinessList{
 		item(ItemIntakeSubmitted, "Intake submitted", f.IntakeSubmitted,
 			"The intake form has not been submitted.", RoleClient, RoleAdmin),
-		item(ItemScreeningClear, "Screening clear or acknowledged", f.ScreeningDone && len(f.OpenScreeningFlags) == 0,
+		item(ItemScreeningClear, "Screening clear or acknowledged", f.ScreeningDone && len(f.OpenScreeningFlags) == 0 && !f.ScreeningBlocked,
 			screeningMissing, RolePrescriber),
 		item(ItemPrescriberApproved, "Prescriber approved", f.PrescriberApproved,
 			"A prescriber has not approved the client for medicine sessions.", RolePrescriber),

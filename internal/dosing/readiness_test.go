@@ -36,6 +36,9 @@ func TestReadiness(t *testing.T) {
 			[]string{"Screening is not completed"}, []Role{RolePrescriber}},
 		{"screening flags open", with(func(f *ReadinessFacts) { f.OpenScreeningFlags = []string{"uncontrolled hypertension", "lamotrigine"} }),
 			[]ReadinessItemID{ItemScreeningClear}, []string{"Screening flags await the prescriber's acknowledgement: uncontrolled hypertension; lamotrigine."}, []Role{RolePrescriber}},
+		{"absolute contraindication blocks, whatever else is done", with(func(f *ReadinessFacts) {
+			f.ScreeningBlocked, f.BlockReasons = true, []string{"aneurysmal vascular disease or AVM"}
+		}), []ReadinessItemID{ItemScreeningClear}, []string{"An absolute contraindication blocks a course (aneurysmal vascular disease or AVM); no acknowledgement lifts it."}, []Role{RolePrescriber}},
 		{"not approved", with(func(f *ReadinessFacts) { f.PrescriberApproved = false }), []ReadinessItemID{ItemPrescriberApproved}, nil, []Role{RolePrescriber}},
 		{"consent not current", with(func(f *ReadinessFacts) { f.ConsentsCurrent = false }), []ReadinessItemID{ItemConsentsCurrent},
 			[]string{"Consent is not current"}, []Role{RoleClient}},

@@ -86,6 +86,7 @@ func Load(ctx context.Context, db *store.DB, o Options, now time.Time) (Summary,
 		return sum, err
 	}
 	staffIDs := map[string]string{}
+	clientIDs := map[string]string{}
 	err = db.Write(ctx, func(tx *store.Tx) error {
 		pid := store.NewID()
 		// Staff MFA is off in the demo so that anyone can look around; the
@@ -147,9 +148,36 @@ func Load(ctx context.Context, db *store.DB, o Options, now time.Time) (Summary,
 			if _, err := account("client", cid, c.email); err != nil {
 				return err
 			}
+			clientIDs[c.key] = cid
 			sum.Clients = append(sum.Clients, Person{Name: c.legal, Email: c.email})
+		}
+		w := &world{ctx: ctx, tx: tx, practiceID: pid, staff: staffIDs, clients: clientIDs, now: now, keys: o.Keys}
+		for _, part := range w.parts() {
+			if err := part(); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	return sum, err
+}
+
+// world is the demo practice as it is being built: what each capability's
+// part of the demo needs to add its records. Staff keys: owner, rx, sam,
+// elena, jordan. Client keys: alex, jamie, robert, maya, daniel,
+// priscilla.
+type world struct {
+	ctx        context.Context
+	tx         *store.Tx
+	practiceID string
+	staff      map[string]string
+	clients    map[string]string
+	now        time.Time
+	keys       *keyring.Ring
+}
+
+// parts lists each capability's part of the demo, in the order they build
+// on each other.
+func (w *world) parts() []func() error {
+	return []func() error{w.inquiries, w.prescribing, w.intake, w.consent, w.preparation}
 }

@@ -41,7 +41,8 @@ type adminTabs struct{ Tabs []NavItem }
 
 func tabsFor(path string) adminTabs {
 	items := []NavItem{{Label: "Staff", Href: "/admin/staff"}, {Label: "Access settings", Href: "/admin/settings"},
-		{Label: "API tokens", Href: "/admin/api-tokens"}, {Label: "Audit trail", Href: "/admin/audit"}}
+		{Label: "API tokens", Href: "/admin/api-tokens"}, {Label: "Audit trail", Href: "/admin/audit"},
+		{Label: "Public page", Href: "/admin/practice-page"}, {Label: "Consent documents", Href: "/admin/consents"}}
 	for i := range items {
 		items[i].Current = path == items[i].Href || strings.HasPrefix(path, items[i].Href+"/")
 	}

@@ -3,8 +3,10 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
@@ -12,6 +14,7 @@ import (
 )
 
 func (s *Server) routesAPI() {
+	s.public("GET /api/v1/openapi.json", s.openAPI)
 	s.handle(GateAPI, "GET /api/v1/me", s.api(s.apiMe))
 	s.handle(GateAPI, "GET /api/v1/clients", s.api(s.apiClients))
 	s.handle(GateAPI, "GET /api/v1/clients/{id}", s.api(s.apiClient))
@@ -167,4 +170,31 @@ func (s *Server) apiClient(w http.ResponseWriter, r *http.Request, a access.Acto
 		rec.CareTeam = []clinic.CareTeamMember{}
 	}
 	writeJSON(w, http.StatusOK, rec)
+}
+
+// decodeJSON reads a JSON body of at most 1 MiB into v, refusing unknown
+// fields so a misspelt field is an error rather than silently ignored.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("the body is not the JSON this endpoint takes: %v", err)
+	}
+	return nil
+}
+
+// practiceZone is the practice's time zone, for dates given without one.
+func (s *Server) practiceZone(r *http.Request, practiceID string) (*time.Location, error) {
+	var name string
+	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
+		return tx.QueryRow(r.Context(), `SELECT time_zone FROM practice WHERE id = ?`, practiceID).Scan(&name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	zone, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC, nil
+	}
+	return zone, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
+	"holdspace/internal/dosing"
 	"holdspace/internal/store"
 )
 
@@ -65,6 +66,7 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
 
 type chartData struct {
 	Client       clinic.Client
+	Readiness    dosing.ReadinessList
 	Team         []clinic.CareTeamMember
 	Staff        []clinic.StaffMember
 	CanManage    bool
@@ -81,6 +83,9 @@ func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartDat
 			return err
 		}
 		if d.Team, err = clinic.CareTeam(r.Context(), tx, id); err != nil {
+			return err
+		}
+		if d.Readiness, err = readinessFor(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
 		}
 		d.BreakGlass = dec.ViaBreakGlass

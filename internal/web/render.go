@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -113,9 +114,16 @@ func (t *Templates) Render(w http.ResponseWriter, status int, name string, p *Pa
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, err := buf.WriteTo(w)
-	return err
+	if _, err := buf.WriteTo(w); err != nil {
+		return fmt.Errorf("%w: %v", errClientGone, err)
+	}
+	return nil
 }
+
+// errClientGone marks a page that was rendered but could not be sent: the
+// browser went away. The status is already written, so there is nothing
+// to tell anyone but the log.
+var errClientGone = errors.New("the page could not be sent")
 
 // Page is what every page template receives.
 type Page struct {

@@ -44,6 +44,7 @@ type Server struct {
 	access    *access.Service
 	cookieKey []byte
 	secure    bool
+	openapi   []byte
 }
 
 // Route is one registered route and the gate in front of it; the access
@@ -72,11 +73,19 @@ func New(d Deps) (*Server, error) {
 	} else {
 		s.cookieKey = make([]byte, 32)
 	}
+	if s.openapi, err = openAPIDocument(); err != nil {
+		return nil, err
+	}
 	s.routesFrame()
 	if d.Access != nil {
 		s.routesAccount()
 		s.routesAdmin()
 		s.routesClients()
+		s.routesInquiries()
+		s.routesConsent()
+		s.routesIntake()
+		s.routesPrescribing()
+		s.routesReadiness()
 		s.routesAPI()
 	}
 	return s, nil
@@ -175,14 +184,22 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 func navFor(sess access.Session, path string) []NavItem {
 	var items []NavItem
 	add := func(label, href string) {
-		items = append(items, NavItem{Label: label, Href: href, Current: path == href || (href != "/" && strings.HasPrefix(path, href+"/"))})
+		// The portal's home is exact: every portal page lies below it.
+		under := href != "/" && href != "/portal" && strings.HasPrefix(path, href+"/")
+		items = append(items, NavItem{Label: label, Href: href, Current: path == href || under})
 	}
 	if sess.Actor.Kind == access.ClientActor {
 		add("My care", "/portal")
+		add("Getting ready", "/portal/preparation")
+		add("Intake", "/portal/intake")
+		add("Consents", "/portal/consents")
 		add("Account", "/account")
 		return items
 	}
 	add("Clients", "/clients")
+	if access.Decide(sess.Actor, access.InquiryManage, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
+		add("Inquiries", "/inquiries")
+	}
 	if sess.Actor.IsAdmin() {
 		add("Staff", "/admin/staff")
 		add("Audit trail", "/admin/audit")
@@ -193,7 +210,11 @@ func navFor(sess access.Session, path string) []NavItem {
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
-	if err := s.tmpl.Render(w, status, name, p); err != nil {
+	err := s.tmpl.Render(w, status, name, p)
+	switch {
+	case errors.Is(err, errClientGone):
+		s.log.Debug("page not sent", "request_id", RequestID(r.Context()), "route", r.Pattern, "err", err)
+	case err != nil:
 		s.serverError(w, r, err)
 	}
 }

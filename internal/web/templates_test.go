@@ -9,7 +9,17 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
+	"holdspace/internal/dosing"
 )
+
+// extraSamples holds the samples other files add in an init function.
+var extraSamples = map[string]any{}
+
+func addSamples(m map[string]any) {
+	for k, v := range m {
+		extraSamples[k] = v
+	}
+}
 
 // samples gives every page template data shaped as its handler gives it.
 // A new page needs a sample here, or TestEveryTemplateExecutes fails.
@@ -33,7 +43,7 @@ func samples() map[string]any {
 		"set_password":  map[string]any{"Email": "sam@example.org", "Purpose": "invite"},
 		"reset_request": nil,
 		"clients":       map[string]any{"Clients": []clinic.Client{client}, "Query": "al", "All": false},
-		"chart": chartData{Client: client, Team: team, CanManage: true, BreakGlass: true, RoleOptions: access.CareTeamRoles,
+		"chart": chartData{Client: client, Team: team, Readiness: dosing.Readiness(dosing.ReadinessFacts{IntakeSubmitted: true}), CanManage: true, BreakGlass: true, RoleOptions: access.CareTeamRoles,
 			Staff: []clinic.StaffMember{{ID: "s1", Name: "Sam Okafor", Roles: []string{"therapist"}}}},
 		"chart_denied": map[string]any{"ID": "c1", "Reason": "not on the client's care team"},
 		"break_glass":  map[string]any{"ID": "c1", "Hours": 4},
@@ -50,6 +60,9 @@ func TestEveryTemplateExecutes(t *testing.T) {
 	zone, _ := time.LoadLocation("America/New_York")
 	data := samples()
 	for k, v := range adminSamples() {
+		data[k] = v
+	}
+	for k, v := range extraSamples {
 		data[k] = v
 	}
 	for _, name := range tmpl.Pages() {

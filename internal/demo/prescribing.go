@@ -1,0 +1,201 @@
+package demo
+
+import (
+	"fmt"
+	"time"
+
+	"holdspace/internal/clinic"
+	"holdspace/internal/dosing"
+	"holdspace/internal/prescribing"
+)
+
+// chart is one demo client's clinical details.
+type chart struct {
+	address     clinic.Address
+	emergency   clinic.Contact
+	escort      clinic.Contact
+	weight      float64
+	weightUnit  string
+	heightCm    float64
+	diagnoses   []clinic.DiagnosisInput
+	medications []clinic.MedicationInput
+	// stopped medications are kept in the history, stopped for stopReason.
+	stopped     []clinic.MedicationInput
+	stopReason  string
+	allergies   []clinic.AllergyInput
+	daysSinceDx int
+	daysWeighed int
+}
+
+var charts = map[string]chart{
+	"alex": {
+		address:   clinic.Address{Line1: "41 Larchmont Ave", Line2: "Apt 3B", City: "Kingston", Region: "NY", PostalCode: "12401", Country: "USA"},
+		emergency: clinic.Contact{Name: "Marisol Rivera", Relationship: "mother", Phone: "+1 555 0141"},
+		escort:    clinic.Contact{Name: "Jo Park", Relationship: "partner", Phone: "+1 555 0177"},
+		weight:    155, weightUnit: "lb", heightCm: 173,
+		diagnoses: []clinic.DiagnosisInput{
+			{Code: "F33.1", Description: "Major depressive disorder, recurrent, moderate", Primary: true},
+			{Code: "F41.1", Description: "Generalized anxiety disorder"},
+		},
+		medications: []clinic.MedicationInput{
+			{Name: "clonazepam", Dose: "0.5 mg", Frequency: "nightly"},
+			{Name: "sertraline", Dose: "100 mg", Frequency: "daily, mornings"},
+		},
+		stopped:     []clinic.MedicationInput{{Name: "escitalopram", Dose: "10 mg", Frequency: "daily"}},
+		stopReason:  "No benefit after 12 weeks; switched to sertraline.",
+		allergies:   []clinic.AllergyInput{{Substance: "penicillin", Reaction: "hives"}},
+		daysSinceDx: 900, daysWeighed: 6,
+	},
+	"jamie": {
+		emergency: clinic.Contact{Name: "Lin Chen", Relationship: "sister", Phone: "+1 555 0142"},
+		weight:    61, weightUnit: "kg", heightCm: 165,
+		diagnoses:   []clinic.DiagnosisInput{{Code: "F43.10", Description: "Post-traumatic stress disorder, unspecified", Primary: true}},
+		medications: []clinic.MedicationInput{{Name: "prazosin", Dose: "2 mg", Frequency: "nightly"}},
+		daysSinceDx: 400, daysWeighed: 3,
+	},
+	"robert": {
+		address:   clinic.Address{Line1: "7 Mill Road", City: "Saugerties", Region: "NY", PostalCode: "12477", Country: "USA"},
+		emergency: clinic.Contact{Name: "Ellen Haines", Relationship: "wife", Phone: "+1 555 0143"},
+		escort:    clinic.Contact{Name: "Ellen Haines", Relationship: "wife", Phone: "+1 555 0143"},
+		weight:    94, weightUnit: "kg", heightCm: 180,
+		diagnoses: []clinic.DiagnosisInput{
+			{Code: "F33.2", Description: "Major depressive disorder, recurrent, severe without psychotic features", Primary: true},
+			{Code: "I67.1", Description: "Cerebral aneurysm, nonruptured"},
+			{Code: "I10", Description: "Essential (primary) hypertension"},
+		},
+		medications: []clinic.MedicationInput{
+			{Name: "lisinopril", Dose: "20 mg", Frequency: "daily"},
+			{Name: "bupropion XL", Dose: "300 mg", Frequency: "daily"},
+		},
+		allergies:   []clinic.AllergyInput{{Substance: "sulfonamides", Reaction: "rash"}},
+		daysSinceDx: 2000, daysWeighed: 10,
+	},
+	"maya": {
+		emergency: clinic.Contact{Name: "Dana Thompson", Relationship: "friend", Phone: "+1 555 0144"},
+		escort:    clinic.Contact{Name: "Dana Thompson", Relationship: "friend", Phone: "+1 555 0144"},
+		weight:    58.5, weightUnit: "kg", heightCm: 162,
+		diagnoses:   []clinic.DiagnosisInput{{Code: "F33.1", Description: "Major depressive disorder, recurrent, moderate", Primary: true}},
+		medications: []clinic.MedicationInput{{Name: "escitalopram", Dose: "10 mg", Frequency: "daily"}},
+		daysSinceDx: 700, daysWeighed: 5,
+	},
+	"daniel": {
+		address:   clinic.Address{Line1: "230 Wall St", City: "Kingston", Region: "NY", PostalCode: "12401", Country: "USA"},
+		emergency: clinic.Contact{Name: "Rosa Ortiz", Relationship: "sister", Phone: "+1 555 0145"},
+		escort:    clinic.Contact{Name: "Miguel Ortiz", Relationship: "brother", Phone: "+1 555 0146"},
+		weight:    181, weightUnit: "lb", heightCm: 178,
+		diagnoses: []clinic.DiagnosisInput{
+			{Code: "F43.10", Description: "Post-traumatic stress disorder, unspecified", Primary: true},
+			{Code: "F33.0", Description: "Major depressive disorder, recurrent, mild"},
+		},
+		medications: []clinic.MedicationInput{{Name: "sertraline", Dose: "50 mg", Frequency: "daily"}},
+		daysSinceDx: 1200, daysWeighed: 8,
+	},
+	"priscilla": {
+		emergency: clinic.Contact{Name: "Obi Nwosu", Relationship: "son", Phone: "+1 555 0147"},
+		escort:    clinic.Contact{Name: "Obi Nwosu", Relationship: "son", Phone: "+1 555 0147"},
+		weight:    68, weightUnit: "kg", heightCm: 167,
+		diagnoses: []clinic.DiagnosisInput{
+			{Code: "F33.2", Description: "Major depressive disorder, recurrent, severe without psychotic features", Primary: true},
+			{Code: "F41.1", Description: "Generalized anxiety disorder"},
+		},
+		medications: []clinic.MedicationInput{{Name: "venlafaxine XR", Dose: "150 mg", Frequency: "daily"}},
+		allergies:   []clinic.AllergyInput{{Substance: "latex", Reaction: "contact dermatitis"}},
+		daysSinceDx: 3000, daysWeighed: 2,
+	},
+}
+
+// evaluations are the demo prescriber's signed decisions; Priscilla has
+// none yet (awaiting the prescriber) and neither has Jamie.
+var evaluations = map[string]struct {
+	daysAgo  int
+	draft    prescribing.Draft
+	addendum string
+}{
+	"alex": {daysAgo: 4, draft: prescribing.Draft{Decision: prescribing.ApprovedWithConditions,
+		Conditions:    "Clonazepam stays at 0.5 mg at night only, and is not taken on the morning of a medicine session.",
+		Limits:        []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 300, MaxMgPerKg: 4.5}},
+		PreMedication: []string{"ondansetron 4 mg ODT 30 min before dosing"},
+		Notes:         "Reviewed intake, screening and history. Benzodiazepine may blunt the response (Andrade 2017); the dose is low. Start at 100 mg RDT and titrate within the limit."},
+		addendum: "Spoke with Alex by phone: understands the clonazepam condition and will bring the pill organiser to the first session."},
+	"maya": {daysAgo: 3, draft: prescribing.Draft{Decision: prescribing.Approved,
+		Limits:        []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 200, MaxMgPerKg: 3.5}},
+		PreMedication: []string{"ondansetron 4 mg ODT 30 min before dosing"},
+		Notes:         "No contraindications found. First session 100 mg RDT."}},
+	"daniel": {daysAgo: 2, draft: prescribing.Draft{Decision: prescribing.Approved,
+		Limits: []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 400}},
+		Notes:  "Blood pressure normal at two visits. Escalate between sessions as tolerated."}},
+	"robert": {daysAgo: 5, draft: prescribing.Draft{Decision: prescribing.NotApproved,
+		Reason: "Nonruptured cerebral aneurysm (I67.1): a rise in blood pressure is a serious hazard, an absolute contraindication to ketamine (Spravato and Ketalar labels). Refer back to the referring psychiatrist for other treatment."}},
+}
+
+// prescribing fills the chart's clinical details and the prescriber's
+// evaluations of the demo clients.
+func (w *world) prescribing() error {
+	zone, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		zone = time.UTC
+	}
+	now := w.now.In(zone)
+	day := func(daysAgo int) string { return now.AddDate(0, 0, -daysAgo).Format("2006-01-02") }
+	by := w.staff["sam"]
+	for _, key := range []string{"alex", "jamie", "robert", "maya", "daniel", "priscilla"} {
+		c, id := charts[key], w.clients[key]
+		d, err := clinic.LoadDetails(w.ctx, w.tx, w.practiceID, id)
+		if err != nil {
+			return fmt.Errorf("demo chart %s: %w", key, err)
+		}
+		d.Address, d.Emergency, d.Escort = c.address, c.emergency, c.escort
+		if _, err := clinic.SaveDetails(w.ctx, w.tx, w.practiceID, id, d, now); err != nil {
+			return fmt.Errorf("demo chart %s: %w", key, err)
+		}
+		if _, err := clinic.AddMeasurement(w.ctx, w.tx, w.practiceID, id, clinic.MeasurementInput{MeasuredOn: day(c.daysWeighed),
+			Weight: c.weight, WeightUnit: c.weightUnit, Height: c.heightCm, HeightUnit: "cm"}, w.staff["jordan"], now); err != nil {
+			return fmt.Errorf("demo measurement %s: %w", key, err)
+		}
+		for _, dx := range c.diagnoses {
+			dx.DiagnosedOn = day(c.daysSinceDx)
+			if _, err := clinic.AddDiagnosis(w.ctx, w.tx, w.practiceID, id, dx, w.staff["rx"], now); err != nil {
+				return fmt.Errorf("demo diagnosis %s: %w", key, err)
+			}
+		}
+		for _, m := range c.medications {
+			m.StartedOn = day(c.daysSinceDx / 3)
+			if _, err := clinic.AddMedication(w.ctx, w.tx, w.practiceID, id, m, by, now); err != nil {
+				return fmt.Errorf("demo medication %s: %w", key, err)
+			}
+		}
+		for _, m := range c.stopped {
+			m.StartedOn = day(c.daysSinceDx / 2)
+			added, err := clinic.AddMedication(w.ctx, w.tx, w.practiceID, id, m, by, now)
+			if err == nil {
+				err = clinic.StopMedication(w.ctx, w.tx, id, added.ID, day(c.daysSinceDx/3+1), c.stopReason, by, now)
+			}
+			if err != nil {
+				return fmt.Errorf("demo stopped medication %s: %w", key, err)
+			}
+		}
+		for _, a := range c.allergies {
+			if _, err := clinic.AddAllergy(w.ctx, w.tx, w.practiceID, id, a, by, now); err != nil {
+				return fmt.Errorf("demo allergy %s: %w", key, err)
+			}
+		}
+	}
+	signer, err := prescribing.LoadSigner(w.ctx, w.tx, w.practiceID, w.staff["rx"])
+	if err != nil {
+		return fmt.Errorf("demo prescriber: %w", err)
+	}
+	for _, key := range []string{"robert", "alex", "maya", "daniel"} {
+		ev := evaluations[key]
+		at := w.now.AddDate(0, 0, -ev.daysAgo)
+		e, err := prescribing.Sign(w.ctx, w.tx, w.practiceID, w.clients[key], "", ev.draft, signer, at)
+		if err != nil {
+			return fmt.Errorf("demo evaluation %s: %w", key, err)
+		}
+		if ev.addendum != "" {
+			if _, err := prescribing.AddAddendum(w.ctx, w.tx, w.practiceID, w.clients[key], e.ID, "", ev.addendum, signer, at.Add(26*time.Hour)); err != nil {
+				return fmt.Errorf("demo addendum %s: %w", key, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"holdspace/internal/access"
+	"holdspace/internal/clinic"
+	"holdspace/internal/keyring"
+	"holdspace/internal/prescribing"
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+)
+
+// The demo practice's charts and evaluations: weights for mg/kg, escorts
+// for all but Jamie, signed approvals for Alex, Maya and Daniel, Robert
+// not approved, Priscilla awaiting the prescriber.
+func TestTheDemoChartsAndEvaluations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ring, _ := keyring.New(make([]byte, 32))
+		now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+		o := Options{Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1), Keys: ring}
+		if _, err := Load(ctx, db, o, now); err != nil {
+			t.Fatal(err)
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			w := &world{ctx: ctx, tx: tx, staff: map[string]string{}, clients: map[string]string{}, now: now, keys: ring}
+			if err := tx.QueryRow(ctx, `SELECT id FROM practice WHERE slug = ?`, PracticeSlug).Scan(&w.practiceID); err != nil {
+				return err
+			}
+			for _, s := range staff {
+				var id string
+				if err := tx.QueryRow(ctx, `SELECT id FROM staff WHERE email = ?`, s.email).Scan(&id); err != nil {
+					return err
+				}
+				w.staff[s.key] = id
+			}
+			for _, c := range clients {
+				var id string
+				if err := tx.QueryRow(ctx, `SELECT id FROM client WHERE email = ?`, c.email).Scan(&id); err != nil {
+					return err
+				}
+				w.clients[c.key] = id
+			}
+			// Load may already run this part once the lead wires it in.
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM evaluation`).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				if err := w.prescribing(); err != nil {
+					return err
+				}
+			}
+			on := now.In(time.FixedZone("EST", -5*3600))
+			for key, id := range w.clients {
+				named, err := clinic.EscortNamed(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				if named != (key != "jamie") {
+					t.Errorf("%s: escort named %v", key, named)
+				}
+				weight, err := clinic.LatestWeight(ctx, tx, id, on)
+				if err != nil {
+					return err
+				}
+				if weight == nil || weight.Kg < 50 || weight.Kg > 100 {
+					t.Errorf("%s: weight %+v", key, weight)
+				}
+				e, err := prescribing.Current(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				switch key {
+				case "alex", "maya", "daniel":
+					if !e.Approved() || e.SignerName != "Dr. Priya Raman, MD" || e.Verify() != nil {
+						t.Errorf("%s: evaluation %+v; want a verified approval signed by the demo prescriber", key, e)
+					} else if _, ok := e.Limit("sublingual_rdt"); !ok {
+						t.Errorf("%s: no sublingual RDT limit", key)
+					}
+				case "robert":
+					if e == nil || e.Approved() || e.Decision != prescribing.NotApproved || e.Meaning != prescribing.MeaningReview {
+						t.Errorf("robert: evaluation %+v; want not approved, signed as a review", e)
+					}
+				default:
+					if e != nil {
+						t.Errorf("%s: evaluation %+v; want none yet", key, e)
+					}
+				}
+			}
+			m, err := clinic.LoadMedical(ctx, tx, w.clients["alex"])
+			if err != nil {
+				return err
+			}
+			if len(m.Medications) == 0 || m.Medications[0].Name != "clonazepam" || m.Medications[0].Dose != "0.5 mg" || len(m.StoppedMedications) != 1 {
+				t.Errorf("alex's medications %+v, stopped %+v; want clonazepam 0.5 mg nightly and one stopped", m.Medications, m.StoppedMedications)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,313 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"holdspace/internal/access"
+	"holdspace/internal/audit"
+	"holdspace/internal/clinic"
+	"holdspace/internal/consent"
+	"holdspace/internal/store"
+)
+
+// routesConsent registers informed consent: the client reads and signs in
+// the portal, the care team sees, countersigns and records withdrawals,
+// administrators publish the documents, and a signed consent downloads as
+// a PDF. Every request is decided and audited by access.Service.Do.
+func (s *Server) routesConsent() {
+	s.handle(GateClient, "GET /portal/consents", s.portalConsents)
+	// {ref} is a version id (the page to read and sign) or a signature id
+	// with ".pdf" (its PDF): a wildcard must be a whole path segment.
+	s.handle(GateClient, "GET /portal/consents/{ref}", s.portalConsent)
+	s.handle(GateClient, "POST /portal/consents/{versionID}", s.portalSign)
+	s.handle(GateClient, "POST /portal/consents/{signatureID}/revoke", s.portalRevoke)
+	s.routesConsentStaff()
+	s.routesConsentAdmin()
+	s.routesConsentAPI()
+}
+
+// consentDoc is a client's standing with one document, with the words a
+// page shows for it.
+type consentDoc struct {
+	consent.ClientDocument
+	Label, Badge string
+}
+
+func consentDocs(docs []consent.ClientDocument, forStaff bool) []consentDoc {
+	out := make([]consentDoc, len(docs))
+	for i, d := range docs {
+		out[i] = consentDoc{ClientDocument: d}
+		switch d.Status {
+		case consent.StatusCurrent:
+			out[i].Label, out[i].Badge = "Signed", "ok"
+		case consent.StatusReconsent:
+			out[i].Label, out[i].Badge = "New version to sign", "warn"
+			if forStaff {
+				out[i].Label = "Needs re-consent"
+			}
+		case consent.StatusRevoked:
+			out[i].Label, out[i].Badge = "Withdrawn", "danger"
+			if forStaff {
+				out[i].Label = "Revoked"
+			}
+		default:
+			out[i].Label, out[i].Badge = "Not signed yet", "warn"
+			if forStaff {
+				out[i].Label = "Needs signature"
+			}
+			if !d.Required {
+				out[i].Label, out[i].Badge = "Not signed", "muted-badge"
+			}
+		}
+	}
+	return out
+}
+
+// portalConsentsData is the client's list of documents.
+type portalConsentsData struct {
+	Docs    []consentDoc
+	History []consent.Signature
+	Current bool
+}
+
+func (s *Server) portalConsents(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	var d portalConsentsData
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
+			return err
+		}
+		docs, err := consent.ClientStatus(r.Context(), tx, a.PracticeID, a.ClientID)
+		if err != nil {
+			return err
+		}
+		d.Docs, d.Current = consentDocs(docs, false), len(consent.Missing(docs)) == 0
+		d.History, err = consent.History(r.Context(), tx, a.PracticeID, a.ClientID)
+		return err
+	})
+	if s.consentFailed(w, r, err) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "consent_portal", s.page(w, r, "Consent documents", d))
+}
+
+// consentSignData is the page on which a client reads a version and signs.
+type consentSignData struct {
+	Version   consent.Version
+	Blocks    []consent.Block
+	LegalName string
+	Status    consent.Status
+	Signature *consent.Signature
+	// Latest is the version to sign when this one has been replaced.
+	Latest *consent.Version
+	// Changed says why a signature was just refused because the text
+	// changed under the signer.
+	Changed string
+}
+
+func (s *Server) portalConsent(w http.ResponseWriter, r *http.Request) {
+	ref := r.PathValue("ref")
+	if id, ok := strings.CutSuffix(ref, ".pdf"); ok {
+		s.portalConsentPDF(w, r, id)
+		return
+	}
+	s.showSignPage(w, r, http.StatusOK, ref, NewForm(nil), "")
+}
+
+// showSignPage draws a version for the signed-in client to read and, if it
+// is the latest published one, to sign.
+func (s *Server) showSignPage(w http.ResponseWriter, r *http.Request, status int, versionID string, form *Form, changed string) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	var d consentSignData
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent_version", ID: versionID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+		v, err := consent.LoadVersion(r.Context(), tx, a.PracticeID, versionID)
+		if err != nil {
+			return err
+		}
+		if !v.Published {
+			return clinic.ErrNotFound
+		}
+		c, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, a.ClientID)
+		if err != nil {
+			return err
+		}
+		docs, err := consent.ClientStatus(r.Context(), tx, a.PracticeID, a.ClientID)
+		if err != nil {
+			return err
+		}
+		d = consentSignData{Version: v, Blocks: consent.Blocks(v.Body), LegalName: c.LegalName, Changed: changed}
+		for _, doc := range docs {
+			if doc.DocumentID != v.DocumentID {
+				continue
+			}
+			d.Status, d.Signature = doc.Status, doc.Signature
+			if doc.Latest.ID != v.ID {
+				latest := doc.Latest
+				d.Latest = &latest
+			}
+		}
+		return nil
+	})
+	if s.consentFailed(w, r, err) {
+		return
+	}
+	p := s.page(w, r, d.Version.Title, d)
+	p.Form = form
+	s.render(w, r, status, "consent_portal_sign", p)
+}
+
+func (s *Server) portalSign(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	versionID := r.PathValue("versionID")
+	meta := access.MetaFrom(r.Context())
+	var sig consent.Signature
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent_signature", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		sig, err = consent.Sign(r.Context(), tx, a.PracticeID, a.ClientID, consent.SignInput{VersionID: versionID, TypedName: form.Get("name"),
+			Agreed: form.Get("agree") == "yes", ShownSHA256: form.Get("sha256"), At: s.now(), Address: meta.Address, UserAgent: meta.UserAgent})
+		if err != nil {
+			return err
+		}
+		return s.consentAudit(r.Context(), tx, a, "consent.sign", "consent_signature", sig.ID, a.ClientID, sig.Label())
+	})
+	var changed *consent.ChangedError
+	switch {
+	case err == nil:
+		s.redirect(w, r, "/portal/consents", "ok", "Thank you. You signed “"+sig.Title+"”, version "+strconv.Itoa(sig.VersionNumber)+
+			". You can read it again or download a signed copy here at any time.")
+	case errors.As(err, &changed):
+		form = NewForm(nil)
+		form.Set("name", r.PostForm.Get("name"))
+		s.showSignPage(w, r, http.StatusConflict, changed.Latest.ID, form, changed.Message)
+	case putProblems(err, form):
+		s.showSignPage(w, r, http.StatusUnprocessableEntity, versionID, form, "")
+	default:
+		s.consentFailed(w, r, err)
+	}
+}
+
+func (s *Server) portalRevoke(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	r.ParseForm()
+	id := r.PathValue("signatureID")
+	meta := access.MetaFrom(r.Context())
+	var sig consent.Signature
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent_signature", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		sig, err = consent.Revoke(r.Context(), tx, a.PracticeID, a.ClientID, id, consent.RevokeInput{Reason: r.PostForm.Get("reason"),
+			At: s.now(), Address: meta.Address, UserAgent: meta.UserAgent})
+		if err != nil {
+			return err
+		}
+		return s.consentAudit(r.Context(), tx, a, "consent.revoke", "consent_signature", id, a.ClientID, "withdrawn by the client")
+	})
+	var p *access.Problem
+	switch {
+	case err == nil:
+		s.redirect(w, r, "/portal/consents", "info", "You withdrew “"+sig.Title+"”. It stopped applying just now, and your care team will see this in your record. You can sign it again at any time.")
+	case errors.As(err, &p):
+		s.redirect(w, r, "/portal/consents", "error", p.Message)
+	default:
+		s.consentFailed(w, r, err)
+	}
+}
+
+func (s *Server) portalConsentPDF(w http.ResponseWriter, r *http.Request, signatureID string) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	var pdf bytes.Buffer
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent_signature", ID: signatureID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+		return s.consentPDF(r.Context(), tx, a, sess, a.ClientID, signatureID, &pdf)
+	})
+	if s.consentFailed(w, r, err) {
+		return
+	}
+	writePDF(w, "consent-"+signatureID+".pdf", pdf.Bytes())
+}
+
+// consentPDF draws one signed consent into buf and writes the export to
+// the audit trail in the same transaction.
+func (s *Server) consentPDF(ctx context.Context, tx *store.Tx, a access.Actor, sess access.Session, clientID, signatureID string, buf *bytes.Buffer) error {
+	sig, v, err := consent.LoadSignature(ctx, tx, a.PracticeID, clientID, signatureID)
+	if err != nil {
+		return err
+	}
+	c, err := clinic.LoadClient(ctx, tx, a.PracticeID, clientID)
+	if err != nil {
+		return err
+	}
+	if err := consent.WritePDF(buf, consent.PDFRecord{PracticeName: sess.PracticeName, ClientLegalName: c.LegalName, Version: v, Signature: sig,
+		Zone: sess.Zone, Generated: s.now()}); err != nil {
+		return err
+	}
+	return s.consentAudit(ctx, tx, a, "consent.export", "consent_signature", sig.ID, clientID, "PDF of "+sig.Label())
+}
+
+func writePDF(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(b)
+}
+
+// consentAudit writes a named consent event (a signature, a
+// countersignature, a withdrawal, a publication, an export) to the trail in
+// the transaction that makes it, beside the access entry Do wrote.
+func (s *Server) consentAudit(ctx context.Context, tx *store.Tx, a access.Actor, action, recordType, recordID, clientID, reason string) error {
+	m := access.MetaFrom(ctx)
+	_, err := audit.Append(ctx, tx, audit.Entry{Chain: a.PracticeID, At: s.now(), ActorKind: string(a.Kind), ActorID: a.ID(),
+		Action: action, RecordType: recordType, RecordID: recordID, ClientID: clientID, Reason: reason,
+		Address: m.Address, UserAgent: m.UserAgent, RequestID: m.RequestID})
+	return err
+}
+
+// consentFailed answers err, if there is one: a refusal, a record that is
+// not there, or a failure. It reports whether it answered.
+func (s *Server) consentFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	sess, _ := sessionFrom(r.Context())
+	var d *access.Denied
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &d) && d.Record.PracticeID != sess.Actor.PracticeID:
+		// Another practice's record: its existence is not confirmed.
+		s.notFoundMsg(w, r, "There is no such record in your practice.")
+	case errors.As(err, &d):
+		s.forbidden(w, r, reasonSentence(d.Reason))
+	case errors.Is(err, clinic.ErrNotFound):
+		s.notFoundMsg(w, r, "There is no such consent document or signature here.")
+	default:
+		s.serverError(w, r, err)
+	}
+	return true
+}
+
+// putProblems puts err's problems beside their fields and reports whether
+// err was about what was typed.
+func putProblems(err error, form *Form) bool {
+	var p *access.Problem
+	var ps access.Problems
+	switch {
+	case errors.As(err, &ps):
+		for _, p := range ps {
+			form.Fail(p.Field, p.Message)
+		}
+		return true
+	case errors.As(err, &p):
+		form.Fail(p.Field, p.Message)
+		return true
+	}
+	return false
+}

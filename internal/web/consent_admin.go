@@ -1,0 +1,240 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"holdspace/internal/access"
+	"holdspace/internal/consent"
+	"holdspace/internal/store"
+)
+
+func (s *Server) routesConsentAdmin() {
+	s.handle(GateStaff, "GET /admin/consents", s.adminConsents)
+	s.handle(GateStaff, "GET /admin/consents/new", s.adminConsentNew)
+	s.handle(GateStaff, "POST /admin/consents/new", s.adminConsentDraft)
+	s.handle(GateStaff, "GET /admin/consents/{versionID}", s.adminConsentVersion)
+	s.handle(GateStaff, "POST /admin/consents/{versionID}/publish", s.adminConsentPublish)
+}
+
+// consentTabs are the administration tabs with consent documents among
+// them.
+func consentTabs(path string) adminTabs {
+	t := tabsFor(path)
+	for _, tab := range t.Tabs {
+		if tab.Href == "/admin/consents" {
+			return t
+		}
+	}
+	t.Tabs = append(t.Tabs, NavItem{Label: "Consent documents", Href: "/admin/consents",
+		Current: path == "/admin/consents" || strings.HasPrefix(path, "/admin/consents/")})
+	return t
+}
+
+var consentDocRef = access.Ref{Type: "consent_document"}
+
+// adminConsentsData lists the practice's documents and their versions.
+type adminConsentsData struct {
+	adminTabs
+	Documents []consent.Document
+}
+
+func (s *Server) adminConsents(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	var d adminConsentsData
+	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, consentDocRef, func(tx *store.Tx, _ access.Decision) error {
+		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
+			return err
+		}
+		var err error
+		d.Documents, err = consent.Documents(r.Context(), tx, a.PracticeID)
+		return err
+	})
+	if s.consentFailed(w, r, err) {
+		return
+	}
+	d.adminTabs = consentTabs(r.URL.Path)
+	s.render(w, r, http.StatusOK, "consent_admin", s.page(w, r, "Consent documents", d))
+}
+
+// consentDraftData is the form for a new version.
+type consentDraftData struct {
+	adminTabs
+	Kind Field
+	// From is the version the text was started from, if any.
+	From string
+}
+
+func kindOptions() []string {
+	var out []string
+	for _, k := range consent.Kinds {
+		out = append(out, string(k), k.Label())
+	}
+	return out
+}
+
+func (s *Server) adminConsentNew(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	kind := consent.Kind(r.URL.Query().Get("kind"))
+	if !kind.Valid() {
+		kind = consent.KAPTreatment
+	}
+	form := NewForm(nil)
+	form.Set("kind", string(kind))
+	from := ""
+	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, consentDocRef, func(tx *store.Tx, _ access.Decision) error {
+		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
+			return err
+		}
+		docs, err := consent.Documents(r.Context(), tx, a.PracticeID)
+		for _, d := range docs {
+			if v, ok := d.Latest(); ok && d.Kind == kind {
+				// A new version starts from the one in force.
+				form.Set("title", v.Title)
+				form.Set("text", v.Body)
+				if v.Required {
+					form.Set("required", "yes")
+				}
+				from = v.Label()
+			}
+		}
+		return err
+	})
+	if s.consentFailed(w, r, err) {
+		return
+	}
+	s.renderConsentDraft(w, r, http.StatusOK, form, from)
+}
+
+func (s *Server) renderConsentDraft(w http.ResponseWriter, r *http.Request, status int, form *Form, from string) {
+	d := consentDraftData{adminTabs: consentTabs(r.URL.Path), From: from,
+		Kind: form.Select("kind", "Document", kindOptions()...).Req()}
+	p := s.page(w, r, "Draft a consent document", d)
+	p.Form = form
+	s.render(w, r, status, "consent_admin_new", p)
+}
+
+func (s *Server) adminConsentDraft(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	var v consent.Version
+	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, consentDocRef, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		v, err = consent.Draft(r.Context(), tx, a.PracticeID, a.StaffID, consent.DraftInput{Kind: consent.Kind(form.Get("kind")),
+			Title: form.Get("title"), Body: r.PostForm.Get("text"), Required: form.Get("required") == "yes", Note: form.Get("note")}, s.now())
+		if err != nil {
+			return err
+		}
+		return s.consentAudit(r.Context(), tx, a, "consent_document.draft", "consent_version", v.ID, "", v.Kind.Label())
+	})
+	switch {
+	case err == nil:
+		s.redirect(w, r, "/admin/consents/"+v.ID, "ok", "The draft is saved. Read it through as clients will see it, then publish it.")
+	case putProblems(err, form):
+		s.renderConsentDraft(w, r, http.StatusUnprocessableEntity, form, "")
+	default:
+		s.consentFailed(w, r, err)
+	}
+}
+
+// consentVersionData is the preview of one version.
+type consentVersionData struct {
+	adminTabs
+	Version consent.Version
+	Blocks  []consent.Block
+	// Latest is the version in force for this document, if another.
+	Latest *consent.Version
+	// Asked is how many clients publishing this draft would ask to sign
+	// again.
+	Asked int
+	// Next is the number publishing a draft gives it.
+	Next int
+}
+
+func (s *Server) adminConsentVersion(w http.ResponseWriter, r *http.Request) {
+	s.showConsentVersion(w, r, http.StatusOK, NewForm(nil))
+}
+
+func (s *Server) showConsentVersion(w http.ResponseWriter, r *http.Request, status int, form *Form) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id := r.PathValue("versionID")
+	var d consentVersionData
+	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, access.Ref{Type: "consent_version", ID: id}, func(tx *store.Tx, _ access.Decision) error {
+		v, err := consent.LoadVersion(r.Context(), tx, a.PracticeID, id)
+		if err != nil {
+			return err
+		}
+		d.Version, d.Blocks = v, consent.Blocks(v.Body)
+		docs, err := consent.Documents(r.Context(), tx, a.PracticeID)
+		if err != nil {
+			return err
+		}
+		d.Next = 1
+		for _, doc := range docs {
+			if latest, ok := doc.Latest(); ok && doc.ID == v.DocumentID && latest.ID != v.ID {
+				d.Latest = &latest
+				d.Next = latest.Number + 1
+			}
+		}
+		if !v.Published && v.Required {
+			d.Asked, err = consent.StaleSigners(r.Context(), tx, a.PracticeID, v.DocumentID)
+		}
+		return err
+	})
+	if s.consentFailed(w, r, err) {
+		return
+	}
+	d.adminTabs = consentTabs(r.URL.Path)
+	p := s.page(w, r, d.Version.Label(), d)
+	p.Form = form
+	s.render(w, r, status, "consent_admin_version", p)
+}
+
+func (s *Server) adminConsentPublish(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id := r.PathValue("versionID")
+	var v consent.Version
+	asked := 0
+	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, access.Ref{Type: "consent_version", ID: id}, func(tx *store.Tx, _ access.Decision) error {
+		draft, err := consent.LoadVersion(r.Context(), tx, a.PracticeID, id)
+		if err != nil {
+			return err
+		}
+		if !draft.Published && draft.Required {
+			if asked, err = consent.StaleSigners(r.Context(), tx, a.PracticeID, draft.DocumentID); err != nil {
+				return err
+			}
+		}
+		if v, err = consent.Publish(r.Context(), tx, a.PracticeID, id, a.StaffID, s.now()); err != nil {
+			return err
+		}
+		return s.consentAudit(r.Context(), tx, a, "consent_document.publish", "consent_version", v.ID, "", v.Label())
+	})
+	form := NewForm(nil)
+	switch {
+	case err == nil:
+		msg := v.Label() + " is published; clients now sign this version."
+		if asked > 0 {
+			msg += " " + strconv.Itoa(asked) + " client" + plural(asked) + " who signed an earlier version will be asked to sign again."
+		}
+		s.redirect(w, r, "/admin/consents/"+v.ID, "ok", msg)
+	case putProblems(err, form):
+		s.showConsentVersion(w, r, http.StatusUnprocessableEntity, form)
+	default:
+		s.consentFailed(w, r, err)
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

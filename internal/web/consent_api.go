@@ -1,0 +1,156 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"holdspace/internal/access"
+	"holdspace/internal/clinic"
+	"holdspace/internal/consent"
+	"holdspace/internal/store"
+)
+
+func (s *Server) routesConsentAPI() {
+	s.handle(GateAPI, "GET /api/v1/consent-documents", s.api(s.apiConsentDocuments))
+	s.handle(GateAPI, "GET /api/v1/clients/{id}/consents", s.api(s.apiClientConsents))
+	s.handle(GateAPI, "POST /api/v1/clients/{id}/consents/{signatureID}/revoke", s.api(s.apiRevokeConsent))
+}
+
+// apiConsentVersion is a published version as the API gives it.
+type apiConsentVersion struct {
+	DocumentID  string       `json:"document_id"`
+	Kind        consent.Kind `json:"kind"`
+	KindLabel   string       `json:"kind_label"`
+	Required    bool         `json:"required"`
+	VersionID   string       `json:"version_id"`
+	Version     int          `json:"version"`
+	Title       string       `json:"title"`
+	PublishedAt *time.Time   `json:"published_at,omitempty"`
+	SHA256      string       `json:"sha256"`
+	Text        string       `json:"text,omitempty"`
+}
+
+func apiVersion(v consent.Version, withText bool) apiConsentVersion {
+	out := apiConsentVersion{DocumentID: v.DocumentID, Kind: v.Kind, KindLabel: v.Kind.Label(), Required: v.Required, VersionID: v.ID,
+		Version: v.Number, Title: v.Title, PublishedAt: v.PublishedAt, SHA256: v.SHA256}
+	if withText {
+		out.Text = v.Body
+	}
+	return out
+}
+
+// apiConsentDocuments lists the documents clients sign now. Anyone on
+// staff who may list clients may read them: they are what every client
+// is asked to sign.
+func (s *Server) apiConsentDocuments(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var list []consent.Version
+	err := s.access.Do(r.Context(), a, access.ClientList, consentDocRef, func(tx *store.Tx, _ access.Decision) error {
+		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
+			return err
+		}
+		var err error
+		list, err = consent.Published(r.Context(), tx, a.PracticeID)
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	withText := r.URL.Query().Get("text") != "false"
+	out := make([]apiConsentVersion, 0, len(list))
+	for _, v := range list {
+		out = append(out, apiVersion(v, withText))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
+}
+
+// apiClientConsent is a client's standing with one document.
+type apiClientConsent struct {
+	apiConsentVersion
+	Status consent.Status `json:"status"`
+	// SignatureID is the signature that decides the status, if any.
+	SignatureID string `json:"signature_id,omitempty"`
+}
+
+type apiClientConsents struct {
+	ClientID   string              `json:"client_id"`
+	Current    bool                `json:"current"`
+	Missing    []string            `json:"missing"`
+	Documents  []apiClientConsent  `json:"documents"`
+	Signatures []consent.Signature `json:"signatures"`
+}
+
+func (s *Server) apiClientConsents(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id := r.PathValue("id")
+	out := apiClientConsents{ClientID: id, Missing: []string{}, Documents: []apiClientConsent{}, Signatures: []consent.Signature{}}
+	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "consent", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
+			return err
+		}
+		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
+			return err
+		}
+		docs, err := consent.ClientStatus(r.Context(), tx, a.PracticeID, id)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			c := apiClientConsent{apiConsentVersion: apiVersion(d.Latest, false), Status: d.Status}
+			c.Required = d.Required
+			if d.Signature != nil {
+				c.SignatureID = d.Signature.ID
+			}
+			out.Documents = append(out.Documents, c)
+		}
+		out.Missing = append(out.Missing, consent.Missing(docs)...)
+		out.Current = len(out.Missing) == 0
+		sigs, err := consent.History(r.Context(), tx, a.PracticeID, id)
+		out.Signatures = append(out.Signatures, sigs...)
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiRevokeConsent records a withdrawal the client gave to staff (by
+// phone, in person); the reason says how.
+func (s *Server) apiRevokeConsent(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id, sigID := r.PathValue("id"), r.PathValue("signatureID")
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	if err == nil && len(body) > 0 {
+		err = json.Unmarshal(body, &in)
+	}
+	if err != nil {
+		writeProblem(w, r, http.StatusBadRequest, "Bad request", `Send a JSON object such as {"reason": "said so by phone on 3 March"}.`, nil)
+		return
+	}
+	meta := access.MetaFrom(r.Context())
+	var sig consent.Signature
+	err = s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "consent_signature", ID: sigID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		sig, err = consent.Revoke(r.Context(), tx, a.PracticeID, id, sigID, consent.RevokeInput{StaffID: a.StaffID, Reason: in.Reason,
+			At: s.now(), Address: meta.Address, UserAgent: meta.UserAgent})
+		if err != nil {
+			return err
+		}
+		return s.consentAudit(r.Context(), tx, a, "consent.revoke", "consent_signature", sigID, id, "withdrawal recorded by staff")
+	})
+	var p *access.Problem
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusOK, sig)
+	case errors.As(err, &p) && p.Field == "revoke":
+		writeProblem(w, r, http.StatusConflict, "Already withdrawn", p.Message, nil)
+	default:
+		s.apiError(w, r, a, err)
+	}
+}

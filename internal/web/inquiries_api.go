@@ -1,0 +1,172 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+
+	"holdspace/internal/access"
+	"holdspace/internal/inquiry"
+)
+
+func (s *Server) routesInquiryAPI() {
+	// The public form's JSON twin: no token (anyone may write to a
+	// practice), so it is registered as public and answers problem+json
+	// itself.
+	s.public("POST /api/v1/practices/{slug}/inquiries", s.apiSubmitInquiry)
+	s.handle(GateAPI, "GET /api/v1/inquiries", s.api(s.apiInquiries))
+	s.handle(GateAPI, "GET /api/v1/inquiries/{id}", s.api(s.apiInquiry))
+	s.handle(GateAPI, "POST /api/v1/inquiries/{id}/reply", s.api(s.apiInquiryReply))
+	s.handle(GateAPI, "POST /api/v1/inquiries/{id}/decline", s.api(s.apiInquiryDecline))
+	s.handle(GateAPI, "POST /api/v1/inquiries/{id}/convert", s.api(s.apiInquiryConvert))
+}
+
+// readInquiryJSON reads a JSON body into v; an empty body is an empty object,
+// so that access is decided before the input is judged (decodeJSON
+// refuses it first). Unknown fields are refused, so a misspelt field is an
+// error. It answers a malformed body itself and reports false.
+func readInquiryJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil, errors.Is(err, io.EOF):
+		return true
+	case errors.As(err, &tooBig):
+		writeProblem(w, r, http.StatusRequestEntityTooLarge, "Body too large", "Send a smaller JSON body.", nil)
+	default:
+		writeProblem(w, r, http.StatusBadRequest, "Malformed JSON", "The body is not the JSON object this endpoint takes: "+err.Error(), nil)
+	}
+	return false
+}
+
+// apiInquiryError answers the queue's own errors, then everything else as
+// the API does.
+func (s *Server) apiInquiryError(w http.ResponseWriter, r *http.Request, a access.Actor, err error) {
+	var conflict *inquiry.Conflict
+	if errors.As(err, &conflict) {
+		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message, nil)
+		return
+	}
+	s.apiError(w, r, a, err)
+}
+
+// received is the answer to every submission that is not refused for its
+// input: the same for a person and a program caught by the honeypot.
+var received = map[string]string{"status": "received",
+	"message": "Thank you. Your message has reached the practice, and someone from the care team will contact you."}
+
+func (s *Server) apiSubmitInquiry(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	var sub inquiry.Submission
+	if !readInquiryJSON(w, r, maxPublicBody, &sub) {
+		return
+	}
+	if sub.Automated() {
+		if _, err := s.inquiries().Public(r.Context(), slug); errors.Is(err, inquiry.ErrNoPractice) {
+			writeProblem(w, r, http.StatusNotFound, "Not found", "There is no practice with this short name.", nil)
+			return
+		}
+		writeJSON(w, http.StatusAccepted, received)
+		return
+	}
+	_, err := s.inquiries().Submit(r.Context(), slug, sub, inquiry.AddressKey(s.cookieKey, remoteAddress(r)))
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusAccepted, received)
+	case errors.Is(err, inquiry.ErrNoPractice):
+		writeProblem(w, r, http.StatusNotFound, "Not found", "There is no practice with this short name.", nil)
+	case errors.Is(err, inquiry.ErrRateLimited):
+		w.Header().Set("Retry-After", "3600")
+		writeProblem(w, r, http.StatusTooManyRequests, "Too many requests", "Several inquiries came from this address in the last hour. Please wait an hour and send it again.", nil)
+	default:
+		s.apiError(w, r, access.Actor{}, err)
+	}
+}
+
+func (s *Server) apiInquiries(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	status := inquiry.Status(r.URL.Query().Get("status"))
+	if status != "" && !slices.Contains(inquiry.Statuses, status) {
+		msg := "Use one of new, replied, declined, converted, or leave it out for all."
+		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", msg, map[string]string{"status": msg})
+		return
+	}
+	list, counts, err := s.inquiries().List(r.Context(), a, status)
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	if list == nil {
+		list = []inquiry.Inquiry{}
+	}
+	c := map[string]int{}
+	for _, st := range inquiry.Statuses {
+		c[string(st)] = counts[st]
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"inquiries": list, "counts": c})
+}
+
+func (s *Server) apiInquiry(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	d, err := s.inquiries().Get(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d.Inquiry)
+}
+
+// apiInquiryAfter answers a change with the inquiry as it now is.
+func (s *Server) apiInquiryAfter(w http.ResponseWriter, r *http.Request, a access.Actor, status int, extra map[string]any) {
+	d, err := s.inquiries().Get(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	if extra == nil {
+		writeJSON(w, status, d.Inquiry)
+		return
+	}
+	extra["inquiry"] = d.Inquiry
+	writeJSON(w, status, extra)
+}
+
+func (s *Server) apiInquiryReply(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var in inquiry.ReplyInput
+	if !readInquiryJSON(w, r, 1<<20, &in) {
+		return
+	}
+	if err := s.inquiries().Reply(r.Context(), a, r.PathValue("id"), in); err != nil {
+		s.apiInquiryError(w, r, a, err)
+		return
+	}
+	s.apiInquiryAfter(w, r, a, http.StatusOK, nil)
+}
+
+func (s *Server) apiInquiryDecline(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var in inquiry.DeclineInput
+	if !readInquiryJSON(w, r, 1<<20, &in) {
+		return
+	}
+	if err := s.inquiries().Decline(r.Context(), a, r.PathValue("id"), in); err != nil {
+		s.apiInquiryError(w, r, a, err)
+		return
+	}
+	s.apiInquiryAfter(w, r, a, http.StatusOK, nil)
+}
+
+func (s *Server) apiInquiryConvert(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var in inquiry.ConvertInput
+	if !readInquiryJSON(w, r, 1<<20, &in) {
+		return
+	}
+	clientID, err := s.inquiries().Convert(r.Context(), a, r.PathValue("id"), in)
+	if err != nil {
+		s.apiInquiryError(w, r, a, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/clients/"+clientID)
+	s.apiInquiryAfter(w, r, a, http.StatusCreated, map[string]any{"client_id": clientID})
+}

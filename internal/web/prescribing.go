@@ -1,0 +1,296 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"holdspace/internal/access"
+	"holdspace/internal/clinic"
+	"holdspace/internal/dosing"
+	"holdspace/internal/prescribing"
+	"holdspace/internal/store"
+)
+
+// The prescriber's evaluation: read by the care team (ClientRead), written
+// and signed by a prescriber on it (EvaluationWrite). Signing asks for the
+// prescriber's password again, so a signature is a deliberate act
+// (21 CFR 11.200, KAP.md §6); the same holds for an addendum.
+func (s *Server) routesPrescribing() {
+	s.routesChart()
+	s.handle(GateStaff, "GET /clients/{id}/evaluation", s.evaluationPage)
+	s.handle(GateStaff, "GET /clients/{id}/evaluation/new", s.evaluationNewPage)
+	s.handle(GateStaff, "POST /clients/{id}/evaluation/new", s.signEvaluation)
+	s.handle(GateStaff, "POST /clients/{id}/evaluation/{evalID}/addenda", s.addAddendum)
+	s.routesPrescribingAPI()
+}
+
+type evaluationPage struct {
+	Nav     chartNav
+	Current *prescribing.Evaluation
+	Earlier []prescribing.Evaluation
+	// CanWrite shows the prescriber's forms; the use case decides.
+	CanWrite bool
+	// Open names the evaluation whose addendum form was refused.
+	Open string
+}
+
+func (s *Server) evaluationPage(w http.ResponseWriter, r *http.Request) {
+	s.renderEvaluation(w, r, NewForm(nil), "", http.StatusOK)
+}
+
+func (s *Server) renderEvaluation(w http.ResponseWriter, r *http.Request, form *Form, open string, status int) {
+	sess, _ := sessionFrom(r.Context())
+	id := r.PathValue("id")
+	d := evaluationPage{Nav: chartNav{Current: "evaluation"}, CanWrite: sess.Actor.Has(access.Prescriber), Open: open}
+	err := s.access.Do(r.Context(), sess.Actor, access.ClientRead, access.Ref{Type: "evaluation", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
+			return err
+		}
+		list, err := prescribing.History(r.Context(), tx, id)
+		if len(list) > 0 {
+			d.Current, d.Earlier = &list[0], list[1:]
+		}
+		return err
+	})
+	if s.chartFailed(w, r, err) {
+		return
+	}
+	p := s.page(w, r, "Prescriber evaluation · "+d.Nav.Client.Name(), d)
+	p.Form = form
+	s.render(w, r, status, "prescribing_evaluation", p)
+}
+
+// decisionChoice is one radio button of the decision.
+type decisionChoice struct {
+	Value, Label, Hint string
+	Checked            bool
+}
+
+var decisionHints = map[prescribing.Decision]string{
+	prescribing.Approved:               "The client may go on to medicine sessions within the limits below.",
+	prescribing.ApprovedWithConditions: "As approved, on the conditions you write (for example a blood pressure check, a reduced first dose).",
+	prescribing.NotApproved:            "The client may not start medicine sessions; say why. Signed as a review.",
+}
+
+type evaluationNewPage struct {
+	Nav       chartNav
+	Current   *prescribing.Evaluation
+	Medical   clinic.Medical
+	Weight    *dosing.Weight
+	Signer    prescribing.Signer
+	Decisions []decisionChoice
+	Routes    []dosing.Route
+}
+
+func (s *Server) evaluationNewPage(w http.ResponseWriter, r *http.Request) {
+	s.renderEvaluationNew(w, r, nil, http.StatusOK)
+}
+
+// renderEvaluationNew draws the evaluation form with what the prescriber
+// reviews beside it. A nil form starts from the current evaluation's
+// limits and orders, which a new evaluation usually carries on.
+func (s *Server) renderEvaluationNew(w http.ResponseWriter, r *http.Request, form *Form, status int) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id := r.PathValue("id")
+	d := evaluationNewPage{Nav: chartNav{Current: "evaluation"}, Routes: dosing.Routes()}
+	err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: "evaluation", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
+			return err
+		}
+		if d.Current, err = prescribing.Current(r.Context(), tx, id); err != nil {
+			return err
+		}
+		if d.Medical, err = clinic.LoadMedical(r.Context(), tx, id); err != nil {
+			return err
+		}
+		if d.Weight, err = clinic.LatestWeight(r.Context(), tx, id, s.now().In(sess.Zone)); err != nil {
+			return err
+		}
+		d.Signer, err = prescribing.LoadSigner(r.Context(), tx, a.PracticeID, a.StaffID)
+		return err
+	})
+	if s.chartFailed(w, r, err) {
+		return
+	}
+	if form == nil {
+		form = NewForm(nil)
+		if d.Current != nil {
+			for _, l := range d.Current.Limits {
+				form.Set(prescribing.LimitField(l.Route, "mg"), formatAmount(l.MaxMg))
+				form.Set(prescribing.LimitField(l.Route, "mg_per_kg"), formatAmount(l.MaxMgPerKg))
+			}
+			form.Set("premedication", strings.Join(d.Current.PreMedication, "\n"))
+		}
+	}
+	for _, dec := range prescribing.Decisions() {
+		d.Decisions = append(d.Decisions, decisionChoice{Value: string(dec), Label: dec.Label(), Hint: decisionHints[dec], Checked: form.Get("decision") == string(dec)})
+	}
+	p := s.page(w, r, "New evaluation · "+d.Nav.Client.Name(), d)
+	p.Form = form
+	s.render(w, r, status, "prescribing_evaluation_new", p)
+}
+
+func formatAmount(v float64) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// draftFromForm reads the evaluation form; numbers that are not numbers
+// fail on the form at once.
+func draftFromForm(f *Form) prescribing.Draft {
+	d := prescribing.Draft{Decision: prescribing.Decision(f.Get("decision")), Conditions: f.Values.Get("conditions"),
+		Reason: f.Values.Get("reason"), Notes: f.Values.Get("notes"), PreMedication: strings.Split(f.Values.Get("premedication"), "\n")}
+	for _, route := range dosing.Routes() {
+		mgField, perKgField := prescribing.LimitField(route, "mg"), prescribing.LimitField(route, "mg_per_kg")
+		mg, _ := number(f, mgField, "maximum in mg")
+		perKg, _ := number(f, perKgField, "maximum in mg/kg")
+		d.Limits = append(d.Limits, dosing.Limit{Route: route, MaxMg: mg, MaxMgPerKg: perKg})
+	}
+	return d
+}
+
+// errWrongPassword marks a signature refused for its password, so the
+// attempt can be put on the trail.
+var errWrongPassword = errors.New("signature refused: the password was not right")
+
+// checkSignature confirms the signer by their password, from their own
+// account: an API token or someone else's session cannot sign.
+func (s *Server) checkSignature(ctx context.Context, tx *store.Tx, a access.Actor, password string, ps *access.Problems) error {
+	if password == "" {
+		*ps = append(*ps, &access.Problem{Field: "password", Message: "Enter your password to sign; your signature needs it."})
+		return nil
+	}
+	var phc string
+	err := tx.QueryRow(ctx, `SELECT password_hash FROM account WHERE id = ? AND staff_id = ? AND disabled = ?`, a.AccountID, a.StaffID, false).Scan(&phc)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && phc == "") {
+		return errors.New("prescribing: no usable account for the signer")
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := s.access.Hasher.Verify(ctx, phc, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		*ps = append(*ps, &access.Problem{Field: "password", Message: "Your password is not right. Enter the password you sign in with; the signature needs it."})
+		return errWrongPassword
+	}
+	return nil
+}
+
+// recordRefusedSignature puts a signature refused for a wrong password on
+// the trail: nothing else of the attempt was written.
+func (s *Server) recordRefusedSignature(ctx context.Context, a access.Actor, refType, id, clientID string) {
+	err := s.access.RecordDenial(ctx, a, &access.Denied{Action: access.EvaluationWrite, Reason: errWrongPassword.Error(),
+		Record: access.Record{Type: refType, ID: id, PracticeID: a.PracticeID, ClientID: clientID}})
+	if err != nil {
+		s.log.Error("recording a refused signature", "err", err)
+	}
+	if err := s.access.PasswordRefused(ctx, a); err != nil {
+		s.log.Error("counting a refused signature password", "err", err)
+	}
+}
+
+func (s *Server) signEvaluation(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id := r.PathValue("id")
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	draft := draftFromForm(form)
+	evalID := store.NewID()
+	wrongPassword := false
+	var signed *prescribing.Evaluation
+	err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: "evaluation", ID: evalID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
+			return err
+		}
+		signer, err := prescribing.LoadSigner(r.Context(), tx, a.PracticeID, a.StaffID)
+		if err != nil {
+			return err
+		}
+		ps, _ := formProblems(form).(access.Problems)
+		if cps, ok := chartProblems(draft.Normalised().Validate().Err(), "").(access.Problems); ok {
+			ps = append(ps, cps...)
+		}
+		if err := s.checkSignature(r.Context(), tx, a, r.PostForm.Get("password"), &ps); errors.Is(err, errWrongPassword) {
+			wrongPassword = true
+		} else if err != nil {
+			return err
+		}
+		if len(ps) > 0 {
+			return ps
+		}
+		signed, err = prescribing.Sign(r.Context(), tx, a.PracticeID, id, evalID, draft, signer, s.now())
+		return err
+	})
+	if wrongPassword {
+		s.recordRefusedSignature(r.Context(), a, "evaluation", evalID, id)
+	}
+	if err == nil {
+		s.redirect(w, r, "/clients/"+id+"/evaluation", "ok", "The evaluation is signed ("+signed.Decision.Label()+"), meaning "+string(signed.Meaning)+".")
+		return
+	}
+	if s.chartFailed(w, r, err) || s.failed(w, r, chartProblems(err, ""), form) {
+		return
+	}
+	s.renderEvaluationNew(w, r, form, http.StatusUnprocessableEntity)
+}
+
+func (s *Server) addAddendum(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id, evalID := r.PathValue("id"), r.PathValue("evalID")
+	r.ParseForm()
+	// Each evaluation's addendum form names its fields after it, so a
+	// refusal shows beside the right one.
+	prefix := "add-" + evalID + "-"
+	form := NewForm(r.PostForm)
+	text := r.PostForm.Get(prefix + "text")
+	addID := store.NewID()
+	wrongPassword := false
+	err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: "evaluation_addendum", ID: addID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		signer, err := prescribing.LoadSigner(r.Context(), tx, a.PracticeID, a.StaffID)
+		if err != nil {
+			return err
+		}
+		var ps access.Problems
+		if strings.TrimSpace(text) == "" {
+			ps = append(ps, &access.Problem{Field: "text", Message: "Write the addendum."})
+		}
+		if err := s.checkSignature(r.Context(), tx, a, r.PostForm.Get(prefix+"password"), &ps); errors.Is(err, errWrongPassword) {
+			wrongPassword = true
+		} else if err != nil {
+			return err
+		}
+		if len(ps) > 0 {
+			for _, p := range ps {
+				p.Field = prefix + p.Field
+			}
+			return ps
+		}
+		_, err = prescribing.AddAddendum(r.Context(), tx, a.PracticeID, id, evalID, addID, text, signer, s.now())
+		return err
+	})
+	if wrongPassword {
+		s.recordRefusedSignature(r.Context(), a, "evaluation_addendum", addID, id)
+	}
+	if err == nil {
+		s.redirect(w, r, "/clients/"+id+"/evaluation#e-"+evalID, "ok", "The addendum is signed and added below the evaluation.")
+		return
+	}
+	if s.chartFailed(w, r, err) || s.failed(w, r, chartProblems(err, prefix), form) {
+		return
+	}
+	s.renderEvaluation(w, r, form, evalID, http.StatusUnprocessableEntity)
+}

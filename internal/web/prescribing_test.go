@@ -1,0 +1,386 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"holdspace/internal/prescribing"
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+)
+
+// What each role gets from the chart's details, medical history and the
+// prescriber's evaluation. The chart follows ClientRead/ClientUpdate; the
+// evaluation's forms need a prescriber on the care team; the API can read
+// evaluations but never sign one.
+func init() {
+	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden}
+	prescriber := []string{signin, deny, deny, deny, allow, deny, deny, deny, hidden}
+	apiChart := []string{unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden}
+	apiSign := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, hidden}
+	addRoutes(map[string][]string{
+		"GET /clients/{id}/details":                               chart,
+		"POST /clients/{id}/details":                              chart,
+		"GET /clients/{id}/medical":                               chart,
+		"POST /clients/{id}/medical/diagnoses":                    chart,
+		"POST /clients/{id}/medical/medications":                  chart,
+		"POST /clients/{id}/medical/allergies":                    chart,
+		"POST /clients/{id}/medical/measurements":                 chart,
+		"POST /clients/{id}/medical/diagnoses/{itemID}/remove":    chart,
+		"POST /clients/{id}/medical/allergies/{itemID}/remove":    chart,
+		"POST /clients/{id}/medical/measurements/{itemID}/remove": chart,
+		"POST /clients/{id}/medical/medications/{itemID}/stop":    chart,
+		"GET /clients/{id}/evaluation":                            chart,
+		"GET /clients/{id}/evaluation/new":                        prescriber,
+		"POST /clients/{id}/evaluation/new":                       prescriber,
+		"POST /clients/{id}/evaluation/{evalID}/addenda":          prescriber,
+		"GET /api/v1/clients/{id}/details":                        apiChart,
+		"PUT /api/v1/clients/{id}/details":                        apiChart,
+		"GET /api/v1/clients/{id}/medical":                        apiChart,
+		"POST /api/v1/clients/{id}/diagnoses":                     apiChart,
+		"POST /api/v1/clients/{id}/medications":                   apiChart,
+		"POST /api/v1/clients/{id}/allergies":                     apiChart,
+		"POST /api/v1/clients/{id}/measurements":                  apiChart,
+		"POST /api/v1/clients/{id}/medications/{itemID}/stop":     apiChart,
+		"POST /api/v1/clients/{id}/diagnoses/{itemID}/remove":     apiChart,
+		"POST /api/v1/clients/{id}/allergies/{itemID}/remove":     apiChart,
+		"POST /api/v1/clients/{id}/measurements/{itemID}/remove":  apiChart,
+		"GET /api/v1/clients/{id}/evaluations":                    apiChart,
+		"POST /api/v1/clients/{id}/evaluations":                   apiSign,
+		"POST /api/v1/clients/{id}/evaluations/{evalID}/addenda":  apiSign,
+	})
+}
+
+func read(t *testing.T, res *http.Response, err error) string {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}
+
+func status(t *testing.T, res *http.Response, want int, body string) {
+	t.Helper()
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: status %d; want %d\n%s", res.Request.Method, res.Request.URL.Path, res.StatusCode, want, body)
+	}
+}
+
+func (s *routeSite) count(t *testing.T, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		sam := s.client(t, "therapist-on-team")
+		base := s.url + "/clients/" + s.blankID
+		res, err := sam.Get(base + "/details")
+		body := read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "Details and contacts", "Escort home after medicine sessions", "Noor Haddad")
+		dumpPage(t, "rx_details", body)
+
+		updates := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE client_id = ? AND action = 'client.update' AND outcome = 'allowed'`, s.blankID)
+		bad := url.Values{"legal_name": {""}, "email": {"alex at example"}, "date_of_birth": {"2099-01-01"}, "phone": {"call me"},
+			"escort_name": {"Jo Park"}, "escort_phone": {""}, "time_zone": {"America/New_York"}}
+		res, err = postForm(sam, base+"/details", bad)
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "The legal name is needed.", "Give an email address such as name@example.org.", "cannot be in the future",
+			"Give a phone number for Jo Park.", "Please check 5 things")
+		pageHas(t, body, `value="alex at example"`, `value="Jo Park"`, `value="call me"`)
+		dumpPage(t, "rx_details_errors", body)
+
+		good := url.Values{"legal_name": {"Alex Rivera"}, "preferred_name": {"Alex"}, "pronouns": {"they/them"}, "date_of_birth": {"1988-04-12"},
+			"email": {"alex@client.example"}, "phone": {"+1 555 0101"}, "time_zone": {"America/New_York"},
+			"address_line1": {"41 Larchmont Ave"}, "city": {"Kingston"}, "region": {"NY"}, "postal_code": {"12401"}, "country": {"USA"},
+			"escort_name": {"Jo Park"}, "escort_relationship": {"partner"}, "escort_phone": {"+1 555 0177"}}
+		res, err = postForm(sam, base+"/details", good)
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = sam.Get(base + "/details")
+		body = read(t, res, err)
+		pageSays(t, body, "The details are saved.")
+		pageHas(t, body, `value="41 Larchmont Ave"`, `value="&#43;1 555 0177"`)
+
+		// Weight in lb is stored in kg; an impossible one is refused beside its field.
+		res, err = postForm(sam, base+"/medical/measurements", url.Values{"ms_measured_on": {"2026-01-05"}, "ms_weight": {"154"}, "ms_weight_unit": {"lb"},
+			"ms_height": {"69"}, "ms_height_unit": {"in"}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = postForm(sam, base+"/medical/measurements", url.Values{"ms_measured_on": {"2026-01-05"}, "ms_weight": {"7"}, "ms_weight_unit": {"kg"}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "7 kg is not a possible adult weight")
+		pageHas(t, body, `id="f-ms_weight-error"`, `value="7"`)
+		res, err = postForm(sam, base+"/medical/measurements", url.Values{"ms_measured_on": {"2026-01-05"}, "ms_weight": {"seventy"}, "ms_weight_unit": {"stone"}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Give the weight as a number above 0", "Choose kg or lb.")
+
+		// A diagnosis typed without its dot, a medication, and the stop refused then done.
+		res, err = postForm(sam, base+"/medical/diagnoses", url.Values{"dx_code": {"f331"}, "dx_description": {"Major depressive disorder, recurrent, moderate"},
+			"dx_diagnosed_on": {"2024-03-02"}, "dx_primary": {"1"}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = postForm(sam, base+"/medical/diagnoses", url.Values{"dx_code": {"depression"}, "dx_description": {""}, "dx_diagnosed_on": {"2024-03-02"}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, `"DEPRESSION" is not shaped like an ICD-10 code`, "The description is needed.")
+		res, err = postForm(sam, base+"/medical/medications", url.Values{"med_name": {"clonazepam"}, "med_dose": {"0.5 mg"}, "med_frequency": {"nightly"}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		var medID, dxID string
+		db.Read(context.Background(), func(tx *store.Tx) error {
+			tx.QueryRow(context.Background(), `SELECT id FROM medication WHERE client_id = ?`, s.blankID).Scan(&medID)
+			return tx.QueryRow(context.Background(), `SELECT id FROM diagnosis WHERE client_id = ?`, s.blankID).Scan(&dxID)
+		})
+		stop := "stop-" + medID + "-"
+		res, err = postForm(sam, base+"/medical/medications/"+medID+"/stop", url.Values{stop + "stopped_on": {""}, stop + "reason": {"tapered"}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "The date it was stopped is needed")
+		pageHas(t, body, `id="f-`+stop+`stopped_on-error"`, `value="tapered"`, `<details class="rx-mark" open>`)
+		res, err = postForm(sam, base+"/medical/medications/"+medID+"/stop", url.Values{stop + "stopped_on": {"2026-01-04"}, stop + "reason": {"Tapered before the course"}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = postForm(sam, base+"/medical/diagnoses/"+dxID+"/remove", url.Values{"remove-" + dxID + "-reason": {""}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "The reason is needed.")
+		res, err = postForm(sam, base+"/medical/diagnoses/no-such-entry/remove", url.Values{"remove-no-such-entry-reason": {"gone"}})
+		read(t, res, err)
+		status(t, res, http.StatusNotFound, "")
+
+		res, err = sam.Get(base + "/medical")
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "69.9 kg", "154 lb as entered", "F33.1", "primary", "Stopped medications (1)", "Tapered before the course")
+		dumpPage(t, "rx_medical", body)
+		if n := s.count(t, `SELECT COUNT(*) FROM medication WHERE client_id = ?`, s.blankID); n != 1 {
+			t.Errorf("%d medication rows; want the one, marked stopped", n)
+		}
+		after := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE client_id = ? AND action = 'client.update' AND outcome = 'allowed'`, s.blankID)
+		if after-updates != 5 {
+			t.Errorf("%d allowed updates on the trail; want 5 (details, measurement, diagnosis, medication, stop), refused forms not among them", after-updates)
+		}
+	})
+}
+
+func approvalForm(password string) url.Values {
+	return url.Values{"decision": {"approved_with_conditions"}, "conditions": {"Blood pressure under 140/90 first."},
+		"limit.sublingual_rdt.mg": {"300"}, "limit.sublingual_rdt.mg_per_kg": {"4.5"},
+		"premedication": {"ondansetron 4 mg ODT 30 min before dosing\r\n\r\n"}, "notes": {"Reviewed intake and screening."}, "password": {password}}
+}
+
+func (s *routeSite) evaluations(t *testing.T) []prescribing.Evaluation {
+	t.Helper()
+	var list []prescribing.Evaluation
+	if err := s.db.Read(context.Background(), func(tx *store.Tx) (err error) {
+		list, err = prescribing.History(context.Background(), tx, s.blankID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		rx := s.client(t, "prescriber")
+		base := s.url + "/clients/" + s.blankID + "/evaluation"
+		res, err := rx.Get(base)
+		body := read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "No evaluation yet.", "Record the evaluation")
+		res, err = rx.Get(base + "/new")
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "Review first", "Intake questionnaire", "Eligibility screening", "You sign as", "Dr. Priya Raman, MD", "none on file")
+		pageHas(t, body, `href="/clients/`+s.blankID+`/intake"`, `href="/clients/`+s.blankID+`/screening"`, `href="/clients/`+s.blankID+`/medical"`)
+		dumpPage(t, "rx_evaluation_new", body)
+
+		// Wrong password: refused beside the field, everything else kept, the attempt on the trail.
+		res, err = postForm(rx, base+"/new", approvalForm("not my password"))
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Your password is not right.")
+		pageHas(t, body, `value="300"`, `value="4.5"`, `value="approved_with_conditions" checked`, "Blood pressure under 140/90 first.", `id="f-password-error"`)
+		pageSaysNot(t, body, "not my password")
+		dumpPage(t, "rx_evaluation_wrong_password", body)
+		if n := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE client_id = ? AND action = 'evaluation.write' AND outcome = 'denied' AND reason LIKE '%password%'`, s.blankID); n != 1 {
+			t.Errorf("%d refused signatures on the trail; want 1", n)
+		}
+		// Bad limits and missing parts, all named at once.
+		res, err = postForm(rx, base+"/new", url.Values{"decision": {"approved"}, "limit.iv.mg_per_kg": {"7"}, "limit.im.mg": {"lots"}, "password": {testPassword}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Give the maximum in mg as a number above 0", "7 mg/kg for IV infusion is above 5 mg/kg")
+		pageHas(t, body, `value="lots"`, `id="f-limit-iv-mg_per_kg-error"`)
+		if n := len(s.evaluations(t)); n != 0 {
+			t.Fatalf("%d evaluations after refused forms; want none", n)
+		}
+
+		res, err = postForm(rx, base+"/new", approvalForm(testPassword))
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		list := s.evaluations(t)
+		if len(list) != 1 || !list[0].Approved() || list[0].SignerName != "Dr. Priya Raman, MD" || list[0].Verify() != nil ||
+			len(list[0].PreMedication) != 1 || list[0].Limits[0].MaxMgPerKg != 4.5 {
+			t.Fatalf("stored %+v", list)
+		}
+		e := list[0]
+		res, err = rx.Get(base)
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "The evaluation is signed (Approved with conditions), meaning approval.", "Signed electronically by", "matches the content",
+			"300 mg", "4.5 mg/kg", "sublingual RDT", "ondansetron 4 mg ODT 30 min before dosing", e.Hash)
+
+		add := "add-" + e.ID + "-"
+		res, err = postForm(rx, base+"/"+e.ID+"/addenda", url.Values{add + "text": {"Spoke with Alex about clonazepam."}, add + "password": {"wrong"}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Your password is not right.", "Spoke with Alex about clonazepam.")
+		res, err = postForm(rx, base+"/"+e.ID+"/addenda", url.Values{add + "text": {"Spoke with Alex about clonazepam."}, add + "password": {testPassword}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		after := s.evaluations(t)[0]
+		if string(after.Content()) != string(e.Content()) || after.Hash != e.Hash || len(after.Addenda) != 1 || after.Verify() != nil {
+			t.Errorf("after the addendum: %+v; want the evaluation unchanged with one verified addendum", after)
+		}
+
+		// A second evaluation supersedes the first; both stay.
+		res, err = postForm(rx, base+"/new", url.Values{"decision": {"not_approved"}, "reason": {"Blood pressure 186/112 twice."}, "password": {testPassword}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = rx.Get(base)
+		body = read(t, res, err)
+		pageSays(t, body, "Not approved", "Earlier evaluations", "superseded", "Spoke with Alex about clonazepam.")
+		pageHas(t, body, "Meaning: <strong>review</strong>")
+		dumpPage(t, "rx_evaluation", body)
+		if list := s.evaluations(t); len(list) != 2 || list[0].Approved() || !list[1].Superseded {
+			t.Errorf("history %+v", list)
+		}
+	})
+}
+
+func TestATherapistCannotSignEvenWithTheRightPassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		sam := s.client(t, "therapist-on-team")
+		base := s.url + "/clients/" + s.blankID + "/evaluation"
+		res, err := sam.Get(base)
+		body := read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		if strings.Contains(body, "Record the evaluation") {
+			t.Error("a therapist is offered the prescriber's form")
+		}
+		for _, path := range []string{"/new"} {
+			res, err = sam.Get(base + path)
+			body = read(t, res, err)
+			status(t, res, http.StatusForbidden, body)
+			pageSays(t, body, "only a prescriber may do this")
+		}
+		res, err = postForm(sam, base+"/new", approvalForm(testPassword))
+		body = read(t, res, err)
+		status(t, res, http.StatusForbidden, body)
+		if n := len(s.evaluations(t)); n != 0 {
+			t.Fatalf("a therapist signed %d evaluations", n)
+		}
+	})
+}
+
+func apiDo(t *testing.T, s *routeSite, who, method, path string, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+s.tokens[who])
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	raw := read(t, res, err)
+	var out map[string]any
+	json.Unmarshal([]byte(raw), &out)
+	return res, out
+}
+
+func TestTheAPIKeepsTheChartAndReadsEvaluationsButCannotSign(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		base := "/api/v1/clients/" + s.blankID
+		res, out := apiDo(t, s, "prescriber", http.MethodPut, base+"/details", `{"legal_name": "", "email": "nope", "escort": {"name": "Jo Park"}}`)
+		if res.StatusCode != http.StatusUnprocessableEntity || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("bad details: %d %v", res.StatusCode, out)
+		}
+		errs, _ := out["errors"].(map[string]any)
+		for _, f := range []string{"legal_name", "email", "escort_phone"} {
+			if errs[f] == nil {
+				t.Errorf("no error for %s in %v", f, errs)
+			}
+		}
+		res, out = apiDo(t, s, "prescriber", http.MethodPut, base+"/details", `{"legal_name": "Alex Rivera", "escort": {"name": "Jo Park", "phone": "+1 555 0177"}}`)
+		if res.StatusCode != http.StatusOK || out["escort"].(map[string]any)["name"] != "Jo Park" {
+			t.Fatalf("good details: %d %v", res.StatusCode, out)
+		}
+		res, out = apiDo(t, s, "monitor", http.MethodPost, base+"/measurements", `{"measured_on": "2026-01-05", "weight": 154, "weight_unit": "lb"}`)
+		if res.StatusCode != http.StatusCreated || out["weight_kg"] != 69.85 {
+			t.Fatalf("measurement: %d %v", res.StatusCode, out)
+		}
+		res, out = apiDo(t, s, "monitor", http.MethodPost, base+"/measurements", `{"measured_on": "2026-01-05", "weigth": 70}`)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(out["detail"].(string), "weigth") {
+			t.Errorf("a misspelt field: %d %v", res.StatusCode, out)
+		}
+		res, out = apiDo(t, s, "prescriber", http.MethodPost, base+"/diagnoses", `{"code": "F43.10", "description": "PTSD", "diagnosed_on": "2025-02-01"}`)
+		if res.StatusCode != http.StatusCreated || out["code"] != "F43.10" {
+			t.Fatalf("diagnosis: %d %v", res.StatusCode, out)
+		}
+		dx := out["id"].(string)
+		res, _ = apiDo(t, s, "prescriber", http.MethodPost, base+"/diagnoses/"+dx+"/remove", `{"reason": "entered in error"}`)
+		if res.StatusCode != http.StatusNoContent {
+			t.Errorf("remove: %d", res.StatusCode)
+		}
+		res, out = apiDo(t, s, "therapist-on-team", http.MethodGet, base+"/medical", "")
+		if res.StatusCode != http.StatusOK || len(out["past_diagnoses"].([]any)) != 1 || len(out["diagnoses"].([]any)) != 0 || len(out["measurements"].([]any)) != 1 {
+			t.Errorf("medical: %d %v", res.StatusCode, out)
+		}
+
+		res, out = apiDo(t, s, "prescriber", http.MethodPost, base+"/evaluations", `{"decision": "approved", "password": "`+testPassword+`"}`)
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(out["detail"].(string), "signs evaluations and addenda in the browser") {
+			t.Errorf("signing through the API: %d %v; want 403 saying signatures are made in the browser", res.StatusCode, out)
+		}
+		if n := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE client_id = ? AND action = 'evaluation.write' AND outcome = 'denied'`, s.blankID); n != 1 {
+			t.Errorf("%d refused API signatures on the trail; want 1", n)
+		}
+		rx := s.client(t, "prescriber")
+		res2, err := postForm(rx, s.url+"/clients/"+s.blankID+"/evaluation/new", approvalForm(testPassword))
+		read(t, res2, err)
+		res, out = apiDo(t, s, "therapist-on-team", http.MethodGet, base+"/evaluations", "")
+		list, _ := out["evaluations"].([]any)
+		if res.StatusCode != http.StatusOK || len(list) != 1 || out["current"] == nil {
+			t.Fatalf("evaluations: %d %v", res.StatusCode, out)
+		}
+		e := list[0].(map[string]any)
+		sig := e["signature"].(map[string]any)
+		if e["intact"] != true || e["decision"] != "approved_with_conditions" || sig["meaning"] != "approval" || len(sig["sha256"].(string)) != 64 {
+			t.Errorf("evaluation %v", e)
+		}
+		if !strings.Contains(html.UnescapeString(sig["signer_name"].(string)), "Priya Raman, MD") {
+			t.Errorf("signer %v", sig["signer_name"])
+		}
+	})
+}

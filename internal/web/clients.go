@@ -39,6 +39,22 @@ func (s *Server) denied(w http.ResponseWriter, r *http.Request, err error) bool 
 	return true
 }
 
+// readFailed answers a failed read of a client's record, if it failed: a
+// refusal, a client not in the practice, or a fault. It reports whether
+// it wrote the response.
+func (s *Server) readFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case s.denied(w, r, err):
+	case errors.Is(err, clinic.ErrNotFound):
+		s.notFoundMsg(w, r, "There is no such client in your practice.")
+	default:
+		s.serverError(w, r, err)
+	}
+	return true
+}
+
 func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
@@ -111,15 +127,7 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusForbidden, "chart_denied", p)
 		return
 	}
-	if s.denied(w, r, err) {
-		return
-	}
-	if errors.Is(err, clinic.ErrNotFound) {
-		s.notFoundMsg(w, r, "There is no such client in your practice.")
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	if s.readFailed(w, r, err) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "chart", s.page(w, r, d.Client.Name(), d))
@@ -201,15 +209,7 @@ func (s *Server) disclosures(w http.ResponseWriter, r *http.Request) {
 		list, err = clinic.Disclosures(r.Context(), tx, sess.Actor.PracticeID, id, 500)
 		return err
 	})
-	if s.denied(w, r, err) {
-		return
-	}
-	if errors.Is(err, clinic.ErrNotFound) {
-		s.notFoundMsg(w, r, "There is no such client in your practice.")
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	if s.readFailed(w, r, err) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen this record", map[string]any{"Client": c, "List": list, "Portal": false}))

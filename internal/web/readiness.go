@@ -166,15 +166,7 @@ func (s *Server) loadReadiness(r *http.Request, a access.Actor, id string, zone 
 func (s *Server) readinessPage(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	d, err := s.loadReadiness(r, sess.Actor, r.PathValue("id"), sess.Zone)
-	if s.denied(w, r, err) {
-		return
-	}
-	if errors.Is(err, clinic.ErrNotFound) {
-		s.notFoundMsg(w, r, "There is no such client in your practice.")
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	if s.readFailed(w, r, err) {
 		return
 	}
 	p := s.page(w, r, "Readiness · "+d.Client.Name(), d)

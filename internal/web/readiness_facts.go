@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strings"
 
 	"holdspace/internal/clinic"
 	"holdspace/internal/consent"
@@ -25,7 +26,14 @@ func readinessFor(ctx context.Context, tx *store.Tx, practiceID, clientID string
 	f.IntakeSubmitted = st.IntakeSubmitted
 	switch {
 	case st.Blocked:
-		f.ScreeningDone, f.ScreeningBlocked, f.BlockReasons = true, true, st.Pending
+		f.ScreeningDone, f.ScreeningBlocked = true, true
+		for _, p := range st.Pending {
+			// The tracker says "blocks a course" itself; keep the finding.
+			if head, finding, ok := strings.Cut(p, ": "); ok && strings.Contains(strings.ToLower(head), "absolute") {
+				p = finding
+			}
+			f.BlockReasons = append(f.BlockReasons, strings.TrimSuffix(p, "."))
+		}
 	case st.Settled:
 		f.ScreeningDone = true
 	case st.Outcome == "incomplete":

@@ -72,7 +72,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	// more would only queue on a small machine's cores anyway.
 	a.Access = &access.Service{DB: db, Hasher: access.NewHasher(access.RFC9106Params, 2), Keys: keys, Now: a.now,
 		BaseURL: cfg.PublicURL(), Policy: access.DefaultPolicy()}
-	a.Web, err = web.New(web.Deps{DB: db, Log: log, Version: version, Now: a.now, Access: a.Access, Keys: keys, Secure: cfg.TLSCert != ""})
+	a.Web, err = web.New(web.Deps{DB: db, Log: log, Version: version, Now: a.now, Access: a.Access, Keys: keys, Secure: cfg.TLSCert != "",
+		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,6 +30,10 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	SMTP            SMTP
+	// TrustedProxies are reverse proxies whose X-Forwarded-For header
+	// names the client's address.
+	TrustedProxies []netip.Prefix
+	trustedProxies string
 }
 
 // SMTP says where outgoing email goes. With no host, email stays queued in
@@ -142,6 +147,7 @@ func (f *Flags) Server() *Flags {
 	f.str(&f.c.TLSKey, flagSpec{"tls-key", "HOLDSPACE_TLS_KEY", "TLS private key file (PEM)"}, "")
 	f.str(&f.c.BaseURL, flagSpec{"base-url", "HOLDSPACE_BASE_URL", "public URL used in emailed links; default from --addr"}, "")
 	f.duration(&f.c.ShutdownTimeout, flagSpec{"shutdown-timeout", "HOLDSPACE_SHUTDOWN_TIMEOUT", "how long in-flight requests may take to finish on SIGTERM"}, 20*time.Second)
+	f.str(&f.c.trustedProxies, flagSpec{"trusted-proxies", "HOLDSPACE_TRUSTED_PROXIES", "reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client"}, "")
 	f.str(&f.c.LogLevel, flagSpec{"log-level", "HOLDSPACE_LOG_LEVEL", "debug, info, warn or error"}, "info")
 	f.str(&f.c.LogFormat, flagSpec{"log-format", "HOLDSPACE_LOG_FORMAT", "text or json"}, "text")
 	f.str(&f.c.SMTP.Host, flagSpec{"smtp-host", "HOLDSPACE_SMTP_HOST", "SMTP server for outgoing email; empty keeps email queued"}, "")
@@ -212,6 +218,20 @@ func (c *Config) check(fs *flag.FlagSet) error {
 		}
 		if c.SMTP.Port <= 0 || c.SMTP.Port > 65535 {
 			return fmt.Errorf("--smtp-port %d is not a port", c.SMTP.Port)
+		}
+		for _, p := range strings.Split(c.trustedProxies, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			prefix, err := netip.ParsePrefix(p)
+			if err != nil {
+				a, aerr := netip.ParseAddr(p)
+				if aerr != nil {
+					return fmt.Errorf("--trusted-proxies: %q is not an address or a range such as 10.0.0.0/8", p)
+				}
+				prefix = netip.PrefixFrom(a, a.BitLen())
+			}
+			c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
 		}
 	}
 	if set["key-file"] && c.KeyFile == "" {

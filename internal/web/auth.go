@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -49,20 +50,54 @@ func (g Gate) String() string {
 	return [...]string{"public", "pending", "signed-in", "staff", "client", "api"}[g]
 }
 
-// remoteAddress is the client's address without the port.
-func remoteAddress(r *http.Request) string {
+// remoteAddress is the address of the person asking, without the port:
+// the connection's peer, or, when that peer is a trusted proxy, the
+// nearest address in X-Forwarded-For that is not one. Addresses further
+// left are the client's own claim and could be forged, so they are not
+// believed.
+func (s *Server) remoteAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if _, err := netip.ParseAddr(hop); err != nil {
+			return host // a malformed header: trust only what we saw
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
 	}
 	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // withSession reads the session cookie and the request's origin for the
 // audit trail before any handler runs.
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := access.WithMeta(r.Context(), access.Meta{Address: remoteAddress(r), UserAgent: r.UserAgent(), RequestID: RequestID(r.Context())})
+		ctx := access.WithMeta(r.Context(), access.Meta{Address: s.remoteAddress(r), UserAgent: r.UserAgent(), RequestID: RequestID(r.Context())})
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && s.access != nil {
 			sess, err := s.access.Authenticate(ctx, c.Value)
 			switch {

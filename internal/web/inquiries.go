@@ -121,7 +121,7 @@ func (s *Server) submitInquiry(w http.ResponseWriter, r *http.Request) {
 		s.publicPage(w, r, http.StatusUnprocessableEntity, pp, form, publicPageData{Expired: true})
 		return
 	}
-	_, err := s.inquiries().Submit(r.Context(), pp.Slug, sub, inquiry.AddressKey(s.cookieKey, remoteAddress(r)))
+	_, err := s.inquiries().Submit(r.Context(), pp.Slug, sub, inquiry.AddressKey(s.cookieKey, s.remoteAddress(r)))
 	var ps access.Problems
 	switch {
 	case err == nil:

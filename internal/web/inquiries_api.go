@@ -73,7 +73,7 @@ func (s *Server) apiSubmitInquiry(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusAccepted, received)
 		return
 	}
-	_, err := s.inquiries().Submit(r.Context(), slug, sub, inquiry.AddressKey(s.cookieKey, remoteAddress(r)))
+	_, err := s.inquiries().Submit(r.Context(), slug, sub, inquiry.AddressKey(s.cookieKey, s.remoteAddress(r)))
 	switch {
 	case err == nil:
 		writeJSON(w, http.StatusAccepted, received)

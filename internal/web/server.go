@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type Deps struct {
 	Now     func() time.Time
 	// Secure marks cookies Secure (serving over TLS).
 	Secure bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed, for the client's address in throttling and the trail.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the routes and what they need.
@@ -45,6 +49,7 @@ type Server struct {
 	cookieKey []byte
 	secure    bool
 	openapi   []byte
+	proxies   []netip.Prefix
 }
 
 // Route is one registered route and the gate in front of it; the access
@@ -67,7 +72,7 @@ func New(d Deps) (*Server, error) {
 		d.Metrics = NewMetrics()
 	}
 	s := &Server{db: d.DB, log: d.Log, metrics: d.Metrics, tmpl: tmpl, version: d.Version, now: d.Now, mux: http.NewServeMux(),
-		access: d.Access, secure: d.Secure}
+		access: d.Access, secure: d.Secure, proxies: d.TrustedProxies}
 	if d.Keys != nil {
 		s.cookieKey = d.Keys.Key("cookies")
 	} else {

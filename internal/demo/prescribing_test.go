@@ -5,9 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/clinic"
-	"holdspace/internal/keyring"
 	"holdspace/internal/prescribing"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
@@ -18,43 +16,8 @@ import (
 // not approved, Priscilla awaiting the prescriber.
 func TestTheDemoChartsAndEvaluations(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		ring, _ := keyring.New(make([]byte, 32))
-		now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-		o := Options{Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1), Keys: ring}
-		if _, err := Load(ctx, db, o, now); err != nil {
-			t.Fatal(err)
-		}
-		err := db.Write(ctx, func(tx *store.Tx) error {
-			w := &world{ctx: ctx, tx: tx, staff: map[string]string{}, clients: map[string]string{}, now: now, keys: ring}
-			if err := tx.QueryRow(ctx, `SELECT id FROM practice WHERE slug = ?`, PracticeSlug).Scan(&w.practiceID); err != nil {
-				return err
-			}
-			for _, s := range staff {
-				var id string
-				if err := tx.QueryRow(ctx, `SELECT id FROM staff WHERE email = ?`, s.email).Scan(&id); err != nil {
-					return err
-				}
-				w.staff[s.key] = id
-			}
-			for _, c := range clients {
-				var id string
-				if err := tx.QueryRow(ctx, `SELECT id FROM client WHERE email = ?`, c.email).Scan(&id); err != nil {
-					return err
-				}
-				w.clients[c.key] = id
-			}
-			// Load may already run this part once the lead wires it in.
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM evaluation`).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				if err := w.prescribing(); err != nil {
-					return err
-				}
-			}
-			on := now.In(time.FixedZone("EST", -5*3600))
+		loaded(t, db, func(ctx context.Context, tx *store.Tx, w *world) error {
+			on := w.now.In(time.FixedZone("EST", -5*3600))
 			for key, id := range w.clients {
 				named, err := clinic.EscortNamed(ctx, tx, id)
 				if err != nil {
@@ -100,8 +63,5 @@ func TestTheDemoChartsAndEvaluations(t *testing.T) {
 			}
 			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 	})
 }

@@ -91,6 +91,7 @@ func New(d Deps) (*Server, error) {
 		s.routesIntake()
 		s.routesPrescribing()
 		s.routesReadiness()
+		s.routesCourses()
 		s.routesAPI()
 	}
 	return s, nil
@@ -202,6 +203,7 @@ func navFor(sess access.Session, path string) []NavItem {
 		return items
 	}
 	add("Clients", "/clients")
+	add("Courses", "/courses")
 	if access.Decide(sess.Actor, access.InquiryManage, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
 		add("Inquiries", "/inquiries")
 	}

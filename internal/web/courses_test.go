@@ -1,0 +1,235 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+)
+
+// Courses: read by the care team, planned and changed by a prescriber on
+// it, sessions booked and marked by the care team. {courseID} stays
+// literal in the table, so those past the access decision get 404.
+func init() {
+	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden}
+	plan := []string{signin, deny, deny, deny, allow, deny, deny, deny, hidden}
+	course := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden}
+	coursePlan := []string{signin, deny, deny, deny, hidden, deny, deny, deny, hidden}
+	addRoutes(map[string][]string{
+		"GET /courses":                                       {signin, deny, deny, allow, allow, allow, allow, allow, allow},
+		"GET /clients/{id}/courses":                          chart,
+		"GET /clients/{id}/courses/new":                      plan,
+		"POST /clients/{id}/courses/new":                     plan,
+		"GET /clients/{id}/courses/{courseID}":               course,
+		"POST /clients/{id}/courses/{courseID}/activate":     coursePlan,
+		"POST /clients/{id}/courses/{courseID}/stop":         coursePlan,
+		"POST /clients/{id}/courses/{courseID}/complete":     coursePlan,
+		"POST /clients/{id}/courses/{courseID}/doses":        coursePlan,
+		"POST /clients/{id}/courses/{courseID}/touch-ups":    coursePlan,
+		"POST /clients/{id}/courses/{courseID}/sessions":     course,
+		"GET /api/v1/clients/{id}/courses":                   {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"POST /api/v1/clients/{id}/courses":                  {unauth, unauth, unauth, deny, allow, deny, deny, deny, hidden},
+		"GET /api/v1/clients/{id}/courses/{courseID}":        {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /api/v1/clients/{id}/courses/{courseID}/doses": {unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden},
+	})
+}
+
+func alexPlan(doses ...string) url.Values {
+	v := url.Values{"indication": {"other"}, "indication_code": {"F33.1"}, "indication_text": {"Major depressive disorder, recurrent, moderate"},
+		"route": {"sublingual_rdt"}, "planned_sessions": {"3"}, "window_days": {"21"}, "min_gap_hours": {"48"}}
+	for i, d := range doses {
+		v.Set("dose."+string(rune('1'+i)), d)
+	}
+	return v
+}
+
+func (s *routeSite) clientByEmail(t *testing.T, email string) string {
+	t.Helper()
+	var id string
+	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(), `SELECT id FROM client WHERE email = ?`, email).Scan(&id)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		// The demo practice has courses of its own; count what the test adds.
+		coursesBefore := s.count(t, `SELECT COUNT(*) FROM course WHERE client_id = ?`, s.alexID)
+		rx := s.client(t, "prescriber")
+		base := s.url + "/clients/" + s.alexID + "/courses"
+
+		res, err := rx.Get(base + "/new")
+		body := read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "Plan a treatment course", "F33.1", "Session 6")
+		dumpPage(t, "courses_new", body)
+
+		// Over the prescriber's maximum (300 mg; 4.5 mg/kg of 70.3 kg): refused with the numbers, values kept.
+		res, err = postForm(rx, base+"/new", alexPlan("100", "200", "350"))
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Session 3:", "350 mg", "300 mg")
+		pageHas(t, body, `value="350"`, `id="f-dose-3-error"`)
+		dumpPage(t, "courses_new_refused", body)
+		if n := s.count(t, `SELECT COUNT(*) FROM course WHERE client_id = ?`, s.alexID); n != coursesBefore {
+			t.Fatalf("%d courses after a refusal; want only the demo's", n)
+		}
+
+		res, err = postForm(rx, base+"/new", alexPlan("100", "200", "300"))
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		loc := res.Header.Get("Location")
+		courseURL := s.url + loc
+
+		// A dose change needs a reason and keeps the history.
+		res, err = postForm(rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"150"}, "reason": {""}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Write why the dose changes")
+		pageHas(t, body, `value="150"`)
+		res, err = postForm(rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"150"}, "reason": {"Nausea at 100 mg; go slower."}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = postForm(rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"175"}, "reason": {"Tolerated the test dose."}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		if n := s.count(t, `SELECT COUNT(*) FROM dose_change WHERE client_id = ? AND session_number = 2`, s.alexID); n != 2 {
+			t.Errorf("%d dose changes on record; want both", n)
+		}
+		res, err = rx.Get(courseURL)
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "200 mg → 150 mg", "150 mg → 175 mg", "Nausea at 100 mg; go slower.")
+
+		// A therapist on the team cannot change doses.
+		sam := s.client(t, "therapist-on-team")
+		res, err = postForm(sam, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"100"}, "reason": {"x"}})
+		read(t, res, err)
+		status(t, res, http.StatusForbidden, "")
+		// Another practice does not learn the course exists.
+		res, err = s.client(t, "other-practice").Get(courseURL)
+		read(t, res, err)
+		status(t, res, http.StatusNotFound, "")
+
+		// Sessions need an active course; then activate, miss a session, and the course stalls.
+		rx = s.client(t, "prescriber")
+		ago := time.Now().AddDate(0, 0, -10).UTC().Format("2006-01-02T15:04")
+		res, err = postForm(rx, courseURL+"/sessions", url.Values{"session_number": {"1"}, "action": {"book"}, "scheduled_at": {ago}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "this course is planned")
+		res, err = postForm(rx, courseURL+"/activate", nil)
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = postForm(rx, courseURL+"/activate", nil)
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Only a planned course can be made active")
+		sam = s.client(t, "therapist-on-team")
+		for _, act := range []string{"book", "missed"} {
+			res, err = postForm(sam, courseURL+"/sessions", url.Values{"session_number": {"1"}, "action": {act}, "scheduled_at": {ago}})
+			body = read(t, res, err)
+			status(t, res, http.StatusSeeOther, body)
+		}
+		res, err = sam.Get(courseURL)
+		body = read(t, res, err)
+		pageSays(t, body, "This course has stalled.", "was missed and has not been rebooked")
+		dumpPage(t, "courses_detail_stalled", body)
+		res, err = sam.Get(s.url + "/courses?status=active")
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "1 stalled course.", "Alex", "was missed and has not been rebooked")
+		dumpPage(t, "courses_overview", body)
+		res, err = s.client(t, "therapist-off-team").Get(s.url + "/courses")
+		body = read(t, res, err)
+		pageSaysNot(t, body, "Alex")
+
+		// Stop needs a reason; complete only from active.
+		rx = s.client(t, "prescriber")
+		res, err = postForm(rx, courseURL+"/stop", url.Values{"stop_reason": {""}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Stopping a course needs a reason")
+		res, err = postForm(rx, courseURL+"/complete", nil)
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = postForm(rx, courseURL+"/touch-ups", url.Values{"touch_up_mg": {"200"}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = postForm(rx, courseURL+"/stop", url.Values{"stop_reason": {"Moved away"}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "already completed")
+		res, err = rx.Get(courseURL)
+		body = read(t, res, err)
+		pageSays(t, body, "touch-up", "Completed")
+		dumpPage(t, "courses_detail", body)
+
+		// The API reads the course and changes doses under the same rules.
+		tok := s.tokens["prescriber"]
+		res, got := postJSON(t, s.url, "/api/v1/clients/"+s.alexID+"/courses", tok, map[string]any{"indication_code": "F33.1", "indication_text": "MDD",
+			"route": "sublingual_rdt", "planned_sessions": 2, "window_days": 14, "min_gap_hours": 48, "doses_mg": []float64{100, 400}})
+		if res.StatusCode != http.StatusUnprocessableEntity || got["errors"] == nil {
+			t.Fatalf("API over-limit plan: %d %v", res.StatusCode, got)
+		}
+		res, got = postJSON(t, s.url, "/api/v1/clients/"+s.alexID+"/courses", tok, map[string]any{"indication_code": "F33.1", "indication_text": "MDD",
+			"route": "sublingual_rdt", "planned_sessions": 2, "window_days": 14, "min_gap_hours": 48, "doses_mg": []float64{100, 200}})
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("API plan: %d %v", res.StatusCode, got)
+		}
+		id, _ := got["id"].(string)
+		res, got = postJSON(t, s.url, "/api/v1/clients/"+s.alexID+"/courses/"+id+"/doses", tok, map[string]any{"session_number": 2, "new_mg": 250})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("API dose change without a reason: %d %v", res.StatusCode, got)
+		}
+		res, got = getJSON(t, s.url, "/api/v1/clients/"+s.alexID+"/courses/"+id, tok)
+		if res.StatusCode != http.StatusOK || got["status"] != "planned" {
+			t.Fatalf("API course: %d %v", res.StatusCode, got)
+		}
+	})
+}
+
+func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		allBefore := s.count(t, `SELECT COUNT(*) FROM course`)
+		rx := s.client(t, "prescriber")
+		// Noor has no evaluation at all.
+		res, err := postForm(rx, s.url+"/clients/"+s.blankID+"/courses/new", alexPlan("100", "100", "100"))
+		body := read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "No prescriber evaluation is on file")
+		// Robert: the current evaluation does not approve.
+		rob := s.clientByEmail(t, "rob@client.example")
+		res, err = rx.Get(s.url + "/clients/" + rob + "/courses/new")
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "A course cannot be planned yet.", "is not approved")
+		// Alex is approved, but a screening that blocks refuses the course with its reason.
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Exec(context.Background(), `INSERT INTO screening (id, practice_id, client_id, intake_id, screened_at, rule_set_version, outcome,
+				findings, unanswered, parameters, facts, trigger_kind, run_by_kind, run_by_id)
+				SELECT ?, practice_id, client_id, intake_id, ?, rule_set_version, 'blocked', findings, unanswered, parameters, facts, 'changed', run_by_kind, run_by_id
+				FROM screening WHERE client_id = ? ORDER BY screened_at DESC LIMIT 1`, store.NewID(), time.Now(), s.alexID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		res, err = postForm(rx, s.url+"/clients/"+s.alexID+"/courses/new", alexPlan("100", "100", "100"))
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "The eligibility screening blocks a course")
+		pageSaysNot(t, body, "No prescriber evaluation")
+		if n := s.count(t, `SELECT COUNT(*) FROM course`); n != allBefore {
+			t.Errorf("%d courses, %d before the refused plans; want no new one", n, allBefore)
+		}
+	})
+}

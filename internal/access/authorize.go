@@ -23,6 +23,15 @@ type Ref struct {
 // allowed access to the audit trail in the same transaction. A refusal
 // comes back as *Denied for the caller to roll back; Do records it.
 func (s *Service) Authorize(ctx context.Context, tx *store.Tx, a Actor, act Action, ref Ref) (Decision, error) {
+	d, rec, err := s.decide(ctx, tx, a, act, ref)
+	if err != nil {
+		return d, err
+	}
+	return d, s.log(ctx, tx, a, string(act), rec, audit.Allowed, d.Reason)
+}
+
+// decide loads the facts about ref and asks Decide, writing nothing.
+func (s *Service) decide(ctx context.Context, tx *store.Tx, a Actor, act Action, ref Ref) (Decision, Record, error) {
 	rec := Record{Type: ref.Type, ID: ref.ID, ClientID: ref.ClientID, AuthorStaffID: ref.AuthorStaffID}
 	if ref.ClientID == "" {
 		// Practice-wide records (settings, staff, the trail) are always
@@ -31,44 +40,48 @@ func (s *Service) Authorize(ctx context.Context, tx *store.Tx, a Actor, act Acti
 	} else {
 		err := tx.QueryRow(ctx, `SELECT practice_id FROM client WHERE id = ?`, ref.ClientID).Scan(&rec.PracticeID)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return Decision{}, err
+			return Decision{}, rec, err
 		}
 		if a.StaffID != "" && rec.PracticeID == a.PracticeID {
 			var n int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`,
 				ref.ClientID, a.StaffID).Scan(&n); err != nil {
-				return Decision{}, err
+				return Decision{}, rec, err
 			}
 			rec.OnCareTeam = n > 0
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM break_glass WHERE staff_id = ? AND client_id = ? AND expires_at > ?`,
 				a.StaffID, ref.ClientID, s.now()).Scan(&n); err != nil {
-				return Decision{}, err
+				return Decision{}, rec, err
 			}
 			rec.BreakGlass = n > 0
 		}
 	}
 	d := Decide(a, act, rec)
 	if !d.Allow {
-		return d, &Denied{Action: act, Record: rec, Reason: d.Reason}
+		return d, rec, &Denied{Action: act, Record: rec, Reason: d.Reason}
 	}
-	reason := d.Reason
-	if err := s.log(ctx, tx, a, string(act), rec, audit.Allowed, reason); err != nil {
-		return d, err
-	}
-	return d, nil
+	return d, rec, nil
 }
 
 // Do is how every use case runs: one write transaction in which the access
 // is decided and audited before fn reads or changes anything. A refusal
 // rolls fn's work back and is then written to the trail on its own, so the
 // attempt is on record even though nothing else is.
+//
+// The entry is appended after fn, still in the same transaction: the access
+// and the work commit together or not at all, and on PostgreSQL the lock
+// on the practice's chain head is held only for the commit, not for the
+// whole use case.
 func (s *Service) Do(ctx context.Context, a Actor, act Action, ref Ref, fn func(tx *store.Tx, d Decision) error) error {
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		d, err := s.Authorize(ctx, tx, a, act, ref)
+		d, rec, err := s.decide(ctx, tx, a, act, ref)
 		if err != nil {
 			return err
 		}
-		return fn(tx, d)
+		if err := fn(tx, d); err != nil {
+			return err
+		}
+		return s.log(ctx, tx, a, string(act), rec, audit.Allowed, d.Reason)
 	})
 	var denied *Denied
 	if errors.As(err, &denied) {

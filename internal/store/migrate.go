@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -76,11 +80,50 @@ func (db *DB) Migrations(ctx context.Context) ([]MigrationState, error) {
 }
 
 // Current reports whether every known migration is applied (for /readyz).
+// It reads goose's record on the read pool, so a health probe never waits
+// for, or holds, SQLite's one writer; migrations are only ever applied in
+// order, so the newest applied version says it all.
 func (db *DB) Current(ctx context.Context) (bool, error) {
-	p, err := db.provider()
+	latest, err := newestMigration(db.dialect.Name())
 	if err != nil {
 		return false, err
 	}
-	pending, err := p.HasPending(ctx)
-	return !pending, err
+	var applied sql.NullInt64
+	err = db.read.QueryRowContext(ctx, `SELECT MAX(version_id) FROM `+migrationTable+` WHERE is_applied`).Scan(&applied)
+	if err != nil {
+		return false, err
+	}
+	return applied.Valid && applied.Int64 >= latest, nil
 }
+
+// newestMigration is the highest version among the embedded migrations of
+// a dialect, read from their file names once.
+var newestMigration = func() func(dialect string) (int64, error) {
+	var once sync.Once
+	versions := map[string]int64{}
+	var failed error
+	return func(dialect string) (int64, error) {
+		once.Do(func() {
+			for _, d := range []string{"sqlite", "postgres"} {
+				entries, err := migrations.ReadDir("migrations/" + d)
+				if err != nil {
+					failed = err
+					return
+				}
+				for _, e := range entries {
+					num, _, ok := strings.Cut(e.Name(), "_")
+					if !ok {
+						continue
+					}
+					v, err := strconv.ParseInt(num, 10, 64)
+					if err != nil {
+						failed = fmt.Errorf("migration %s: %w", e.Name(), err)
+						return
+					}
+					versions[d] = max(versions[d], v)
+				}
+			}
+		})
+		return versions[dialect], failed
+	}
+}()

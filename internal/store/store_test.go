@@ -291,3 +291,28 @@ func TestRestoreRefusesADamagedBackupAndChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+// Current tells a database that lacks the newest migration from one that
+// has it, without touching the writer.
+func TestCurrentSaysWhetherMigrationsArePending(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if ok, err := db.Current(ctx); err != nil || !ok {
+			t.Fatalf("after Migrate: %v, %v; want current", ok, err)
+		}
+		var latest int64
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.QueryRow(ctx, `SELECT MAX(version_id) FROM goose_db_version`).Scan(&latest); err != nil {
+				return err
+			}
+			// As if the newest migration had not run yet.
+			_, err := tx.Exec(ctx, `DELETE FROM goose_db_version WHERE version_id = ?`, latest)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := db.Current(ctx); err != nil || ok {
+			t.Fatalf("with migration %d unrecorded: %v, %v; want pending", latest, ok, err)
+		}
+	})
+}

@@ -30,14 +30,11 @@ func cmdPractice(ctx context.Context, e *env, args []string) error {
 	if len(rest) != 1 || rest[0] != "add" {
 		return usageError{errors.New("say holdspace practice add --name … --slug …")}
 	}
-	db, err := openDB(ctx, c)
+	db, err := openMigrated(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	if _, err := access.CreatePractice(ctx, db, name, slug, zone, time.Now()); err != nil {
 		return err
 	}
@@ -75,14 +72,11 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 			in.Roles = append(in.Roles, access.Role(r))
 		}
 	}
-	db, err := openDB(ctx, c)
+	db, err := openMigrated(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	keys, err := keyring.LoadOrCreate(c.KeyFile)
 	if err != nil {
 		return err

@@ -53,6 +53,20 @@ func openDB(ctx context.Context, c config.Config) (*store.DB, error) {
 	return db, nil
 }
 
+// openMigrated opens the database and brings it up to date, for the
+// commands that write records (serve does the same through app.Open).
+func openMigrated(ctx context.Context, c config.Config) (*store.DB, error) {
+	db, err := openDB(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	c, rest, err := parse(e, "serve", "Usage: holdspace serve [flags]\n\nStarts the holdspace web server. With no flags it keeps its records in SQLite under ./holdspace-data/ and listens on 127.0.0.1:8080.", args,
 		func(f *config.Flags) { f.Database().Keys().Server() })
@@ -213,14 +227,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, c)
+	db, err := openMigrated(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	empty, err := demo.Empty(ctx, db)
 	if err != nil {
 		return err

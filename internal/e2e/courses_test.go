@@ -28,7 +28,7 @@ func TestCoursesOnATablet(t *testing.T) {
 	clickLink(t, b, "sublingual RDT course for F33.1")
 	// The demo's dose change on session 4 is kept with its reason.
 	screenshot(t, b, "alex-course")
-	waitText(t, b, "225 mg")
+	waitText(t, b, "Session 4: 250 mg → 225 mg")
 	if wide, err := scrollsSideways(b); err != nil || wide {
 		t.Errorf("the course page scrolls sideways on a tablet (%v)", err)
 	}

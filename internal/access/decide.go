@@ -100,6 +100,24 @@ const (
 	// PreparationRecord: a therapist or prescriber records a preparation
 	// session they held.
 	PreparationRecord Action = "preparation.record"
+	// The medicine phase. ScheduleRead: the practice calendar (client names
+	// only for the viewer's own clients, which the query decides).
+	// AppointmentManage: book, move or cancel an appointment for a client.
+	// SessionRecordWrite: record into a live dosing-session record.
+	// HoldOverride: a prescriber lifts a pre-dose hold, with a reason.
+	// SessionRecordSign: sign and lock the record, or add an addendum.
+	ScheduleRead       Action = "schedule.read"
+	AppointmentManage  Action = "appointment.manage"
+	SessionRecordWrite Action = "session_record.write"
+	HoldOverride       Action = "session_record.override_hold"
+	SessionRecordSign  Action = "session_record.sign"
+	// Measurement and safety. SafetyAlertAcknowledge: a clinician records
+	// the action taken on a safety alert. SafetyPlanWrite: build or revise a
+	// client's safety plan with them. OutcomesRead: the practice's
+	// aggregated outcomes dashboard.
+	SafetyAlertAcknowledge Action = "safety_alert.acknowledge"
+	SafetyPlanWrite        Action = "safety_plan.write"
+	OutcomesRead           Action = "outcomes.read"
 	// One's own account: password, MFA, sessions.
 	AccountSelf Action = "account.self"
 	// The client portal, for the client's own record only.
@@ -123,7 +141,10 @@ var scopeFor = map[Action]Scope{
 	ClientCreate: ScopeClientsWrite, ClientUpdate: ScopeClientsWrite, ClientInvite: ScopeClientsWrite,
 	InquiryManage: ScopeClientsWrite, ScreeningAcknowledge: ScopeClientsWrite, EvaluationWrite: ScopeClientsWrite,
 	PreparationRecord: ScopeClientsWrite,
-	AuditRead:         ScopeAuditRead, AuditExport: ScopeAuditRead,
+	ScheduleRead:      ScopeClientsRead, OutcomesRead: ScopeClientsRead,
+	AppointmentManage: ScopeClientsWrite, SessionRecordWrite: ScopeClientsWrite, HoldOverride: ScopeClientsWrite,
+	SessionRecordSign: ScopeClientsWrite, SafetyAlertAcknowledge: ScopeClientsWrite, SafetyPlanWrite: ScopeClientsWrite,
+	AuditRead: ScopeAuditRead, AuditExport: ScopeAuditRead,
 }
 
 // Record is what the action is done to, with the facts the decision needs,
@@ -252,6 +273,42 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 			return d
 		}
 		return deny("not on the client's care team")
+	case ScheduleRead:
+		if a.IsAdmin() || a.IsClinician() {
+			return allow("staff")
+		}
+		return deny("no staff role")
+	case OutcomesRead:
+		if a.Has(Owner, Admin, Prescriber, Therapist) {
+			return allow("practice outcomes, aggregated")
+		}
+		return deny("monitors do not see the practice's outcomes")
+	case AppointmentManage:
+		// The front desk books for everyone; clinicians for their own clients.
+		if a.IsAdmin() {
+			return allow("practice administrator")
+		}
+		if a.Has(Prescriber, Therapist) {
+			return careTeamClinician(a, r)
+		}
+		return deny("monitors cannot book appointments")
+	case SessionRecordWrite:
+		// Everyone in the room records: monitors take vitals too.
+		if !a.IsClinician() {
+			return deny("only clinicians record into a dosing session")
+		}
+		return careTeamClinician(a, r)
+	case SessionRecordSign, SafetyAlertAcknowledge, SafetyPlanWrite:
+		if !a.Has(Prescriber, Therapist) {
+			return deny("only a therapist or prescriber may do this")
+		}
+		return careTeamClinician(a, r)
+	case HoldOverride:
+		// KAP.md §1 Vitals: only the prescriber may dose through a hold.
+		if !a.Has(Prescriber) {
+			return deny("only a prescriber may override a pre-dose hold")
+		}
+		return careTeamClinician(a, r)
 	case ClientRead, ClientUpdate, ClientInvite, DisclosureRead:
 		return decideChart(a, act, r)
 	case ProcessNoteRead, ProcessNoteWrite:
@@ -279,6 +336,21 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 		return deny("the portal is for clients")
 	}
 	return deny("unknown action " + string(act))
+}
+
+// careTeamClinician allows a clinician who holds the right role on the
+// client's care team, or who has emergency access in the browser.
+func careTeamClinician(a Actor, r Record) Decision {
+	if r.ClientID == "" {
+		return deny("no client named")
+	}
+	if r.OnCareTeam {
+		return allow("clinician on the client's care team")
+	}
+	if r.BreakGlass && a.Kind != APIActor {
+		return Decision{Allow: true, Reason: "emergency access (break-glass)", ViaBreakGlass: true}
+	}
+	return deny("not on the client's care team")
 }
 
 func decideChart(a Actor, act Action, r Record) Decision {

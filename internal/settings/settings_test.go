@@ -1,0 +1,71 @@
+package settings_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"holdspace/internal/dosing"
+	"holdspace/internal/settings"
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+)
+
+func TestMedicineSettingsOverlayTheDefaults(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		practice := store.NewID()
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO practice (id, slug, name, time_zone, created_at) VALUES (?, ?, 'Test', 'UTC', ?)`, practice, practice, now)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var got dosing.Settings
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			got, err = settings.MedicineSettings(ctx, tx, practice)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got != dosing.DefaultSettings() {
+			t.Fatalf("with nothing saved the practice should have the defaults, got %+v", got)
+		}
+		// A saved document that names only the hold keeps every other default.
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			return settings.Save(ctx, tx, practice, settings.Medicine, map[string]any{"hold": map[string]int{"systolic_mmhg": 160, "diastolic_mmhg": 100}}, "", now)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			got, err = settings.MedicineSettings(ctx, tx, practice)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got.Hold.SystolicMmHg != 160 || got.Hold.DiastolicMmHg != 100 {
+			t.Errorf("hold = %+v, want 160/100", got.Hold)
+		}
+		if got.Course != dosing.DefaultSettings().Course {
+			t.Errorf("course settings changed without being saved: %+v", got.Course)
+		}
+		// Saving again replaces the document.
+		s := dosing.DefaultSettings()
+		s.Course.MinGapHours = 72
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			return settings.Save(ctx, tx, practice, settings.Medicine, s, "", now.Add(time.Hour))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			got, err = settings.MedicineSettings(ctx, tx, practice)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got != s {
+			t.Errorf("after saving, got %+v, want %+v", got, s)
+		}
+	})
+}

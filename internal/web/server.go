@@ -92,6 +92,11 @@ func New(d Deps) (*Server, error) {
 		s.routesPrescribing()
 		s.routesReadiness()
 		s.routesCourses()
+		s.routesSchedule()
+		s.routesReminders()
+		s.routesSessionRecord()
+		s.routesMeasures()
+		s.routesSafety()
 		s.routesAPI()
 	}
 	return s, nil
@@ -199,11 +204,18 @@ func navFor(sess access.Session, path string) []NavItem {
 		add("Getting ready", "/portal/preparation")
 		add("Intake", "/portal/intake")
 		add("Consents", "/portal/consents")
+		add("Appointments", "/portal/appointments")
+		add("Questionnaires", "/portal/measures")
+		add("Safety plan", "/portal/safety-plan")
 		add("Account", "/account")
 		return items
 	}
+	add("Calendar", "/calendar")
 	add("Clients", "/clients")
 	add("Courses", "/courses")
+	if access.Decide(sess.Actor, access.OutcomesRead, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
+		add("Outcomes", "/outcomes")
+	}
 	if access.Decide(sess.Actor, access.InquiryManage, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
 		add("Inquiries", "/inquiries")
 	}

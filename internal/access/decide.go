@@ -131,10 +131,15 @@ const (
 	ScopeClientsRead  Scope = "clients:read"
 	ScopeClientsWrite Scope = "clients:write"
 	ScopeAuditRead    Scope = "audit:read"
+	// ScopeProcessNotes lets a token read and write the process notes of
+	// the clinician who made it, and no one else's. It is its own scope so
+	// that an integration given clients:write does not reach psychotherapy
+	// notes by accident (45 CFR 164.508(a)(2)).
+	ScopeProcessNotes Scope = "process_notes:own"
 )
 
 // Scopes lists every scope, for the token form.
-var Scopes = []Scope{ScopeClientsRead, ScopeClientsWrite, ScopeAuditRead}
+var Scopes = []Scope{ScopeClientsRead, ScopeClientsWrite, ScopeAuditRead, ScopeProcessNotes}
 
 var scopeFor = map[Action]Scope{
 	ClientList: ScopeClientsRead, ClientRead: ScopeClientsRead, DisclosureRead: ScopeClientsRead,
@@ -145,6 +150,7 @@ var scopeFor = map[Action]Scope{
 	AppointmentManage: ScopeClientsWrite, SessionRecordWrite: ScopeClientsWrite, HoldOverride: ScopeClientsWrite,
 	SessionRecordSign: ScopeClientsWrite, SafetyAlertAcknowledge: ScopeClientsWrite, SafetyPlanWrite: ScopeClientsWrite,
 	AuditRead: ScopeAuditRead, AuditExport: ScopeAuditRead,
+	ProcessNoteRead: ScopeProcessNotes, ProcessNoteWrite: ScopeProcessNotes,
 }
 
 // Record is what the action is done to, with the facts the decision needs,

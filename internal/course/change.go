@@ -15,7 +15,7 @@ import (
 // planned doses must still be within the current evaluation's limit (a new
 // evaluation may have lowered it).
 func Activate(ctx context.Context, tx *store.Tx, clientID, id, by string, now time.Time) (*Course, error) {
-	c, err := Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, ms, err := loadOwn(ctx, tx, clientID, id, now)
 	if err != nil {
 		return nil, err
 	}
@@ -23,11 +23,14 @@ func Activate(ctx context.Context, tx *store.Tx, clientID, id, by string, now ti
 	if err != nil {
 		return nil, err
 	}
+	if err := oneActive(ctx, tx, clientID, id, &ps); err != nil {
+		return nil, err
+	}
 	doses := map[int]float64{}
 	for _, d := range c.Doses {
 		doses[d.Number] = d.Mg
 	}
-	if _, err := checkDoses(ctx, tx, clientID, ev, c.Route, doses, now, &ps); err != nil {
+	if _, err := checkDoses(ctx, tx, clientID, ev, ms.Dose, c.Route, doses, now, &ps); err != nil {
 		return nil, err
 	}
 	next, rs := c.Course.Activate(now.UTC())
@@ -42,7 +45,7 @@ func Activate(ctx context.Context, tx *store.Tx, clientID, id, by string, now ti
 
 // Stop ends a course early, with the reason.
 func Stop(ctx context.Context, tx *store.Tx, clientID, id, reason, by string, now time.Time) (*Course, error) {
-	c, err := Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, _, err := loadOwn(ctx, tx, clientID, id, now)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +65,7 @@ func Stop(ctx context.Context, tx *store.Tx, clientID, id, reason, by string, no
 // Complete closes an active course: the prescriber judges the induction
 // done (it may end before every planned session is held).
 func Complete(ctx context.Context, tx *store.Tx, clientID, id, by string, now time.Time) (*Course, error) {
-	c, err := Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, _, err := loadOwn(ctx, tx, clientID, id, now)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +82,7 @@ func Complete(ctx context.Context, tx *store.Tx, clientID, id, by string, now ti
 // current evaluation's limit, and records the change with who and why. A
 // held session's dose is history and cannot change.
 func ChangeDose(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, n int, newMg float64, reason, by string, now time.Time) (*Course, []string, error) {
-	c, err := Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, ms, err := loadOwn(ctx, tx, clientID, id, now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,7 +117,7 @@ func ChangeDose(ctx context.Context, tx *store.Tx, practiceID, clientID, id stri
 			ps = append(ps, rp[0])
 		}
 		var dp clinic.Problems
-		if warnings, err = checkDoses(ctx, tx, clientID, ev, c.Route, map[int]float64{n: newMg}, now, &dp); err != nil {
+		if warnings, err = checkDoses(ctx, tx, clientID, ev, ms.Dose, c.Route, map[int]float64{n: newMg}, now, &dp); err != nil {
 			return nil, nil, err
 		}
 		for _, p := range dp {
@@ -133,14 +136,14 @@ func ChangeDose(ctx context.Context, tx *store.Tx, practiceID, clientID, id stri
 	if err := exec(ctx, tx, `UPDATE course_dose SET planned_mg = ? WHERE course_id = ? AND session_number = ?`, newMg, id, n); err != nil {
 		return nil, nil, err
 	}
-	c, err = Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, err = Load(ctx, tx, clientID, id, now, ms.Course)
 	return c, warnings, err
 }
 
 // AddTouchUp plans one touch-up session after a completed course, with its
 // dose checked against the current evaluation like any planned dose.
 func AddTouchUp(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, doseMg float64, by string, now time.Time) (*Course, []string, error) {
-	c, err := Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, ms, err := loadOwn(ctx, tx, clientID, id, now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -158,7 +161,7 @@ func AddTouchUp(ctx context.Context, tx *store.Tx, practiceID, clientID, id stri
 	var warnings []string
 	if doseMg > 0 {
 		var dp clinic.Problems
-		if warnings, err = checkDoses(ctx, tx, clientID, ev, c.Route, map[int]float64{n: doseMg}, now, &dp); err != nil {
+		if warnings, err = checkDoses(ctx, tx, clientID, ev, ms.Dose, c.Route, map[int]float64{n: doseMg}, now, &dp); err != nil {
 			return nil, nil, err
 		}
 		for _, p := range dp {
@@ -172,7 +175,7 @@ func AddTouchUp(ctx context.Context, tx *store.Tx, practiceID, clientID, id stri
 	if err := insertDose(ctx, tx, practiceID, clientID, id, n, doseMg, true, by, now.UTC()); err != nil {
 		return nil, nil, err
 	}
-	c, err = Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, err = Load(ctx, tx, clientID, id, now, ms.Course)
 	return c, warnings, err
 }
 
@@ -192,7 +195,7 @@ const (
 // and booking again adds a new one. Booking checks the course is under
 // way, the spacing and the session count (KAP.md §1 Session and course).
 func RecordSession(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, n int, act SessionAction, at *time.Time, by string, now time.Time) (*Course, error) {
-	c, err := Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, ms, err := loadOwn(ctx, tx, clientID, id, now)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +268,7 @@ func RecordSession(ctx context.Context, tx *store.Tx, practiceID, clientID, id s
 	if err != nil {
 		return nil, err
 	}
-	return Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	return Load(ctx, tx, clientID, id, now, ms.Course)
 }
 
 // Summary is one course on the staff overview.

@@ -20,6 +20,7 @@ import (
 	"holdspace/internal/dosing"
 	"holdspace/internal/eligibility"
 	"holdspace/internal/prescribing"
+	"holdspace/internal/settings"
 	"holdspace/internal/store"
 )
 
@@ -128,7 +129,7 @@ func Ready(ctx context.Context, tx *store.Tx, clientID string) (*prescribing.Eva
 // checkDoses checks each planned dose against the evaluation's limit for
 // the route and the latest weight; refusals go beside the dose's field,
 // warnings are returned for the page.
-func checkDoses(ctx context.Context, tx *store.Tx, clientID string, ev *prescribing.Evaluation, route dosing.Route, doses map[int]float64, on time.Time, ps *clinic.Problems) ([]string, error) {
+func checkDoses(ctx context.Context, tx *store.Tx, clientID string, ev *prescribing.Evaluation, ds dosing.DoseSettings, route dosing.Route, doses map[int]float64, on time.Time, ps *clinic.Problems) ([]string, error) {
 	if ev == nil {
 		return nil, nil
 	}
@@ -147,7 +148,7 @@ func checkDoses(ctx context.Context, tx *store.Tx, clientID string, ev *prescrib
 		if !ok {
 			continue
 		}
-		c := dosing.CheckPlannedDose(route, mg, limit, w, on, dosing.DefaultSettings().Dose)
+		c := dosing.CheckPlannedDose(route, mg, limit, w, on, ds)
 		for _, r := range c.Refusals {
 			ps.Add(DoseField(n), "Session %d: %s", n, r.Message)
 		}
@@ -166,6 +167,13 @@ func Create(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, 
 		id = store.NewID()
 	}
 	ev, ps, err := Ready(ctx, tx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := oneActive(ctx, tx, clientID, id, &ps); err != nil {
+		return nil, nil, err
+	}
+	ms, err := settings.MedicineSettings(ctx, tx, practiceID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -201,7 +209,7 @@ func Create(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, 
 	}
 	var warnings []string
 	if p.Route.Valid() {
-		if warnings, err = checkDoses(ctx, tx, clientID, ev, p.Route, doses, now, &ps); err != nil {
+		if warnings, err = checkDoses(ctx, tx, clientID, ev, ms.Dose, p.Route, doses, now, &ps); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -219,7 +227,7 @@ func Create(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, 
 			return nil, nil, err
 		}
 	}
-	c, err := Load(ctx, tx, clientID, id, now, dosing.DefaultSettings().Course)
+	c, err := Load(ctx, tx, clientID, id, now, ms.Course)
 	return c, warnings, err
 }
 

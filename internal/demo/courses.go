@@ -6,6 +6,7 @@ import (
 
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
+	"holdspace/internal/settings"
 )
 
 // demoCourse is one demo client's course and what has happened in it.
@@ -33,8 +34,9 @@ type demoChange struct {
 }
 
 // courses gives Alex an active course on track (three sessions held, the
-// fourth booked), Maya one that has stalled (session 2 missed, nothing
-// rebooked), and Daniel a course planned but not yet active.
+// fourth under way today, the fifth and sixth booked), Maya one that has
+// stalled (session 2 missed, nothing rebooked), and Daniel a course
+// planned but not yet active.
 func (w *world) courses() error {
 	zone, err := time.LoadLocation("America/New_York")
 	if err != nil {
@@ -48,7 +50,7 @@ func (w *world) courses() error {
 	list := []demoCourse{
 		{key: "alex", indication: [2]string{"F33.1", "Major depressive disorder, recurrent, moderate"},
 			doses: []float64{100, 150, 200, 250, 300, 300}, activeDaysAgo: 14,
-			sessions: []demoSession{{1, -13, course.MarkHeld}, {2, -9, course.MarkHeld}, {3, -5, course.MarkHeld}, {4, 2, course.Book}},
+			sessions: []demoSession{{1, -13, course.MarkHeld}, {2, -9, course.MarkHeld}, {3, -5, course.MarkHeld}, {4, 0, course.Book}, {5, 3, course.Book}, {6, 6, course.Book}},
 			change:   &demoChange{4, 225, "Strong dissociation and nausea at 200 mg in session 3; a smaller step up before 250 mg."}},
 		{key: "maya", indication: [2]string{"F33.1", "Major depressive disorder, recurrent, moderate"},
 			doses: []float64{100, 125, 150, 150, 175, 200}, activeDaysAgo: 12,
@@ -57,9 +59,13 @@ func (w *world) courses() error {
 			doses: []float64{150, 200, 250, 300, 300, 350}, activeDaysAgo: -1},
 	}
 	rx := w.staff["rx"]
+	ms, err := settings.MedicineSettings(w.ctx, w.tx, w.practiceID)
+	if err != nil {
+		return err
+	}
 	for _, dc := range list {
 		id := w.clients[dc.key]
-		plan := course.DefaultPlan(dosing.DefaultSettings().Course)
+		plan := course.DefaultPlan(ms.Course)
 		plan.IndicationCode, plan.IndicationText = dc.indication[0], dc.indication[1]
 		plan.Route, plan.PlannedSessions, plan.Doses = dosing.RouteSublingualRDT, len(dc.doses), dc.doses
 		c, _, err := course.Create(w.ctx, w.tx, w.practiceID, id, "", plan, rx, now.Add(-3*time.Hour))
@@ -80,6 +86,11 @@ func (w *world) courses() error {
 		}
 		for _, s := range dc.sessions {
 			when := at10(s.days)
+			if s.days == 0 {
+				// Today's session began about 75 minutes ago: the
+				// session record shows it in progress.
+				when = now.Add(-75 * time.Minute).Truncate(5 * time.Minute)
+			}
 			if _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, id, c.ID, s.number, course.Book, &when, w.staff["jordan"], now); err != nil {
 				return fmt.Errorf("demo course %s session %d: %w", dc.key, s.number, err)
 			}

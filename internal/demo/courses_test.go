@@ -6,6 +6,7 @@ import (
 
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
+	"holdspace/internal/settings"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
@@ -30,7 +31,11 @@ func TestTheDemoCourses(t *testing.T) {
 				held    int
 			}{"alex": {dosing.CourseActive, false, 3}, "maya": {dosing.CourseActive, true, 1}, "daniel": {dosing.CoursePlanned, false, 0}}
 			for key, wnt := range want {
-				list, err := course.List(ctx, tx, w.clients[key], w.now, dosing.DefaultSettings().Course)
+				ms, err := settings.MedicineSettings(ctx, tx, w.practiceID)
+				if err != nil {
+					return err
+				}
+				list, err := course.List(ctx, tx, w.clients[key], w.now, ms.Course)
 				if err != nil {
 					return err
 				}
@@ -41,8 +46,8 @@ func TestTheDemoCourses(t *testing.T) {
 				if c.Status != wnt.status || c.Stalled != wnt.stalled || c.Held() != wnt.held {
 					t.Errorf("%s: %s, stalled %v (%s), %d held; want %s, %v, %d", key, c.Status, c.Stalled, c.StallReason, c.Held(), wnt.status, wnt.stalled, wnt.held)
 				}
-				if key == "alex" && (len(c.Changes) != 1 || len(c.Sessions) != 4) {
-					t.Errorf("alex: %d dose changes, %d sessions; want 1 and 4", len(c.Changes), len(c.Sessions))
+				if key == "alex" && (len(c.Changes) != 1 || len(c.Sessions) != 6) {
+					t.Errorf("alex: %d dose changes, %d sessions; want 1 and 6", len(c.Changes), len(c.Sessions))
 				}
 			}
 			return nil

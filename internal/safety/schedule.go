@@ -12,7 +12,7 @@ import (
 const (
 	InstrumentPHQ9  = "phq9"
 	InstrumentGAD7  = "gad7"
-	InstrumentCSSRS = "cssrs_screener"
+	InstrumentCSSRS = "cssrs-screener"
 )
 
 // Occasions name when a measure is given: baseline, before each medicine

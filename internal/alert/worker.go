@@ -1,0 +1,197 @@
+package alert
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"holdspace/internal/safety"
+	"holdspace/internal/store"
+)
+
+// Worker escalates unacknowledged alerts, plans check-ins after held
+// sessions, emails clients when a check-in opens and tells the care team
+// of missed ones. Every step is guarded in the database, so two workers,
+// a restart or a late tick never send or record a step twice.
+type Worker struct {
+	DB *store.DB
+	// BaseURL starts the links in emails.
+	BaseURL  string
+	Interval time.Duration // default one minute
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// TickResult counts what one pass did.
+type TickResult struct {
+	Escalated, Planned, Emailed, Missed int
+}
+
+// Run ticks until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	every := w.Interval
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := w.Tick(ctx, w.now()); err != nil && ctx.Err() == nil {
+			w.log().Error("safety worker", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Worker) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
+}
+
+func (w *Worker) log() *slog.Logger {
+	if w.Log != nil {
+		return w.Log
+	}
+	return slog.Default()
+}
+
+// Tick does one pass at now: escalations first (the most urgent), then
+// check-ins, one transaction per alert and per practice so that one
+// failure does not hold up the rest.
+func (w *Worker) Tick(ctx context.Context, now time.Time) (TickResult, error) {
+	ctx = WithBaseURL(ctx, w.BaseURL)
+	var r TickResult
+	var open []string
+	var practices []string
+	err := w.DB.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id FROM safety_alert WHERE state IN ('raised', 'escalated') ORDER BY raised_at, id`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			open = append(open, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT id FROM practice ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			practices = append(practices, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return r, err
+	}
+	var firstErr error
+	keep := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	for _, id := range open {
+		err := w.DB.Write(ctx, func(tx *store.Tx) error {
+			done, err := escalate(ctx, tx, id, now)
+			if done {
+				r.Escalated++
+			}
+			return err
+		})
+		keep(err)
+	}
+	for _, p := range practices {
+		keep(w.DB.Write(ctx, func(tx *store.Tx) error {
+			s, err := LoadSettings(ctx, tx, p)
+			if err != nil {
+				return err
+			}
+			n, err := PlanCheckIns(ctx, tx, p, "", now)
+			if err != nil {
+				return err
+			}
+			e, err := sendDueCheckIns(ctx, tx, p, s, now)
+			if err != nil {
+				return err
+			}
+			m, err := flagMissedCheckIns(ctx, tx, p, s, now)
+			if err != nil {
+				return err
+			}
+			r.Planned, r.Emailed, r.Missed = r.Planned+n, r.Emailed+e, r.Missed+m
+			return nil
+		}))
+	}
+	return r, firstErr
+}
+
+// escalate moves one alert to the level due at now (safety.Escalate) and
+// sends it. The level guard on the update and the unique index on the
+// escalated step make a second worker's attempt a no-op.
+func escalate(ctx context.Context, tx *store.Tx, alertID string, now time.Time) (bool, error) {
+	var practiceID string
+	if err := tx.QueryRow(ctx, `SELECT practice_id FROM safety_alert WHERE id = ?`+tx.Dialect().LockForUpdate(), alertID).Scan(&practiceID); err != nil {
+		return false, err
+	}
+	a, _, err := Get(ctx, tx, practiceID, alertID)
+	if err != nil {
+		return false, err
+	}
+	s, err := LoadSettings(ctx, tx, practiceID)
+	if err != nil {
+		return false, err
+	}
+	next, evs := safety.Escalate(a.Alert, s.Escalation, now)
+	if len(evs) == 0 {
+		return false, nil
+	}
+	ev := evs[0]
+	res, err := tx.Exec(ctx, `UPDATE safety_alert SET state = 'escalated', level = ?, escalated_at = ?
+		WHERE id = ? AND level = ? AND state IN ('raised', 'escalated')`, next.Level, now, alertID, a.Level)
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
+	}
+	due := ev.Due
+	if err := addEvent(ctx, tx, practiceID, a.ClientID, Event{AlertID: alertID, Kind: string(safety.EventEscalated), At: now,
+		Level: ev.Level, Due: &due, Audience: audiences(ev.Notify)}); err != nil {
+		return false, err
+	}
+	if err := notifyEvent(ctx, tx, practiceID, next, ev, now); err != nil {
+		return false, fmt.Errorf("escalation email: %w", err)
+	}
+	return true, nil
+}
+
+func audiences(a []safety.Audience) string {
+	s := ""
+	for i, x := range a {
+		if i > 0 {
+			s += ","
+		}
+		s += string(x)
+	}
+	return s
+}

@@ -1,0 +1,77 @@
+package demo
+
+import (
+	"context"
+	"testing"
+
+	"holdspace/internal/alert"
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+)
+
+// Alex has a plan in two versions, check-ins after the held sessions with
+// one missed, and one past alert acknowledged and closed with its steps;
+// Maya has exactly one open, unacknowledged alert from two hours ago.
+func TestTheDemoSafety(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		loaded(t, db, func(ctx context.Context, tx *store.Tx, w *world) error {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM safety_plan_version`).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 { // until the part is wired into parts()
+				if err := w.safety(); err != nil {
+					return err
+				}
+			}
+			hist, err := alert.PlanHistory(ctx, tx, w.practiceID, w.clients["alex"])
+			if err != nil || len(hist) != 2 {
+				t.Fatalf("Alex's plan versions: %d, %v", len(hist), err)
+			}
+			cis, err := alert.CheckIns(ctx, tx, w.practiceID, w.clients["alex"])
+			if err != nil {
+				return err
+			}
+			missed, answered := 0, 0
+			for _, k := range cis {
+				if k.MissedAt != nil {
+					missed++
+				}
+				if k.Answered() {
+					answered++
+				}
+			}
+			if len(cis) != 6 || missed != 1 || answered != 5 {
+				t.Errorf("Alex's check-ins: %d, %d missed, %d answered; want 6, 1, 5", len(cis), missed, answered)
+			}
+			list, err := alert.List(ctx, tx, w.practiceID, alert.Filter{Since: w.now.AddDate(0, 0, -30)})
+			if err != nil {
+				return err
+			}
+			open := 0
+			for _, a := range list {
+				if a.Open() {
+					open++
+					if a.ClientID != w.clients["maya"] || w.now.Sub(a.RaisedAt).Hours() != 2 {
+						t.Errorf("open alert %+v, want Maya's from two hours ago", a.Alert)
+					}
+				} else {
+					_, evs, err := alert.Get(ctx, tx, w.practiceID, a.ID)
+					if err != nil {
+						return err
+					}
+					if a.ClientID != w.clients["alex"] || a.Acknowledgement == nil || len(evs) < 4 {
+						t.Errorf("past alert %+v with %d steps", a.Alert, len(evs))
+					}
+				}
+			}
+			if open != 1 || len(list) != 2 {
+				t.Errorf("alerts: %d open of %d, want 1 of 2", open, len(list))
+			}
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND subject LIKE 'Safety alert%'`).Scan(&n); err != nil || n != 0 {
+				t.Errorf("%d demo alert emails waiting to be mailed (%v)", n, err)
+			}
+			return nil
+		})
+	})
+}

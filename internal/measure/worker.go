@@ -1,0 +1,152 @@
+package measure
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"holdspace/internal/notify"
+	"holdspace/internal/store"
+)
+
+// Worker emails a client when a measure's window opens: one email per due
+// item, sent once (measure_due_notice remembers it), queued through the
+// outbox in the same transaction that records it. The email holds no
+// answers, scores or instrument names, only that a short questionnaire is
+// ready in the portal: an inbox is not a private place.
+type Worker struct {
+	DB  *store.DB
+	Log *slog.Logger
+	// BaseURL is the site's address, for the portal link.
+	BaseURL  string
+	Interval time.Duration
+	Now      func() time.Time
+}
+
+// Run calls Tick every Interval (default 10 minutes) until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	every := w.Interval
+	if every <= 0 {
+		every = 10 * time.Minute
+	}
+	now := w.Now
+	if now == nil {
+		now = time.Now
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := w.Tick(ctx, now()); err != nil {
+			w.log().Error("measure reminders", "err", err)
+		} else if n > 0 {
+			w.log().Info("measure reminders queued", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Worker) log() *slog.Logger {
+	if w.Log == nil {
+		return slog.Default()
+	}
+	return w.Log
+}
+
+// Tick does one pass at now and returns how many emails it queued. Each
+// client is its own transaction, so one client's failure does not hold
+// back the others' emails.
+func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
+	type who struct{ practice, client string }
+	var list []who
+	err := w.DB.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT c.practice_id, c.client_id FROM course c JOIN client cl ON cl.id = c.client_id
+			WHERE cl.email <> '' ORDER BY c.practice_id, c.client_id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var x who
+			if err := rows.Scan(&x.practice, &x.client); err != nil {
+				return err
+			}
+			list = append(list, x)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	var firstErr error
+	for _, x := range list {
+		err := w.DB.Write(ctx, func(tx *store.Tx) error {
+			n, err := NotifyDue(ctx, tx, x.practice, x.client, w.BaseURL, now)
+			sent += n
+			return err
+		})
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return sent, firstErr
+}
+
+// NotifyDue queues the "questionnaire ready" email for each of the
+// client's items open at now that has had none, and returns how many.
+func NotifyDue(ctx context.Context, tx *store.Tx, practiceID, clientID, baseURL string, now time.Time) (int, error) {
+	set, err := LoadSettings(ctx, tx, practiceID)
+	if err != nil || !set.EmailWhenDue {
+		return 0, err
+	}
+	var email, name, preferred, practice string
+	if err := tx.QueryRow(ctx, `SELECT cl.email, cl.legal_name, cl.preferred_name, p.name FROM client cl JOIN practice p ON p.id = cl.practice_id WHERE cl.id = ?`,
+		clientID).Scan(&email, &name, &preferred, &practice); err != nil {
+		return 0, err
+	}
+	if preferred != "" {
+		name = preferred
+	}
+	all, err := ClientSchedule(ctx, tx, practiceID, clientID, now)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range Outstanding(all) {
+		var seen int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM measure_due_notice WHERE course_id = ? AND instrument = ? AND occasion = ?`,
+			d.CourseID, d.Instrument, d.Occasion).Scan(&seen); err != nil {
+			return n, err
+		}
+		if seen > 0 {
+			continue
+		}
+		outboxID, err := notify.Enqueue(ctx, tx, notify.Message{PracticeID: practiceID, To: email,
+			Subject: "A short questionnaire is ready", Text: dueEmail(name, practice, baseURL)}, now)
+		if err != nil {
+			return n, err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO measure_due_notice (practice_id, client_id, course_id, instrument, occasion, outbox_id, sent_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, practiceID, clientID, d.CourseID, d.Instrument, d.Occasion, outboxID, now.UTC()); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func dueEmail(name, practice, baseURL string) string {
+	link := strings.TrimSuffix(baseURL, "/") + "/portal/measures"
+	return "Hello " + name + ",\n\n" +
+		"A short questionnaire is ready in your portal. It takes a few minutes, and you can save it and come back later.\n\n" +
+		link + "\n\n" +
+		"Your answers help your care team see how you are doing over time.\n\n" +
+		"If something cannot wait, please do not wait for a questionnaire: contact your care team, " +
+		"or your local emergency number if you are in danger.\n\n" +
+		practice + "\n"
+}

@@ -1,0 +1,119 @@
+package sessionrecord
+
+import (
+	"errors"
+	"strings"
+
+	"holdspace/internal/clinic"
+	"holdspace/internal/dosing"
+)
+
+// Reason says which kind of refusal an error is, so the API can choose its status.
+type Reason string
+
+// Refusal reasons.
+const (
+	// ReasonInvalid: what was entered cannot be stored (422).
+	ReasonInvalid Reason = "invalid"
+	// ReasonRule: a dosing rule says no (gate, hold, dose, discharge) (422).
+	ReasonRule Reason = "rule"
+	// ReasonStale: the save was based on an older version than the stored one (409).
+	ReasonStale Reason = "stale"
+	// ReasonLocked: the record is signed; only addenda may be added (409).
+	ReasonLocked Reason = "locked"
+)
+
+// Refused is every refusal of this package: a reason, the problems field by field (several
+// may share a field), and, when a rule said no, the rule's own answer with its numbers.
+// It unwraps to clinic.Problems, so form helpers show each problem beside its field.
+type Refused struct {
+	Reason   Reason          `json:"reason"`
+	Problems clinic.Problems `json:"problems"`
+	// Refusals are the dosing rules' refusals behind the problems, when any.
+	Refusals []dosing.Refusal `json:"refusals,omitempty"`
+	// Dose is the dose check with its numbers when a dose was refused.
+	Dose *dosing.DoseCheck `json:"dose,omitempty"`
+	// Discharge is the checklist when a discharge was refused.
+	Discharge *dosing.DischargeCheck `json:"discharge,omitempty"`
+}
+
+func (e *Refused) Error() string { return e.Problems.Error() }
+
+// Unwrap gives the problems to errors.As(err, &clinic.Problems{}).
+func (e *Refused) Unwrap() error { return e.Problems }
+
+// Fields joins the messages of each field into one, for the API's field errors.
+func (e *Refused) Fields() map[string]string {
+	out := map[string]string{}
+	for _, p := range e.Problems {
+		if prev, ok := out[p.Field]; ok {
+			out[p.Field] = prev + " " + p.Message
+			continue
+		}
+		out[p.Field] = p.Message
+	}
+	return out
+}
+
+// AsRefused returns the *Refused in err's chain, nil when there is none.
+func AsRefused(err error) *Refused {
+	var r *Refused
+	if errors.As(err, &r) {
+		return r
+	}
+	return nil
+}
+
+// ErrNotFound is a record, alert or course session that does not exist for the client.
+var ErrNotFound = clinic.ErrNotFound
+
+// problems collects refusals; unlike clinic.Problems.Add it keeps every message of a field.
+type problems struct {
+	ps       clinic.Problems
+	refusals []dosing.Refusal
+}
+
+func (p *problems) add(field, msg string) {
+	p.ps = append(p.ps, clinic.FieldProblem{Field: field, Message: strings.TrimSpace(msg)})
+}
+
+func (p *problems) rule(field string, r dosing.Refusal) {
+	p.add(field, r.Message)
+	p.refusals = append(p.refusals, r)
+}
+
+func (p *problems) empty() bool { return len(p.ps) == 0 }
+
+func (p *problems) err(reason Reason) *Refused {
+	if p.empty() {
+		return nil
+	}
+	return &Refused{Reason: reason, Problems: p.ps, Refusals: p.refusals}
+}
+
+func refused(reason Reason, field, msg string) *Refused {
+	return &Refused{Reason: reason, Problems: clinic.Problems{{Field: field, Message: msg}}}
+}
+
+// checklistField places a checklist refusal beside its field.
+func checklistField(r dosing.Rule) string {
+	switch r {
+	case dosing.RuleIdentity:
+		return "identity_confirmed"
+	case dosing.RuleFastingFood:
+		return "last_food_at"
+	case dosing.RuleFastingLiquid:
+		return "last_liquid_at"
+	case dosing.RuleEscort:
+		return "escort"
+	case dosing.RuleNoDriving:
+		return "no_driving_acknowledged"
+	case dosing.RuleAlcoholBenzo:
+		return "substances"
+	case dosing.RuleIntention:
+		return "intention"
+	case dosing.RulePregnancy:
+		return "pregnancy"
+	}
+	return string(r)
+}

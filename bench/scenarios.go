@@ -44,6 +44,7 @@ func Scenarios() []Scenario {
 		{Name: "clients", Description: "GET /clients signed in as the demo therapist: session check, access decision and audit entry, list, page",
 			Setup: signIn(demoTherapist), Do: get("/clients", http.StatusOK)},
 		chart(),
+		calendarWeek(),
 	}
 }
 

@@ -15,9 +15,12 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/alert"
 	"holdspace/internal/config"
 	"holdspace/internal/keyring"
+	"holdspace/internal/measure"
 	"holdspace/internal/notify"
+	"holdspace/internal/reminder"
 	"holdspace/internal/store"
 	"holdspace/internal/web"
 )
@@ -90,10 +93,30 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	} else if n, err := notify.Pending(ctx, db); err == nil {
 		log.Warn("no SMTP server is set (--smtp-host): email stays queued until one is", "queued", n)
 	}
+	a.addClinicWorkers()
 	return a, nil
 }
 
 func (a *App) now() time.Time { return a.Now() }
+
+// addClinicWorkers starts the loops that look after clients between visits:
+// reminders before and after medicine sessions, the escalation of safety
+// alerts nobody has acknowledged, post-session check-ins, and questionnaires
+// that have come due. They queue email in the
+// outbox whether or not an SMTP server is set, so nothing is lost while
+// one is missing.
+func (a *App) addClinicWorkers() {
+	var wake func()
+	if a.Mail != nil {
+		wake = a.Mail.Wake
+	}
+	reminders := &reminder.Worker{DB: a.DB, Log: a.Log, Now: a.now, Wake: wake}
+	a.AddWorker(Worker{Name: "reminders", Run: reminders.Run})
+	safety := &alert.Worker{DB: a.DB, BaseURL: a.Config.PublicURL(), Now: a.now, Log: a.Log}
+	a.AddWorker(Worker{Name: "safety", Run: safety.Run})
+	measures := &measure.Worker{DB: a.DB, Log: a.Log, BaseURL: a.Config.PublicURL(), Now: a.now}
+	a.AddWorker(Worker{Name: "measures", Run: measures.Run})
+}
 
 // AddWorker registers a background loop to run with Serve.
 func (a *App) AddWorker(w Worker) { a.workers = append(a.workers, w) }

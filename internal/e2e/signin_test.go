@@ -21,7 +21,7 @@ func signIn(t *testing.T, ctx context.Context, s *site, email, key string) {
 	clickButton(t, ctx, "Sign in")
 	if key != "" {
 		waitText(t, ctx, "Second step")
-		fill(t, ctx, "Code", access.TOTPCode(key, time.Now()))
+		fill(t, ctx, "Code", access.TOTPCode(key, s.now()))
 		clickButton(t, ctx, "Continue")
 	}
 }

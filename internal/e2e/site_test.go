@@ -22,6 +22,16 @@ type site struct {
 	URL  string
 	App  *app.App
 	Demo demo.Summary
+	// clock is the site's time when the test set one (withClock).
+	clock *clock
+}
+
+// now is the site's current time: the test's clock, or the machine's.
+func (s *site) now() time.Time {
+	if s.clock != nil {
+		return s.clock.Now()
+	}
+	return time.Now()
 }
 
 // siteOptions say how a test wants its holdspace.
@@ -29,6 +39,7 @@ type siteOptions struct {
 	postgres bool
 	noDemo   bool
 	mail     *smtptest.Server
+	clock    *clock
 }
 
 // siteOption changes how startHoldspace sets the site up.
@@ -43,6 +54,40 @@ func withoutDemo() siteOption { return func(o *siteOptions) { o.noDemo = true } 
 
 // withMail sends the site's email to an SMTP server started in the test.
 func withMail(srv *smtptest.Server) siteOption { return func(o *siteOptions) { o.mail = srv } }
+
+// withClock runs the site on c's time instead of the machine's, so a test
+// can move through a two-hour medicine session in seconds.
+func withClock(c *clock) siteOption { return func(o *siteOptions) { o.clock = c } }
+
+// clock is a time a test moves forward by hand; the server reads it from
+// its own goroutines, hence the lock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock(start time.Time) *clock { return &clock{now: start} }
+
+// Now is the clock's current time.
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// Set moves the clock to t.
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
 
 // eachDatabase runs fn as a subtest on each database holdspace runs on,
 // named like storetest.Each's subtests so the suite counts them.
@@ -91,7 +136,12 @@ func startHoldspace(t *testing.T, opts ...siteOption) *site {
 	if err != nil {
 		t.Fatalf("opening holdspace: %v", err)
 	}
-	s := &site{App: a}
+	if o.clock != nil {
+		// app.Open hands its parts a.now, which reads this field on each
+		// call, so setting it before serving moves every part's clock.
+		a.Now = o.clock.Now
+	}
+	s := &site{App: a, clock: o.clock}
 	if !o.noDemo {
 		empty, err := demo.Empty(ctx, a.DB)
 		if err != nil {

@@ -42,7 +42,9 @@ type adminTabs struct{ Tabs []NavItem }
 func tabsFor(path string) adminTabs {
 	items := []NavItem{{Label: "Staff", Href: "/admin/staff"}, {Label: "Access settings", Href: "/admin/settings"},
 		{Label: "API tokens", Href: "/admin/api-tokens"}, {Label: "Audit trail", Href: "/admin/audit"},
-		{Label: "Public page", Href: "/admin/practice-page"}, {Label: "Consent documents", Href: "/admin/consents"}}
+		{Label: "Public page", Href: "/admin/practice-page"}, {Label: "Consent documents", Href: "/admin/consents"},
+		{Label: "Rooms", Href: "/admin/rooms"}, {Label: "Scheduling", Href: "/admin/schedule-settings"},
+		{Label: "Medicine settings", Href: "/admin/medicine-settings"}, {Label: "Reminders", Href: "/admin/reminders"}}
 	for i := range items {
 		items[i].Current = path == items[i].Href || strings.HasPrefix(path, items[i].Href+"/")
 	}

@@ -12,6 +12,7 @@ import (
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
 	"holdspace/internal/prescribing"
+	"holdspace/internal/settings"
 	"holdspace/internal/store"
 )
 
@@ -104,8 +105,11 @@ func (s *Server) coursesOverview(w http.ResponseWriter, r *http.Request) {
 		f.StaffID = a.StaffID
 	}
 	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "course_list"}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		d.Courses, err = course.Overview(r.Context(), tx, f, s.now().In(sess.Zone), dosing.DefaultSettings().Course)
+		ms, err := settings.MedicineSettings(r.Context(), tx, a.PracticeID)
+		if err != nil {
+			return err
+		}
+		d.Courses, err = course.Overview(r.Context(), tx, f, s.now().In(sess.Zone), ms.Course)
 		return err
 	})
 	if s.chartFailed(w, r, err) {
@@ -136,7 +140,11 @@ func (s *Server) clientCourses(w http.ResponseWriter, r *http.Request) {
 		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
 		}
-		d.Courses, err = course.List(r.Context(), tx, id, s.now().In(sess.Zone), dosing.DefaultSettings().Course)
+		ms, err := settings.MedicineSettings(r.Context(), tx, a.PracticeID)
+		if err != nil {
+			return err
+		}
+		d.Courses, err = course.List(r.Context(), tx, id, s.now().In(sess.Zone), ms.Course)
 		return err
 	})
 	if s.chartFailed(w, r, err) {
@@ -152,6 +160,7 @@ type courseNewPage struct {
 	Weight     *dosing.Weight
 	Diagnoses  []clinic.Diagnosis
 	Routes     []dosing.Route
+	Defaults   dosing.Settings
 	Sessions   []int
 	NotReady   []string
 	Warnings   []string
@@ -173,6 +182,9 @@ func (s *Server) renderCourseNew(w http.ResponseWriter, r *http.Request, form *F
 			return err
 		}
 		d.Diagnoses = m.Diagnoses
+		if d.Defaults, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
+			return err
+		}
 		if d.Weight, err = clinic.LatestWeight(r.Context(), tx, id, s.now().In(sess.Zone)); err != nil {
 			return err
 		}
@@ -188,7 +200,7 @@ func (s *Server) renderCourseNew(w http.ResponseWriter, r *http.Request, form *F
 	}
 	if form == nil {
 		form = NewForm(nil)
-		p := course.DefaultPlan(dosing.DefaultSettings().Course)
+		p := course.DefaultPlan(d.Defaults.Course)
 		form.Set("planned_sessions", strconv.Itoa(p.PlannedSessions))
 		form.Set("window_days", strconv.Itoa(p.WindowDays))
 		form.Set("min_gap_hours", strconv.Itoa(p.MinGapHours))
@@ -206,7 +218,7 @@ func (s *Server) renderCourseNew(w http.ResponseWriter, r *http.Request, form *F
 	}
 	n, _ := strconv.Atoi(form.Get("planned_sessions"))
 	if n < 1 || n > course.MaxSessions {
-		n = dosing.DefaultSettings().Course.PlannedSessions
+		n = d.Defaults.Course.PlannedSessions
 	}
 	for i := 1; i <= n; i++ {
 		d.Sessions = append(d.Sessions, i)
@@ -289,7 +301,11 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, form *Form
 		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
 		}
-		if d.Course, err = course.Load(r.Context(), tx, id, courseID, s.now().In(sess.Zone), dosing.DefaultSettings().Course); err != nil {
+		ms, err := settings.MedicineSettings(r.Context(), tx, a.PracticeID)
+		if err != nil {
+			return err
+		}
+		if d.Course, err = course.Load(r.Context(), tx, id, courseID, s.now().In(sess.Zone), ms.Course); err != nil {
 			return err
 		}
 		ev, err := prescribing.Current(r.Context(), tx, id)

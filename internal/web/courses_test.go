@@ -83,6 +83,22 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 			t.Fatalf("%d courses after a refusal; want only the demo's", n)
 		}
 
+		// Alex's demo course is active: only one course may be active at a
+		// time, so a new plan is refused naming it until it is stopped.
+		res, err = postForm(rx, base+"/new", alexPlan("100", "200", "300"))
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "already has an active course (F33.1", "complete or stop that course first")
+		var demoCourse string
+		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(context.Background(), `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID).Scan(&demoCourse)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		res, err = postForm(rx, base+"/"+demoCourse+"/stop", url.Values{"stop_reason": {"Replanned at a lower starting dose."}})
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+
 		res, err = postForm(rx, base+"/new", alexPlan("100", "200", "300"))
 		read(t, res, err)
 		status(t, res, http.StatusSeeOther, "")

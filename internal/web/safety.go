@@ -1,4 +1,292 @@
 package web
 
-// routesSafety registers the pages and API of safety alerts and their escalation, check-ins, crisis resources and safety plans.
-func (s *Server) routesSafety() {}
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"holdspace/internal/access"
+	"holdspace/internal/alert"
+	"holdspace/internal/safety"
+	"holdspace/internal/store"
+)
+
+// routesSafety registers the pages and API of safety alerts and their
+// escalation, check-ins, crisis resources and safety plans. Alerts are read
+// by the care team (ClientRead) and acknowledged by a therapist or
+// prescriber on it (SafetyAlertAcknowledge); the safety plan is written
+// with a clinician (SafetyPlanWrite) and read by the client in the portal.
+func (s *Server) routesSafety() {
+	s.handle(GateStaff, "GET /alerts", s.alertsList)
+	s.handle(GateStaff, "GET /alerts/{id}", func(w http.ResponseWriter, r *http.Request) { s.renderAlert(w, r, nil, http.StatusOK) })
+	s.handle(GateStaff, "POST /alerts/{id}/acknowledge", s.alertAcknowledge)
+	s.handle(GateStaff, "POST /alerts/{id}/close", s.alertClose)
+	s.handle(GateStaff, "GET /admin/safety-settings", func(w http.ResponseWriter, r *http.Request) { s.renderSafetySettings(w, r, nil, http.StatusOK) })
+	s.handle(GateStaff, "POST /admin/safety-settings", s.saveSafetySettings)
+	s.handle(GateStaff, "GET /clients/{id}/safety-plan", func(w http.ResponseWriter, r *http.Request) { s.renderSafetyPlan(w, r, nil, http.StatusOK) })
+	s.handle(GateStaff, "POST /clients/{id}/safety-plan", s.saveSafetyPlan)
+	s.handle(GateStaff, "GET /clients/{id}/check-ins", s.clientCheckIns)
+	s.handle(GateClient, "GET /portal/checkins", s.portalCheckIns)
+	s.handle(GateClient, "GET /portal/checkins/{id}", func(w http.ResponseWriter, r *http.Request) { s.renderPortalCheckIn(w, r, nil, http.StatusOK) })
+	s.handle(GateClient, "POST /portal/checkins/{id}", s.submitPortalCheckIn)
+	s.handle(GateClient, "GET /portal/crisis", s.portalCrisis)
+	s.handle(GateClient, "GET /portal/safety-plan", s.portalSafetyPlan)
+	s.routesSafetyAPI()
+}
+
+// safetyBanners are the open alerts about the signed-in clinician's
+// clients, shown at the top of every page: one indexed query per view.
+func (s *Server) safetyBanners(ctx context.Context, sess access.Session) []Banner {
+	if s.db == nil || sess.Actor.Kind != access.StaffActor || sess.Actor.StaffID == "" {
+		return nil
+	}
+	var items []alert.BannerItem
+	err := s.db.Read(ctx, func(tx *store.Tx) (err error) {
+		items, err = alert.Banner(ctx, tx, sess.Actor.PracticeID, sess.Actor.StaffID)
+		return err
+	})
+	if err != nil {
+		// The page still renders; the alert is also in everyone's email.
+		s.log.Error("safety banner", "err", err)
+		return nil
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	out := []Banner{{Kind: "safety", Href: "/alerts", Link: "Review alerts",
+		Text: fmt.Sprintf("%d open safety %s for your clients, not yet acknowledged.", len(items), sfPlural(len(items), "alert", "alerts"))}}
+	for i, it := range items {
+		if i == 3 {
+			break
+		}
+		out = append(out, Banner{Kind: "safety-item", Href: "/alerts/" + it.ID, Link: "Open",
+			Text: fmt.Sprintf("%s · %s severity · raised %s", it.ClientName, it.Severity, it.RaisedAt.In(sfZone(sess.Zone)).Format("Mon 2 Jan 15:04"))})
+	}
+	return out
+}
+
+func sfPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func sfZone(z *time.Location) *time.Location {
+	if z == nil {
+		return time.UTC
+	}
+	return z
+}
+
+// baseCtx lets emails sent while handling r link back to this site.
+func (s *Server) baseCtx(r *http.Request) context.Context {
+	return alert.WithBaseURL(r.Context(), s.access.BaseURL)
+}
+
+type sfAlertsPage struct {
+	Open, Recent []alert.Alert
+	Missed       []alert.CheckIn
+	All          bool
+}
+
+// alertsList shows open alerts first, then those of the last 30 days, and
+// missed check-ins of the last 14 days as lower-level notices. Clinicians
+// see their care team's clients; the owner and administrators see all,
+// because escalations reach them.
+func (s *Server) alertsList(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	d := sfAlertsPage{All: a.IsAdmin()}
+	now := s.now()
+	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "safety_alert_list"}, func(tx *store.Tx, _ access.Decision) error {
+		list, err := alert.List(r.Context(), tx, a.PracticeID, alert.Filter{Since: now.AddDate(0, 0, -30), Limit: 200})
+		if err != nil {
+			return err
+		}
+		missed, err := alert.MissedCheckIns(r.Context(), tx, a.PracticeID, now.AddDate(0, 0, -14))
+		if err != nil {
+			return err
+		}
+		mine, err := sfCareTeamClients(r.Context(), tx, a.StaffID)
+		if err != nil {
+			return err
+		}
+		for _, al := range list {
+			if !d.All && !mine[al.ClientID] {
+				continue
+			}
+			if al.Open() {
+				d.Open = append(d.Open, al)
+			} else {
+				d.Recent = append(d.Recent, al)
+			}
+		}
+		for _, k := range missed {
+			if d.All || mine[k.ClientID] {
+				d.Missed = append(d.Missed, k)
+			}
+		}
+		return nil
+	})
+	if s.denied(w, r, err) {
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "safety_alerts", s.page(w, r, "Safety alerts", d))
+}
+
+func sfCareTeamClients(ctx context.Context, tx *store.Tx, staffID string) (map[string]bool, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT client_id FROM care_team WHERE staff_id = ?`, staffID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+type sfAlertPage struct {
+	Alert   alert.Alert
+	Events  []alert.Event
+	Actions []sfOption
+	CanAck  bool
+}
+
+type sfOption struct{ Value, Label string }
+
+// sfActionLabels are the acknowledgement actions in clinical words.
+func sfActionLabels() []sfOption {
+	var out []sfOption
+	for _, a := range safety.Actions() {
+		out = append(out, sfOption{string(a), sfActionLabel(a)})
+	}
+	return out
+}
+
+func sfActionLabel(a safety.Action) string {
+	switch a {
+	case safety.ActionContactedClient:
+		return "Contacted the client"
+	case safety.ActionSafetyPlanReviewed:
+		return "Reviewed the safety plan with the client"
+	case safety.ActionEmergencyServices:
+		return "Called emergency services"
+	case safety.ActionOther:
+		return "Other (describe in the note)"
+	}
+	return string(a)
+}
+
+// alertClient finds the client an alert is about, for the access decision.
+func (s *Server) alertClient(r *http.Request, practiceID, id string) (string, error) {
+	var c string
+	err := s.db.Read(r.Context(), func(tx *store.Tx) (err error) {
+		c, err = alert.ClientOf(r.Context(), tx, practiceID, id)
+		return err
+	})
+	return c, err
+}
+
+func (s *Server) renderAlert(w http.ResponseWriter, r *http.Request, form *Form, status int) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id := r.PathValue("id")
+	clientID, err := s.alertClient(r, a.PracticeID, id)
+	if errors.Is(err, alert.ErrNotFound) {
+		s.notFoundMsg(w, r, "There is no such safety alert in your practice.")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := sfAlertPage{Actions: sfActionLabels()}
+	err = s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		d.Alert, d.Events, err = alert.Get(r.Context(), tx, a.PracticeID, id)
+		return err
+	})
+	if s.denied(w, r, err) {
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.CanAck = access.Decide(a, access.SafetyAlertAcknowledge, access.Record{PracticeID: a.PracticeID, ClientID: clientID, OnCareTeam: true}).Allow
+	if form == nil {
+		form = NewForm(nil)
+	}
+	p := s.page(w, r, "Safety alert · "+d.Alert.ClientName, d)
+	p.Form = form
+	s.render(w, r, status, "safety_alert", p)
+}
+
+// alertChange runs an acknowledgement or closure and answers it.
+func (s *Server) alertChange(w http.ResponseWriter, r *http.Request, done, noteField string, apply func(tx *store.Tx, a access.Actor, id string, form *Form) error) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id := r.PathValue("id")
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	clientID, err := s.alertClient(r, a.PracticeID, id)
+	if errors.Is(err, alert.ErrNotFound) {
+		s.notFoundMsg(w, r, "There is no such safety alert in your practice.")
+		return
+	}
+	if err == nil {
+		err = s.access.Do(r.Context(), a, access.SafetyAlertAcknowledge, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID},
+			func(tx *store.Tx, _ access.Decision) error { return apply(tx, a, id, form) })
+	}
+	if err == nil {
+		s.redirect(w, r, "/alerts/"+id, "ok", done)
+		return
+	}
+	if s.denied(w, r, err) {
+		return
+	}
+	var se *safety.Error
+	if !errors.As(err, &se) {
+		s.serverError(w, r, err)
+		return
+	}
+	switch {
+	case se.Code == safety.CodeForbidden:
+		s.forbidden(w, r, reasonSentence(se.Message))
+		return
+	case form.Get("action") == string(safety.ActionOther) && form.Get("note") == "":
+		form.Fail("note", "Describe the action you took.")
+	case se.Code == safety.CodeInvalid && noteField == "note" && form.Get("action") == "":
+		form.Fail("action", "Choose the action you took.")
+	default:
+		form.Fail(noteField, reasonSentence(se.Message))
+	}
+	s.renderAlert(w, r, form, http.StatusUnprocessableEntity)
+}
+
+func (s *Server) alertAcknowledge(w http.ResponseWriter, r *http.Request) {
+	s.alertChange(w, r, "The alert is acknowledged; the action you took is on record.", "note", func(tx *store.Tx, a access.Actor, id string, form *Form) error {
+		_, err := alert.Acknowledge(r.Context(), tx, a.PracticeID, id, a.StaffID, safety.Action(form.Get("action")), form.Get("note"), s.now())
+		return err
+	})
+}
+
+func (s *Server) alertClose(w http.ResponseWriter, r *http.Request) {
+	s.alertChange(w, r, "The alert is closed.", "close_note", func(tx *store.Tx, a access.Actor, id string, form *Form) error {
+		_, err := alert.Close(r.Context(), tx, a.PracticeID, id, a.StaffID, form.Get("close_note"), s.now())
+		return err
+	})
+}

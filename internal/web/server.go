@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"holdspace/internal/access"
+	"holdspace/internal/instrument"
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 )
@@ -50,6 +51,9 @@ type Server struct {
 	secure    bool
 	openapi   []byte
 	proxies   []netip.Prefix
+	// instruments are the questionnaire definitions, read once: they are
+	// compiled in and never change while holdspace runs.
+	instruments *instrument.Catalog
 }
 
 // Route is one registered route and the gate in front of it; the access
@@ -79,6 +83,9 @@ func New(d Deps) (*Server, error) {
 		s.cookieKey = make([]byte, 32)
 	}
 	if s.openapi, err = openAPIDocument(); err != nil {
+		return nil, err
+	}
+	if s.instruments, err = instrument.Load(); err != nil {
 		return nil, err
 	}
 	s.routesFrame()
@@ -187,6 +194,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 		p.Nav = navFor(sess, r.URL.Path)
 		if sess.Actor.Kind == access.StaffActor {
 			p.IdleSeconds = idleSeconds(sess)
+			p.Banners = append(p.Banners, s.safetyBanners(r.Context(), sess)...)
 		}
 	}
 	return p
@@ -201,18 +209,21 @@ func navFor(sess access.Session, path string) []NavItem {
 	}
 	if sess.Actor.Kind == access.ClientActor {
 		add("My care", "/portal")
+		add("Appointments", "/portal/appointments")
+		add("Sessions", "/portal/sessions")
+		add("Questionnaires", "/portal/measures")
+		add("Safety plan", "/portal/safety-plan")
 		add("Getting ready", "/portal/preparation")
 		add("Intake", "/portal/intake")
 		add("Consents", "/portal/consents")
-		add("Appointments", "/portal/appointments")
-		add("Questionnaires", "/portal/measures")
-		add("Safety plan", "/portal/safety-plan")
+		add("Help now", "/portal/crisis")
 		add("Account", "/account")
 		return items
 	}
 	add("Calendar", "/calendar")
 	add("Clients", "/clients")
 	add("Courses", "/courses")
+	add("Alerts", "/alerts")
 	if access.Decide(sess.Actor, access.OutcomesRead, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
 		add("Outcomes", "/outcomes")
 	}

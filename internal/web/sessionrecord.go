@@ -1,4 +1,413 @@
 package web
 
-// routesSessionRecord registers the pages and API of the live dosing-session record.
-func (s *Server) routesSessionRecord() {}
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"holdspace/internal/access"
+	"holdspace/internal/clinic"
+	"holdspace/internal/course"
+	"holdspace/internal/dosing"
+	"holdspace/internal/sessionrecord"
+	"holdspace/internal/settings"
+	"holdspace/internal/store"
+	"holdspace/internal/vitalschart"
+)
+
+// The live dosing-session record (KAP.md §1), used on a tablet in the room.
+// {sessionID} is the booked course session; its record is opened by
+// "Start". Every form is a plain POST answered by the page again (or the
+// same page with the refusal beside the field and 422); static/session.js
+// keeps the page current while others record into it. Reading is ClientRead
+// for the care team; each change names its own action.
+func (s *Server) routesSessionRecord() {
+	base := "/clients/{id}/sessions/{sessionID}"
+	s.handle(GateStaff, "GET "+base, func(w http.ResponseWriter, r *http.Request) { s.renderSession(w, r, nil, "", http.StatusOK) })
+	s.handle(GateStaff, "GET "+base+"/changes", s.sessionChanges)
+	s.routesSessionRecordForms(base)
+	s.handle(GateClient, "GET /portal/sessions", s.portalSessions)
+	s.handle(GateClient, "GET /portal/sessions/{sessionID}", s.portalSession)
+	s.routesSessionRecordAPI()
+}
+
+// sessionBooking is the booked medicine session a record belongs to.
+type sessionBooking struct {
+	Course  *course.Course
+	Session course.Session
+	// PlannedMg is the course's planned dose for this session.
+	PlannedMg float64
+}
+
+// loadSessionBooking finds the course session of the client, or
+// clinic.ErrNotFound.
+func loadSessionBooking(ctx context.Context, tx *store.Tx, clientID, sessionID string, now time.Time) (*sessionBooking, error) {
+	var courseID string
+	err := tx.QueryRow(ctx, `SELECT course_id FROM course_session WHERE id = ? AND client_id = ?`, sessionID, clientID).Scan(&courseID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, clinic.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := course.Load(ctx, tx, clientID, courseID, now, dosing.DefaultSettings().Course)
+	if err != nil {
+		return nil, err
+	}
+	b := &sessionBooking{Course: c}
+	found := false
+	for _, cs := range c.Sessions {
+		if cs.ID == sessionID {
+			b.Session, found = cs, true
+		}
+	}
+	if !found {
+		return nil, clinic.ErrNotFound
+	}
+	if d, ok := c.Dose(b.Session.Number); ok {
+		b.PlannedMg = d.Mg
+	}
+	return b, nil
+}
+
+// sessionCan is what the viewer's roles let them do on the page; the
+// action itself is decided again when the form is sent.
+type sessionCan struct {
+	Write, Override, Sign, ProcessNotes bool
+}
+
+// nextDue is the "next reading due" line.
+type nextDue struct {
+	At      time.Time
+	Text    string // "in 6 min", "due now", "overdue by 3 min"
+	Overdue bool
+}
+
+// sessionPage is what the live record, and the signed record, show.
+type sessionPage struct {
+	Nav     chartNav
+	Booking *sessionBooking
+	Record  *sessionrecord.Record
+	// StartRefusals say what stops the record from being started.
+	StartRefusals []dosing.Refusal
+	Timeline      []sessionrecord.TimelineEntry
+	Chart         template.HTML
+	ChartText     string
+	Settings      dosing.Settings
+	// ProcessNotes are the viewer's own, opened for them alone.
+	ProcessNotes []sessionrecord.ProcessNote
+	Can          sessionCan
+	Due          *nextDue
+	Now          time.Time
+	Base         string
+	// Viewer is the staff id of who looks.
+	Viewer string
+	// Open is the form that was refused; Unplaced its messages that
+	// belong to no field of the form (the gate, the hold, the record).
+	Open     string
+	Unplaced []FieldError
+	// Kinds and severities for the observation forms.
+	Kinds      []sessionrecord.ObservationKind
+	Severities []sessionrecord.Severity
+	Routes     []dosing.Route
+	// ClinicianOptions alternate value and label for "given by".
+	ClinicianOptions []string
+	// Selects are the page's select fields, built with the form's values.
+	Selects map[string]Field
+}
+
+// Mg shows a number of mg as typed: 100, 112.5.
+func (p sessionPage) Mg(v float64) string { return mgText(v) }
+
+// PerKg shows mg/kg to two decimals.
+func (p sessionPage) PerKg(mg, kg float64) string {
+	if kg <= 0 {
+		return ""
+	}
+	return strconv.FormatFloat(mg/kg, 'f', 2, 64)
+}
+
+// selects builds the select fields from the form once its values are set.
+func (p *sessionPage) selects(f *Form) {
+	var routes, kinds, sev []string
+	for _, r := range p.Routes {
+		routes = append(routes, string(r), r.Label())
+	}
+	for _, k := range p.Kinds {
+		kinds = append(kinds, string(k), k.Label())
+	}
+	sev = append(sev, "", "Choose")
+	for _, v := range p.Severities {
+		sev = append(sev, string(v), string(v))
+	}
+	p.Selects = map[string]Field{
+		"given_by":     f.Select(fDose+"given_by", "Given by", p.ClinicianOptions...),
+		"route":        f.Select(fDose+"route", "Route", routes...),
+		"obs_kind":     f.Select(fObs+"kind", "What", kinds...).Req(),
+		"obs_severity": f.Select(fObs+"severity", "Severity", sev...),
+		"ae_severity":  f.Select(fAE+"severity", "Severity", sev...).Req(),
+	}
+}
+
+// Started reports whether the record is open.
+func (p sessionPage) Started() bool { return p.Record != nil }
+
+// Dosed reports whether a dose has been given.
+func (p sessionPage) Dosed() bool { return p.Record != nil && len(p.Record.Doses) > 0 }
+
+// Reading finds a reading by id, for an alert's line.
+func (p sessionPage) Reading(id string) *sessionrecord.Reading {
+	if p.Record == nil {
+		return nil
+	}
+	for i := range p.Record.Readings {
+		if p.Record.Readings[i].ID == id {
+			return &p.Record.Readings[i]
+		}
+	}
+	return nil
+}
+
+// sessionData loads everything the page shows, inside the read's
+// transaction.
+func (s *Server) sessionData(ctx context.Context, tx *store.Tx, a access.Actor, clientID, sessionID string, now time.Time) (*sessionPage, error) {
+	d := &sessionPage{Nav: chartNav{Current: "courses"}, Now: now, Viewer: a.StaffID, Base: "/clients/" + clientID + "/sessions/" + sessionID,
+		Kinds: sessionrecord.ObservationKinds(), Severities: sessionrecord.Severities(), Routes: dosing.Routes(),
+		Can: sessionCan{Write: a.IsClinician(), Override: a.Has(access.Prescriber), Sign: a.Has(access.Prescriber, access.Therapist),
+			ProcessNotes: a.Has(access.Prescriber, access.Therapist)}}
+	var err error
+	if d.Nav.Client, err = clinic.LoadClient(ctx, tx, a.PracticeID, clientID); err != nil {
+		return nil, err
+	}
+	if d.Booking, err = loadSessionBooking(ctx, tx, clientID, sessionID, now); err != nil {
+		return nil, err
+	}
+	if d.Settings, err = settings.MedicineSettings(ctx, tx, a.PracticeID); err != nil {
+		return nil, err
+	}
+	recordID, err := sessionrecord.Find(ctx, tx, clientID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if recordID == "" {
+		d.StartRefusals, err = sessionrecord.StartCheck(ctx, tx, clientID, sessionID, now)
+		return d, err
+	}
+	if d.Record, err = sessionrecord.Load(ctx, tx, clientID, recordID, sessionrecord.View{StaffID: a.StaffID, Now: now}); err != nil {
+		return nil, err
+	}
+	if len(d.Record.ProcessNotes) > 0 {
+		// The viewer's own notes only: opening them is its own decision
+		// and its own line on the trail.
+		ref := access.Ref{Type: "process_note", ID: recordID, ClientID: clientID, AuthorStaffID: a.StaffID}
+		if _, err := s.access.Authorize(ctx, tx, a, access.ProcessNoteRead, ref); err == nil {
+			if d.ProcessNotes, err = sessionrecord.ProcessNotes(ctx, tx, s.access.Keys, clientID, recordID, a.StaffID); err != nil {
+				return nil, err
+			}
+		} else if !errors.As(err, new(*access.Denied)) {
+			return nil, err
+		}
+	}
+	d.Timeline = d.Record.Timeline()
+	d.Chart, d.ChartText = sessionChart(d.Record, d.Settings.Vitals.Ranges, now.Location(), "vitals")
+	if n := d.Record.NextReading; n != nil && d.Record.Discharge == nil {
+		d.Due = dueLine(*n, now)
+	}
+	for _, c := range d.Record.Clinicians {
+		d.ClinicianOptions = append(d.ClinicianOptions, c.ID, c.Name)
+	}
+	return d, nil
+}
+
+// sessionChart draws the record's vitals with its doses marked.
+func sessionChart(rec *sessionrecord.Record, ranges dosing.Ranges, zone *time.Location, id string) (template.HTML, string) {
+	c := vitalschart.Chart{Title: "Vitals during medicine session " + strconv.Itoa(rec.SessionNumber), Ranges: ranges, Zone: zone, ID: id}
+	for _, rd := range rec.Readings {
+		c.Readings = append(c.Readings, rd.Dosing())
+	}
+	for _, dz := range rec.Doses {
+		c.Doses = append(c.Doses, vitalschart.Dose{At: dz.GivenAt, Label: mgText(dz.DoseMg) + " mg"})
+	}
+	// The chart escapes every text it draws.
+	return template.HTML(vitalschart.SVG(c)), vitalschart.Describe(c)
+}
+
+func dueLine(n dosing.NextReading, now time.Time) *nextDue {
+	d := &nextDue{At: n.DueAt, Overdue: n.Overdue}
+	switch mins := int(n.DueAt.Sub(now).Round(time.Minute) / time.Minute); {
+	case n.Overdue && n.OverdueMinutes > 0:
+		d.Text = "overdue by " + strconv.Itoa(n.OverdueMinutes) + " min"
+	case mins <= 0:
+		d.Text = "due now"
+	default:
+		d.Text = "in " + strconv.Itoa(mins) + " min"
+	}
+	return d
+}
+
+func mgText(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// renderSession shows the live record (or the signed record once it is
+// locked). form carries a refused form's values, open names it.
+func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, form *Form, open string, status int) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id, sessionID := r.PathValue("id"), r.PathValue("sessionID")
+	now := s.now().In(sess.Zone)
+	var d *sessionPage
+	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "session_record", ID: sessionID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		d, err = s.sessionData(r.Context(), tx, a, id, sessionID, now)
+		return err
+	})
+	if s.chartFailed(w, r, err) {
+		return
+	}
+	if form == nil {
+		form = NewForm(nil)
+	}
+	d.Open = open
+	d.Unplaced = unplacedErrors(form, open)
+	sessionDefaults(form, d, open)
+	d.selects(form)
+	title := "Medicine session " + strconv.Itoa(d.Booking.Session.Number) + " · " + d.Nav.Client.Name()
+	p := s.page(w, r, title, d)
+	p.Form = form
+	// A signed record shows itself read-only, with its addenda.
+	s.render(w, r, status, "sessionrecord_live", p)
+}
+
+// sessionChanges answers the live page's script: the record's version
+// number, and nothing of its content. It is asked every few seconds by
+// every tablet in the room, so it is decided by the same rule as reading
+// the chart (access.Decide: the care team, an administrator or emergency
+// access) without a line on the trail each time; the page the script then
+// fetches is read, and audited, as usual.
+func (s *Server) sessionChanges(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	a := sess.Actor
+	id, sessionID := r.PathValue("id"), r.PathValue("sessionID")
+	var version int64
+	var d access.Decision
+	found := false
+	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
+		rec := access.Record{Type: "session_record", ID: sessionID, ClientID: id}
+		err := tx.QueryRow(r.Context(), `SELECT practice_id FROM client WHERE id = ?`, id).Scan(&rec.PracticeID)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && rec.PracticeID != a.PracticeID) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`, id, a.StaffID).Scan(&n); err != nil {
+			return err
+		}
+		rec.OnCareTeam = n > 0
+		if err := tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM break_glass WHERE staff_id = ? AND client_id = ? AND expires_at > ?`,
+			a.StaffID, id, s.now()).Scan(&n); err != nil {
+			return err
+		}
+		rec.BreakGlass = n > 0
+		if d = access.Decide(a, access.ClientRead, rec); !d.Allow {
+			found = true
+			return nil
+		}
+		if err := tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM course_session WHERE id = ? AND client_id = ?`, sessionID, id).Scan(&n); err != nil || n == 0 {
+			return err
+		}
+		found = true
+		recordID, err := sessionrecord.Find(r.Context(), tx, id, sessionID)
+		if err != nil || recordID == "" {
+			return err
+		}
+		version, err = sessionrecord.Changed(r.Context(), tx, recordID)
+		return err
+	})
+	w.Header().Set("Cache-Control", "no-store")
+	switch {
+	case err != nil:
+		s.log.Error("session changes", "request_id", RequestID(r.Context()), "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "unavailable"})
+	case !found:
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
+	case !d.Allow:
+		writeJSON(w, http.StatusForbidden, map[string]any{"error": reasonSentence(d.Reason)})
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{"version": version, "changed": r.URL.Query().Get("since") != strconv.FormatInt(version, 10)})
+	}
+}
+
+// readingCell is one measure of a reading in the table: the value, and
+// a word and a mark besides the colour when it is out of range.
+type readingCell struct {
+	Value  string
+	Status dosing.VitalStatus
+	Mark   string
+	Note   string
+}
+
+// Cell describes one measure of a reading for the readings table.
+func (p sessionPage) Cell(rd sessionrecord.Reading, m dosing.Measure) readingCell {
+	v, ok := rd.Dosing().Value(m)
+	if !ok {
+		return readingCell{Value: "–"}
+	}
+	c := readingCell{Value: strconv.Itoa(v), Status: rd.Flag(m)}
+	g := p.Settings.Vitals.Ranges.For(m)
+	high := g.High > 0 && v > g.High
+	switch c.Status {
+	case dosing.StatusAlarm:
+		c.Mark, c.Note = "‼", "alarm"
+	case dosing.StatusOutOfRange:
+		c.Mark, c.Note = "!", "out of range"
+	}
+	if c.Mark != "" {
+		if high {
+			c.Note = "high, " + c.Note
+		} else {
+			c.Note = "low, " + c.Note
+		}
+	}
+	return c
+}
+
+// Measures are the columns of the readings table.
+func (p sessionPage) Measures() []dosing.Measure { return dosing.Measures() }
+
+// SinceDose says how long ago the first dose was, for the vitals line.
+func (p sessionPage) SinceDose() string {
+	if !p.Dosed() {
+		return ""
+	}
+	return minutesText(p.Now.Sub(p.Record.FirstDoseAt()))
+}
+
+// ObservationLeft says how much of the observation minimum remains after
+// the last dose, "" once it is met.
+func (p sessionPage) ObservationLeft() string {
+	if !p.Dosed() {
+		return ""
+	}
+	last := p.Record.Doses[len(p.Record.Doses)-1].GivenAt
+	left := last.Add(time.Duration(p.Settings.Discharge.MinObservationMinutes) * time.Minute).Sub(p.Now)
+	if left <= 0 {
+		return ""
+	}
+	return minutesText(left)
+}
+
+func minutesText(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	if m < 60 {
+		return strconv.Itoa(m) + " min"
+	}
+	if m%60 == 0 {
+		return strconv.Itoa(m/60) + " h"
+	}
+	return strconv.Itoa(m/60) + " h " + strconv.Itoa(m%60) + " min"
+}

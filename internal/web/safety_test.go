@@ -1,0 +1,170 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+)
+
+// KAP.md §2 and §7, end to end: a client's yes to self-harm on a check-in
+// raises an alert and shows the crisis lines at once; the care team sees
+// the banner on every page; a therapist acknowledges with the action taken
+// (an "other" without a note is refused beside the field) and the banner
+// goes.
+func TestACheckInYesReachesTheCareTeam(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		alex := s.client(t, "client")
+		res, err := alex.Get(s.url + "/portal/checkins")
+		body := read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "Ready for you", "Help at any hour")
+		dumpPage(t, "safety_portal_checkins", body)
+		m := regexp.MustCompile(`/portal/checkins/([0-9a-f-]{36})`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no open check-in after Alex's held sessions")
+		}
+		page := s.url + "/portal/checkins/" + m[1]
+		res, err = alex.Get(page)
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		dumpPage(t, "safety_portal_checkin", body)
+
+		// A missing answer is refused beside its question, the rest kept.
+		res, err = postForm(alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "for_care_team": {"Hard night."}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageHas(t, body, `id="f-self_harm_thoughts-error"`, `value="3" checked`, "Hard night.")
+
+		res, err = postForm(alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "self_harm_thoughts": {"yes"}, "for_care_team": {"Hard night."}})
+		body = read(t, res, err)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("submit: %d\n%s", res.StatusCode, body)
+		}
+		res, err = alex.Get(page)
+		body = read(t, res, err)
+		pageSays(t, body, "Thank you for telling us", "Your check-in is sent", "988", "911", "safety plan")
+		dumpPage(t, "safety_portal_checkin_yes", body)
+		if n := s.count(t, `SELECT COUNT(*) FROM safety_alert WHERE client_id = ? AND state = 'raised'`, s.alexID); n != 1 {
+			t.Fatalf("open alerts for Alex = %d, want 1", n)
+		}
+		var alertID string
+		db.Read(t.Context(), func(tx *store.Tx) error {
+			// The demo holds an older, closed alert for Alex; this is the open one.
+			return tx.QueryRow(t.Context(), `SELECT id FROM safety_alert WHERE client_id = ? AND state = 'raised'`, s.alexID).Scan(&alertID)
+		})
+
+		sam := s.client(t, "therapist-on-team")
+		res, err = sam.Get(s.url + "/clients")
+		body = read(t, res, err)
+		pageSays(t, body, "1 open safety alert", "Review alerts")
+		pageHas(t, body, `href="/alerts/`+alertID+`"`)
+		// Off Alex's care team, Elena's banner counts only her own clients'
+		// alerts (the demo's open one for Maya), never Alex's.
+		elena := s.client(t, "therapist-off-team")
+		res, err = elena.Get(s.url + "/clients")
+		body = read(t, res, err)
+		if strings.Contains(body, `href="/alerts/`+alertID+`"`) {
+			t.Error("a therapist off Alex's care team is shown Alex's alert")
+		}
+
+		res, err = sam.Get(s.url + "/alerts")
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		dumpPage(t, "safety_alerts", body)
+		res, err = sam.Get(s.url + "/alerts/" + alertID)
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "Hard night.", "Alert raised", "Acknowledge the alert")
+		dumpPage(t, "safety_alert", body)
+
+		res, err = postForm(sam, s.url+"/alerts/"+alertID+"/acknowledge", url.Values{"action": {"other"}})
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageHas(t, body, `id="f-note-error"`, `value="other" checked`)
+		res, err = postForm(sam, s.url+"/alerts/"+alertID+"/acknowledge", url.Values{"action": {"contacted_client"}, "note": {"Spoke by phone; safe tonight."}})
+		body = read(t, res, err)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("acknowledge: %d\n%s", res.StatusCode, body)
+		}
+		res, err = sam.Get(s.url + "/clients")
+		body = read(t, res, err)
+		pageSaysNot(t, body, "open safety alert")
+		res, err = alex.Get(s.url + "/portal/crisis")
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		dumpPage(t, "safety_portal_crisis", body)
+	})
+}
+
+// Settings are validated by the safety package; each error sits beside
+// its field and what was typed stays.
+func TestSafetySettingsRefuseBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		owner := s.client(t, "owner")
+		res, err := owner.Get(s.url + "/admin/safety-settings")
+		body := read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageHas(t, body, `value="988"`, `value="911"`, `name="hours.1.open" value="yes" aria-label="Open on Monday" checked`)
+		dumpPage(t, "safety_settings", body)
+		v := url.Values{"ack_window_minutes": {"soon"}, "repeat_minutes": {"60"}, "high_severity_window_minutes": {"30"},
+			"hours.1.open": {"yes"}, "hours.1.opens": {"17:00"}, "hours.1.closes": {"09:00"}, "days_after": {"1, 3"}, "grace_hours": {"12"},
+			"self_harm_severity": {"moderate"}, "emergency": {""}, "line.0.name": {"988 Lifeline"}, "line.0.call": {"988"}}
+		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageHas(t, body, `id="f-ack_window_minutes-error"`, `value="soon"`, `id="f-emergency-error"`)
+		v.Set("ack_window_minutes", "45")
+		v.Set("hours.1.opens", "09:00")
+		v.Set("hours.1.closes", "17:00")
+		v.Set("emergency", "911")
+		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
+		body = read(t, res, err)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", res.StatusCode, body)
+		}
+	})
+}
+
+// The safety plan: a prescriber saves versions; the client reads the latest.
+func TestSafetyPlanVersionsAndPortal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		sam := s.client(t, "therapist-on-team")
+		base := s.url + "/clients/" + s.alexID + "/safety-plan"
+		res, err := postForm(sam, base, url.Values{"warning_signs.0.text": {"Not sleeping"}})
+		body := read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageHas(t, body, `id="f-internal_coping-0-text-error"`, `value="Not sleeping"`)
+		plan := url.Values{"warning_signs.0.text": {"Not sleeping"}, "internal_coping.0.text": {"Walk the dog"},
+			"people_to_ask.0.text": {"Rosa"}, "people_to_ask.0.phone": {"555-0141"}, "professionals.0.text": {"988 Lifeline"}, "professionals.0.phone": {"988"}}
+		for i := 0; i < 2; i++ {
+			if i == 1 {
+				plan.Set("worth_living_for", "Rosa's kids")
+			}
+			res, err = postForm(sam, base, plan)
+			read(t, res, err)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save %d: %d", i, res.StatusCode)
+			}
+		}
+		res, err = sam.Get(base + "?version=1")
+		body = read(t, res, err)
+		pageSays(t, body, "This is an earlier version", "Version 2")
+		res, err = sam.Get(base)
+		body = read(t, res, err)
+		dumpPage(t, "safety_plan", body)
+		alex := s.client(t, "client")
+		res, err = alex.Get(s.url + "/portal/safety-plan")
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "Rosa's kids", "Walk the dog", "988")
+		dumpPage(t, "safety_portal_plan", body)
+	})
+}

@@ -1,0 +1,223 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"holdspace/internal/reminder"
+	"holdspace/internal/schedule"
+	"holdspace/internal/settings"
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+)
+
+// alexSession finds the demo's booked appointment of one of Alex's
+// medicine sessions.
+func alexSession(t *testing.T, s *routeSite, n int) (courseID string, a *schedule.Appointment) {
+	t.Helper()
+	ctx := context.Background()
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var practiceID string
+		if err := tx.QueryRow(ctx, `SELECT id, practice_id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID).Scan(&courseID, &practiceID); err != nil {
+			return err
+		}
+		var err error
+		a, err = schedule.Holder(ctx, tx, practiceID, courseID, n)
+		return err
+	})
+	if err != nil || a == nil {
+		t.Fatalf("the demo has no appointment for Alex's session %d: %v", n, err)
+	}
+	return courseID, a
+}
+
+// The course page sends staff to the booking form: "Move" for a booked
+// session, nothing for a held one. The form says the session is booked and
+// that saving moves it; saving moves that appointment, never adding a
+// second one for the same course session.
+func TestMovingABookedSessionFromTheCoursePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		course, held := alexSession(t, s, 5)
+		c := s.client(t, "therapist-on-team")
+		res, _ := c.Get(s.url + "/clients/" + s.alexID + "/courses/" + course)
+		body := readBody(t, res)
+		// Sessions 1-3 held, 4-6 booked in the demo.
+		if got := strings.Count(body, "Move on the calendar"); got != 3 {
+			t.Errorf("%d \"Move on the calendar\" links; want 3 (sessions 4-6)", got)
+		}
+		if strings.Contains(body, "Book on the calendar") {
+			t.Errorf("a held session still offers booking")
+		}
+		link := "/appointments/new?kind=medicine_session&client=" + s.alexID + "&course=" + course + "&session=5"
+		res, _ = c.Get(s.url + link)
+		body = readBody(t, res)
+		want := "Session 5 is booked for " + held.Start.In(nyc(t)).Format("Mon 2 Jan 15:04")
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, want) || !strings.Contains(body, "saving moves that appointment") || !strings.Contains(body, "Move the session") {
+			t.Fatalf("status %d; the form does not say %q and that saving moves it", res.StatusCode, want)
+		}
+		// Saved half an hour later by the owner (who may book outside hours with a reason).
+		owner := s.client(t, "owner")
+		start := held.Start.Add(30 * time.Minute).In(nyc(t)).Format("2006-01-02T15:04")
+		form := url.Values{"kind": {"medicine_session"}, "start": {start}, "room": {held.RoomID}, "clients.0": {s.alexID},
+			"clients.0.course": {course}, "clients.0.session": {"5"}, "override_reason": {"Agreed with the client."}}
+		for _, p := range held.Staff {
+			form.Add("staff", p.ID)
+		}
+		res, err := postForm(owner, s.url+"/appointments/new", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = readBody(t, res)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/appointments/"+held.ID {
+			t.Fatalf("status %d to %q; want the same appointment moved: %s", res.StatusCode, res.Header.Get("Location"), firstError(body))
+		}
+		var n int
+		db.Read(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM appointment_client x JOIN appointment a ON a.id = x.appointment_id
+				WHERE x.course_id = ? AND x.session_number = 5 AND a.status = 'booked'`, course).Scan(&n)
+		})
+		if n != 1 {
+			t.Errorf("%d booked appointments for session 5; want 1", n)
+		}
+		res, _ = owner.Get(s.url + "/appointments/" + held.ID)
+		if body := readBody(t, res); !strings.Contains(body, "booked again from the booking form") {
+			t.Errorf("the appointment's history does not show the move")
+		}
+	})
+}
+
+func firstError(body string) string {
+	if m := regexp.MustCompile(`class="error"[^>]*>([^<]+)<`).FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func nyc(t *testing.T) *time.Location {
+	z, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z
+}
+
+// The portal's instructions for a medicine session are the practice's own
+// reminder text, filled in the way the email is: one source, so the email
+// and the portal cannot disagree.
+func TestThePortalInstructionsAreThePracticesReminderText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		ctx := context.Background()
+		var fast string
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			var practiceID string
+			if err := tx.QueryRow(ctx, `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practiceID); err != nil {
+				return err
+			}
+			rs, err := reminder.Load(ctx, tx, practiceID)
+			if err != nil {
+				return err
+			}
+			rs.Before.Body = "Dear {{client_first_name}},\n\nOur own words\n- Nothing to eat for {{food_fast}} before you come.\n- Bring your escort's phone number.\n"
+			med, err := settings.MedicineSettings(ctx, tx, practiceID)
+			if err != nil {
+				return err
+			}
+			fast = reminder.Duration(med.Checklist.FoodFastMinutes)
+			return reminder.Save(ctx, tx, practiceID, rs, "", time.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := s.client(t, "client")
+		res, _ := c.Get(s.url + "/portal/appointments")
+		body := readBody(t, res)
+		for _, want := range []string{"<h3>Our own words</h3>", "<li>Nothing to eat for " + fast + " before you come.</li>", "same words your practice emails you"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the portal does not show %q", want)
+			}
+		}
+		if strings.Contains(body, "Before each medicine session") {
+			t.Errorf("the portal shows the preparation text beside the practice's own")
+		}
+	})
+}
+
+// The administration tabs reach the scheduling, medicine and reminder
+// settings, and mark the page open.
+func TestTheAdminTabsListTheMedicinePhaseSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		c := s.client(t, "owner")
+		res, _ := c.Get(s.url + "/admin/rooms")
+		body := readBody(t, res)
+		for _, want := range []string{`<a href="/admin/rooms" aria-current="page">Rooms</a>`, `<a href="/admin/schedule-settings">Scheduling</a>`,
+			`<a href="/admin/medicine-settings">Medicine settings</a>`, `<a href="/admin/reminders">Reminders</a>`, `<a href="/admin/staff">Staff</a>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the tab bar lacks %s", want)
+			}
+		}
+	})
+}
+
+// With PAGES_DUMP set to a folder, the schedule pages are written there as
+// HTML to look at in a browser (staff pages as the therapist or the owner,
+// the portal as Alex).
+func TestDumpSchedulePages(t *testing.T) {
+	dir := os.Getenv("PAGES_DUMP")
+	if dir == "" {
+		t.Skip("set PAGES_DUMP to a folder to write the schedule pages")
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if !strings.HasSuffix(t.Name(), "sqlite") {
+			return
+		}
+		s, _ := buildSite(t, db)
+		course, held := alexSession(t, s, 5)
+		sam, owner, client := s.client(t, "therapist-on-team"), s.client(t, "owner"), s.client(t, "client")
+		monday := time.Now().In(nyc(t))
+		pages := []struct {
+			name string
+			c    *http.Client
+			path string
+		}{
+			{"calendar-week", sam, "/calendar"},
+			{"calendar-day", sam, "/calendar?view=day"},
+			{"calendar-empty-day", sam, "/calendar?view=day&date=" + monday.AddDate(0, 0, 400).Format("2006-01-02")},
+			{"calendar-owner-week", owner, "/calendar?date=" + monday.AddDate(0, 0, 7).Format("2006-01-02")},
+			{"booking-new", sam, "/appointments/new"},
+			{"booking-move", sam, "/appointments/new?kind=medicine_session&client=" + s.alexID + "&course=" + course + "&session=5"},
+			{"appointment", sam, "/appointments/" + held.ID},
+			{"availability", sam, "/calendar/availability"},
+			{"feed", sam, "/calendar/feed"},
+			{"rooms", owner, "/admin/rooms"},
+			{"schedule-settings", owner, "/admin/schedule-settings"},
+			{"course", sam, "/clients/" + s.alexID + "/courses/" + course},
+			{"portal", client, "/portal/appointments"},
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			res, err := p.c.Get(s.url + p.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := readBody(t, res)
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("%s: status %d", p.path, res.StatusCode)
+			}
+			if err := os.WriteFile(filepath.Join(dir, p.name+".html"), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -84,8 +84,19 @@ func (w *world) courses() error {
 		if _, err := w.tx.Exec(w.ctx, `UPDATE course SET created_at = ?, starts_on = ? WHERE id = ?`, start.Add(-24*time.Hour).UTC(), start.UTC(), c.ID); err != nil {
 			return fmt.Errorf("demo course %s: %w", dc.key, err)
 		}
+		last := 0
 		for _, s := range dc.sessions {
-			when := at10(s.days)
+			days := s.days
+			if days > 0 {
+				// Bookings to come fall on weekdays, at least three days
+				// apart, whatever day the demo is loaded on.
+				days = max(days, last+3)
+				for wd := now.AddDate(0, 0, days).Weekday(); wd == time.Saturday || wd == time.Sunday; wd = now.AddDate(0, 0, days).Weekday() {
+					days++
+				}
+				last = days
+			}
+			when := at10(days)
 			if s.days == 0 {
 				// Today's session began about 75 minutes ago: the
 				// session record shows it in progress.

@@ -58,6 +58,24 @@ func TestRaiseStoresAndEmailsTheCareTeam(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM safety_alert_event WHERE alert_id = ? AND kind = 'emailed'`, id); n != 2 {
 			t.Errorf("emailed steps = %d, want 2", n)
 		}
+		// Steps taken in the same instant read in the order they happened:
+		// the alert is raised, then emailed.
+		if err := db.Read(ctx, func(tx *store.Tx) error {
+			_, events, err := alert.Get(ctx, tx, f.practice, id)
+			if err != nil {
+				return err
+			}
+			var kinds []string
+			for _, e := range events {
+				kinds = append(kinds, e.Kind)
+			}
+			if !slices.Equal(kinds, []string{"raised", "emailed", "emailed"}) {
+				t.Errorf("timeline %v, want raised then the two emails", kinds)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 		// A rolled-back caller leaves nothing behind.
 		_ = db.Write(ctx, func(tx *store.Tx) error {
 			if _, err := alert.Raise(ctx, tx, f.practice, f.client, checkInTrigger(t, now), now); err != nil {

@@ -76,7 +76,8 @@ func Get(ctx context.Context, tx *store.Tx, practiceID, alertID string) (Alert, 
 	rows, err := tx.Query(ctx, `SELECT e.id, e.kind, e.at, COALESCE(e.by_staff, ''), COALESCE(b.full_name, ''), e.level, e.due,
 		COALESCE(e.recipient, ''), COALESCE(r.full_name, ''), e.audience, e.action, e.note
 		FROM safety_alert_event e LEFT JOIN staff b ON b.id = e.by_staff LEFT JOIN staff r ON r.id = e.recipient
-		WHERE e.alert_id = ? AND e.practice_id = ? ORDER BY e.at, e.kind, e.id`, alertID, practiceID)
+		WHERE e.alert_id = ? AND e.practice_id = ?
+		ORDER BY e.at, CASE e.kind WHEN 'raised' THEN 0 WHEN 'escalated' THEN 1 WHEN 'emailed' THEN 2 WHEN 'acknowledged' THEN 3 ELSE 4 END, e.level, e.id`, alertID, practiceID)
 	if err != nil {
 		return a, nil, err
 	}

@@ -42,6 +42,10 @@ type App struct {
 	Handler http.Handler
 	// workers run beside the server and stop with it.
 	workers []Worker
+	// The workers whose emails carry links, so Listen can give them the
+	// address holdspace really listens on.
+	safety   *alert.Worker
+	measures *measure.Worker
 }
 
 // Worker is a background loop that returns when ctx ends.
@@ -112,10 +116,10 @@ func (a *App) addClinicWorkers() {
 	}
 	reminders := &reminder.Worker{DB: a.DB, Log: a.Log, Now: a.now, Wake: wake}
 	a.AddWorker(Worker{Name: "reminders", Run: reminders.Run})
-	safety := &alert.Worker{DB: a.DB, BaseURL: a.Config.PublicURL(), Now: a.now, Log: a.Log}
-	a.AddWorker(Worker{Name: "safety", Run: safety.Run})
-	measures := &measure.Worker{DB: a.DB, Log: a.Log, BaseURL: a.Config.PublicURL(), Now: a.now}
-	a.AddWorker(Worker{Name: "measures", Run: measures.Run})
+	a.safety = &alert.Worker{DB: a.DB, BaseURL: a.Config.PublicURL(), Now: a.now, Log: a.Log}
+	a.AddWorker(Worker{Name: "safety", Run: a.safety.Run})
+	a.measures = &measure.Worker{DB: a.DB, Log: a.Log, BaseURL: a.Config.PublicURL(), Now: a.now}
+	a.AddWorker(Worker{Name: "measures", Run: a.measures.Run})
 }
 
 // AddWorker registers a background loop to run with Serve.
@@ -132,8 +136,11 @@ func (a *App) Listen() (net.Listener, error) {
 	}
 	if a.Config.BaseURL == "" {
 		// Links in email point where holdspace really listens (the port
-		// is chosen only now when --addr ends in :0).
+		// is chosen only now when --addr ends in :0). The workers start
+		// with Serve, after this.
 		a.Access.BaseURL = a.URL(ln)
+		a.safety.BaseURL = a.Access.BaseURL
+		a.measures.BaseURL = a.Access.BaseURL
 	}
 	return ln, nil
 }

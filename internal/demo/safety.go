@@ -18,6 +18,16 @@ func (w *world) safety() error {
 	alex, maya := w.clients["alex"], w.clients["maya"]
 	sam := w.staff["sam"]
 
+	// How clients reach the practice itself, shown beside the crisis lines.
+	st, err := alert.LoadSettings(ctx, w.tx, w.practiceID)
+	if err != nil {
+		return err
+	}
+	st.Contact = "call +1 555 0100, weekdays 9am to 5pm"
+	if err := alert.SaveSettings(ctx, w.tx, w.practiceID, st, w.staff["owner"], w.now); err != nil {
+		return err
+	}
+
 	plan := safety.SafetyPlan{
 		WarningSigns:   []safety.PlanEntry{{Text: "Lying awake past 2am going over old arguments"}, {Text: "Cancelling on friends two weekends running"}},
 		InternalCoping: []safety.PlanEntry{{Text: "Walk the long loop by the river with headphones on"}, {Text: "Cold water on my face, then the 4-7-8 breathing"}},

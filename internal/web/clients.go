@@ -6,8 +6,13 @@ import (
 	"strings"
 
 	"holdspace/internal/access"
+	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
+	"holdspace/internal/measure"
+	"holdspace/internal/safety"
+	"holdspace/internal/schedule"
+	"holdspace/internal/sessionrecord"
 	"holdspace/internal/store"
 )
 
@@ -215,17 +220,66 @@ func (s *Server) disclosures(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen this record", map[string]any{"Client": c, "List": list, "Portal": false}))
 }
 
+// portalNext is what the portal's home puts first: what the client has
+// to do or look forward to, so nobody has to search the menus for it.
+type portalNext struct {
+	Appointment    *schedule.Appointment
+	Questionnaires int
+	CheckIns       []alert.CheckIn
+	Summary        *sessionrecord.Shared
+	Crisis         safety.CrisisResources
+}
+
 func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	var c clinic.Client
 	var team []clinic.CareTeamMember
+	var next portalNext
+	now := s.now()
 	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "client", ID: a.ClientID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+		ctx := r.Context()
 		var err error
-		if c, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, a.ClientID); err != nil {
+		if c, err = clinic.LoadClient(ctx, tx, a.PracticeID, a.ClientID); err != nil {
 			return err
 		}
-		team, err = clinic.CareTeam(r.Context(), tx, a.ClientID)
+		if team, err = clinic.CareTeam(ctx, tx, a.ClientID); err != nil {
+			return err
+		}
+		appts, err := schedule.List(ctx, tx, schedule.Filter{PracticeID: a.PracticeID, ClientID: a.ClientID, From: now})
+		if err != nil {
+			return err
+		}
+		for i := range appts {
+			if appts[i].Status == schedule.Booked {
+				next.Appointment = &appts[i]
+				break
+			}
+		}
+		sched, err := measure.ClientSchedule(ctx, tx, a.PracticeID, a.ClientID, now)
+		if err != nil {
+			return err
+		}
+		next.Questionnaires = len(measure.Outstanding(sched))
+		checkIns, err := alert.CheckIns(ctx, tx, a.PracticeID, a.ClientID)
+		if err != nil {
+			return err
+		}
+		for _, ci := range checkIns {
+			if ci.Open(now) {
+				next.CheckIns = append(next.CheckIns, ci)
+			}
+		}
+		shared, err := sessionrecord.SharedSummaries(ctx, tx, a.ClientID)
+		if err != nil {
+			return err
+		}
+		for i := range shared {
+			if next.Summary == nil || shared[i].SignedAt.After(next.Summary.SignedAt) {
+				next.Summary = &shared[i]
+			}
+		}
+		next.Crisis, err = alert.Crisis(ctx, tx, a.PracticeID)
 		return err
 	})
 	if s.denied(w, r, err) {
@@ -236,14 +290,14 @@ func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	greeting := "Hello"
-	if h := s.now().In(sess.Zone).Hour(); h < 12 {
+	if h := now.In(sess.Zone).Hour(); h < 12 {
 		greeting = "Good morning"
 	} else if h < 18 {
 		greeting = "Good afternoon"
 	} else {
 		greeting = "Good evening"
 	}
-	s.render(w, r, http.StatusOK, "portal", s.page(w, r, "My care", map[string]any{"Client": c, "Team": team, "Greeting": greeting, "Name": sess.Name}))
+	s.render(w, r, http.StatusOK, "portal", s.page(w, r, "My care", map[string]any{"Client": c, "Team": team, "Greeting": greeting, "Name": sess.Name, "Next": next}))
 }
 
 func (s *Server) portalDisclosures(w http.ResponseWriter, r *http.Request) {

@@ -162,6 +162,8 @@ type portalDonePage struct {
 	Alerted   bool
 	Crisis    []crisisBlock
 	Emergency string
+	// Contact is how to reach the practice itself, beside the crisis lines.
+	Contact, Practice string
 }
 
 func (s *Server) portalMeasure(w http.ResponseWriter, r *http.Request) {
@@ -181,7 +183,7 @@ func (s *Server) renderPortalMeasure(w http.ResponseWriter, r *http.Request, err
 	}
 	var resp *measure.Response
 	var set measure.Settings
-	var crisis safety.CrisisResources
+	var crisis sfCrisisView
 	err = s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
 		if resp, err = measure.Load(r.Context(), tx, a.ClientID, id); err != nil {
@@ -190,7 +192,7 @@ func (s *Server) renderPortalMeasure(w http.ResponseWriter, r *http.Request, err
 		if set, err = measure.LoadSettings(r.Context(), tx, a.PracticeID); err != nil {
 			return err
 		}
-		crisis, err = alert.Crisis(r.Context(), tx, a.PracticeID)
+		crisis, err = sfLoadCrisisView(r, tx, a.PracticeID)
 		return err
 	})
 	if s.chartFailed(w, r, err) {
@@ -207,7 +209,8 @@ func (s *Server) renderPortalMeasure(w http.ResponseWriter, r *http.Request, err
 			d.Words = scoreWords(def, resp.Result)
 		}
 		if _, fired, _ := safety.TriggerFor(measure.SafetyResponse(def, resp)); fired {
-			d.Alerted, d.Crisis, d.Emergency = true, crisisBlocks(crisis, sess.PracticeName), crisis.Emergency
+			d.Alerted, d.Crisis, d.Emergency = true, crisisBlocks(crisis.Resources, sess.PracticeName), crisis.Resources.Emergency
+			d.Contact, d.Practice = crisis.Contact, crisis.Practice
 		}
 		s.render(w, r, status, "measures_portal_done", s.page(w, r, "Thank you", d))
 		return

@@ -8,8 +8,12 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
+	"holdspace/internal/safety"
+	"holdspace/internal/schedule"
+	"holdspace/internal/sessionrecord"
 )
 
 // extraSamples holds the samples other files add in an init function.
@@ -48,7 +52,12 @@ func samples() map[string]any {
 		"chart_denied": map[string]any{"ID": "c1", "Reason": "not on the client's care team"},
 		"break_glass":  map[string]any{"ID": "c1", "Hours": 4},
 		"disclosures":  map[string]any{"Client": client, "List": disclosures, "Portal": false},
-		"portal":       map[string]any{"Client": client, "Team": team, "Greeting": "Good afternoon", "Name": "Alex"},
+		"portal": map[string]any{"Client": client, "Team": team, "Greeting": "Good afternoon", "Name": "Alex", "Next": portalNext{
+			Questionnaires: 2, Crisis: safety.USCrisisResources(),
+			Appointment: &schedule.Appointment{Kind: schedule.MedicineSession, Start: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC), RoomName: "Cedar room"},
+			CheckIns:    []alert.CheckIn{{ID: "c1", Session: 3}},
+			Summary:     &sessionrecord.Shared{RecordID: "r1", SessionNumber: 3, SessionDate: time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC)},
+		}},
 	}
 }
 

@@ -110,8 +110,8 @@ func CheckDischarge(f DischargeFacts, s DischargeSettings, ranges Ranges, now ti
 		if f.Baseline == nil || f.Baseline.Empty() {
 			near = append(near, "No pre-dose baseline reading is recorded to compare with; record the baseline from the session's first reading.")
 		} else {
-			near = append(near, nearBaseline(MeasureSystolic, *latest, *f.Baseline, s.SystolicToleranceMmHg)...)
-			near = append(near, nearBaseline(MeasureHeartRate, *latest, *f.Baseline, s.HeartRateToleranceBpm)...)
+			near = append(near, nearBaseline(MeasureSystolic, *latest, *f.Baseline, s.SystolicToleranceMmHg, ranges.For(MeasureSystolic))...)
+			near = append(near, nearBaseline(MeasureHeartRate, *latest, *f.Baseline, s.HeartRateToleranceBpm, ranges.For(MeasureHeartRate))...)
 		}
 	} else {
 		near = append(near, "Needs a recent reading (see above).")
@@ -171,7 +171,11 @@ func CheckDischarge(f DischargeFacts, s DischargeSettings, ranges Ranges, now ti
 	return c
 }
 
-func nearBaseline(m Measure, latest, base Reading, tolerance int) []string {
+// nearBaseline asks whether the latest reading is back near the client's own pre-dose value. A
+// baseline outside the practice's normal range (an anxious 101 beats/min, or a pressure the
+// prescriber dosed through) is not the place to return to: a reading back inside the normal
+// range has settled, however far it is from that baseline.
+func nearBaseline(m Measure, latest, base Reading, tolerance int, normal Range) []string {
 	if tolerance <= 0 {
 		return nil
 	}
@@ -182,6 +186,9 @@ func nearBaseline(m Measure, latest, base Reading, tolerance int) []string {
 	b, ok := base.Value(m)
 	if !ok {
 		return []string{fmt.Sprintf("The baseline has no %s to compare with.", m.inSentence())}
+	}
+	if !normal.contains(b) && normal.contains(v) {
+		return nil
 	}
 	diff := v - b
 	if diff < 0 {

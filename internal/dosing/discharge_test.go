@@ -63,8 +63,21 @@ func TestCheckDischarge(t *testing.T) {
 		{"systolic 21 over baseline", with(func(f *DischargeFacts) { f.Baseline = vitals(-15*min, 111, 80, 72, 98) }), at(2 * hour),
 			[]DischargeCriterionID{CriterionVitalsNearBaseline}, []string{"Systolic 132 mmHg is 21 from the baseline 111 mmHg; the practice asks for within 20."}},
 		{"heart rate exactly 20 from baseline", with(func(f *DischargeFacts) { f.Baseline = vitals(-15*min, 125, 80, 60, 98) }), at(2 * hour), nil, nil},
-		{"heart rate 21 from baseline", with(func(f *DischargeFacts) { f.Baseline = vitals(-15*min, 125, 80, 101, 98) }), at(2 * hour),
-			[]DischargeCriterionID{CriterionVitalsNearBaseline}, []string{"Heart rate 80 beats/min is 21 from the baseline 101 beats/min"}},
+		{"heart rate 21 from an in-range baseline", with(func(f *DischargeFacts) {
+			f.Baseline = vitals(-15*min, 125, 80, 71, 98)
+			f.Latest = vitals(125*min, 130, 84, 92, 97)
+		}), at(2 * hour), []DischargeCriterionID{CriterionVitalsNearBaseline}, []string{"Heart rate 92 beats/min is 21 from the baseline 71 beats/min"}},
+		// A baseline above the normal range is not where recovery returns to: back inside the
+		// range has settled (KAP.md §1 Discharge, "BP until stable").
+		{"heart rate back in range from a high baseline", with(func(f *DischargeFacts) { f.Baseline = vitals(-15*min, 125, 80, 101, 98) }), at(2 * hour), nil, nil},
+		{"systolic back in range after a hold was overridden at 180", with(func(f *DischargeFacts) {
+			f.Baseline = vitals(-15*min, 180, 104, 72, 98)
+			f.Latest = vitals(125*min, 128, 80, 76, 97)
+		}), at(2 * hour), nil, nil},
+		{"systolic 25 below an in-range baseline", with(func(f *DischargeFacts) {
+			f.Baseline = vitals(-15*min, 130, 80, 72, 98)
+			f.Latest = vitals(125*min, 105, 70, 76, 97)
+		}), at(2 * hour), []DischargeCriterionID{CriterionVitalsNearBaseline}, []string{"Systolic 105 mmHg is 25 from the baseline 130 mmHg"}},
 		{"no baseline", with(func(f *DischargeFacts) { f.Baseline = nil }), at(2 * hour),
 			[]DischargeCriterionID{CriterionVitalsNearBaseline}, []string{"No pre-dose baseline reading is recorded"}},
 		{"SpO2 below normal", with(func(f *DischargeFacts) { f.Latest = vitals(125*min, 130, 84, 80, 95) }), at(2 * hour),

@@ -45,6 +45,8 @@ func Scenarios() []Scenario {
 			Setup: signIn(demoTherapist), Do: get("/clients", http.StatusOK)},
 		chart(),
 		calendarWeek(),
+		sessionPage(),
+		sessionPoll(),
 	}
 }
 

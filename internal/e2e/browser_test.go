@@ -25,8 +25,11 @@ const (
 	// envScreenshots names a folder to write every screenshot to.
 	envScreenshots = "HOLDSPACE_SCREENSHOTS"
 	// browserTimeout bounds one test's browser, so a hung browser or a
-	// page that never loads fails that test, not the whole suite.
-	browserTimeout = 60 * time.Second
+	// page that never loads fails that test, not the whole suite. The
+	// longest test, a whole medicine session, keeps one browser open for
+	// about 40 seconds on a quiet machine; three minutes leaves room for a
+	// busy CI runner without letting a hang stall the suite.
+	browserTimeout = 3 * time.Minute
 )
 
 type browserOptions struct {

@@ -13,6 +13,7 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
+	"holdspace/internal/measure"
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
@@ -118,6 +119,9 @@ type sessionPage struct {
 	ClinicianOptions []string
 	// Selects are the page's select fields, built with the form's values.
 	Selects map[string]Field
+	// Questionnaires are those the schedule asks for before this session
+	// and not yet answered (KAP.md §2: measure before each session).
+	Questionnaires []portalDue
 }
 
 // Mg shows a number of mg as typed: 100, 112.5.
@@ -261,7 +265,13 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, form *For
 	var d *sessionPage
 	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "session_record", ID: sessionID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
-		d, err = s.sessionData(r.Context(), tx, a, id, sessionID, now)
+		if d, err = s.sessionData(r.Context(), tx, a, id, sessionID, now); err != nil {
+			return err
+		}
+		due, err := measure.DueBefore(r.Context(), tx, id, sessionID, now)
+		for _, q := range due {
+			d.Questionnaires = append(d.Questionnaires, portalDue{Due: q, Name: instrumentName(s.instruments, q.Instrument)})
+		}
 		return err
 	})
 	if s.chartFailed(w, r, err) {
@@ -295,28 +305,19 @@ func (s *Server) sessionChanges(w http.ResponseWriter, r *http.Request) {
 	var d access.Decision
 	found := false
 	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		rec := access.Record{Type: "session_record", ID: sessionID, ClientID: id}
-		err := tx.QueryRow(r.Context(), `SELECT practice_id FROM client WHERE id = ?`, id).Scan(&rec.PracticeID)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && rec.PracticeID != a.PracticeID) {
+		var err error
+		d, err = s.access.Check(r.Context(), tx, a, access.ClientRead, access.Ref{Type: "session_record", ID: sessionID, ClientID: id})
+		var denied *access.Denied
+		if errors.As(err, &denied) {
+			// Another practice's client, or an unknown one, is not found;
+			// this practice's client off the care team is refused.
+			found = denied.Record.PracticeID == a.PracticeID
 			return nil
 		}
 		if err != nil {
 			return err
 		}
 		var n int
-		if err := tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`, id, a.StaffID).Scan(&n); err != nil {
-			return err
-		}
-		rec.OnCareTeam = n > 0
-		if err := tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM break_glass WHERE staff_id = ? AND client_id = ? AND expires_at > ?`,
-			a.StaffID, id, s.now()).Scan(&n); err != nil {
-			return err
-		}
-		rec.BreakGlass = n > 0
-		if d = access.Decide(a, access.ClientRead, rec); !d.Allow {
-			found = true
-			return nil
-		}
 		if err := tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM course_session WHERE id = ? AND client_id = ?`, sessionID, id).Scan(&n); err != nil || n == 0 {
 			return err
 		}

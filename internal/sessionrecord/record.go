@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"holdspace/internal/dosing"
+	"holdspace/internal/schedule"
 	"holdspace/internal/store"
 )
 
@@ -43,6 +44,18 @@ func startRefusals(ctx context.Context, tx *store.Tx, clientID string, b *bookin
 		if !startOnly(r.Rule) {
 			out = append(out, r)
 		}
+	}
+	// A group session needs the practice's number of clinicians per client
+	// in the room (issue: group sessions and retreats); booking checks it
+	// too, but a facilitator may have been taken off since.
+	clients, clinicians, need, err := schedule.ClinicianMinimum(ctx, tx, b.session.ID)
+	if err != nil {
+		return nil, err
+	}
+	if clients > 1 && clinicians < need {
+		out = append(out, dosing.Refusal{Rule: dosing.RuleGateStep, Message: fmt.Sprintf(
+			"This group session has %d clients and needs at least %d clinicians present under the practice's setting; %d %s booked on it. Add a facilitator to the appointment first.",
+			clients, need, clinicians, map[bool]string{true: "is", false: "are"}[clinicians == 1])})
 	}
 	return out, nil
 }

@@ -31,9 +31,6 @@ func TestTheLivePageShowsOthersEntriesWithoutLosingTyping(t *testing.T) {
 		t.Skip("no browser; the live script's test is skipped")
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if !strings.HasSuffix(t.Name(), "/sqlite") {
-			t.Skip("the script's behaviour does not depend on the database")
-		}
 		s, _, sid := sessionSite(t, db)
 		page := s.url + "/clients/" + s.alexID + "/sessions/" + sid
 		sam := s.client(t, "therapist-on-team")

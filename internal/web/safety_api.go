@@ -18,6 +18,7 @@ func (s *Server) routesSafetyAPI() {
 	s.handle(GateAPI, "GET /api/v1/alerts", s.api(s.apiAlerts))
 	s.handle(GateAPI, "GET /api/v1/alerts/{id}", s.api(s.apiAlert))
 	s.handle(GateAPI, "POST /api/v1/alerts/{id}/acknowledge", s.api(s.apiAcknowledgeAlert))
+	s.handle(GateAPI, "POST /api/v1/alerts/{id}/close", s.api(s.apiCloseAlert))
 	s.handle(GateAPI, "GET /api/v1/clients/{id}/check-ins", s.api(s.apiCheckIns))
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/check-ins/{checkInID}", s.api(s.apiSubmitCheckIn))
 	s.handle(GateAPI, "GET /api/v1/clients/{id}/safety-plan", s.api(s.apiSafetyPlan))
@@ -134,6 +135,37 @@ func (s *Server) apiAcknowledgeAlert(w http.ResponseWriter, r *http.Request, a a
 			field = "note"
 		}
 		s.safetyAPIError(w, r, a, err, field)
+		return
+	}
+	writeJSON(w, http.StatusOK, out.Alert)
+}
+
+type sfAPICloseInput struct {
+	Note string `json:"note"`
+}
+
+// apiCloseAlert closes an acknowledged alert once the care team is done
+// with it, under the same rule as acknowledging.
+func (s *Server) apiCloseAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id := r.PathValue("id")
+	clientID, err := s.alertClient(r, a.PracticeID, id)
+	if err != nil {
+		s.safetyAPIError(w, r, a, err, "")
+		return
+	}
+	var in sfAPICloseInput
+	bad := decodeBody(w, r, &in)
+	var out alert.Alert
+	err = s.access.Do(r.Context(), a, access.SafetyAlertAcknowledge, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
+		if bad != nil {
+			return bad
+		}
+		var err error
+		out, err = alert.Close(r.Context(), tx, a.PracticeID, id, a.StaffID, in.Note, s.now())
+		return err
+	})
+	if err != nil {
+		s.safetyAPIError(w, r, a, err, "note")
 		return
 	}
 	writeJSON(w, http.StatusOK, out.Alert)

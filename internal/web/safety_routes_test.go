@@ -20,6 +20,7 @@ func init() {
 		"GET /api/v1/alerts":                              {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
 		"GET /api/v1/alerts/{id}":                         {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
 		"POST /api/v1/alerts/{id}/acknowledge":            {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/alerts/{id}/close":                  {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
 		"GET /api/v1/clients/{id}/check-ins":              {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
 		"POST /api/v1/clients/{id}/check-ins/{checkInID}": {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden},
 		"GET /api/v1/clients/{id}/safety-plan":            {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},

@@ -213,9 +213,10 @@ func navFor(sess access.Session, path string) []NavItem {
 		add("Sessions", "/portal/sessions")
 		add("Questionnaires", "/portal/measures")
 		add("Safety plan", "/portal/safety-plan")
+		// The intake and consents are reached from Getting ready, where
+		// the list of what is still to do points to them; eight items fit
+		// a phone in two rows.
 		add("Getting ready", "/portal/preparation")
-		add("Intake", "/portal/intake")
-		add("Consents", "/portal/consents")
 		add("Help now", "/portal/crisis")
 		add("Account", "/account")
 		return items

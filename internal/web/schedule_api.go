@@ -151,6 +151,12 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor)
 		s.apiError(w, r, a, chartProblems(err, ""))
 		return
 	}
+	// A medicine session that already had a booking moves that
+	// appointment rather than adding a second one: say so with 200.
+	if res.Appointment != nil && res.Appointment.CreatedAt.Before(s.now()) {
+		writeJSON(w, http.StatusOK, res)
+		return
+	}
 	writeJSON(w, http.StatusCreated, res)
 }
 

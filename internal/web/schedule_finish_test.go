@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -222,6 +223,42 @@ func TestEverySchedulePageOpens(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, p.name+".html"), []byte(body), 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// Through the API, booking a medicine session that is already booked moves
+// its appointment and answers 200 with the same id; no second appointment
+// points at the course session.
+func TestTheAPIMovesABookedSessionRatherThanAddingOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		course, held := alexSession(t, s, 5)
+		var staff []string
+		for _, p := range held.Staff {
+			staff = append(staff, p.ID)
+		}
+		body, _ := json.Marshal(map[string]any{
+			"kind": "medicine_session", "start": held.Start.Add(4 * time.Hour).Format(time.RFC3339), "room_id": held.RoomID, "staff_ids": staff,
+			"clients": []map[string]any{{"client_id": s.alexID, "course_id": course, "session_number": 5}},
+		})
+		res, out := apiDo(t, s, "prescriber", http.MethodPost, "/api/v1/appointments", string(body))
+		if res.StatusCode != http.StatusOK || out["id"] != held.ID {
+			t.Fatalf("booking session 5 again: %d %v; want 200 and appointment %s moved", res.StatusCode, out, held.ID)
+		}
+		_, moved := alexSession(t, s, 5)
+		if !moved.Start.Equal(held.Start.Add(4 * time.Hour)) {
+			t.Errorf("session 5 is at %v; want %v", moved.Start, held.Start.Add(4*time.Hour))
+		}
+		var n int
+		if err := db.Read(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM appointment_client ac JOIN appointment a ON a.id = ac.appointment_id
+				WHERE ac.course_id = ? AND ac.session_number = 5 AND a.status = 'booked'`, course).Scan(&n)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("%d booked appointments for session 5; want 1", n)
 		}
 	})
 }

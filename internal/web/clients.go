@@ -4,15 +4,18 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
+	"holdspace/internal/course"
 	"holdspace/internal/dosing"
 	"holdspace/internal/measure"
 	"holdspace/internal/safety"
 	"holdspace/internal/schedule"
 	"holdspace/internal/sessionrecord"
+	"holdspace/internal/settings"
 	"holdspace/internal/store"
 )
 
@@ -94,6 +97,20 @@ type chartData struct {
 	BreakGlass   bool
 	RoleOptions  []string
 	ManageErrors string
+	// Treatment is where the client stands in the medicine phase.
+	Treatment chartTreatment
+}
+
+// chartTreatment is the chart's short account of the medicine phase: the
+// course under way, the medicine session of today or the next one (with
+// its live record), and safety alerts still open.
+type chartTreatment struct {
+	Course *course.Course
+	// Session is today's medicine session if there is one, else the next
+	// booked one.
+	Session *course.Session
+	Today   bool
+	Alerts  []alert.Alert
 }
 
 func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartData, error) {
@@ -109,6 +126,9 @@ func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartDat
 		if d.Readiness, err = readinessFor(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
 		}
+		if d.Treatment, err = s.treatmentFor(r, tx, a.PracticeID, id); err != nil {
+			return err
+		}
 		d.BreakGlass = dec.ViaBreakGlass
 		d.CanManage = access.Decide(a, access.CareTeamManage, access.Record{PracticeID: a.PracticeID}).Allow
 		if d.CanManage {
@@ -118,6 +138,53 @@ func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartDat
 	})
 	d.RoleOptions = access.CareTeamRoles
 	return d, err
+}
+
+func (s *Server) treatmentFor(r *http.Request, tx *store.Tx, practiceID, clientID string) (chartTreatment, error) {
+	var t chartTreatment
+	ctx := r.Context()
+	zone := time.UTC
+	if sess, ok := sessionFrom(ctx); ok && sess.Zone != nil {
+		zone = sess.Zone
+	}
+	// The course's words (a stall's reason) name times in the practice's zone.
+	now := s.now().In(zone)
+	ms, err := settings.MedicineSettings(ctx, tx, practiceID)
+	if err != nil {
+		return t, err
+	}
+	courses, err := course.List(ctx, tx, clientID, now, ms.Course)
+	if err != nil {
+		return t, err
+	}
+	for i := range courses {
+		if c := &courses[i]; c.Status == dosing.CourseActive || (t.Course == nil && c.Status == dosing.CoursePlanned) {
+			t.Course = c
+		}
+	}
+	if t.Course != nil {
+		today := now.In(zone).Format("2006-01-02")
+		for i := range t.Course.Sessions {
+			cs := &t.Course.Sessions[i]
+			if cs.ScheduledAt == nil || cs.Status != dosing.SessionBooked {
+				continue
+			}
+			if cs.ScheduledAt.In(zone).Format("2006-01-02") == today {
+				t.Session, t.Today = cs, true
+				break
+			}
+			if cs.ScheduledAt.After(now) && (t.Session == nil || cs.ScheduledAt.Before(*t.Session.ScheduledAt)) {
+				t.Session = cs
+			}
+		}
+	}
+	list, err := alert.List(ctx, tx, practiceID, alert.Filter{ClientID: clientID, Since: now})
+	for _, al := range list {
+		if al.Open() {
+			t.Alerts = append(t.Alerts, al)
+		}
+	}
+	return t, err
 }
 
 func (s *Server) chart(w http.ResponseWriter, r *http.Request) {

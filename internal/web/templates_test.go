@@ -10,6 +10,7 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
+	"holdspace/internal/course"
 	"holdspace/internal/dosing"
 	"holdspace/internal/safety"
 	"holdspace/internal/schedule"
@@ -48,7 +49,12 @@ func samples() map[string]any {
 		"reset_request": nil,
 		"clients":       map[string]any{"Clients": []clinic.Client{client}, "Query": "al", "All": false},
 		"chart": chartData{Client: client, Team: team, Readiness: dosing.Readiness(dosing.ReadinessFacts{IntakeSubmitted: true}), CanManage: true, BreakGlass: true, RoleOptions: access.CareTeamRoles,
-			Staff: []clinic.StaffMember{{ID: "s1", Name: "Sam Okafor", Roles: []string{"therapist"}}}},
+			Staff: []clinic.StaffMember{{ID: "s1", Name: "Sam Okafor", Roles: []string{"therapist"}}},
+			Treatment: chartTreatment{
+				Course:  &course.Course{ID: "k1", IndicationCode: "F33.1", Route: dosing.RouteSublingualRDT, Course: dosing.Course{Status: dosing.CourseActive}, Doses: []course.Dose{{Number: 1, Mg: 100}}, Stalled: true, StallReason: "Nothing booked for 9 days."},
+				Session: &course.Session{ID: "cs1", Number: 2, ScheduledAt: &sampleTime, Status: dosing.SessionBooked}, Today: true,
+				Alerts: []alert.Alert{{Alert: safety.Alert{ID: "a1", Trigger: safety.Trigger{Severity: safety.SeverityHigh}, State: safety.AlertRaised, RaisedAt: sampleTime}}},
+			}},
 		"chart_denied": map[string]any{"ID": "c1", "Reason": "not on the client's care team"},
 		"break_glass":  map[string]any{"ID": "c1", "Hours": 4},
 		"disclosures":  map[string]any{"Client": client, "List": disclosures, "Portal": false},
@@ -130,3 +136,6 @@ func TestFormKeepsWhatWasTypedAndNamesTheField(t *testing.T) {
 		t.Error("the password was sent back")
 	}
 }
+
+// sampleTime is a fixed moment for samples that need a time.
+var sampleTime = time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)

@@ -17,6 +17,7 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
 	"holdspace/internal/config"
+	"holdspace/internal/course"
 	"holdspace/internal/keyring"
 	"holdspace/internal/measure"
 	"holdspace/internal/notify"
@@ -46,6 +47,7 @@ type App struct {
 	// address holdspace really listens on.
 	safety   *alert.Worker
 	measures *measure.Worker
+	stalls   *course.StallWorker
 }
 
 // Worker is a background loop that returns when ctx ends.
@@ -105,8 +107,8 @@ func (a *App) now() time.Time { return a.Now() }
 
 // addClinicWorkers starts the loops that look after clients between visits:
 // reminders before and after medicine sessions, the escalation of safety
-// alerts nobody has acknowledged, post-session check-ins, and questionnaires
-// that have come due. They queue email in the
+// alerts nobody has acknowledged, post-session check-ins, questionnaires
+// that have come due, and courses that have stalled. They queue email in the
 // outbox whether or not an SMTP server is set, so nothing is lost while
 // one is missing.
 func (a *App) addClinicWorkers() {
@@ -120,6 +122,8 @@ func (a *App) addClinicWorkers() {
 	a.AddWorker(Worker{Name: "safety", Run: a.safety.Run})
 	a.measures = &measure.Worker{DB: a.DB, Log: a.Log, BaseURL: a.Config.PublicURL(), Now: a.now}
 	a.AddWorker(Worker{Name: "measures", Run: a.measures.Run})
+	a.stalls = &course.StallWorker{DB: a.DB, BaseURL: a.Config.PublicURL(), Now: a.now, Log: a.Log}
+	a.AddWorker(Worker{Name: "stalled courses", Run: a.stalls.Run})
 }
 
 // AddWorker registers a background loop to run with Serve.
@@ -141,6 +145,7 @@ func (a *App) Listen() (net.Listener, error) {
 		a.Access.BaseURL = a.URL(ln)
 		a.safety.BaseURL = a.Access.BaseURL
 		a.measures.BaseURL = a.Access.BaseURL
+		a.stalls.BaseURL = a.Access.BaseURL
 	}
 	return ln, nil
 }

@@ -205,9 +205,17 @@ func notifyEvent(ctx context.Context, tx *store.Tx, practiceID string, a safety.
 	subject := "Safety alert: " + name
 	intro := fmt.Sprintf("%s answered a safety question in a way that must reach a clinician.", name)
 	if ev.Kind == safety.EventEscalated {
+		// The time reads in the practice's zone, as everywhere else.
+		zone := time.UTC
+		var tz string
+		if err := tx.QueryRow(ctx, `SELECT time_zone FROM practice WHERE id = ?`, practiceID).Scan(&tz); err == nil {
+			if loc, err := time.LoadLocation(tz); err == nil {
+				zone = loc
+			}
+		}
 		subject = fmt.Sprintf("Safety alert not yet acknowledged (level %d): %s", ev.Level, name)
 		intro = fmt.Sprintf("A safety alert about %s, raised %s, has not been acknowledged. You are receiving it at escalation level %d.",
-			name, a.RaisedAt.UTC().Format("2 Jan 2006 15:04 UTC"), ev.Level)
+			name, a.RaisedAt.In(zone).Format("Mon 2 Jan 2006 15:04 MST"), ev.Level)
 	}
 	var b strings.Builder
 	b.WriteString(intro + "\n\n")

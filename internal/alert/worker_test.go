@@ -69,6 +69,10 @@ func TestEscalationKeepsBusinessHoursAndRecordsEachLevelOnce(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM safety_alert_event WHERE alert_id = ? AND kind = 'emailed' AND level = 1 AND recipient = ?`, id, f.therapist); n != 0 {
 			t.Errorf("the therapist got the level-1 escalation; it goes to prescriber and owner")
 		}
+		// The escalation says when the alert was raised in the practice's zone.
+		if n := count(t, db, `SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Safety alert not yet acknowledged (level 1)%' AND body_text LIKE ?`, "%raised Fri 13 Mar 2026 16:30 EDT%"); n != 2 {
+			t.Errorf("%d level-1 emails name the time the alert was raised in the practice's zone; want 2", n)
+		}
 		if r := tick(t, w, monday.Add(time.Hour)); r.Escalated != 1 {
 			t.Fatalf("level 2 not reached after a further hour")
 		}

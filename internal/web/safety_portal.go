@@ -8,6 +8,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
+	"holdspace/internal/reminder"
 	"holdspace/internal/safety"
 	"holdspace/internal/store"
 )
@@ -24,7 +25,19 @@ func sfLoadCrisisView(r *http.Request, tx *store.Tx, practiceID string) (sfCrisi
 	if err != nil {
 		return sfCrisisView{Resources: safety.USCrisisResources()}, err
 	}
-	return sfCrisisView{Resources: safety.ResourcesFor(&st.Crisis), Contact: st.Contact, Practice: st.PracticeName}, nil
+	v := sfCrisisView{Resources: safety.ResourcesFor(&st.Crisis), Contact: st.Contact, Practice: st.PracticeName}
+	if v.Contact == "" {
+		// A practice that has set only the phone its reminder emails give
+		// is reached on that number here too.
+		rs, err := reminder.Load(r.Context(), tx, practiceID)
+		if err != nil {
+			return v, err
+		}
+		if rs.Phone != "" {
+			v.Contact = "call " + rs.Phone
+		}
+	}
+	return v, nil
 }
 
 type portalCheckInsPage struct {

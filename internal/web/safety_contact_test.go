@@ -1,0 +1,45 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"testing"
+	"time"
+
+	"holdspace/internal/alert"
+	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
+)
+
+// A practice that has given no contact in its safety settings is still
+// reachable from the crisis page, on the phone its reminder emails give.
+func TestTheCrisisPageFallsBackToThePracticePhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		alex := s.client(t, "client")
+		res, err := alex.Get(s.url + "/portal/crisis")
+		body := read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, html.UnescapeString(body), "call +1 555 0100, weekdays 9am to 5pm")
+
+		if err := db.Write(t.Context(), func(tx *store.Tx) error {
+			var practice string
+			if err := tx.QueryRow(t.Context(), `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practice); err != nil {
+				return err
+			}
+			st, err := alert.LoadSettings(t.Context(), tx, practice)
+			if err != nil {
+				return err
+			}
+			st.Contact = ""
+			return alert.SaveSettings(t.Context(), tx, practice, st, "", time.Now())
+		}); err != nil {
+			t.Fatal(err)
+		}
+		res, err = alex.Get(s.url + "/portal/crisis")
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, html.UnescapeString(body), "To reach Stillwater Ketamine Therapy: call +1 555 0100")
+		pageSaysNot(t, body, "weekdays 9am to 5pm")
+	})
+}

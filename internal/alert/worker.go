@@ -3,7 +3,6 @@ package alert
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"holdspace/internal/safety"
@@ -17,49 +16,12 @@ import (
 type Worker struct {
 	DB *store.DB
 	// BaseURL starts the links in emails.
-	BaseURL  string
-	Interval time.Duration // default one minute
-	Now      func() time.Time
-	Log      *slog.Logger
+	BaseURL string
 }
 
 // TickResult counts what one pass did.
 type TickResult struct {
 	Escalated, Planned, Emailed, Missed int
-}
-
-// Run ticks until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	every := w.Interval
-	if every <= 0 {
-		every = time.Minute
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := w.Tick(ctx, w.now()); err != nil && ctx.Err() == nil {
-			w.log().Error("safety worker", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-func (w *Worker) now() time.Time {
-	if w.Now != nil {
-		return w.Now()
-	}
-	return time.Now()
-}
-
-func (w *Worker) log() *slog.Logger {
-	if w.Log != nil {
-		return w.Log
-	}
-	return slog.Default()
 }
 
 // Tick does one pass at now: escalations first (the most urgent), then

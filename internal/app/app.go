@@ -116,14 +116,61 @@ func (a *App) addClinicWorkers() {
 	if a.Mail != nil {
 		wake = a.Mail.Wake
 	}
-	reminders := &reminder.Worker{DB: a.DB, Log: a.Log, Now: a.now, Wake: wake}
-	a.AddWorker(Worker{Name: "reminders", Run: reminders.Run})
-	a.safety = &alert.Worker{DB: a.DB, BaseURL: a.Config.PublicURL(), Now: a.now, Log: a.Log}
-	a.AddWorker(Worker{Name: "safety", Run: a.safety.Run})
-	a.measures = &measure.Worker{DB: a.DB, Log: a.Log, BaseURL: a.Config.PublicURL(), Now: a.now}
-	a.AddWorker(Worker{Name: "measures", Run: a.measures.Run})
-	a.stalls = &course.StallWorker{DB: a.DB, BaseURL: a.Config.PublicURL(), Now: a.now, Log: a.Log}
-	a.AddWorker(Worker{Name: "stalled courses", Run: a.stalls.Run})
+	reminders := &reminder.Worker{DB: a.DB, Log: a.Log, Wake: wake}
+	a.AddWorker(a.every("reminders", time.Minute, false, func(ctx context.Context, now time.Time) error {
+		n, err := reminders.Tick(ctx, now)
+		if n > 0 {
+			a.Log.Info("session reminders queued", "count", n)
+		}
+		return err
+	}))
+	a.safety = &alert.Worker{DB: a.DB, BaseURL: a.Config.PublicURL()}
+	a.AddWorker(a.every("safety", time.Minute, false, func(ctx context.Context, now time.Time) error {
+		_, err := a.safety.Tick(ctx, now)
+		return err
+	}))
+	a.measures = &measure.Worker{DB: a.DB, BaseURL: a.Config.PublicURL()}
+	a.AddWorker(a.every("measures", 10*time.Minute, false, func(ctx context.Context, now time.Time) error {
+		n, err := a.measures.Tick(ctx, now)
+		if n > 0 {
+			a.Log.Info("questionnaire emails queued", "count", n)
+		}
+		return err
+	}))
+	// A stall is a matter of days: a quarter of an hour is soon enough,
+	// and the first look waits that long after a start.
+	a.stalls = &course.StallWorker{DB: a.DB, BaseURL: a.Config.PublicURL()}
+	a.AddWorker(a.every("stalled courses", 15*time.Minute, true, func(ctx context.Context, now time.Time) error {
+		_, err := a.stalls.Tick(ctx, now)
+		return err
+	}))
+}
+
+// every makes a worker that calls tick on the app's clock at once (or,
+// with wait, first after one interval) and then every interval until
+// holdspace stops. A failed pass is logged and the next one tries again:
+// each tick works from the records, so nothing is lost in between.
+func (a *App) every(name string, interval time.Duration, wait bool, tick func(ctx context.Context, now time.Time) error) Worker {
+	pass := func(ctx context.Context) {
+		if err := tick(ctx, a.now()); err != nil && ctx.Err() == nil {
+			a.Log.Error("background work failed", "worker", name, "err", err)
+		}
+	}
+	return Worker{Name: name, Run: func(ctx context.Context) {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		if !wait {
+			pass(ctx)
+		}
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				pass(ctx)
+			}
+		}
+	}}
 }
 
 // AddWorker registers a background loop to run with Serve.

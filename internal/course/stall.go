@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -95,40 +94,12 @@ func tellCareTeam(ctx context.Context, tx *store.Tx, practiceID, base string, c 
 	return nil
 }
 
-// StallWorker tells care teams of stalled courses. A stall is a matter of
-// days, so it looks every quarter of an hour, starting one interval after
-// holdspace starts.
+// StallWorker tells care teams of stalled courses; the app calls Tick
+// every quarter of an hour, as a stall is a matter of days.
 type StallWorker struct {
 	DB *store.DB
 	// BaseURL starts the link in the email.
-	BaseURL  string
-	Now      func() time.Time
-	Interval time.Duration
-	Log      *slog.Logger
-}
-
-// Run calls Tick every Interval until ctx ends.
-func (w *StallWorker) Run(ctx context.Context) {
-	every := w.Interval
-	if every <= 0 {
-		every = 15 * time.Minute
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			now := time.Now()
-			if w.Now != nil {
-				now = w.Now()
-			}
-			if _, err := w.Tick(ctx, now); err != nil && ctx.Err() == nil && w.Log != nil {
-				w.Log.Error("stalled courses", "err", err)
-			}
-		}
-	}
+	BaseURL string
 }
 
 // Tick looks at every practice's active courses once, each practice in its

@@ -45,7 +45,7 @@ func TestAPositiveItem9ReachesAPersonAndEscalatesWhenLeft(t *testing.T) {
 			return
 		}
 		ctx := context.Background()
-		safetyWorker := &alert.Worker{DB: s.App.DB, BaseURL: s.URL, Now: clock.Now, Log: s.App.Log}
+		safetyWorker := &alert.Worker{DB: s.App.DB, BaseURL: s.URL}
 		tickSafety := func(at time.Time) {
 			t.Helper()
 			if _, err := safetyWorker.Tick(ctx, at); err != nil {
@@ -58,7 +58,7 @@ func TestAPositiveItem9ReachesAPersonAndEscalatesWhenLeft(t *testing.T) {
 		// questionnaire worker emails Alex a link to the portal.
 		tuesday10 := monday.AddDate(0, 0, 1).Add(10 * time.Hour)
 		clock.Set(tuesday10)
-		msrWorker := &measure.Worker{DB: s.App.DB, Log: s.App.Log, BaseURL: s.URL, Now: clock.Now}
+		msrWorker := &measure.Worker{DB: s.App.DB, BaseURL: s.URL}
 		if _, err := msrWorker.Tick(ctx, clock.Now()); err != nil {
 			t.Fatalf("questionnaire worker: %v", err)
 		}

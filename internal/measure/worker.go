@@ -2,7 +2,6 @@ package measure
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -16,45 +15,9 @@ import (
 // answers, scores or instrument names, only that a short questionnaire is
 // ready in the portal: an inbox is not a private place.
 type Worker struct {
-	DB  *store.DB
-	Log *slog.Logger
+	DB *store.DB
 	// BaseURL is the site's address, for the portal link.
-	BaseURL  string
-	Interval time.Duration
-	Now      func() time.Time
-}
-
-// Run calls Tick every Interval (default 10 minutes) until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	every := w.Interval
-	if every <= 0 {
-		every = 10 * time.Minute
-	}
-	now := w.Now
-	if now == nil {
-		now = time.Now
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := w.Tick(ctx, now()); err != nil {
-			w.log().Error("measure reminders", "err", err)
-		} else if n > 0 {
-			w.log().Info("measure reminders queued", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-func (w *Worker) log() *slog.Logger {
-	if w.Log == nil {
-		return slog.Default()
-	}
-	return w.Log
+	BaseURL string
 }
 
 // Tick does one pass at now and returns how many emails it queued. Each

@@ -17,47 +17,15 @@ import (
 // mails a client about a session long past.
 const AfterWithin = 24 * time.Hour
 
-// DefaultInterval is how often Run looks for sessions due a reminder.
-const DefaultInterval = time.Minute
-
 // Worker queues reminder emails: before each booked medicine session
 // (HoursBefore ahead, or at once for a late booking) and after each held
 // one. It writes to the outbox; notify's worker delivers.
 type Worker struct {
 	DB  *store.DB
 	Log *slog.Logger
-	// Now is the clock; nil means the system clock.
-	Now      func() time.Time
-	Interval time.Duration
 	// Wake, when set, is called after a pass queued email (notify.Worker's
 	// Wake), so a late booking's reminder does not wait for its interval.
 	Wake func()
-}
-
-// Run calls Tick every Interval until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	every := w.Interval
-	if every <= 0 {
-		every = DefaultInterval
-	}
-	now := w.Now
-	if now == nil {
-		now = time.Now
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := w.Tick(ctx, now()); err != nil {
-			w.log().Error("session reminders", "err", err)
-		} else if n > 0 {
-			w.log().Info("session reminders queued", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func (w *Worker) log() *slog.Logger {

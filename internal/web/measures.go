@@ -199,10 +199,6 @@ func crisisBlocks(c safety.CrisisResources, practice string) []crisisBlock {
 	return out
 }
 
-// catalog loads the instrument definitions. They are embedded and small;
-// loading per request keeps the server free of package state.
-func (s *Server) catalog() (*instrument.Catalog, error) { return s.instruments, nil }
-
 // submitAndRaise submits a response and, when its answers trigger the
 // safety rules, raises the alert in the same transaction: the alert exists
 // exactly when the answer does.

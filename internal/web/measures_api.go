@@ -25,20 +25,12 @@ func (s *Server) routesMeasuresAPI() {
 }
 
 func (s *Server) apiInstruments(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	cat, err := s.catalog()
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
+	cat := s.instruments
 	writeJSON(w, http.StatusOK, map[string]any{"instruments": cat.All()})
 }
 
 func (s *Server) apiInstrument(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	cat, err := s.catalog()
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
+	cat := s.instruments
 	def, ok := cat.Get(r.PathValue("code"))
 	if !ok {
 		writeProblem(w, r, http.StatusNotFound, "Not found", "There is no instrument with this code; GET /api/v1/instruments lists them.", nil)
@@ -135,13 +127,9 @@ func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request, a acc
 	id := r.PathValue("id")
 	var in apiSubmission
 	bad := decodeBody(w, r, &in)
-	cat, err := s.catalog()
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
+	cat := s.instruments
 	var out apiSubmitted
-	err = s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		if bad != nil {
 			return bad
 		}

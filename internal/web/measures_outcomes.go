@@ -41,11 +41,7 @@ func (s *Server) measureSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderMeasureSettings(w http.ResponseWriter, r *http.Request, form *Form, status int) {
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	d := measureSettingsPage{Grid: msrGrid(cat, plansFromForm(cat, form))}
 	for i := 1; i <= followUpRows; i++ {
 		d.FollowUps = append(d.FollowUps, i)
@@ -100,11 +96,7 @@ func (s *Server) saveMeasureSettings(w http.ResponseWriter, r *http.Request) {
 	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	num := func(field string) int {
 		v := form.Get(field)
 		if v == "" {
@@ -130,7 +122,7 @@ func (s *Server) saveMeasureSettings(w http.ResponseWriter, r *http.Request) {
 		set.Schedule.FollowUps = append(set.Schedule.FollowUps, safety.FollowUp{Label: form.Get(k + "label"), Days: num(k + "days"), Months: num(k + "months"),
 			OpensDaysBefore: num(k + "opens"), ClosesDaysAfter: num(k + "closes")})
 	}
-	err = s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "measures"}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "measures"}, func(tx *store.Tx, _ access.Decision) error {
 		if err := formProblems(form); err != nil {
 			return err
 		}
@@ -183,13 +175,10 @@ func outcomeFilter(q url.Values, form *Form) measure.OutcomeFilter {
 
 func (s *Server) loadOutcomes(r *http.Request, form *Form) (measure.Outcomes, error) {
 	sess, _ := sessionFrom(r.Context())
-	cat, err := s.catalog()
-	if err != nil {
-		return measure.Outcomes{}, err
-	}
+	cat := s.instruments
 	f := outcomeFilter(r.URL.Query(), form)
 	var o measure.Outcomes
-	err = s.access.Do(r.Context(), sess.Actor, access.OutcomesRead, access.Ref{Type: "outcomes"}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), sess.Actor, access.OutcomesRead, access.Ref{Type: "outcomes"}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
 		o, err = measure.ComputeOutcomes(r.Context(), tx, cat, sess.Actor.PracticeID, f)
 		return err

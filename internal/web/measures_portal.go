@@ -43,15 +43,11 @@ type portalDone struct {
 func (s *Server) portalMeasures(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	var d portalMeasuresPage
 	var history []measure.Response
 	var sched []measure.CourseSchedule
-	err = s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
 		set, err := measure.LoadSettings(r.Context(), tx, a.PracticeID)
 		if err != nil {
 			return err
@@ -116,14 +112,10 @@ func (s *Server) portalMeasureStart(w http.ResponseWriter, r *http.Request) {
 	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	slot := measure.Slot{CourseID: form.Get("course_id"), Instrument: form.Get("instrument"), Occasion: form.Get("occasion")}
 	var resp *measure.Response
-	err = s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
 		// Only what the schedule has open may be started from the portal.
 		sched, err := measure.ClientSchedule(r.Context(), tx, a.PracticeID, a.ClientID, s.now())
 		if err != nil {
@@ -176,15 +168,11 @@ func (s *Server) renderPortalMeasure(w http.ResponseWriter, r *http.Request, err
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	id := r.PathValue("responseID")
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	var resp *measure.Response
 	var set measure.Settings
 	var crisis sfCrisisView
-	err = s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
 		if resp, err = measure.Load(r.Context(), tx, a.ClientID, id); err != nil {
 			return err
@@ -231,14 +219,10 @@ func (s *Server) portalMeasurePost(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("responseID")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	action := form.Get("action")
 	var errs map[string]string
-	err = s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
 		resp, err := measure.Load(r.Context(), tx, a.ClientID, id)
 		if err != nil {
 			return err

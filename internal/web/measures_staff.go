@@ -74,16 +74,12 @@ func (s *Server) renderClientMeasures(w http.ResponseWriter, r *http.Request, st
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	id := r.PathValue("id")
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	d := clientMeasuresPage{Nav: chartNav{Current: "measures"}}
 	var sched []measure.CourseSchedule
 	var history []measure.Response
 	var plans []safety.InstrumentPlan
-	err = s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_response", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_response", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
 		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
@@ -256,12 +252,8 @@ func (s *Server) saveMeasureOverrides(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	err = s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_schedule", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+	cat := s.instruments
+	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_schedule", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
 		}
@@ -290,18 +282,14 @@ func (s *Server) administerMeasure(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	slot := measure.Slot{Instrument: form.Get("instrument"), Occasion: measure.OccasionAdHoc}
 	if v := form.Get("slot"); v != "" {
 		parts := append(strings.SplitN(v, "|", 3), "", "")
 		slot = measure.Slot{CourseID: parts[0], Occasion: parts[1], Instrument: parts[2]}
 	}
 	var resp *measure.Response
-	err = s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
 		}
@@ -334,14 +322,10 @@ func (s *Server) renderStaffMeasure(w http.ResponseWriter, r *http.Request, errs
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	d := staffMeasurePage{Nav: chartNav{Current: "measures"}}
 	var resp *measure.Response
-	err = s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
 		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
@@ -376,15 +360,11 @@ func (s *Server) staffMeasurePost(w http.ResponseWriter, r *http.Request) {
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat, err := s.catalog()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	cat := s.instruments
 	action := form.Get("action")
 	var errs map[string]string
 	var alertID string
-	err = s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		resp, err := measure.Load(r.Context(), tx, id, rid)
 		if err != nil {
 			return err

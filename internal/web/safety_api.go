@@ -112,32 +112,15 @@ type sfAPIAckInput struct {
 }
 
 func (s *Server) apiAcknowledgeAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	clientID, err := s.alertClient(r, a.PracticeID, id)
-	if err != nil {
-		s.safetyAPIError(w, r, a, err, "")
-		return
-	}
 	var in sfAPIAckInput
-	bad := decodeBody(w, r, &in)
-	var out alert.Alert
-	err = s.access.Do(r.Context(), a, access.SafetyAlertAcknowledge, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
-		if bad != nil {
-			return bad
-		}
-		var err error
-		out, err = alert.Acknowledge(r.Context(), tx, a.PracticeID, id, a.StaffID, in.Action, in.Note, s.now())
-		return err
-	})
-	if err != nil {
-		field := "action"
+	s.apiAlertStep(w, r, a, &in, func() string {
 		if in.Action == safety.ActionOther {
-			field = "note"
+			return "note"
 		}
-		s.safetyAPIError(w, r, a, err, field)
-		return
-	}
-	writeJSON(w, http.StatusOK, out.Alert)
+		return "action"
+	}, func(tx *store.Tx, id string) (alert.Alert, error) {
+		return alert.Acknowledge(r.Context(), tx, a.PracticeID, id, a.StaffID, in.Action, in.Note, s.now())
+	})
 }
 
 type sfAPICloseInput struct {
@@ -147,25 +130,35 @@ type sfAPICloseInput struct {
 // apiCloseAlert closes an acknowledged alert once the care team is done
 // with it, under the same rule as acknowledging.
 func (s *Server) apiCloseAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var in sfAPICloseInput
+	s.apiAlertStep(w, r, a, &in, func() string { return "note" }, func(tx *store.Tx, id string) (alert.Alert, error) {
+		return alert.Close(r.Context(), tx, a.PracticeID, id, a.StaffID, in.Note, s.now())
+	})
+}
+
+// apiAlertStep records one clinician's step on an alert (acknowledge,
+// close): the body decoded into in, the step decided as
+// SafetyAlertAcknowledge for the alert's client and done in the same
+// transaction; a refusal names field().
+func (s *Server) apiAlertStep(w http.ResponseWriter, r *http.Request, a access.Actor, in any, field func() string, step func(tx *store.Tx, id string) (alert.Alert, error)) {
 	id := r.PathValue("id")
 	clientID, err := s.alertClient(r, a.PracticeID, id)
 	if err != nil {
 		s.safetyAPIError(w, r, a, err, "")
 		return
 	}
-	var in sfAPICloseInput
-	bad := decodeBody(w, r, &in)
+	bad := decodeBody(w, r, in)
 	var out alert.Alert
 	err = s.access.Do(r.Context(), a, access.SafetyAlertAcknowledge, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
 		if bad != nil {
 			return bad
 		}
 		var err error
-		out, err = alert.Close(r.Context(), tx, a.PracticeID, id, a.StaffID, in.Note, s.now())
+		out, err = step(tx, id)
 		return err
 	})
 	if err != nil {
-		s.safetyAPIError(w, r, a, err, "note")
+		s.safetyAPIError(w, r, a, err, field())
 		return
 	}
 	writeJSON(w, http.StatusOK, out.Alert)

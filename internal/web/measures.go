@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -197,6 +198,35 @@ func crisisBlocks(c safety.CrisisResources, practice string) []crisisBlock {
 		out = append(out, b)
 	}
 	return out
+}
+
+// saveAnswers saves the typed answers of one response as a draft, or
+// submits them (scoring them and raising a safety alert if they call for
+// one), in the caller's authorised transaction. It is the portal's and the
+// clinic's one way in. errs holds a message per answer that could not be
+// taken, for the form to show beside each question.
+func (s *Server) saveAnswers(r *http.Request, tx *store.Tx, practiceID, clientID, responseID string, form *Form, submit bool) (alertID string, errs map[string]string, err error) {
+	resp, err := measure.Load(r.Context(), tx, clientID, responseID)
+	if err != nil {
+		return "", nil, err
+	}
+	def, ok := s.instruments.Get(resp.Instrument)
+	if !ok {
+		return "", nil, clinic.ErrNotFound
+	}
+	answers, bad := answersFrom(def, form)
+	if len(bad) > 0 {
+		return "", bad, clinic.Problems{{Field: "answers", Message: "Some answers could not be read."}}
+	}
+	if submit {
+		_, alertID, err = submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, s.instruments, practiceID, clientID, responseID, answers, s.now())
+	} else {
+		_, err = measure.SaveDraft(r.Context(), tx, s.instruments, clientID, responseID, answers, s.now())
+	}
+	if e, ok := answerErrors(def, err); ok {
+		errs = e
+	}
+	return alertID, errs, err
 }
 
 // submitAndRaise submits a response and, when its answers trigger the

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"holdspace/internal/access"
-	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
 	"holdspace/internal/instrument"
 	"holdspace/internal/measure"
@@ -219,31 +218,11 @@ func (s *Server) portalMeasurePost(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("responseID")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat := s.instruments
 	action := form.Get("action")
 	var errs map[string]string
 	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		resp, err := measure.Load(r.Context(), tx, a.ClientID, id)
-		if err != nil {
-			return err
-		}
-		def, ok := cat.Get(resp.Instrument)
-		if !ok {
-			return clinic.ErrNotFound
-		}
-		answers, bad := answersFrom(def, form)
-		if len(bad) > 0 {
-			errs = bad
-			return clinic.Problems{{Field: "answers", Message: "Some answers could not be read."}}
-		}
-		if action == "submit" {
-			_, _, err = submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, cat, a.PracticeID, a.ClientID, id, answers, s.now())
-		} else {
-			_, err = measure.SaveDraft(r.Context(), tx, cat, a.ClientID, id, answers, s.now())
-		}
-		if e, ok := answerErrors(def, err); ok {
-			errs = e
-		}
+		var err error
+		_, errs, err = s.saveAnswers(r, tx, a.PracticeID, a.ClientID, id, form, action == "submit")
 		return err
 	})
 	switch {

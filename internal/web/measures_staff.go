@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"holdspace/internal/access"
-	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
@@ -360,32 +359,12 @@ func (s *Server) staffMeasurePost(w http.ResponseWriter, r *http.Request) {
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat := s.instruments
 	action := form.Get("action")
 	var errs map[string]string
 	var alertID string
 	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		resp, err := measure.Load(r.Context(), tx, id, rid)
-		if err != nil {
-			return err
-		}
-		def, ok := cat.Get(resp.Instrument)
-		if !ok {
-			return clinic.ErrNotFound
-		}
-		answers, bad := answersFrom(def, form)
-		if len(bad) > 0 {
-			errs = bad
-			return clinic.Problems{{Field: "answers", Message: "Some answers could not be read."}}
-		}
-		if action == "submit" {
-			_, alertID, err = submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, cat, a.PracticeID, id, rid, answers, s.now())
-		} else {
-			_, err = measure.SaveDraft(r.Context(), tx, cat, id, rid, answers, s.now())
-		}
-		if e, ok := answerErrors(def, err); ok {
-			errs = e
-		}
+		var err error
+		alertID, errs, err = s.saveAnswers(r, tx, a.PracticeID, id, rid, form, action == "submit")
 		return err
 	})
 	switch {

@@ -67,7 +67,12 @@ func (s *Service) openPending(sess Session, sealed string) (string, error) {
 
 // ConfirmTOTP stores the authenticator once a code from it checks out, and
 // returns new recovery codes (shown once) and a renewed session token.
-func (s *Service) ConfirmTOTP(ctx context.Context, sess Session, token, sealed, code string) (codes []string, newToken string, err error) {
+// Where the account already has a second step, current must be a code
+// from it or a recovery code (see changeFactor).
+func (s *Service) ConfirmTOTP(ctx context.Context, sess Session, token, sealed, code, current string) (codes []string, newToken string, err error) {
+	if sess.Stage == StageMFA {
+		return s.changeFactor(ctx, sess, token, current, factorChange{})
+	}
 	secret, err := s.openPending(sess, sealed)
 	if err != nil {
 		return nil, "", &Problem{Field: "code", Message: err.Error()}
@@ -80,41 +85,36 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sess Session, token, sealed, 
 	if err != nil {
 		return nil, "", err
 	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE account SET mfa_method = 'totp', totp_secret_sealed = ?, totp_last_step = ? WHERE id = ?`,
-			encodeSealed(stored), step, sess.Account.ID); err != nil {
+	return s.changeFactor(ctx, sess, token, current, factorChange{to: "totp", label: "authenticator app",
+		apply: func(tx *store.Tx, a Account) error {
+			_, err := tx.Exec(ctx, `UPDATE account SET mfa_method = 'totp', totp_secret_sealed = ?, totp_last_step = ? WHERE id = ?`,
+				encodeSealed(stored), step, a.ID)
 			return err
-		}
-		if codes, err = s.replaceRecoveryCodes(ctx, tx, sess.Account.ID); err != nil {
-			return err
-		}
-		if newToken, err = s.renewSession(ctx, tx, sess.Account, token); err != nil {
-			return err
-		}
-		return s.log(ctx, tx, sess.Actor, "mfa.enrol", Record{Type: "account", ID: sess.Account.ID, PracticeID: sess.Account.PracticeID}, audit.Allowed, "authenticator app")
-	})
-	return codes, newToken, err
+		}})
 }
 
 // UseEmailCodes makes emailed one-time codes a client's second factor,
 // where the practice allows it. Staff always use an authenticator app.
-func (s *Service) UseEmailCodes(ctx context.Context, sess Session, token string) (codes []string, newToken string, err error) {
+func (s *Service) UseEmailCodes(ctx context.Context, sess Session, token, current string) (codes []string, newToken string, err error) {
 	if sess.Account.Kind != "client" || !slices.Contains(sess.ClientMethods, "email") {
 		return nil, "", &Problem{Field: "method", Message: "Emailed codes are not offered for this account."}
 	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE account SET mfa_method = 'email', totp_secret_sealed = '', totp_last_step = 0 WHERE id = ?`, sess.Account.ID); err != nil {
+	return s.changeFactor(ctx, sess, token, current, factorChange{to: "email", label: "emailed codes",
+		apply: func(tx *store.Tx, a Account) error {
+			_, err := tx.Exec(ctx, `UPDATE account SET mfa_method = 'email', totp_secret_sealed = '', totp_last_step = 0 WHERE id = ?`, a.ID)
 			return err
-		}
-		if codes, err = s.replaceRecoveryCodes(ctx, tx, sess.Account.ID); err != nil {
+		}})
+}
+
+// RemoveFactor takes the second step off an account whose practice does
+// not require one, on a code from it or a recovery code.
+func (s *Service) RemoveFactor(ctx context.Context, sess Session, token, current string) (newToken string, err error) {
+	_, newToken, err = s.changeFactor(ctx, sess, token, current, factorChange{to: "", label: "no second step",
+		apply: func(tx *store.Tx, a Account) error {
+			_, err := tx.Exec(ctx, `UPDATE account SET mfa_method = '', totp_secret_sealed = '', totp_last_step = 0 WHERE id = ?`, a.ID)
 			return err
-		}
-		if newToken, err = s.renewSession(ctx, tx, sess.Account, token); err != nil {
-			return err
-		}
-		return s.log(ctx, tx, sess.Actor, "mfa.enrol", Record{Type: "account", ID: sess.Account.ID, PracticeID: sess.Account.PracticeID}, audit.Allowed, "emailed codes")
-	})
-	return codes, newToken, err
+		}})
+	return newToken, err
 }
 
 // NewRecoveryCodesFor replaces an account's recovery codes.

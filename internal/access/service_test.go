@@ -67,10 +67,10 @@ func TestSignInNeedsTheSecondFactorAndRenewsTheToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.svc.ConfirmTOTP(ctx, sess, token, p.Sealed, "000000"); err == nil {
+		if _, _, err := f.svc.ConfirmTOTP(ctx, sess, token, p.Sealed, "000000", ""); err == nil {
 			t.Fatal("a wrong enrolment code was accepted")
 		}
-		codes, token2, err := f.svc.ConfirmTOTP(ctx, sess, token, p.Sealed, access.TOTPCode(p.Secret, f.clk.t))
+		codes, token2, err := f.svc.ConfirmTOTP(ctx, sess, token, p.Sealed, access.TOTPCode(p.Secret, f.clk.t), "")
 		if err != nil || len(codes) != 10 {
 			t.Fatalf("ConfirmTOTP: %v, %d codes", err, len(codes))
 		}

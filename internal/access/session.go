@@ -24,6 +24,9 @@ type Session struct {
 	Idle time.Duration
 	// ClientMethods are the second factors a client may enrol in.
 	ClientMethods []string
+	// FactorRequired says whether the practice requires this account to
+	// have a second step at all, whatever it has now.
+	FactorRequired bool
 }
 
 // Stage of a session.
@@ -121,6 +124,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 		if a.Kind == "client" {
 			sess.ClientMethods = rules.allowedClientMethods()
 		}
+		bare := a
+		bare.MFAMethod = ""
+		sess.FactorRequired = rules.mfaRequired(bare)
 		switch {
 		case mfaPassed && rules.mfaRequired(a) && a.MFAMethod == "":
 			sess.Stage = StageEnrol

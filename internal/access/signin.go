@@ -123,6 +123,12 @@ func (s *Service) failSignIn(ctx context.Context, a Account, reason string, coun
 				if attempts >= s.Policy.MaxFailures {
 					t := now.Add(s.Policy.LockFor)
 					lockedUntil, attempts = &t, 0
+					// A lock ends every open session of the account, as a
+					// lock for wrong codes does: whoever is guessing the
+					// password may already hold one.
+					if _, err := tx.Exec(ctx, `DELETE FROM web_session WHERE account_id = ?`, a.ID); err != nil {
+						return err
+					}
 					if err := s.log(ctx, tx, actor, "account.locked", rec, audit.Allowed, fmt.Sprintf("%d failed sign-ins in a row", s.Policy.MaxFailures)); err != nil {
 						return err
 					}
@@ -155,7 +161,6 @@ func (s *Service) renewSession(ctx context.Context, tx *store.Tx, a Account, old
 // code, an emailed code, or a recovery code. On success the session token
 // is replaced by a new one (so a token seen before MFA is worthless after).
 func (s *Service) CompleteMFA(ctx context.Context, sess Session, token, code string) (string, error) {
-	now := s.now()
 	code = NormaliseCode(code)
 	var newToken string
 	var failed bool
@@ -164,59 +169,15 @@ func (s *Service) CompleteMFA(ctx context.Context, sess Session, token, code str
 		if err != nil {
 			return err
 		}
-		how := ""
-		switch {
-		case len(code) == 11: // a recovery code
-			res, err := tx.Exec(ctx, `UPDATE recovery_code SET used_at = ? WHERE account_id = ? AND code_hash = ? AND used_at IS NULL`,
-				now, a.ID, HashToken(code))
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				how = "recovery code"
-			}
-		case a.MFAMethod == "totp":
-			secret, err := s.openTOTP(a)
-			if err != nil {
-				return err
-			}
-			if step, ok := CheckTOTP(secret, code, now, a.TOTPLastStep); ok {
-				if _, err := tx.Exec(ctx, `UPDATE account SET totp_last_step = ? WHERE id = ?`, step, a.ID); err != nil {
-					return err
-				}
-				how = "authenticator code"
-			}
-		case a.MFAMethod == "email":
-			res, err := tx.Exec(ctx, `UPDATE one_time_token SET used_at = ? WHERE token_hash = ? AND account_id = ? AND purpose = 'email_code'
-				AND used_at IS NULL AND expires_at > ?`, now, HashToken(a.ID+":"+code), a.ID, now)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				how = "emailed code"
-			}
+		how, err := s.proveFactor(ctx, tx, a, code)
+		if err != nil {
+			return err
 		}
-		rec := Record{Type: "account", ID: a.ID, PracticeID: a.PracticeID}
 		if how == "" {
 			failed = true
-			// Codes are short: wrong ones count towards the same lock as
-			// wrong passwords, and a lock ends every session of the account.
-			attempts := a.FailedAttempts + 1
-			if attempts >= s.Policy.MaxFailures {
-				if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = 0, locked_until = ? WHERE id = ?`, now.Add(s.Policy.LockFor), a.ID); err != nil {
-					return err
-				}
-				if _, err := tx.Exec(ctx, `DELETE FROM web_session WHERE account_id = ?`, a.ID); err != nil {
-					return err
-				}
-				if err := s.log(ctx, tx, sess.Actor, "account.locked", rec, audit.Allowed, "repeated wrong second-factor codes"); err != nil {
-					return err
-				}
-			} else if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = ? WHERE id = ?`, attempts, a.ID); err != nil {
-				return err
-			}
-			return s.log(ctx, tx, sess.Actor, "sign_in.mfa", rec, audit.Denied, "wrong or used code")
+			return s.codeRefused(ctx, tx, sess.Actor, a, "sign_in.mfa")
 		}
+		rec := Record{Type: "account", ID: a.ID, PracticeID: a.PracticeID}
 		if _, err := tx.Exec(ctx, `UPDATE account SET failed_attempts = 0 WHERE id = ?`, a.ID); err != nil {
 			return err
 		}

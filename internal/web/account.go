@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"holdspace/internal/access"
 	"holdspace/internal/store"
@@ -17,6 +18,8 @@ func (s *Server) routesAccount() {
 	s.handle(GatePending, "GET /account/mfa/setup", s.mfaSetupPage)
 	s.handle(GatePending, "POST /account/mfa/totp", s.mfaTOTP)
 	s.handle(GatePending, "POST /account/mfa/email", s.mfaEmail)
+	s.handle(GateSignedIn, "POST /account/mfa/code", s.mfaSendCode)
+	s.handle(GateSignedIn, "POST /account/mfa/remove", s.mfaRemove)
 	s.handle(GatePending, "POST /signout", s.signOut)
 	s.handle(GateSignedIn, "POST /signout/everywhere", s.signOutEverywhere)
 	s.handle(GateSignedIn, "POST /session/keepalive", s.keepAlive)
@@ -152,34 +155,46 @@ func (s *Server) mfaSetupPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderMFASetup(w http.ResponseWriter, r *http.Request, status int, sess access.Session, pending access.PendingTOTP, form *Form) {
-	emailAllowed := false
+	emailAllowed, totpAllowed := false, sess.Account.Kind != "client"
 	for _, m := range sess.ClientMethods {
 		emailAllowed = emailAllowed || m == "email"
+		totpAllowed = totpAllowed || m == "totp"
 	}
 	p := s.page(w, r, "Set up a second step for signing in", map[string]any{
-		"Pending": pending, "EmailAllowed": emailAllowed, "Required": sess.Stage == access.StageEnrol,
-		"Current": sess.Account.MFAMethod, "IsClient": sess.Account.Kind == "client"})
+		"Pending": pending, "EmailAllowed": emailAllowed, "TOTPAllowed": totpAllowed, "Required": sess.Stage == access.StageEnrol,
+		"Current": sess.Account.MFAMethod, "IsClient": sess.Account.Kind == "client",
+		"CanRemove": sess.Stage == access.StageFull && sess.Account.MFAMethod != "" && !sess.FactorRequired})
 	p.Form = form
 	s.render(w, r, status, "mfa_setup", p)
+}
+
+// mfaProblem shows the set-up page again with the problem beside its
+// field, keeping the pending authenticator when the form still holds it.
+func (s *Server) mfaProblem(w http.ResponseWriter, r *http.Request, sess access.Session, form *Form, prob *access.Problem) {
+	field := prob.Field
+	if field == "method" {
+		field = "current"
+	}
+	form.Fail(field, prob.Message)
+	pending, err := s.access.ResumeTOTP(sess, form.Get("pending"))
+	if err != nil {
+		pending, err = s.access.BeginTOTP(sess)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderMFASetup(w, r, http.StatusUnprocessableEntity, sess, pending, form)
 }
 
 func (s *Server) mfaTOTP(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	codes, token, err := s.access.ConfirmTOTP(r.Context(), sess, sessionToken(r), form.Get("pending"), form.Get("code"))
+	codes, token, err := s.access.ConfirmTOTP(r.Context(), sess, sessionToken(r), form.Get("pending"), form.Get("code"), form.Get("current"))
 	var prob *access.Problem
 	if errors.As(err, &prob) {
-		form.Fail("code", prob.Message)
-		pending, perr := s.access.ResumeTOTP(sess, form.Get("pending"))
-		if perr != nil {
-			pending, perr = s.access.BeginTOTP(sess)
-		}
-		if perr != nil {
-			s.serverError(w, r, perr)
-			return
-		}
-		s.renderMFASetup(w, r, http.StatusUnprocessableEntity, sess, pending, form)
+		s.mfaProblem(w, r, sess, form, prob)
 		return
 	}
 	if err != nil {
@@ -192,10 +207,16 @@ func (s *Server) mfaTOTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) mfaEmail(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	codes, token, err := s.access.UseEmailCodes(r.Context(), sess, sessionToken(r))
+	if sess.Account.Kind != "client" || !slices.Contains(sess.ClientMethods, "email") {
+		s.forbidden(w, r, "Emailed codes are not offered for this account.")
+		return
+	}
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	codes, token, err := s.access.UseEmailCodes(r.Context(), sess, sessionToken(r), form.Get("current"))
 	var prob *access.Problem
 	if errors.As(err, &prob) {
-		s.forbidden(w, r, prob.Message)
+		s.mfaProblem(w, r, sess, form, prob)
 		return
 	}
 	if err != nil {
@@ -204,6 +225,39 @@ func (s *Server) mfaEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSession(w, token)
 	s.showRecoveryCodes(w, r, codes, "From now on we will email you a code each time you sign in.")
+}
+
+// mfaSendCode emails a code to a signed-in account that uses emailed
+// codes, so it can prove its current factor before changing it.
+func (s *Server) mfaSendCode(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	if sess.Account.MFAMethod != "email" {
+		s.redirect(w, r, "/account/mfa/setup", "warn", "Your account does not use emailed codes: use a code from your app or a recovery code.")
+		return
+	}
+	if err := s.access.SendEmailCode(r.Context(), sess); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/account/mfa/setup", "ok", "We have emailed you a code. It works for 10 minutes.")
+}
+
+func (s *Server) mfaRemove(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	token, err := s.access.RemoveFactor(r.Context(), sess, sessionToken(r), form.Get("current"))
+	var prob *access.Problem
+	if errors.As(err, &prob) {
+		s.mfaProblem(w, r, sess, form, prob)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.setSession(w, token)
+	s.redirect(w, r, "/account", "ok", "Your second step is removed. Other devices were signed out.")
 }
 
 func (s *Server) showRecoveryCodes(w http.ResponseWriter, r *http.Request, codes []string, lead string) {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,8 +118,33 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 	})
 }
 
-// guard wraps a handler with its gate.
-func (s *Server) guard(g Gate, h http.HandlerFunc) http.HandlerFunc {
+// signInSteps lists, for each stage of a sign-in short of a full session,
+// the only routes a session at that stage may use. A session that has
+// given its password and owes a code may finish signing in or sign out;
+// one that must set up a second step (the account has none and the
+// practice requires one) may set it up or sign out. Nothing else: every
+// other route answers as it would to someone not signed in that far.
+// Public and API routes do not look at the session at all.
+var signInSteps = map[access.Stage][]string{
+	access.StageMFA:   {"GET /signin/code", "POST /signin/code", "POST /signin/code/email", "POST /signout"},
+	access.StageEnrol: {"GET /account/mfa/setup", "POST /account/mfa/totp", "POST /account/mfa/email", "POST /signout"},
+}
+
+// SignInSteps is the table above, for the test that walks every route
+// with a session at each stage.
+func SignInSteps() map[access.Stage][]string { return signInSteps }
+
+// stepFor is where a session at a stage short of full is sent.
+func stepFor(st access.Stage) string {
+	if st == access.StageMFA {
+		return "/signin/code"
+	}
+	return "/account/mfa/setup"
+}
+
+// guard wraps a handler with its gate. pattern is the route's own, fixed
+// at registration, so the stage check cannot be steered by the request.
+func (s *Server) guard(g Gate, pattern string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if g == GatePublic || g == GateAPI {
 			h(w, r)
@@ -133,17 +159,13 @@ func (s *Server) guard(g Gate, h http.HandlerFunc) http.HandlerFunc {
 			s.forbidden(w, r, "Please sign in first.")
 			return
 		}
-		switch sess.Stage {
-		case access.StageMFA:
-			if g != GatePending {
-				http.Redirect(w, r, "/signin/code", http.StatusSeeOther)
+		if sess.Stage != access.StageFull && !slices.Contains(signInSteps[sess.Stage], pattern) {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, stepFor(sess.Stage), http.StatusSeeOther)
 				return
 			}
-		case access.StageEnrol:
-			if g != GatePending {
-				http.Redirect(w, r, "/account/mfa/setup", http.StatusSeeOther)
-				return
-			}
+			s.forbidden(w, r, "Finish signing in first.")
+			return
 		}
 		switch {
 		case g == GateStaff && sess.Actor.Kind != access.StaffActor:

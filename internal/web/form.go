@@ -105,5 +105,9 @@ func (fl Field) Auto(token string) Field { fl.Autocomplete = token; return fl }
 // Mode sets the inputmode (numeric keypad on a tablet, for instance).
 func (fl Field) Mode(m string) Field { fl.Inputmode = m; return fl }
 
+// As gives the field an id of its own, for a page that asks for the same
+// value in more than one form.
+func (fl Field) As(id string) Field { fl.ID = id; return fl }
+
 // Lines sets a textarea's height.
 func (fl Field) Lines(n int) Field { fl.Rows = n; return fl }

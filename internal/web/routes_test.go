@@ -66,6 +66,8 @@ var routeTable = map[string][]string{
 	"GET /account/mfa/setup":             {signin, allow, allow, allow, allow, allow, allow, allow, allow},
 	"POST /account/mfa/totp":             {signin, allow, allow, allow, allow, allow, allow, allow, allow},
 	"POST /account/mfa/email":            {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+	"POST /account/mfa/code":             {signin, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /account/mfa/remove":           {signin, allow, allow, allow, allow, allow, allow, allow, allow},
 	"POST /signout":                      {signin, allow, allow, allow, allow, allow, allow, allow, allow},
 	"POST /signout/everywhere":           {signin, allow, allow, allow, allow, allow, allow, allow, allow},
 	"POST /session/keepalive":            {signin, allow, allow, allow, allow, allow, allow, allow, allow},
@@ -118,6 +120,8 @@ type routeSite struct {
 	elenaStaff string
 	emails     map[string]string
 	tokens     map[string]string
+	svc        *access.Service
+	ring       *keyring.Ring
 }
 
 const testPassword = "calm harbour morning"
@@ -147,7 +151,7 @@ func buildSite(t *testing.T, db *store.DB) (*routeSite, *web.Server) {
 		"owner": "owner@stillwater.example", "prescriber": "prescriber@stillwater.example",
 		"therapist-on-team": "therapist@stillwater.example", "therapist-off-team": "therapist2@stillwater.example",
 		"monitor": "monitor@stillwater.example", "other-practice": "owner@elsewhere.example",
-	}, tokens: map[string]string{}, db: db}
+	}, tokens: map[string]string{}, db: db, svc: svc, ring: ring}
 	err = db.Write(ctx, func(tx *store.Tx) error {
 		// No second step in this test: it is about what each role may reach.
 		if _, err := tx.Exec(ctx, `UPDATE account SET mfa_method = '', totp_secret_sealed = ''`); err != nil {

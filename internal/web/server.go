@@ -128,7 +128,7 @@ func (s *Server) Routes() []Route { return s.routes }
 // handle registers a route behind its gate.
 func (s *Server) handle(g Gate, pattern string, h http.HandlerFunc) {
 	s.routes = append(s.routes, Route{Pattern: pattern, Gate: g})
-	s.mux.HandleFunc(pattern, s.guard(g, h))
+	s.mux.HandleFunc(pattern, s.guard(g, pattern, h))
 }
 
 func (s *Server) public(pattern string, h http.HandlerFunc) { s.handle(GatePublic, pattern, h) }

@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"holdspace/internal/access"
 )
@@ -146,6 +148,7 @@ func stepFor(st access.Stage) string {
 // at registration, so the stage check cannot be steered by the request.
 func (s *Server) guard(g Gate, pattern string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		setRoute(r, pattern)
 		if g == GatePublic || g == GateAPI {
 			h(w, r)
 			return
@@ -153,7 +156,7 @@ func (s *Server) guard(g Gate, pattern string, h http.HandlerFunc) http.HandlerF
 		sess, ok := sessionFrom(r.Context())
 		if !ok {
 			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/signin?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+				http.Redirect(w, r, "/signin?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 				return
 			}
 			s.forbidden(w, r, "Please sign in first.")
@@ -179,9 +182,39 @@ func (s *Server) guard(g Gate, pattern string, h http.HandlerFunc) http.HandlerF
 	}
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path of ours, or
+// "/". Browsers forgive a great deal in a Location header (a tab or a
+// newline is dropped, a backslash is a slash, so "/\t/evil.example" is
+// "//evil.example", another site), so anything a browser might read as
+// another host is refused rather than repaired: control characters,
+// backslashes, a scheme or host, a path that starts with two slashes,
+// and slashes or backslashes percent-encoded where a proxy might decode
+// them.
 func safeNext(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if !strings.HasPrefix(p, "/") {
+		return "/"
+	}
+	for _, c := range p {
+		if c < 0x20 || c == 0x7f || c == '\\' || c == utf8.RuneError {
+			return "/"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	path, _, _ := strings.Cut(strings.ToLower(p), "?")
+	for _, enc := range []string{"%2f", "%5c", "%00", "%09", "%0a", "%0d"} {
+		if strings.Contains(path, enc) {
+			return "/"
+		}
+	}
+	// Resolved against this site, it must stay on this site.
+	base := &url.URL{Scheme: "https", Host: "holdspace.invalid", Path: "/"}
+	if got := base.ResolveReference(u); got.Host != base.Host || got.Scheme != base.Scheme {
 		return "/"
 	}
 	return p

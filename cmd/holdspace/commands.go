@@ -102,6 +102,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "holdspace %s is running at %s (%s database at %s)\n", a.Version, a.URL(ln), a.DB.Dialect().Name(), a.DB.Where)
+	if a.MetricsListener != nil {
+		fmt.Fprintf(e.stdout, "metrics for monitoring at http://%s/metrics\n", a.MetricsListener.Addr())
+	}
 	return a.Serve(ctx, ln)
 }
 

@@ -94,6 +94,9 @@ const (
 	// Preparation: the inquiry queue, consent documents, the prescriber's
 	// acknowledgement of screening findings and evaluation.
 	InquiryManage         Action = "inquiry.manage"
+	// InquiryRead is reading the queue or one inquiry: the same people as
+	// manage it, but an API token needs only the read scope.
+	InquiryRead Action = "inquiry.read"
 	ConsentDocumentManage Action = "consent_document.manage"
 	ScreeningAcknowledge  Action = "screening.acknowledge"
 	EvaluationWrite       Action = "evaluation.write"
@@ -136,15 +139,18 @@ const (
 	// that an integration given clients:write does not reach psychotherapy
 	// notes by accident (45 CFR 164.508(a)(2)).
 	ScopeProcessNotes Scope = "process_notes:own"
+	// ScopeMetrics lets a monitoring system read /metrics; it reaches no
+	// record.
+	ScopeMetrics Scope = "metrics:read"
 )
 
 // Scopes lists every scope, for the token form.
-var Scopes = []Scope{ScopeClientsRead, ScopeClientsWrite, ScopeAuditRead, ScopeProcessNotes}
+var Scopes = []Scope{ScopeClientsRead, ScopeClientsWrite, ScopeAuditRead, ScopeProcessNotes, ScopeMetrics}
 
 var scopeFor = map[Action]Scope{
 	ClientList: ScopeClientsRead, ClientRead: ScopeClientsRead, DisclosureRead: ScopeClientsRead,
 	ClientCreate: ScopeClientsWrite, ClientUpdate: ScopeClientsWrite, ClientInvite: ScopeClientsWrite,
-	InquiryManage: ScopeClientsWrite, ScreeningAcknowledge: ScopeClientsWrite, EvaluationWrite: ScopeClientsWrite,
+	InquiryManage: ScopeClientsWrite, InquiryRead: ScopeClientsRead, ScreeningAcknowledge: ScopeClientsWrite, EvaluationWrite: ScopeClientsWrite,
 	PreparationRecord: ScopeClientsWrite,
 	ScheduleRead:      ScopeClientsRead, OutcomesRead: ScopeClientsRead,
 	AppointmentManage: ScopeClientsWrite, SessionRecordWrite: ScopeClientsWrite, HoldOverride: ScopeClientsWrite,
@@ -243,7 +249,7 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 			return allow("staff")
 		}
 		return deny("no staff role")
-	case ClientCreate, InquiryManage:
+	case ClientCreate, InquiryManage, InquiryRead:
 		if a.Has(Owner, Admin, Prescriber, Therapist) {
 			return allow("may take on clients")
 		}

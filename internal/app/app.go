@@ -41,6 +41,9 @@ type App struct {
 	// Handler is what Serve serves: the web server's handler unless a
 	// test wraps it.
 	Handler http.Handler
+	// MetricsListener serves /metrics without a token, when
+	// --metrics-addr asks for it (opened by Listen).
+	MetricsListener net.Listener
 	// workers run beside the server and stop with it.
 	workers []Worker
 	// The workers whose emails carry links, so Listen can give them the
@@ -185,6 +188,13 @@ func (a *App) Listen() (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s: %w (is another holdspace running? choose another --addr)", a.Config.Addr, err)
 	}
+	if a.Config.MetricsAddr != "" {
+		a.MetricsListener, err = net.Listen("tcp", a.Config.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("cannot listen on %s for metrics: %w (choose another --metrics-addr)", a.Config.MetricsAddr, err)
+		}
+	}
 	if a.Config.BaseURL == "" {
 		// Links in email point where holdspace really listens (the port
 		// is chosen only now when --addr ends in :0). The workers start
@@ -195,6 +205,13 @@ func (a *App) Listen() (net.Listener, error) {
 		a.stalls.BaseURL = a.Access.BaseURL
 	}
 	return ln, nil
+}
+
+// metricsMux serves only /metrics, for the metrics listener.
+func (a *App) metricsMux() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Web.MetricsHandler())
+	return mux
 }
 
 // URL is where a listener serves holdspace.
@@ -236,6 +253,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			w.Run(workCtx)
 		})
 	}
+	var metrics *http.Server
+	if a.MetricsListener != nil {
+		metrics = &http.Server{Handler: a.metricsMux(), ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+		go func() {
+			if err := metrics.Serve(a.MetricsListener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.Log.Error("metrics listener stopped", "err", err)
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if a.Config.TLSCert != "" {
@@ -252,6 +279,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 		err = srv.Shutdown(sctx)
 		cancel()
+	}
+	if metrics != nil {
+		metrics.Close()
 	}
 	stopWorkers()
 	wg.Wait()

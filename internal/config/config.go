@@ -19,6 +19,9 @@ import (
 // Config is everything the server and the commands need to know.
 type Config struct {
 	Addr            string
+	// MetricsAddr, when set, serves /metrics without a token on an
+	// address of its own, for a monitoring network.
+	MetricsAddr     string
 	DataDir         string
 	DB              string // postgres://… ; empty means SQLite in DataDir
 	KeyFile         string
@@ -142,6 +145,7 @@ func (f *Flags) Keys() *Flags {
 // Server adds the flags of holdspace serve.
 func (f *Flags) Server() *Flags {
 	f.str(&f.c.Addr, flagSpec{"addr", "HOLDSPACE_ADDR", "address to listen on"}, "127.0.0.1:8080")
+	f.str(&f.c.MetricsAddr, flagSpec{"metrics-addr", "HOLDSPACE_METRICS_ADDR", "address for /metrics without a token (e.g. 127.0.0.1:9090); without it, /metrics on --addr needs an API token with the metrics:read scope"}, "")
 	f.boolean(&f.c.Demo, flagSpec{"demo", "HOLDSPACE_DEMO", "load the demo practice on first start when the database is empty"}, false)
 	f.str(&f.c.TLSCert, flagSpec{"tls-cert", "HOLDSPACE_TLS_CERT", "TLS certificate file (PEM); with --tls-key serves HTTPS"}, "")
 	f.str(&f.c.TLSKey, flagSpec{"tls-key", "HOLDSPACE_TLS_KEY", "TLS private key file (PEM)"}, "")
@@ -194,6 +198,14 @@ func (c *Config) check(fs *flag.FlagSet) error {
 	if set["addr"] {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 			return fmt.Errorf("--addr %q must be host:port, e.g. 127.0.0.1:8080", c.Addr)
+		}
+		if c.MetricsAddr != "" {
+			if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+				return fmt.Errorf("--metrics-addr %q must be host:port, e.g. 127.0.0.1:9090", c.MetricsAddr)
+			}
+			if c.MetricsAddr == c.Addr {
+				return errors.New("--metrics-addr must differ from --addr: it is for a listener of its own")
+			}
 		}
 		if (c.TLSCert == "") != (c.TLSKey == "") {
 			return errors.New("--tls-cert and --tls-key go together: give both or neither")

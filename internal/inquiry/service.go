@@ -124,7 +124,7 @@ func (s *Service) Submit(ctx context.Context, slug string, sub Submission, addre
 func (s *Service) List(ctx context.Context, a access.Actor, status Status) ([]Inquiry, map[Status]int, error) {
 	var list []Inquiry
 	var counts map[Status]int
-	err := s.Access.Do(ctx, a, access.InquiryManage, access.Ref{Type: "inquiry_list"}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.Access.Do(ctx, a, access.InquiryRead, access.Ref{Type: "inquiry_list"}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
 		if list, err = List(ctx, tx, a.PracticeID, status); err != nil {
 			return err
@@ -146,7 +146,7 @@ type Detail struct {
 // Get reads one inquiry; the read is on the audit trail.
 func (s *Service) Get(ctx context.Context, a access.Actor, id string) (Detail, error) {
 	var d Detail
-	err := s.Access.Do(ctx, a, access.InquiryManage, access.Ref{Type: "inquiry", ID: id}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.Access.Do(ctx, a, access.InquiryRead, access.Ref{Type: "inquiry", ID: id}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
 		if d.Inquiry, err = Load(ctx, tx, a.PracticeID, id); err != nil {
 			return err

@@ -170,7 +170,7 @@ func TestAReplyIsEmailedAndKeptWithTheInquiry(t *testing.T) {
 			t.Errorf("%d inquiry.reply entries; want 1", n)
 		}
 		// Reading the inquiry is on the trail too.
-		if n := p.count(`SELECT COUNT(*) FROM audit_event WHERE action = 'inquiry.manage' AND actor_id = ? AND record_type = 'inquiry' AND record_id = ?`, p.ownerStaff, id); n != 1 {
+		if n := p.count(`SELECT COUNT(*) FROM audit_event WHERE action = 'inquiry.read' AND actor_id = ? AND record_type = 'inquiry' AND record_id = ?`, p.ownerStaff, id); n != 1 {
 			t.Errorf("%d audited reads; want 1", n)
 		}
 		// An empty reply is refused and sends nothing.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,13 @@ func (s *Server) api(h func(http.ResponseWriter, *http.Request, access.Actor)) h
 		}
 		if err != nil {
 			s.apiError(w, r, access.Actor{}, err)
+			return
+		}
+		need, known := s.apiScopes[r.Pattern]
+		if !known || (need != "" && !slices.Contains(actor.Scopes, need)) {
+			// RFC 6750 §3.1: the token is good but not for this.
+			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="holdspace", error="insufficient_scope", scope=%q`, need))
+			writeProblem(w, r, http.StatusForbidden, "Forbidden", fmt.Sprintf("This API token lacks the %s scope this endpoint needs.", need), nil)
 			return
 		}
 		h(w, r, actor)

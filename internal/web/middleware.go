@@ -16,7 +16,22 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = iota
+const (
+	requestIDKey ctxKey = iota
+	routeKey
+)
+
+// routeLabel is filled in by the route's guard with the pattern it was
+// registered under: the ServeMux sets Request.Pattern only on the request
+// it hands the handler, which is a copy the outer middleware never sees.
+type routeLabel struct{ pattern string }
+
+// setRoute records the matched pattern for the log and the metrics.
+func setRoute(r *http.Request, pattern string) {
+	if l, ok := r.Context().Value(routeKey).(*routeLabel); ok {
+		l.pattern = pattern
+	}
+}
 
 // RequestID returns the id given to the request being served.
 func RequestID(ctx context.Context) string {
@@ -97,7 +112,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newRequestID()
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		label := &routeLabel{}
+		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), routeKey, label)
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		h := sw.Header()
@@ -117,12 +133,17 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Error("panic", "request_id", id, "route", r.Pattern, "panic", p, "stack", string(debug.Stack()))
+				s.log.Error("panic", "request_id", id, "route", label.pattern, "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					s.serverError(sw, r, nil)
 				}
 			}
-			route := r.Pattern
+			route := label.pattern
+			if route == "" {
+				// Refused before any route was reached (a cross-site
+				// form): name the route it was aimed at all the same.
+				_, route = s.mux.Handler(r)
+			}
 			if route == "" {
 				route = "unmatched"
 			}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,7 +57,7 @@ var routeTable = map[string][]string{
 	"GET /favicon.ico":                   {allow, allow, allow, allow, allow, allow, allow, allow, allow},
 	"GET /healthz":                       {allow, allow, allow, allow, allow, allow, allow, allow, allow},
 	"GET /readyz":                        {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /metrics":                       {allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /metrics":                       {unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth},
 	"GET /{$}":                           {allow, allow, allow, allow, allow, allow, allow, allow, allow},
 	"/":                                  {allow, allow, allow, allow, allow, allow, allow, allow, allow},
 	"GET /signin":                        {allow, allow, allow, allow, allow, allow, allow, allow, allow},
@@ -122,6 +124,26 @@ type routeSite struct {
 	tokens     map[string]string
 	svc        *access.Service
 	ring       *keyring.Ring
+	// logs holds what the server logged, for tests of the log itself.
+	logs *lockedBuffer
+}
+
+// lockedBuffer is a log destination several request goroutines share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 const testPassword = "calm harbour morning"
@@ -177,7 +199,8 @@ func buildSite(t *testing.T, db *store.DB) (*routeSite, *web.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Deps{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Access: svc, Keys: ring, Version: "test"})
+	s.logs = &lockedBuffer{}
+	srv, err := web.New(web.Deps{DB: db, Log: slog.New(slog.NewTextHandler(s.logs, nil)), Access: svc, Keys: ring, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,6 +51,8 @@ type Server struct {
 	secure    bool
 	openapi   []byte
 	proxies   []netip.Prefix
+	// apiScopes is each API route's scope, by pattern, as Routes lists.
+	apiScopes map[string]access.Scope
 	// instruments are the questionnaire definitions, read once: they are
 	// compiled in and never change while holdspace runs.
 	instruments *instrument.Catalog
@@ -61,6 +63,9 @@ type Server struct {
 type Route struct {
 	Pattern string
 	Gate    Gate
+	// Scope is what an API token needs for a GateAPI route ("" for any
+	// token).
+	Scope access.Scope
 }
 
 // New builds the server and its routes.
@@ -88,7 +93,7 @@ func New(d Deps) (*Server, error) {
 	if s.instruments, err = instrument.Load(); err != nil {
 		return nil, err
 	}
-	s.routesFrame()
+	s.routesFrame(d)
 	if d.Access != nil {
 		s.routesAccount()
 		s.routesAdmin()
@@ -122,18 +127,58 @@ func (s *Server) Handler() http.Handler {
 	return s.observe(cop.Handler(s.withSession(s.mux)))
 }
 
+// MetricsHandler serves the Prometheus metrics with no sign-in, for a
+// listener of its own that only the monitoring network reaches.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{Registry: s.metrics.Registry})
+}
+
 // Routes lists every registered route.
 func (s *Server) Routes() []Route { return s.routes }
 
 // handle registers a route behind its gate.
 func (s *Server) handle(g Gate, pattern string, h http.HandlerFunc) {
-	s.routes = append(s.routes, Route{Pattern: pattern, Gate: g})
+	rt := Route{Pattern: pattern, Gate: g}
+	if g == GateAPI {
+		rt.Scope = apiScope(pattern)
+		if s.apiScopes == nil {
+			s.apiScopes = map[string]access.Scope{}
+		}
+		s.apiScopes[pattern] = rt.Scope
+	}
+	s.routes = append(s.routes, rt)
 	s.mux.HandleFunc(pattern, s.guard(g, pattern, h))
+}
+
+// apiScope is the scope a token needs for an API route: reads need the
+// read scope of their area, writes its write scope, whatever the use case
+// behind them decides after. A token that may change records is not
+// thereby one that may read them all (an integration that posts check-ins
+// has no business listing the inquiry queue).
+func apiScope(pattern string) access.Scope {
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		// The API's catch-all answers 404 to any token.
+		return ""
+	}
+	switch {
+	case path == "/api/v1/me":
+		return ""
+	case path == "/metrics":
+		return access.ScopeMetrics
+	case strings.HasSuffix(path, "/process-notes"):
+		return access.ScopeProcessNotes
+	case strings.HasPrefix(path, "/api/v1/audit"):
+		return access.ScopeAuditRead
+	case method == http.MethodGet || method == http.MethodHead:
+		return access.ScopeClientsRead
+	}
+	return access.ScopeClientsWrite
 }
 
 func (s *Server) public(pattern string, h http.HandlerFunc) { s.handle(GatePublic, pattern, h) }
 
-func (s *Server) routesFrame() {
+func (s *Server) routesFrame(d Deps) {
 	static, _ := fs.Sub(staticFS, "static")
 	fileServer := http.FileServerFS(static)
 	s.public("GET /static/", func(w http.ResponseWriter, r *http.Request) {
@@ -148,7 +193,15 @@ func (s *Server) routesFrame() {
 	})
 	s.public("GET /healthz", s.healthz)
 	s.public("GET /readyz", s.readyz)
-	s.public("GET /metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{Registry: s.metrics.Registry}).ServeHTTP)
+	// /metrics names every route and how often each fails: on the public
+	// address it is for a monitoring system's token only. Operators who
+	// would rather scrape without one give it an address of its own
+	// (--metrics-addr), served by MetricsHandler.
+	if d.Access != nil {
+		s.handle(GateAPI, "GET /metrics", s.api(func(w http.ResponseWriter, r *http.Request, _ access.Actor) {
+			s.MetricsHandler().ServeHTTP(w, r)
+		}))
+	}
 	s.public("GET /{$}", s.home)
 	s.public("/", s.notFound)
 }
@@ -228,7 +281,7 @@ func navFor(sess access.Session, path string) []NavItem {
 	if access.Decide(sess.Actor, access.OutcomesRead, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
 		add("Outcomes", "/outcomes")
 	}
-	if access.Decide(sess.Actor, access.InquiryManage, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
+	if access.Decide(sess.Actor, access.InquiryRead, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
 		add("Inquiries", "/inquiries")
 	}
 	if sess.Actor.IsAdmin() {

@@ -2,7 +2,8 @@ package web_test
 
 // The session record's JSON API: read by the care team (and administrators), recorded by
 // clinicians on the care team, the hold overridden by a prescriber, signed by a therapist or
-// prescriber. Process notes are not open to API tokens (decide.go gives them no scope).
+// prescriber. Process notes need the process_notes:own scope, which the route test's tokens
+// lack, so every token is refused at the route, before any record is looked at.
 // {recordID}, {sessionID} and {alertID} stay literal, so those past the access decision get
 // 404.
 func init() {
@@ -10,7 +11,7 @@ func init() {
 	write := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, hidden, hidden}
 	override := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden}
 	sign := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, deny, hidden}
-	notes := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, hidden}
+	notes := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, deny}
 	rec := "/api/v1/clients/{id}/session-records/{recordID}"
 	addRoutes(map[string][]string{
 		"GET /api/v1/clients/{id}/course-sessions/{sessionID}/gate":    read,

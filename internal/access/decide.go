@@ -93,10 +93,10 @@ const (
 	APITokenManage Action = "api_token.manage"
 	// Preparation: the inquiry queue, consent documents, the prescriber's
 	// acknowledgement of screening findings and evaluation.
-	InquiryManage         Action = "inquiry.manage"
+	InquiryManage Action = "inquiry.manage"
 	// InquiryRead is reading the queue or one inquiry: the same people as
 	// manage it, but an API token needs only the read scope.
-	InquiryRead Action = "inquiry.read"
+	InquiryRead           Action = "inquiry.read"
 	ConsentDocumentManage Action = "consent_document.manage"
 	ScreeningAcknowledge  Action = "screening.acknowledge"
 	EvaluationWrite       Action = "evaluation.write"

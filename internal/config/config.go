@@ -18,7 +18,7 @@ import (
 
 // Config is everything the server and the commands need to know.
 type Config struct {
-	Addr            string
+	Addr string
 	// MetricsAddr, when set, serves /metrics without a token on an
 	// address of its own, for a monitoring network.
 	MetricsAddr     string

@@ -139,3 +139,14 @@ func kindOr(k ActorKind) ActorKind {
 	}
 	return k
 }
+
+// CrossSiteRefused puts on the trail a state-changing request that was
+// refused because a page of another site sent it: a forged form is an
+// attack on whoever was signed in, and the owners read of it there. route
+// is the pattern it was aimed at, never its path.
+func (s *Service) CrossSiteRefused(ctx context.Context, a Actor, route string) error {
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		return s.log(ctx, tx, a, "request.cross_site", Record{Type: "route", ID: route, PracticeID: a.PracticeID}, audit.Denied,
+			"a form or request sent from another site")
+	})
+}

@@ -122,9 +122,22 @@ func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("/api/")
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.access != nil {
+			actor := access.Actor{Kind: access.Anonymous}
+			if sess, ok := sessionFrom(r.Context()); ok {
+				actor = sess.Actor
+			}
+			_, route := s.mux.Handler(r)
+			if err := s.access.CrossSiteRefused(r.Context(), actor, route); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
 		s.forbidden(w, r, "This form was sent from another site, so holdspace did not act on it. Go back, reload the page and try again.")
 	}))
-	return s.observe(cop.Handler(s.withSession(s.mux)))
+	// The session is read before the cross-origin check so that a refusal
+	// is audited as the person it was aimed at.
+	return s.observe(s.withSession(cop.Handler(s.mux)))
 }
 
 // MetricsHandler serves the Prometheus metrics with no sign-in, for a
@@ -180,10 +193,22 @@ func (s *Server) public(pattern string, h http.HandlerFunc) { s.handle(GatePubli
 
 func (s *Server) routesFrame(d Deps) {
 	static, _ := fs.Sub(staticFS, "static")
-	fileServer := http.FileServerFS(static)
 	s.public("GET /static/", func(w http.ResponseWriter, r *http.Request) {
+		// Files only: no listing of a folder, and a name that is not a
+		// plain path inside the folder (an encoded "..", a NUL) is not
+		// found rather than an error.
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if !fs.ValidPath(name) || name == "." || strings.ContainsAny(name, "\\\x00") {
+			s.notFound(w, r)
+			return
+		}
+		info, err := fs.Stat(static, name)
+		if err != nil || info.IsDir() {
+			s.notFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
-		http.StripPrefix("/static/", fileServer).ServeHTTP(w, r)
+		http.ServeFileFS(w, r, static, name)
 	})
 	s.public("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")

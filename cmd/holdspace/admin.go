@@ -133,3 +133,136 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "The audit trail is whole: %d entries in %d chains verified.\n", rep.Entries, rep.Chains)
 	return nil
 }
+
+// cmdToken makes, lists and revokes API tokens from the command line, for
+// operators and scripts. Each is done as the staff member --staff names,
+// through the same use cases as Settings → API tokens: decided by the
+// same rule (owners and administrators only) and on the same trail, with
+// the command line as the place it came from.
+func cmdToken(ctx context.Context, e *env, args []string) error {
+	var practice, staff, scopes, name string
+	c, rest, err := parse(e, "token", "Usage: holdspace token add --practice SHORT --staff EMAIL --scopes SCOPE[,SCOPE…] [--name NAME]\n"+
+		"       holdspace token list --practice SHORT --staff EMAIL\n"+
+		"       holdspace token revoke --practice SHORT --staff EMAIL ID\n\n"+
+		"add prints a new API token once: holdspace keeps only its hash. The token acts as the staff member\n"+
+		"--staff names, who must be an owner or administrator, narrowed to the scopes given.\n"+
+		"Scopes: "+scopeList()+".", args,
+		func(f *config.Flags) {
+			f.Database().Keys()
+			fs := f.FlagSet()
+			fs.StringVar(&practice, "practice", "", "the practice's short name")
+			fs.StringVar(&staff, "staff", "", "email of the owner or administrator the command acts as (and the token acts as)")
+			fs.StringVar(&scopes, "scopes", "", "scopes of the new token, separated by commas")
+			fs.StringVar(&name, "name", "", "what uses the token, e.g. \"nightly export\" (add only)")
+		})
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 || (rest[0] != "add" && rest[0] != "list" && rest[0] != "revoke") {
+		return usageError{errors.New("say holdspace token add, token list or token revoke ID")}
+	}
+	if practice == "" || staff == "" {
+		return usageError{errors.New("--practice and --staff are needed: the command acts as that staff member")}
+	}
+	verb := rest[0]
+	if verb == "revoke" && len(rest) != 2 {
+		return usageError{errors.New("say holdspace token revoke … ID, with the token's ID from token list")}
+	}
+	if verb != "revoke" && len(rest) != 1 {
+		return usageError{fmt.Errorf("token %s takes no other arguments", verb)}
+	}
+	var list []access.Scope
+	if verb == "add" {
+		for _, sc := range strings.Split(scopes, ",") {
+			if sc = strings.TrimSpace(sc); sc != "" {
+				list = append(list, access.Scope(sc))
+			}
+		}
+		if len(list) == 0 {
+			return usageError{errors.New("--scopes is needed: one or more of " + scopeList())}
+		}
+		if name == "" {
+			name = "command line"
+		}
+	}
+	db, err := openMigrated(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	keys, err := keyring.LoadOrCreate(c.KeyFile)
+	if err != nil {
+		return err
+	}
+	pid, err := access.PracticeBySlug(ctx, db, practice)
+	if err != nil {
+		return err
+	}
+	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.RFC9106Params, 1), Keys: keys, Now: time.Now, Policy: access.DefaultPolicy()}
+	ctx = access.WithMeta(ctx, access.Meta{Address: "command line", UserAgent: "holdspace token " + verb})
+	actor, err := svc.StaffActorByEmail(ctx, pid, staff)
+	if err != nil {
+		return err
+	}
+	var denied *access.Denied
+	var prob *access.Problem
+	switch verb {
+	case "add":
+		token, err := svc.CreateAPIToken(ctx, actor, name, list)
+		switch {
+		case errors.As(err, &denied):
+			return fmt.Errorf("%s may not make API tokens: %s", staff, denied.Reason)
+		case errors.As(err, &prob):
+			return usageError{errors.New(prob.Message)}
+		case err != nil:
+			return err
+		}
+		fmt.Fprintf(e.stderr, "A new API token for %s, acting as %s. It is shown only now; keep it secret:\n", strings.Join(scopeNames(list), " "), staff)
+		fmt.Fprintln(e.stdout, token)
+	case "list":
+		tokens, err := svc.APITokens(ctx, actor)
+		if errors.As(err, &denied) {
+			return fmt.Errorf("%s may not see API tokens: %s", staff, denied.Reason)
+		}
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			state := "active"
+			if t.RevokedAt != nil {
+				state = "revoked " + t.RevokedAt.UTC().Format(time.RFC3339)
+			}
+			used := "never used"
+			if t.LastUsedAt != nil {
+				used = "last used " + t.LastUsedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\tacts as %s\tmade %s\t%s\t%s\n", t.ID, t.Name, strings.Join(scopeNames(t.Scopes), " "),
+				t.OwnerName, t.CreatedAt.UTC().Format(time.RFC3339), used, state)
+		}
+		if len(tokens) == 0 {
+			fmt.Fprintln(e.stderr, "The practice has no API tokens.")
+		}
+	case "revoke":
+		err := svc.RevokeAPIToken(ctx, actor, rest[1])
+		switch {
+		case errors.As(err, &denied):
+			return fmt.Errorf("%s may not revoke API tokens: %s", staff, denied.Reason)
+		case errors.As(err, &prob):
+			return errors.New(prob.Message)
+		case err != nil:
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Revoked the token %s; it stops working at once.\n", rest[1])
+	}
+	return nil
+}
+
+func scopeList() string { return strings.Join(scopeNames(access.Scopes), ", ") }
+
+func scopeNames(list []access.Scope) []string {
+	var out []string
+	for _, sc := range list {
+		out = append(out, string(sc))
+	}
+	return out
+}

@@ -51,6 +51,7 @@ func commands() map[string]command {
 		"practice": {"Add a practice: practice add --name … --slug ….", cmdPractice},
 		"user":     {"Add a staff member: user add --practice … --email … --role ….", cmdUser},
 		"audit":    {"Check the audit trail's hash chains: audit verify.", cmdAudit},
+		"token":    {"API tokens: token add --practice … --staff … --scopes …, token list, token revoke ID.", cmdToken},
 	}
 }
 

@@ -136,3 +136,26 @@ func (s *Service) AuthenticateAPI(ctx context.Context, token string) (Actor, err
 	})
 	return actor, err
 }
+
+// ErrNoSuchStaff answers a command-line request for a staff member the
+// practice does not have (or whose account is disabled).
+var ErrNoSuchStaff = errors.New("the practice has no active staff member with that email address")
+
+// StaffActorByEmail is the staff member of a practice an operator's
+// command acts as: holdspace token add and its kin are decided and
+// audited as that person, exactly as the same change made on the page.
+func (s *Service) StaffActorByEmail(ctx context.Context, practiceID, email string) (Actor, error) {
+	var actor Actor
+	err := s.DB.Read(ctx, func(tx *store.Tx) error {
+		a, found, err := accountByEmail(ctx, tx, email)
+		if err != nil {
+			return err
+		}
+		if !found || a.PracticeID != practiceID || a.Kind != "staff" || a.Disabled {
+			return ErrNoSuchStaff
+		}
+		actor, _, err = actorFor(ctx, tx, a)
+		return err
+	})
+	return actor, err
+}

@@ -40,6 +40,7 @@ type siteOptions struct {
 	noDemo   bool
 	mail     *smtptest.Server
 	clock    *clock
+	metrics  bool
 }
 
 // siteOption changes how startHoldspace sets the site up.
@@ -54,6 +55,10 @@ func withoutDemo() siteOption { return func(o *siteOptions) { o.noDemo = true } 
 
 // withMail sends the site's email to an SMTP server started in the test.
 func withMail(srv *smtptest.Server) siteOption { return func(o *siteOptions) { o.mail = srv } }
+
+// withMetricsAddr serves /metrics on a listener of its own too, as
+// --metrics-addr does.
+func withMetricsAddr() siteOption { return func(o *siteOptions) { o.metrics = true } }
 
 // withClock runs the site on c's time instead of the machine's, so a test
 // can move through a two-hour medicine session in seconds.
@@ -116,6 +121,9 @@ func startHoldspace(t *testing.T, opts ...siteOption) *site {
 	}
 	if o.mail != nil {
 		cfg.SMTP = config.SMTP{Host: o.mail.Host(), Port: o.mail.Port(), From: "holdspace@stillwater.example"}
+	}
+	if o.metrics {
+		cfg.MetricsAddr = "127.0.0.1:0"
 	}
 	if o.postgres {
 		pg, ok := storetest.PostgresOptions(t)

@@ -164,7 +164,12 @@ func TestAClientCanSignInWithACodeByEmail(t *testing.T) {
 	signIn(t, b, s, "maya@client.example", "")
 	waitText(t, b, "We email you a six-digit code")
 	clickButton(t, b, "Email me a code")
-	m := mailTo(t, srv, "maya@client.example", 1)
+	// The first email told Maya her second step was set up; the second
+	// carries the code.
+	if notice := mailTo(t, srv, "maya@client.example", 1); !strings.Contains(notice.Text, "second step for signing in was set up") {
+		t.Fatalf("the first email is not the notice of the new second step:\n%s", notice.Text)
+	}
+	m := mailTo(t, srv, "maya@client.example", 2)
 	code := regexp.MustCompile(`\b\d{6}\b`).FindString(m.Text)
 	if code == "" {
 		t.Fatalf("no code in the email:\n%s", m.Text)

@@ -61,7 +61,7 @@ func TestStaffSignInWithAnAuthenticatorCode(t *testing.T) {
 		clickButton(t, ctx, "Sign out")
 		waitText(t, ctx, "You are signed out.")
 		visit(t, ctx, s.at("/clients"))
-		if p := currentPath(t, ctx); p != "/signin?next=/clients" {
+		if p := currentPath(t, ctx); p != "/signin?next=%2Fclients" {
 			t.Fatalf("after signing out /clients led to %s, want the sign-in page", p)
 		}
 	})

@@ -81,12 +81,16 @@ func NotifyDue(ctx context.Context, tx *store.Tx, practiceID, clientID, baseURL 
 	}
 	n := 0
 	for _, d := range Outstanding(all) {
-		var seen int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM measure_due_notice WHERE course_id = ? AND instrument = ? AND occasion = ?`,
-			d.CourseID, d.Instrument, d.Occasion).Scan(&seen); err != nil {
+		// Claim the notice first: two rounds running at once (two
+		// instances, or a round and a submission) both see none sent, and
+		// only the one whose row goes in may queue the email.
+		res, err := tx.Exec(ctx, `INSERT INTO measure_due_notice (practice_id, client_id, course_id, instrument, occasion, outbox_id, sent_at)
+			VALUES (?, ?, ?, ?, ?, '', ?) ON CONFLICT (course_id, instrument, occasion) DO NOTHING`,
+			practiceID, clientID, d.CourseID, d.Instrument, d.Occasion, now.UTC())
+		if err != nil {
 			return n, err
 		}
-		if seen > 0 {
+		if claimed, _ := res.RowsAffected(); claimed == 0 {
 			continue
 		}
 		outboxID, err := notify.Enqueue(ctx, tx, notify.Message{PracticeID: practiceID, To: email,
@@ -94,8 +98,8 @@ func NotifyDue(ctx context.Context, tx *store.Tx, practiceID, clientID, baseURL 
 		if err != nil {
 			return n, err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO measure_due_notice (practice_id, client_id, course_id, instrument, occasion, outbox_id, sent_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, practiceID, clientID, d.CourseID, d.Instrument, d.Occasion, outboxID, now.UTC()); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE measure_due_notice SET outbox_id = ? WHERE course_id = ? AND instrument = ? AND occasion = ?`,
+			outboxID, d.CourseID, d.Instrument, d.Occasion); err != nil {
 			return n, err
 		}
 		n++

@@ -192,26 +192,27 @@ const (
 
 // RecordSession books session n at a time, or marks its current booking
 // held, missed or cancelled. A missed or cancelled booking stays on record
-// and booking again adds a new one. Booking checks the course is under
-// way, the spacing and the session count (KAP.md §1 Session and course).
-func RecordSession(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, n int, act SessionAction, at *time.Time, by string, now time.Time) (*Course, error) {
+// and booking again adds a new one. Booking asks MedicineGate, the dosing
+// gate every booking path shares, and returns its warnings.
+func RecordSession(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, n int, act SessionAction, at *time.Time, by string, now time.Time) (*Course, []dosing.Warning, error) {
 	c, ms, err := loadOwn(ctx, tx, clientID, id, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var warnings []dosing.Warning
 	var ps clinic.Problems
 	if c.Status != dosing.CourseActive && c.Status != dosing.CourseCompleted {
 		ps.Add("course", "Sessions are booked and recorded on an active course (or its touch-ups); this course is %s.", c.Status)
-		return nil, ps
+		return nil, nil, ps
 	}
 	d, ok := c.Dose(n)
 	if !ok {
 		ps.Add("session_number", "This course has no session %d; choose one of its planned sessions.", n)
-		return nil, ps
+		return nil, nil, ps
 	}
 	if c.Status == dosing.CourseCompleted && !d.TouchUp {
 		ps.Add("session_number", "The course is completed; only its touch-up sessions can be booked.")
-		return nil, ps
+		return nil, nil, ps
 	}
 	cur := c.latest(n)
 	stamp := now.UTC()
@@ -219,32 +220,23 @@ func RecordSession(ctx context.Context, tx *store.Tx, practiceID, clientID, id s
 	case Book:
 		if at == nil {
 			ps.Add("scheduled_at", "Give the date and time of the session.")
-			return nil, ps
+			return nil, nil, ps
 		}
 		if cur != nil && cur.Status == dosing.SessionHeld {
 			ps.Add("session_number", "Session %d is already held.", n)
-			return nil, ps
+			return nil, nil, ps
 		}
-		var others []time.Time
-		held, booked := 0, 0
-		for _, s := range c.Sessions {
-			if s.Number == n || s.ScheduledAt == nil {
-				continue
-			}
-			switch s.Status {
-			case dosing.SessionHeld:
-				held++
-				others = append(others, *s.ScheduledAt)
-			case dosing.SessionBooked:
-				booked++
-				others = append(others, *s.ScheduledAt)
-			}
+		gate, err := MedicineGate(ctx, tx, practiceID, clientID, id, n, *at, now)
+		if err != nil {
+			return nil, nil, err
 		}
-		ps = append(ps, refusals("scheduled_at", dosing.CheckSpacing(others, *at, time.Duration(c.MinGapHours)*time.Hour))...)
-		ps = append(ps, refusals("session_number", dosing.CheckSessionCount(len(c.Doses), held, booked))...)
+		for _, r := range gate.Refusals {
+			ps.Add(gateField(r.Rule), "%s", r.Message)
+		}
 		if len(ps) > 0 {
-			return nil, ps
+			return nil, gate.Warnings, ps
 		}
+		warnings = gate.Warnings
 		if cur != nil && cur.Status == dosing.SessionBooked {
 			err = exec(ctx, tx, `UPDATE course_session SET scheduled_at = ?, updated_by = ?, updated_at = ? WHERE id = ?`, at.UTC(), by, stamp, cur.ID)
 		} else {
@@ -254,21 +246,35 @@ func RecordSession(ctx context.Context, tx *store.Tx, practiceID, clientID, id s
 	case MarkHeld, MarkMissed, MarkCancelled:
 		if cur == nil || cur.Status != dosing.SessionBooked {
 			ps.Add("session_number", "Session %d has no booking to mark; book it first.", n)
-			return nil, ps
+			return nil, nil, ps
 		}
 		if act == MarkHeld && cur.ScheduledAt != nil && cur.ScheduledAt.After(now) {
 			ps.Add("session_number", "Session %d is booked for later; it can be marked held once its time has come.", n)
-			return nil, ps
+			return nil, nil, ps
 		}
 		err = exec(ctx, tx, `UPDATE course_session SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?`, string(act), by, stamp, cur.ID)
 	default:
 		ps.Add("action", "Choose what to record: book, held, missed or cancelled.")
-		return nil, ps
+		return nil, nil, ps
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return Load(ctx, tx, clientID, id, now, ms.Course)
+	c, err = Load(ctx, tx, clientID, id, now, ms.Course)
+	return c, warnings, err
+}
+
+// gateField places a gate refusal beside the course page's field it
+// concerns: the time for spacing, the session for its count, and the rest
+// under the gate, each by its rule.
+func gateField(r dosing.Rule) string {
+	switch r {
+	case dosing.RuleSpacing:
+		return "scheduled_at"
+	case dosing.RuleSessionCount:
+		return "session_number"
+	}
+	return "gate." + string(r)
 }
 
 // Summary is one course on the staff overview.

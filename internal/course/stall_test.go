@@ -92,10 +92,10 @@ func TestAStalledCourseIsToldToTheCareTeamOnce(t *testing.T) {
 		// Rebooked: no longer stalled. Missed again a week on: told anew.
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			at := now.Add(48 * time.Hour)
-			if _, err := course.RecordSession(ctx, tx, practice, maya, mayaCourse, 2, course.Book, &at, jordan, now); err != nil {
+			if _, _, err := course.RecordSession(ctx, tx, practice, maya, mayaCourse, 2, course.Book, &at, jordan, now); err != nil {
 				return err
 			}
-			_, err := course.RecordSession(ctx, tx, practice, maya, mayaCourse, 2, course.MarkMissed, nil, jordan, now.Add(49*time.Hour))
+			_, _, err := course.RecordSession(ctx, tx, practice, maya, mayaCourse, 2, course.MarkMissed, nil, jordan, now.Add(49*time.Hour))
 			return err
 		}); err != nil {
 			t.Fatal(err)

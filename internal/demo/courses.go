@@ -102,11 +102,11 @@ func (w *world) courses() error {
 				// session record shows it in progress.
 				when = now.Add(-75 * time.Minute).Truncate(5 * time.Minute)
 			}
-			if _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, id, c.ID, s.number, course.Book, &when, w.staff["jordan"], now); err != nil {
+			if _, _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, id, c.ID, s.number, course.Book, &when, w.staff["jordan"], now); err != nil {
 				return fmt.Errorf("demo course %s session %d: %w", dc.key, s.number, err)
 			}
 			if s.status != course.Book {
-				if _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, id, c.ID, s.number, s.status, nil, w.staff["jordan"], now); err != nil {
+				if _, _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, id, c.ID, s.number, s.status, nil, w.staff["jordan"], now); err != nil {
 					return fmt.Errorf("demo course %s session %d: %w", dc.key, s.number, err)
 				}
 			}

@@ -44,7 +44,7 @@ var charts = map[string]chart{
 		stopped:     []clinic.MedicationInput{{Name: "escitalopram", Dose: "10 mg", Frequency: "daily"}},
 		stopReason:  "No benefit after 12 weeks; switched to sertraline.",
 		allergies:   []clinic.AllergyInput{{Substance: "penicillin", Reaction: "hives"}},
-		daysSinceDx: 900, daysWeighed: 6,
+		daysSinceDx: 900, daysWeighed: 16,
 	},
 	"jamie": {
 		emergency: clinic.Contact{Name: "Lin Chen", Relationship: "sister", Phone: "+1 555 0142"},
@@ -76,7 +76,7 @@ var charts = map[string]chart{
 		weight:    58.5, weightUnit: "kg", heightCm: 162,
 		diagnoses:   []clinic.DiagnosisInput{{Code: "F33.1", Description: "Major depressive disorder, recurrent, moderate", Primary: true}},
 		medications: []clinic.MedicationInput{{Name: "escitalopram", Dose: "10 mg", Frequency: "daily"}},
-		daysSinceDx: 700, daysWeighed: 5,
+		daysSinceDx: 700, daysWeighed: 14,
 	},
 	"daniel": {
 		address:   clinic.Address{Line1: "230 Wall St", City: "Kingston", Region: "NY", PostalCode: "12401", Country: "USA"},

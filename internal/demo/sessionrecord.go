@@ -98,7 +98,7 @@ func (w *world) courseSession(courseID string, n int, at time.Time, now time.Tim
 	err := w.tx.QueryRow(w.ctx, `SELECT id, scheduled_at FROM course_session WHERE course_id = ? AND session_number = ? AND status IN ('booked', 'held')
 		ORDER BY created_at DESC LIMIT 1`, courseID, n).Scan(&id, &scheduled)
 	if errors.Is(err, sql.ErrNoRows) {
-		c, err := course.RecordSession(w.ctx, w.tx, w.practiceID, alex, courseID, n, course.Book, &at, w.staff["jordan"], now)
+		c, _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, alex, courseID, n, course.Book, &at, w.staff["jordan"], now)
 		if err != nil {
 			return "", time.Time{}, err
 		}

@@ -34,10 +34,35 @@ type GateFacts struct {
 	Weights       []Weight  `json:"weights,omitempty"`
 	Settings      Settings  `json:"settings"`
 
+	// OpenAlerts are the client's safety alerts that no clinician has
+	// acknowledged yet.
+	OpenAlerts []OpenAlert `json:"open_alerts,omitempty"`
+
 	// Starting only.
 	Checklist      PreDoseChecklist `json:"checklist"`
 	PreDoseReading *Reading         `json:"pre_dose_reading,omitempty"`
 	HoldOverride   *Override        `json:"hold_override,omitempty"`
+}
+
+// OpenAlert is a safety alert of the client's that is raised or escalated and not yet
+// acknowledged.
+type OpenAlert struct {
+	ID       string    `json:"id"`
+	Severity string    `json:"severity"`
+	RaisedAt time.Time `json:"raised_at"`
+}
+
+// openAlerts refuses the start of a medicine session while a safety alert is open: a client
+// who has just reported thoughts of self-harm is seen by a clinician, who acknowledges the
+// alert with the action taken, before medicine is given (KAP.md §1 Adverse effects: mood and
+// suicidal thoughts may worsen for up to two weeks after a session).
+func openAlerts(f GateFacts) []Refusal {
+	var out []Refusal
+	for _, a := range f.OpenAlerts {
+		out = append(out, refuse(RuleOpenSafetyAlert, "A %s safety alert raised %s is open. A clinician must acknowledge it, with the action taken, before the medicine session starts.",
+			a.Severity, when(a.RaisedAt)))
+	}
+	return out
 }
 
 // Gate lists every reason a medicine session cannot be booked or started; none means it can.
@@ -82,6 +107,7 @@ func Gate(f GateFacts) []Refusal {
 	out = append(out, CheckPlannedDose(f.Route, f.PlannedDoseMg, f.Limit, LatestWeight(f.Weights, f.At), f.At, f.Settings.Dose).Refusals...)
 
 	if f.Step == GateStart {
+		out = append(out, openAlerts(f)...)
 		out = append(out, CheckChecklist(f.Checklist, f.Settings.Checklist, f.At)...)
 		out = append(out, preDoseBloodPressure(f)...)
 	}
@@ -103,6 +129,12 @@ func GateWarnings(f GateFacts) []Warning {
 		end := first.Add(time.Duration(f.Course.WindowDays) * 24 * time.Hour)
 		if f.At.After(end) {
 			out = append(out, warn(RuleOutsideCourseWindow, "The session at %s is after the %d-day course window closed on %s.", when(f.At), f.Course.WindowDays, when(end)))
+		}
+	}
+	if f.Step == GateBook {
+		// A booking may stand while an alert is worked on; the start waits for it.
+		for _, r := range openAlerts(f) {
+			out = append(out, Warning{Rule: r.Rule, Message: strings.Replace(r.Message, "before the medicine session starts", "before this medicine session can start", 1)})
 		}
 	}
 	if f.Step == GateStart && f.PreDoseReading != nil && f.HoldOverride != nil {

@@ -46,6 +46,7 @@ const (
 	RuleSettings            Rule = "settings"
 	RuleGateStep            Rule = "gate_step"
 	RuleOutsideCourseWindow Rule = "outside_course_window"
+	RuleOpenSafetyAlert     Rule = "open_safety_alert"
 )
 
 // Refusal is a rule saying no. Message is written for the clinician at the screen: it names what

@@ -115,7 +115,7 @@ func (s site) exec(t *testing.T, q string, args ...any) {
 func (s site) session(t *testing.T, act course.SessionAction, at *time.Time, now time.Time) {
 	t.Helper()
 	if err := s.db.Write(context.Background(), func(tx *store.Tx) error {
-		_, err := course.RecordSession(context.Background(), tx, s.practice, s.alex, s.course, 5, act, at, s.jordan, now)
+		_, _, err := course.RecordSession(context.Background(), tx, s.practice, s.alex, s.course, 5, act, at, s.jordan, now)
 		return err
 	}); err != nil {
 		t.Fatalf("%s session 5: %v", act, err)

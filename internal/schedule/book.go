@@ -222,7 +222,9 @@ func Book(ctx context.Context, tx *store.Tx, practiceID string, b Booking, by By
 // bookCourseSession books (or moves) the course session through the
 // course's own rules and returns its row.
 func bookCourseSession(ctx context.Context, tx *store.Tx, practiceID string, cl Attendee, at time.Time, by string, now time.Time, i int, ps *clinic.Problems) (string, error) {
-	_, err := course.RecordSession(ctx, tx, practiceID, cl.ClientID, cl.CourseID, cl.SessionNumber, course.Book, &at, by, now)
+	// The calendar has asked the gate already (check.all); RecordSession
+	// asks it again in the same transaction, so no path books without it.
+	_, _, err := course.RecordSession(ctx, tx, practiceID, cl.ClientID, cl.CourseID, cl.SessionNumber, course.Book, &at, by, now)
 	if cp, ok := err.(clinic.Problems); ok {
 		for _, p := range cp {
 			*ps = append(*ps, clinic.FieldProblem{Field: clientField(i) + ".course", Message: p.Message})

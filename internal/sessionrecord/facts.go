@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
@@ -93,6 +94,9 @@ func gateFacts(ctx context.Context, tx *store.Tx, clientID string, b *booking, s
 		f.Sessions = append(f.Sessions, dosing.Session{At: ss.ScheduledAt.In(at.Location()), Status: ss.Status})
 	}
 	if f.Limit, err = limitFor(ctx, tx, clientID, b.course.Route); err != nil {
+		return f, err
+	}
+	if f.OpenAlerts, err = alert.OpenForGate(ctx, tx, clientID, at.Location()); err != nil {
 		return f, err
 	}
 	w, err := clinic.LatestWeight(ctx, tx, clientID, at)

@@ -101,7 +101,7 @@ func (p *practice) booking(t *testing.T, doses ...float64) (courseID, sessionID 
 			return err
 		}
 		at := p.now.Add(-30 * time.Minute)
-		c, err = course.RecordSession(p.ctx, tx, p.id, p.alex, c.ID, 1, course.Book, &at, p.jordan, p.now.Add(-time.Hour))
+		c, _, err = course.RecordSession(p.ctx, tx, p.id, p.alex, c.ID, 1, course.Book, &at, p.jordan, p.now.Add(-time.Hour))
 		if err != nil {
 			return err
 		}

@@ -67,7 +67,10 @@ func (s *Server) routesCourses() {
 				}
 				at = &t
 			}
-			_, err := course.RecordSession(c.ctx(), c.tx, c.a.PracticeID, c.client, c.course, n, course.SessionAction(c.form.Get("action")), at, c.a.StaffID, c.now)
+			_, warnings, err := course.RecordSession(c.ctx(), c.tx, c.a.PracticeID, c.client, c.course, n, course.SessionAction(c.form.Get("action")), at, c.a.StaffID, c.now)
+			for _, w := range warnings {
+				*c.warnings = append(*c.warnings, w.Message)
+			}
 			return err
 		}))
 	s.routesCoursesAPI()

@@ -9,6 +9,7 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/course"
+	"holdspace/internal/dosing"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
 )
@@ -41,8 +42,8 @@ func (s *Server) routesCoursesAPI() {
 		})))
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/courses/{courseID}/sessions", s.api(s.apiCourseChange(access.ClientUpdate, true,
 		func(c apiCourseCtx) (*course.Course, []string, error) {
-			k, err := course.RecordSession(c.ctx, c.tx, c.a.PracticeID, c.client, c.course, c.in.SessionNumber, course.SessionAction(c.in.Action), c.in.ScheduledAt, c.a.StaffID, c.now)
-			return k, nil, err
+			k, warnings, err := course.RecordSession(c.ctx, c.tx, c.a.PracticeID, c.client, c.course, c.in.SessionNumber, course.SessionAction(c.in.Action), c.in.ScheduledAt, c.a.StaffID, c.now)
+			return k, warningTexts(warnings), err
 		})))
 }
 
@@ -226,4 +227,13 @@ func (s *Server) apiChangeDose(w http.ResponseWriter, r *http.Request, a access.
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// warningTexts are the gate's warnings as the course API reports them.
+func warningTexts(ws []dosing.Warning) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Message)
+	}
+	return out
 }

@@ -82,7 +82,7 @@ func newSRSite(t *testing.T, db *store.DB) *srSite {
 			return err
 		}
 		at := now.Add(-time.Hour)
-		if c, err = course.RecordSession(ctx, tx, practiceID, s.alex, c.ID, 1, course.Book, &at, rx, now.Add(-2*time.Hour)); err != nil {
+		if c, _, err = course.RecordSession(ctx, tx, practiceID, s.alex, c.ID, 1, course.Book, &at, rx, now.Add(-2*time.Hour)); err != nil {
 			return err
 		}
 		s.booking = c.Sessions[0].ID

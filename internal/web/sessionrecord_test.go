@@ -141,7 +141,7 @@ func sessionSite(t *testing.T, db *store.DB) (*routeSite, *sessionClock, string)
 			return err
 		}
 		at := now.Add(-30 * time.Minute)
-		if c, err = course.RecordSession(ctx, tx, practiceID, s.alexID, c.ID, 1, course.Book, &at, jordan, now.Add(-time.Hour)); err != nil {
+		if c, _, err = course.RecordSession(ctx, tx, practiceID, s.alexID, c.ID, 1, course.Book, &at, jordan, now.Add(-time.Hour)); err != nil {
 			return err
 		}
 		sessionID = c.Sessions[0].ID

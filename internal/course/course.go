@@ -116,12 +116,15 @@ func Ready(ctx context.Context, tx *store.Tx, clientID string) (*prescribing.Eva
 	if err != nil {
 		return nil, nil, err
 	}
-	if st.Blocked {
+	switch ok, why := st.ReadyForACourse(); {
+	case st.Blocked:
 		reason := "an absolute contraindication was found"
 		if len(st.Pending) > 0 {
 			reason = strings.Join(st.Pending, " ")
 		}
 		ps.Add("course", "The eligibility screening blocks a course: %s", reason)
+	case !ok:
+		ps.Add("course", "A course needs a current screening that is clear or whose findings a prescriber has acknowledged: %s", strings.Join(why, " "))
 	}
 	return ev, ps, nil
 }

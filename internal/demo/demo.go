@@ -179,5 +179,5 @@ type world struct {
 // parts lists each capability's part of the demo, in the order they build
 // on each other.
 func (w *world) parts() []func() error {
-	return []func() error{w.inquiries, w.prescribing, w.intake, w.consent, w.preparation, w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
+	return []func() error{w.inquiries, w.intake, w.prescribing, w.consent, w.preparation, w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
 }

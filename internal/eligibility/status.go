@@ -28,6 +28,23 @@ type St struct {
 	Pending []string
 }
 
+// ReadyForACourse says whether the screening lets a prescriber approve
+// medicine sessions and a course start: the intake is submitted, a
+// screening of it has run with every question answered, nothing in it is
+// absolute, and every relative finding has been acknowledged by a
+// prescriber (KAP.md §1 Contraindications and interactions). why says
+// what is still missing, in the tracker's words.
+func (st St) ReadyForACourse() (ok bool, why []string) {
+	if st.IntakeSubmitted && st.ScreeningID != "" && st.Settled && !st.Blocked && st.Outcome != "incomplete" {
+		return true, nil
+	}
+	why = st.Pending
+	if len(why) == 0 {
+		why = []string{"The screening is not complete."}
+	}
+	return false, why
+}
+
 // Status reports where the client stands. It runs inside a use case that
 // access has allowed for this client.
 func Status(ctx context.Context, tx *store.Tx, clientID string) (St, error) {

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"holdspace/internal/clinic"
+	"holdspace/internal/eligibility"
 	"holdspace/internal/store"
 )
 
@@ -37,6 +39,20 @@ func Sign(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, d 
 	}
 	if s.StaffID == "" || s.Name == "" {
 		return nil, errors.New("prescribing: a signature needs the signer's id and printed name")
+	}
+	if MeaningOf(d.Decision) == MeaningApproval {
+		// An approval rests on the screening: it cannot come before the
+		// intake is in and screened, nor over a finding no prescriber has
+		// acknowledged.
+		st, err := eligibility.Status(ctx, tx, clientID)
+		if err != nil {
+			return nil, err
+		}
+		if ok, why := st.ReadyForACourse(); !ok {
+			var ps clinic.Problems
+			ps.Add("decision", "Medicine sessions can be approved only on a current screening that is clear or whose findings a prescriber has acknowledged: %s", strings.Join(why, " "))
+			return nil, ps
+		}
 	}
 	if id == "" {
 		id = store.NewID()

@@ -32,6 +32,12 @@ func newSite(t *testing.T, db *store.DB) site {
 			{`INSERT INTO staff (id, practice_id, email, full_name, credentials, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 				[]any{s.rx, s.practice, "rx@p.example", "Dr. Priya Raman", "MD", signedAt}},
 			{`INSERT INTO client (id, practice_id, legal_name, created_at) VALUES (?, ?, ?, ?)`, []any{s.client, s.practice, "Alex Rivera", signedAt}},
+			// A submitted intake screened clear: what an approval rests on.
+			{`INSERT INTO intake (id, practice_id, client_id, status, created_at, updated_at, submitted_at) VALUES (?, ?, ?, 'submitted', ?, ?, ?)`,
+				[]any{s.client + "-intake", s.practice, s.client, signedAt, signedAt, signedAt}},
+			{`INSERT INTO screening (id, practice_id, client_id, intake_id, screened_at, rule_set_version, outcome, findings, unanswered, parameters, facts,
+				trigger_kind, run_by_kind, run_by_id) VALUES (?, ?, ?, ?, ?, 'test', 'clear', '[]', '[]', '{}', '{}', 'submitted', 'staff', ?)`,
+				[]any{s.client + "-screening", s.practice, s.client, s.client + "-intake", signedAt, s.rx}},
 		} {
 			if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
 				return err

@@ -122,7 +122,7 @@ type apiBookingInput struct {
 
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in apiBookingInput
-	bad := decodeBody(w, r, &in)
+	bad := decodeJSON(r, &in)
 	zone, err := s.practiceZone(r, a.PracticeID)
 	if err != nil {
 		s.apiError(w, r, a, err)
@@ -171,7 +171,7 @@ func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http
 			Reason   string `json:"reason"`
 			Status   string `json:"status"`
 		}
-		bad := decodeBody(w, r, &in)
+		bad := decodeJSON(r, &in)
 		zone, err := s.practiceZone(r, a.PracticeID)
 		if err != nil {
 			s.apiError(w, r, a, err)

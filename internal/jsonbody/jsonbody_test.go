@@ -149,7 +149,9 @@ func TestTheDecoderTakesWhatIsPlainlyMeant(t *testing.T) {
 	}{
 		{"a whole body", "application/json", `{"name":"Alex","answers":{"phq9_9":0},"readings":[{"systolic":120,"note":"calm"}],
 			"plan":{"warning_signs":[{"text":"` + strings.Repeat("x", 500) + `"}]},"mood":null,"tags":null,"taken_at":null,"extra":null}`, false,
-			func(b body) bool { return b.Name == "Alex" && b.Answers["phq9_9"] == 0 && len(b.Answers) == 1 && b.Mood == nil && b.Readings[0].Systolic == 120 }},
+			func(b body) bool {
+				return b.Name == "Alex" && b.Answers["phq9_9"] == 0 && len(b.Answers) == 1 && b.Mood == nil && b.Readings[0].Systolic == 120
+			}},
 		{"a +json type", "application/merge-patch+json; charset=utf-8", `{"name":"a"}`, false, func(b body) bool { return b.Name == "a" }},
 		{"an empty optional body", "", ``, true, func(b body) bool { return b.Name == "" }},
 		{"an empty optional body with its type", "application/json", ``, true, func(b body) bool { return b.Name == "" }},

@@ -125,10 +125,11 @@ func (s *Server) Handler() http.Handler {
 // Routes lists every registered route.
 func (s *Server) Routes() []Route { return s.routes }
 
-// handle registers a route behind its gate.
+// handle registers a route behind its gate, and behind the gate the edge
+// check of the request's text (edge.go), so no route is without it.
 func (s *Server) handle(g Gate, pattern string, h http.HandlerFunc) {
 	s.routes = append(s.routes, Route{Pattern: pattern, Gate: g})
-	s.mux.HandleFunc(pattern, s.guard(g, h))
+	s.mux.HandleFunc(pattern, s.guard(g, s.edge(g, h)))
 }
 
 func (s *Server) public(pattern string, h http.HandlerFunc) { s.handle(GatePublic, pattern, h) }

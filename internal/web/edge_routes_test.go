@@ -291,8 +291,11 @@ func TestAHundredKilobyteSafetyPlanEntryIsRefusedThroughPageAndAPI(t *testing.T)
 		s, _ := buildSite(t, db)
 		huge := strings.Repeat("I stop answering my phone. ", 100<<10/27+1)
 		sam := s.client(t, "therapist-on-team")
+		// The page itself stops typing at the limit.
+		res, err := sam.Get(s.url + "/clients/" + s.alexID + "/safety-plan")
+		pageHas(t, read(t, res, err), `maxlength="500" aria-label="Warning signs, line 0"`, `name="worth_living_for" rows="2" maxlength="10000"`)
 		before := rowCounts(t, db)
-		res, err := postForm(sam, s.url+"/clients/"+s.alexID+"/safety-plan", url.Values{"warning_signs.0.text": {huge},
+		res, err = postForm(sam, s.url+"/clients/"+s.alexID+"/safety-plan", url.Values{"warning_signs.0.text": {huge},
 			"internal_coping.0.text": {"Walk the dog"}, "people_to_ask.0.text": {"Rosa"}, "professionals.0.text": {"988 Lifeline"}})
 		body := read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)

@@ -75,7 +75,7 @@ func (s *Server) apiIntakeSection(w http.ResponseWriter, r *http.Request, a acce
 			return clinic.ErrNotFound
 		}
 		if err := decodeJSON(r, ptr); err != nil {
-			return err
+			return inSection(name, err)
 		}
 		saved, err := u.SaveSection(r.Context(), id, eligibility.SectionValue(ptr))
 		if err != nil {
@@ -90,6 +90,25 @@ func (s *Server) apiIntakeSection(w http.ResponseWriter, r *http.Request, a acce
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// inSection names the problems of a section's body as its answers are
+// named ("goals.text", "medications.list[1].name"), the whole body as the
+// section.
+func inSection(name string, err error) error {
+	var ps access.Problems
+	if !errors.As(err, &ps) {
+		return err
+	}
+	out := make(access.Problems, len(ps))
+	for i, p := range ps {
+		field := name
+		if p.Field != "body" {
+			field += "." + p.Field
+		}
+		out[i] = &access.Problem{Field: field, Message: p.Message}
+	}
+	return out
 }
 
 func (s *Server) apiIntakeSubmit(w http.ResponseWriter, r *http.Request, a access.Actor) {

@@ -8,6 +8,7 @@ import (
 	"holdspace/internal/audit"
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
+	"holdspace/internal/textlimit"
 )
 
 // Service carries out the access use cases against the database. Every
@@ -75,8 +76,16 @@ type Meta struct {
 
 type metaKey struct{}
 
-// WithMeta returns ctx carrying m.
+// WithMeta returns ctx carrying m, made storable first: the User-Agent
+// and the address are whatever the client sent (a proxy's X-Forwarded-For
+// included), and they go into the trail, the session list and sign-in
+// throttling. Bytes that are not UTF-8 and NUL become U+FFFD and each is
+// bounded, so that PostgreSQL, which refuses such text, records a failed
+// sign-in exactly as SQLite does instead of failing with it.
 func WithMeta(ctx context.Context, m Meta) context.Context {
+	m.Address = textlimit.Clean(m.Address, textlimit.MaxAddress)
+	m.UserAgent = textlimit.Clean(m.UserAgent, textlimit.MaxUserAgent)
+	m.RequestID = textlimit.Clean(m.RequestID, textlimit.Name.Max)
 	return context.WithValue(ctx, metaKey{}, m)
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+	"unicode/utf8"
 
 	"holdspace/internal/audit"
 	"holdspace/internal/store"
@@ -58,11 +59,16 @@ func (s *Service) newSession(ctx context.Context, tx *store.Tx, a Account, mfaPa
 	return token, err
 }
 
+// truncate cuts s to at most n bytes, never inside a character, so what
+// is cut stays valid text.
 func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Authenticate finds the session for a cookie token. A session past its

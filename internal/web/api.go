@@ -11,6 +11,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
+	"holdspace/internal/jsonbody"
 	"holdspace/internal/store"
 )
 
@@ -89,7 +90,10 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, a access.Actor
 	var denied *access.Denied
 	var prob *access.Problem
 	var probs access.Problems
+	var refused *jsonbody.Refused
 	switch {
+	case errors.As(err, &refused):
+		writeProblem(w, r, refused.Status, refused.Title, refused.Detail, nil)
 	case errors.As(err, &denied):
 		if denied.Record.PracticeID != a.PracticeID {
 			writeProblem(w, r, http.StatusNotFound, "Not found", "There is no such record in your practice.", nil)
@@ -178,17 +182,6 @@ func (s *Server) apiClient(w http.ResponseWriter, r *http.Request, a access.Acto
 		rec.CareTeam = []clinic.CareTeamMember{}
 	}
 	writeJSON(w, http.StatusOK, rec)
-}
-
-// decodeJSON reads a JSON body of at most 1 MiB into v, refusing unknown
-// fields so a misspelt field is an error rather than silently ignored.
-func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("the body is not the JSON this endpoint takes: %v", err)
-	}
-	return nil
 }
 
 // practiceZone is the practice's time zone, for dates given without one.

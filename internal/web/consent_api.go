@@ -1,9 +1,7 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -125,17 +123,14 @@ func (s *Server) apiRevokeConsent(w http.ResponseWriter, r *http.Request, a acce
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-	if err == nil && len(body) > 0 {
-		err = json.Unmarshal(body, &in)
-	}
-	if err != nil {
-		writeProblem(w, r, http.StatusBadRequest, "Bad request", `Send a JSON object such as {"reason": "said so by phone on 3 March"}.`, nil)
-		return
-	}
+	// The reason may be left out: the body may be empty.
+	bad := decodeOptionalJSON(r, &in)
 	meta := access.MetaFrom(r.Context())
 	var sig consent.Signature
-	err = s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "consent_signature", ID: sigID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "consent_signature", ID: sigID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		if bad != nil {
+			return bad
+		}
 		var err error
 		sig, err = consent.Revoke(r.Context(), tx, a.PracticeID, id, sigID, consent.RevokeInput{StaffID: a.StaffID, Reason: in.Reason,
 			At: s.now(), Address: meta.Address, UserAgent: meta.UserAgent})

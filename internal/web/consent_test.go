@@ -388,6 +388,7 @@ func TestTheConsentAPI(t *testing.T) {
 		call := func(method, path, body string) (*http.Response, map[string]any) {
 			req, _ := http.NewRequest(method, s.srv.URL+path, strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("Content-Type", "application/json")
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

@@ -70,14 +70,16 @@ type apiCourseCtx struct {
 // apiCourseChange runs one change of a course under act and answers the
 // course as it stands after it, or problem+json with field errors.
 // withBody says whether the action reads a JSON body; those without one
-// accept an empty body.
+// accept an empty body or an empty object, and nothing else.
 func (s *Server) apiCourseChange(act access.Action, withBody bool, apply func(apiCourseCtx) (*course.Course, []string, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
 		id, courseID := r.PathValue("id"), r.PathValue("courseID")
 		var in apiCourseInput
 		var bad error
 		if withBody {
-			bad = decodeBody(w, r, &in)
+			bad = decodeJSON(r, &in)
+		} else {
+			bad = decodeOptionalJSON(r, &struct{}{})
 		}
 		zone, err := s.practiceZone(r, a.PracticeID)
 		if err != nil {
@@ -172,7 +174,7 @@ func (s *Server) apiCourse(w http.ResponseWriter, r *http.Request, a access.Acto
 func (s *Server) apiCreateCourse(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	var in course.Plan
-	bad := decodeBody(w, r, &in)
+	bad := decodeJSON(r, &in)
 	zone, err := s.practiceZone(r, a.PracticeID)
 	if err != nil {
 		s.apiError(w, r, a, err)
@@ -206,7 +208,7 @@ func (s *Server) apiChangeDose(w http.ResponseWriter, r *http.Request, a access.
 		NewMg         float64 `json:"new_mg"`
 		Reason        string  `json:"reason"`
 	}
-	bad := decodeBody(w, r, &in)
+	bad := decodeJSON(r, &in)
 	zone, err := s.practiceZone(r, a.PracticeID)
 	if err != nil {
 		s.apiError(w, r, a, err)

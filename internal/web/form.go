@@ -3,6 +3,8 @@ package web
 import (
 	"net/url"
 	"strings"
+
+	"holdspace/internal/textlimit"
 )
 
 // Form carries what a person typed and what was wrong with it, so a refused
@@ -70,6 +72,9 @@ type Field struct {
 	Required                                                           bool
 	Rows                                                               int
 	Options                                                            []Option
+	// MaxLength is the field's limit from the limits table, so the
+	// browser stops typing where the edge would refuse; 0 for none.
+	MaxLength int
 }
 
 // Option is one choice of a select.
@@ -81,7 +86,12 @@ func (f *Form) Input(name, label, typ string) Field {
 	if typ == "password" {
 		v = "" // never send a password back into a page
 	}
-	return Field{ID: fieldID(name), Name: name, Label: label, Type: typ, Value: v, Error: f.Errors[name]}
+	fl := Field{ID: fieldID(name), Name: name, Label: label, Type: typ, Value: v, Error: f.Errors[name]}
+	switch typ {
+	case "text", "textarea", "email", "tel", "search", "url":
+		fl.MaxLength = textlimit.For(name).Max
+	}
+	return fl
 }
 
 // Select describes a select field; options alternate value and label.

@@ -98,12 +98,9 @@ func submissionFrom(f *Form) inquiry.Submission {
 // came faster than a person can type gets the same thank-you page as a
 // real one and writes nothing, so a program learns nothing from it.
 func (s *Server) submitInquiry(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxPublicBody)
-	if err := r.ParseForm(); err != nil {
-		s.render(w, r, http.StatusRequestEntityTooLarge, "error", s.page(w, r, "Too long",
-			errorData{"Your message is too long", "Please go back, shorten your message and send it again."}))
-		return
-	}
+	// The edge (edge.go) has already bounded the body to maxPublicBody,
+	// as for every public route, and parsed it.
+	r.ParseForm()
 	pp, ok := s.loadPublic(w, r)
 	if !ok {
 		return

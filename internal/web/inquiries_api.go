@@ -1,14 +1,13 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 
 	"holdspace/internal/access"
 	"holdspace/internal/inquiry"
+	"holdspace/internal/jsonbody"
 )
 
 func (s *Server) routesInquiryAPI() {
@@ -23,24 +22,16 @@ func (s *Server) routesInquiryAPI() {
 	s.handle(GateAPI, "POST /api/v1/inquiries/{id}/convert", s.api(s.apiInquiryConvert))
 }
 
-// readInquiryJSON reads a JSON body into v; an empty body is an empty object,
-// so that access is decided before the input is judged (decodeJSON
-// refuses it first). Unknown fields are refused, so a misspelt field is an
-// error. It answers a malformed body itself and reports false.
-func readInquiryJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	var tooBig *http.MaxBytesError
-	switch {
-	case err == nil, errors.Is(err, io.EOF):
-		return true
-	case errors.As(err, &tooBig):
-		writeProblem(w, r, http.StatusRequestEntityTooLarge, "Body too large", "Send a smaller JSON body.", nil)
-	default:
-		writeProblem(w, r, http.StatusBadRequest, "Malformed JSON", "The body is not the JSON object this endpoint takes: "+err.Error(), nil)
+// readInquiryJSON reads a JSON body of at most limit bytes into v through
+// the one decoder; an empty body is an empty object, so that the queue's
+// own rules, which decide access before they judge the input, answer a
+// missing field. It answers a refused body itself and reports false.
+func (s *Server) readInquiryJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
+	if err := jsonbody.Decode(r, v, jsonbody.Options{MaxBytes: limit, Optional: true}); err != nil {
+		s.apiError(w, r, access.Actor{}, err)
+		return false
 	}
-	return false
+	return true
 }
 
 // apiInquiryError answers the queue's own errors, then everything else as
@@ -62,7 +53,7 @@ var received = map[string]string{"status": "received",
 func (s *Server) apiSubmitInquiry(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	var sub inquiry.Submission
-	if !readInquiryJSON(w, r, maxPublicBody, &sub) {
+	if !s.readInquiryJSON(w, r, maxPublicBody, &sub) {
 		return
 	}
 	if sub.Automated() {
@@ -135,7 +126,7 @@ func (s *Server) apiInquiryAfter(w http.ResponseWriter, r *http.Request, a acces
 
 func (s *Server) apiInquiryReply(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in inquiry.ReplyInput
-	if !readInquiryJSON(w, r, 1<<20, &in) {
+	if !s.readInquiryJSON(w, r, 1<<20, &in) {
 		return
 	}
 	if err := s.inquiries().Reply(r.Context(), a, r.PathValue("id"), in); err != nil {
@@ -147,7 +138,7 @@ func (s *Server) apiInquiryReply(w http.ResponseWriter, r *http.Request, a acces
 
 func (s *Server) apiInquiryDecline(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in inquiry.DeclineInput
-	if !readInquiryJSON(w, r, 1<<20, &in) {
+	if !s.readInquiryJSON(w, r, 1<<20, &in) {
 		return
 	}
 	if err := s.inquiries().Decline(r.Context(), a, r.PathValue("id"), in); err != nil {
@@ -159,7 +150,7 @@ func (s *Server) apiInquiryDecline(w http.ResponseWriter, r *http.Request, a acc
 
 func (s *Server) apiInquiryConvert(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in inquiry.ConvertInput
-	if !readInquiryJSON(w, r, 1<<20, &in) {
+	if !s.readInquiryJSON(w, r, 1<<20, &in) {
 		return
 	}
 	clientID, err := s.inquiries().Convert(r.Context(), a, r.PathValue("id"), in)

@@ -310,9 +310,9 @@ func TestThePublicJSONEndpointFollowsTheSameRules(t *testing.T) {
 		if res.StatusCode != http.StatusNotFound {
 			t.Fatalf("an unknown practice: %d", res.StatusCode)
 		}
-		res, _ = postJSON(t, s.srv.URL, "/api/v1/practices/harbour/inquiries", "", map[string]any{"nmae": "typo"})
-		if res.StatusCode != http.StatusBadRequest {
-			t.Fatalf("an unknown field: %d; want 400", res.StatusCode)
+		res, out = postJSON(t, s.srv.URL, "/api/v1/practices/harbour/inquiries", "", map[string]any{"nmae": "typo"})
+		if errs, _ := out["errors"].(map[string]any); res.StatusCode != http.StatusUnprocessableEntity || errs["nmae"] == nil {
+			t.Fatalf("an unknown field: %d %v; want 422 naming it", res.StatusCode, out)
 		}
 		for range inquiry.DefaultRateLimit - 1 {
 			postJSON(t, s.srv.URL, "/api/v1/practices/harbour/inquiries", "", ok)

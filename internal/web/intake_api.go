@@ -75,7 +75,7 @@ func (s *Server) apiIntakeSection(w http.ResponseWriter, r *http.Request, a acce
 			return clinic.ErrNotFound
 		}
 		if err := decodeJSON(r, ptr); err != nil {
-			return &access.Problem{Field: name, Message: err.Error()}
+			return inSection(name, err)
 		}
 		saved, err := u.SaveSection(r.Context(), id, eligibility.SectionValue(ptr))
 		if err != nil {
@@ -92,10 +92,33 @@ func (s *Server) apiIntakeSection(w http.ResponseWriter, r *http.Request, a acce
 	writeJSON(w, http.StatusOK, out)
 }
 
+// inSection names the problems of a section's body as its answers are
+// named ("goals.text", "medications.list[1].name"), the whole body as the
+// section.
+func inSection(name string, err error) error {
+	var ps access.Problems
+	if !errors.As(err, &ps) {
+		return err
+	}
+	out := make(access.Problems, len(ps))
+	for i, p := range ps {
+		field := name
+		if p.Field != "body" {
+			field += "." + p.Field
+		}
+		out[i] = &access.Problem{Field: field, Message: p.Message}
+	}
+	return out
+}
+
 func (s *Server) apiIntakeSubmit(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	var sc eligibility.Screening
 	err := s.eligibilityUse(r.Context(), a, access.ClientUpdate, intakeRef(id), func(u eligibility.Use) (err error) {
+		// Submitting takes no input; a body, if any, must be an empty object.
+		if err := decodeOptionalJSON(r, &struct{}{}); err != nil {
+			return err
+		}
 		sc, err = u.Submit(r.Context(), id)
 		return err
 	})
@@ -134,7 +157,7 @@ func (s *Server) apiAcknowledge(w http.ResponseWriter, r *http.Request, a access
 				Reason string `json:"reason"`
 			}
 			if err := decodeJSON(r, &body); err != nil {
-				return &access.Problem{Field: "body", Message: err.Error()}
+				return err
 			}
 			var err error
 			ack, err = u.Acknowledge(r.Context(), id, screeningID, ackID, body.RuleID, body.Reason)
@@ -160,7 +183,7 @@ func (s *Server) apiScreeningVitals(w http.ResponseWriter, r *http.Request, a ac
 			TakenAt   *time.Time `json:"taken_at"`
 		}
 		if err := decodeJSON(r, &body); err != nil {
-			return &access.Problem{Field: "body", Message: err.Error()}
+			return err
 		}
 		at := u.Now
 		if body.TakenAt != nil {

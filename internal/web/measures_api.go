@@ -126,7 +126,7 @@ type apiSubmitted struct {
 func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	var in apiSubmission
-	bad := decodeBody(w, r, &in)
+	bad := decodeJSON(r, &in)
 	cat := s.instruments
 	var out apiSubmitted
 	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -53,21 +50,6 @@ func (s *Server) routesPrescribingAPI() {
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/evaluations/{evalID}/addenda", s.api(s.apiCannotSign("evaluation_addendum")))
 }
 
-// decodeBody reads a JSON object into v; a body that is not one is a
-// problem with the field "body".
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		msg := "Send a JSON object: " + err.Error() + "."
-		if errors.Is(err, io.EOF) {
-			msg = "Send a JSON object; the body was empty."
-		}
-		return &access.Problem{Field: "body", Message: msg}
-	}
-	return nil
-}
-
 func (s *Server) apiDetails(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	var d clinic.Details
@@ -86,7 +68,7 @@ func (s *Server) apiDetails(w http.ResponseWriter, r *http.Request, a access.Act
 func (s *Server) apiSaveDetails(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	var in clinic.Details
-	bad := decodeBody(w, r, &in)
+	bad := decodeJSON(r, &in)
 	var d clinic.Details
 	zone, err := s.practiceZone(r, a.PracticeID)
 	if err != nil {
@@ -167,7 +149,7 @@ func apiAdd[T any](s *Server, refType string, do func(c apiChange, in T) (any, e
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
 		id, item := r.PathValue("id"), r.PathValue("itemID")
 		var in T
-		bad := decodeBody(w, r, &in)
+		bad := decodeJSON(r, &in)
 		ref := access.Ref{Type: refType, ID: item, ClientID: id}
 		if item == "" {
 			ref.ID = store.NewID()

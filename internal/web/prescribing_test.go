@@ -342,7 +342,7 @@ func TestTheAPIKeepsTheChartAndReadsEvaluationsButCannotSign(t *testing.T) {
 			t.Fatalf("measurement: %d %v", res.StatusCode, out)
 		}
 		res, out = apiDo(t, s, "monitor", http.MethodPost, base+"/measurements", `{"measured_on": "2026-01-05", "weigth": 70}`)
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(out["detail"].(string), "weigth") {
+		if errs, _ := out["errors"].(map[string]any); res.StatusCode != http.StatusUnprocessableEntity || errs["weigth"] == nil {
 			t.Errorf("a misspelt field: %d %v", res.StatusCode, out)
 		}
 		res, out = apiDo(t, s, "prescriber", http.MethodPost, base+"/diagnoses", `{"code": "F43.10", "description": "PTSD", "diagnosed_on": "2025-02-01"}`)

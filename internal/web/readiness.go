@@ -260,7 +260,7 @@ func (s *Server) apiRecordPreparation(w http.ResponseWriter, r *http.Request, a 
 		Note   string `json:"note"`
 	}
 	if err := decodeJSON(r, &body); err != nil {
-		writeProblem(w, r, http.StatusBadRequest, "Bad request", err.Error(), nil)
+		s.apiError(w, r, a, err)
 		return
 	}
 	zone, err := s.practiceZone(r, a.PracticeID)

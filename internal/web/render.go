@@ -11,6 +11,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"holdspace/internal/textlimit"
 )
 
 //go:embed templates
@@ -42,6 +44,9 @@ func templateFuncs() template.FuncMap {
 			return t.In(zone).Format("2 Jan 2006")
 		},
 		"join": strings.Join,
+		// maxlength is a field's limit from the limits table, for inputs
+		// drawn by hand rather than by the "field" template.
+		"maxlength": func(name string) int { return textlimit.For(name).Max },
 		// pngData lets a PNG data URL (the QR code holdspace draws) into
 		// an src attribute; anything else is refused.
 		"pngData": func(s string) template.URL {

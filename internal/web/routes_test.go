@@ -361,6 +361,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 						body = strings.NewReader("{}")
 					}
 					req, _ := http.NewRequest(method, s.url+path, body)
+					if body != nil {
+						req.Header.Set("Content-Type", "application/json")
+					}
 					if tok := s.tokens[who]; tok != "" {
 						req.Header.Set("Authorization", "Bearer "+tok)
 					}

@@ -147,7 +147,7 @@ func (s *Server) apiAlertStep(w http.ResponseWriter, r *http.Request, a access.A
 		s.safetyAPIError(w, r, a, err, "")
 		return
 	}
-	bad := decodeBody(w, r, in)
+	bad := decodeJSON(r, in)
 	var out alert.Alert
 	err = s.access.Do(r.Context(), a, access.SafetyAlertAcknowledge, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
 		if bad != nil {
@@ -209,7 +209,7 @@ func (s *Server) apiCheckIns(w http.ResponseWriter, r *http.Request, a access.Ac
 func (s *Server) apiSubmitCheckIn(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id, checkInID := r.PathValue("id"), r.PathValue("checkInID")
 	var in alert.Answers
-	bad := decodeBody(w, r, &in)
+	bad := decodeJSON(r, &in)
 	var out alert.CheckIn
 	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "check_in", ID: checkInID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		if bad != nil {
@@ -254,7 +254,7 @@ func (s *Server) apiSafetyPlan(w http.ResponseWriter, r *http.Request, a access.
 func (s *Server) apiPutSafetyPlan(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	var in safety.SafetyPlan
-	bad := decodeBody(w, r, &in)
+	bad := decodeJSON(r, &in)
 	var v alert.PlanVersion
 	err := s.access.Do(r.Context(), a, access.SafetyPlanWrite, access.Ref{Type: "safety_plan", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		if bad != nil {

@@ -122,7 +122,7 @@ type apiBookingInput struct {
 
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in apiBookingInput
-	bad := decodeBody(w, r, &in)
+	bad := decodeJSON(r, &in)
 	zone, err := s.practiceZone(r, a.PracticeID)
 	if err != nil {
 		s.apiError(w, r, a, err)
@@ -134,11 +134,16 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor)
 	for i := range b.Clients {
 		b.Clients[i].CourseSessionID, b.Clients[i].Name, b.Clients[i].Hidden = "", "", false
 	}
+	if bad != nil {
+		// A body that cannot be read names no client to decide the booking
+		// on: decide only that this token may use the schedule, then refuse
+		// the body, rather than answer a rule about a booking never asked for.
+		err = s.access.Do(r.Context(), a, access.ScheduleRead, access.Ref{Type: "appointment"}, func(*store.Tx, access.Decision) error { return bad })
+		s.apiError(w, r, a, err)
+		return
+	}
 	res := apiAppointmentResult{Warnings: []dosing.Warning{}}
 	err = s.bookingAccess(r.Context(), a, store.NewID(), b, func(tx *store.Tx) error {
-		if bad != nil {
-			return bad
-		}
 		if err := ps.Err(); err != nil {
 			return err
 		}
@@ -171,7 +176,7 @@ func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http
 			Reason   string `json:"reason"`
 			Status   string `json:"status"`
 		}
-		bad := decodeBody(w, r, &in)
+		bad := decodeJSON(r, &in)
 		zone, err := s.practiceZone(r, a.PracticeID)
 		if err != nil {
 			s.apiError(w, r, a, err)

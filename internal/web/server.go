@@ -149,7 +149,8 @@ func (s *Server) MetricsHandler() http.Handler {
 // Routes lists every registered route.
 func (s *Server) Routes() []Route { return s.routes }
 
-// handle registers a route behind its gate.
+// handle registers a route behind its gate, and behind the gate the edge
+// check of the request's text (edge.go), so no route is without it.
 func (s *Server) handle(g Gate, pattern string, h http.HandlerFunc) {
 	rt := Route{Pattern: pattern, Gate: g}
 	if g == GateAPI {
@@ -160,7 +161,7 @@ func (s *Server) handle(g Gate, pattern string, h http.HandlerFunc) {
 		s.apiScopes[pattern] = rt.Scope
 	}
 	s.routes = append(s.routes, rt)
-	s.mux.HandleFunc(pattern, s.guard(g, pattern, h))
+	s.mux.HandleFunc(pattern, s.guard(g, pattern, s.edge(g, h)))
 }
 
 // apiScope is the scope a token needs for an API route: reads need the

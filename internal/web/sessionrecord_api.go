@@ -121,7 +121,7 @@ type srCall struct {
 
 func (c srCall) ctx() context.Context { return c.r.Context() }
 
-// srAPI runs fn on one record under act: the body decoded (unless T is srNoBody), access
+// srAPI runs fn on one record under act: the body decoded (empty or {} when T is srNoBody), access
 // decided and audited, the answer written as JSON (201 for a POST that adds an entry) or as a
 // problem.
 func srAPI[T any](s *Server, act access.Action, fn func(c srCall, in T) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
@@ -129,8 +129,13 @@ func srAPI[T any](s *Server, act access.Action, fn func(c srCall, in T) (any, er
 		client, record := r.PathValue("id"), r.PathValue("recordID")
 		var in T
 		var bad error
-		if reflect.TypeOf(in) != reflect.TypeOf(srNoBody{}) {
-			bad = decodeBody(w, r, &in)
+		switch {
+		case reflect.TypeOf(in) != reflect.TypeOf(srNoBody{}):
+			bad = decodeJSON(r, &in)
+		case r.Method != http.MethodGet:
+			// An action without input still refuses a body that says
+			// something: only nothing or {} is accepted.
+			bad = decodeOptionalJSON(r, &in)
 		}
 		zone, err := s.practiceZone(r, a.PracticeID)
 		if err != nil {

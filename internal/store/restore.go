@@ -9,17 +9,34 @@ import (
 	"path/filepath"
 )
 
+// RestoreOptions says how a restore may proceed.
+type RestoreOptions struct {
+	// Force replaces a database that already holds records.
+	Force bool
+	// Check runs on the restored copy, migrated to this holdspace's schema,
+	// before the restore counts as done; its error fails the restore. The
+	// caller passes the audit trail's verification here: store cannot
+	// import audit, which imports store.
+	Check func(ctx context.Context, db *DB) error
+}
+
 // RestoreFile replaces the database described by o with the backup at path.
 //
-// The backup is read end to end first, so a damaged file changes nothing.
-// A database that holds any record is refused unless force is set. On
-// SQLite the restore is built in a new file beside the old one and moved
-// into place only when complete; on PostgreSQL the rows go in one
-// transaction.
-func RestoreFile(ctx context.Context, o Options, path string, force bool) (BackupSummary, error) {
+// The backup is read end to end first, so a damaged or altered file changes
+// nothing. A database that holds any record is refused unless r.Force is
+// set. On SQLite the restore is built in a new file beside the old one and
+// moved into place only when complete and checked; on PostgreSQL the rows
+// go in one transaction, and a copy that fails the check is dropped again.
+func RestoreFile(ctx context.Context, o Options, path string, r RestoreOptions) (BackupSummary, error) {
 	a, err := openArchive(path)
 	if err != nil {
 		return BackupSummary{}, err
+	}
+	if o.Postgres != "" && a.unportable != nil {
+		u := a.unportable
+		return BackupSummary{}, fmt.Errorf("the backup's table %s, column %s, holds %s, which PostgreSQL cannot store; nothing was restored. "+
+			"Run holdspace migrate up on the database the backup came from (it re-encodes such text and records that in the audit trail), then back it up again and restore the new file",
+			u.Table, u.Column, u.Why)
 	}
 	target, err := Open(ctx, o)
 	if err != nil {
@@ -43,13 +60,13 @@ func RestoreFile(ctx context.Context, o Options, path string, force bool) (Backu
 		target.Close()
 		return BackupSummary{}, err
 	}
-	if n > 0 && !force {
+	if n > 0 && !r.Force {
 		target.Close()
 		return BackupSummary{}, fmt.Errorf("%w (%d rows at %s): restore refuses to overwrite them; pass --force to replace everything", ErrNotEmpty, n, target.Where)
 	}
 	if target.dialect.Name() == "sqlite" {
 		target.Close()
-		return a.sum, restoreSQLite(ctx, o, a)
+		return a.sum, restoreSQLite(ctx, o, a, r.Check)
 	}
 	defer target.Close()
 	if n > 0 {
@@ -59,6 +76,16 @@ func RestoreFile(ctx context.Context, o Options, path string, force bool) (Backu
 	}
 	if err := target.restoreInto(ctx, a); err != nil {
 		return BackupSummary{}, err
+	}
+	if r.Check != nil {
+		if err := r.Check(ctx, target); err != nil {
+			// An operator who missed the error must not find a database
+			// that serves as if the restore had worked.
+			if derr := target.dropAll(ctx); derr != nil {
+				return BackupSummary{}, fmt.Errorf("the restored copy failed its check (%w), and removing it failed too: %w", err, derr)
+			}
+			return BackupSummary{}, fmt.Errorf("the restored copy failed its check and was removed again, leaving %s empty: %w", target.Where, err)
+		}
 	}
 	return a.sum, nil
 }
@@ -81,7 +108,7 @@ func (db *DB) restoreInto(ctx context.Context, a *archive) error {
 	return err
 }
 
-func restoreSQLite(ctx context.Context, o Options, a *archive) error {
+func restoreSQLite(ctx context.Context, o Options, a *archive, check func(context.Context, *DB) error) error {
 	dir := o.DataDir
 	if dir == "" {
 		dir = "holdspace-data"
@@ -97,6 +124,14 @@ func restoreSQLite(ctx context.Context, o Options, a *archive) error {
 	if err := tmp.restoreInto(ctx, a); err != nil {
 		tmp.Close()
 		return err
+	}
+	if check != nil {
+		// The copy is still beside the database it would replace, which
+		// stays as it was if the check fails.
+		if err := check(ctx, tmp); err != nil {
+			tmp.Close()
+			return fmt.Errorf("the restored copy failed its check, so %s was left as it was: %w", filepath.Join(dir, SQLiteFile), err)
+		}
 	}
 	// Fold the WAL into the file so the single file is the whole database.
 	if _, err := tmp.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {

@@ -1,12 +1,17 @@
 package store_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -302,4 +307,236 @@ func TestAwkwardTextSurvivesBackupAndRestoreByteForByte(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rewrite decompresses a backup, lets edit change its text and compresses
+// it again, as someone with the file and a shell could.
+func rewrite(t *testing.T, path string, edit func([]byte) []byte) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := edit(bytes.Clone(plain))
+	if bytes.Equal(changed, plain) {
+		t.Fatal("the edit changed nothing")
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(changed)
+	zw.Close()
+	out := filepath.Join(t.TempDir(), "edited.hsbak")
+	if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func replaceOnce(old, new string) func([]byte) []byte {
+	return func(b []byte) []byte { return bytes.Replace(b, []byte(old), []byte(new), 1) }
+}
+
+// A target that already holds records, for restores that must leave it
+// alone.
+func occupiedTarget(t *testing.T, dialect string) (store.Options, map[string][]string, bool) {
+	t.Helper()
+	o, ok := emptyTarget(t, dialect)
+	if !ok {
+		return o, nil, false
+	}
+	db := openT(t, o)
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	writeAwkward(t, db, []string{"already here"})
+	return o, dumpAll(t, db), true
+}
+
+func TestABackupWithOneChangedByteIsRefusedAndChangesNothing(t *testing.T) {
+	src := storetest.SQLite(t)
+	writeAwkward(t, src, []string{"penicillin"})
+	path := backupTo(t, src)
+	digest := regexp.MustCompile(`"sha256":"([0-9a-f])`)
+	cases := []struct {
+		name string
+		edit func([]byte) []byte
+		want string
+	}{
+		{"one letter of an allergy", replaceOnce(`"penicillin","penicillin"`, `"penicillin","penicillim"`), "does not match the digest"},
+		{"one byte of an audit entry", replaceOnce(`"192.0.2.1"`, `"192.0.2.2"`), "does not match the digest"},
+		{"the schema version in the header", replaceOnce(`"schema_version":17`, `"schema_version":16`), "does not match the digest"},
+		{"the digest itself", func(b []byte) []byte {
+			return digest.ReplaceAllFunc(b, func(m []byte) []byte {
+				if m[len(m)-1] == '0' {
+					m[len(m)-1] = '1'
+				} else {
+					m[len(m)-1] = '0'
+				}
+				return m
+			})
+		}, "does not match the digest"},
+		{"a line added after the end", func(b []byte) []byte { return append(b, []byte("[\"more\"]\n")...) }, "goes on after its last line"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := rewrite(t, path, tc.edit)
+			for _, dialect := range []string{"sqlite", "postgres"} {
+				t.Run(dialect, func(t *testing.T) {
+					target, before, ok := occupiedTarget(t, dialect)
+					if !ok {
+						return
+					}
+					calls := 0
+					_, err := store.RestoreFile(ctx, target, bad, store.RestoreOptions{Force: true, Check: checkTrail(&calls)})
+					if err == nil || !strings.Contains(err.Error(), tc.want) {
+						t.Fatalf("restore of an edited backup: %v; want a refusal saying %q", err, tc.want)
+					}
+					if calls != 0 {
+						t.Fatal("the check ran on a backup that should have been refused before anything was written")
+					}
+					sameRows(t, before, dumpAll(t, openT(t, target)))
+				})
+			}
+		})
+	}
+}
+
+// Backups written before the digest existed still restore; restore says
+// that there was no digest to check.
+func TestAFormatOneBackupStillRestores(t *testing.T) {
+	src := storetest.SQLite(t)
+	writeAwkward(t, src, []string{"penicillin"})
+	old := rewrite(t, backupTo(t, src), func(b []byte) []byte {
+		b = bytes.Replace(b, []byte(`"format_version":2`), []byte(`"format_version":1`), 1)
+		return regexp.MustCompile(`,"sha256":"[0-9a-f]+"`).ReplaceAll(b, nil)
+	})
+	target := store.Options{DataDir: t.TempDir()}
+	calls := 0
+	sum, err := store.RestoreFile(ctx, target, old, store.RestoreOptions{Check: checkTrail(&calls)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Digested || calls != 1 {
+		t.Fatalf("digested %v, checked %d times; want false and once", sum.Digested, calls)
+	}
+	sameRows(t, dumpAll(t, src), dumpAll(t, openT(t, target)))
+}
+
+func TestRestoreIntoPostgresRefusesTextItCannotStore(t *testing.T) {
+	for _, tc := range []struct{ name, value, want string }{
+		{"invalid UTF-8", "hives \xff", "not valid UTF-8"},
+		{"NUL", "hives\x00", "NUL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			target, ok := storetest.PostgresOptions(t)
+			if !ok {
+				return
+			}
+			src := storetest.SQLite(t)
+			fill(t, src)
+			err := src.Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(ctx, `INSERT INTO allergy (id, practice_id, client_id, substance, reaction, recorded_by, recorded_at)
+					VALUES ('a1', ?, ?, 'latex', ?, ?, ?)`, practiceID, clientID, tc.value, staffID, time.Now())
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = store.RestoreFile(ctx, target, backupTo(t, src), store.RestoreOptions{})
+			for _, want := range []string{"allergy", "reaction", tc.want, "migrate up", "nothing was restored"} {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("restore: %v; want a refusal naming %q", err, want)
+				}
+			}
+			if n := pgTables(t, target); n != 0 {
+				t.Fatalf("the refused restore left %d tables in the target", n)
+			}
+		})
+	}
+}
+
+func pgTables(t *testing.T, o store.Options) int {
+	t.Helper()
+	db, err := sql.Open("pgx", o.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// tamper edits an audit entry around the triggers, as the database's owner
+// could.
+func tamper(t *testing.T, db *store.DB, q string, args ...any) {
+	t.Helper()
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		if db.Dialect().Name() == "sqlite" {
+			if _, err := tx.Exec(ctx, `DROP TRIGGER audit_event_no_update`); err != nil {
+				return err
+			}
+		} else if _, err := tx.Exec(ctx, `ALTER TABLE audit_event DISABLE TRIGGER USER`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+		if db.Dialect().Name() == "postgres" {
+			_, err := tx.Exec(ctx, `ALTER TABLE audit_event ENABLE TRIGGER USER`)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A backup whose audit trail does not verify is refused after the rows are
+// read: the SQLite database it would replace stays as it was, and a
+// PostgreSQL target is not left holding a copy that looks restored.
+func TestARestoreWhoseAuditTrailIsBrokenFailsAndLeavesNoCopy(t *testing.T) {
+	src := storetest.SQLite(t)
+	writeAwkward(t, src, []string{"first", "second"})
+	tamper(t, src, `UPDATE audit_event SET reason = 'nothing happened' WHERE seq = 1`)
+	path := backupTo(t, src)
+	t.Run("sqlite over records", func(t *testing.T) {
+		target, before, _ := occupiedTarget(t, "sqlite")
+		calls := 0
+		_, err := store.RestoreFile(ctx, target, path, store.RestoreOptions{Force: true, Check: checkTrail(&calls)})
+		if err == nil || !strings.Contains(err.Error(), "broken at entry 1") || !strings.Contains(err.Error(), "left as it was") {
+			t.Fatalf("restore: %v; want the broken chain named and the database left alone", err)
+		}
+		sameRows(t, before, dumpAll(t, openT(t, target)))
+		leftovers, _ := filepath.Glob(filepath.Join(target.DataDir, ".restore-*"))
+		if len(leftovers) != 0 {
+			t.Fatalf("the refused copy was left behind: %v", leftovers)
+		}
+	})
+	t.Run("postgres", func(t *testing.T) {
+		target, ok := storetest.PostgresOptions(t)
+		if !ok {
+			return
+		}
+		calls := 0
+		_, err := store.RestoreFile(ctx, target, path, store.RestoreOptions{Check: checkTrail(&calls)})
+		if err == nil || !strings.Contains(err.Error(), "broken at entry 1") || !strings.Contains(err.Error(), "removed again") {
+			t.Fatalf("restore: %v; want the broken chain named and the copy removed", err)
+		}
+		if n := pgTables(t, target); n != 0 {
+			t.Fatalf("%d tables left in the target after a restore that failed its check", n)
+		}
+	})
 }

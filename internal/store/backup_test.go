@@ -525,6 +525,16 @@ func TestARestoreWhoseAuditTrailIsBrokenFailsAndLeavesNoCopy(t *testing.T) {
 			t.Fatalf("the refused copy was left behind: %v", leftovers)
 		}
 	})
+	t.Run("sqlite, fresh", func(t *testing.T) {
+		target := store.Options{DataDir: t.TempDir()}
+		calls := 0
+		if _, err := store.RestoreFile(ctx, target, path, store.RestoreOptions{Check: checkTrail(&calls)}); err == nil {
+			t.Fatal("restore of a broken trail succeeded")
+		}
+		if _, err := os.Stat(filepath.Join(target.DataDir, store.SQLiteFile)); err == nil {
+			t.Fatal("a restore that failed its check left a database where there was none")
+		}
+	})
 	t.Run("postgres", func(t *testing.T) {
 		target, ok := storetest.PostgresOptions(t)
 		if !ok {

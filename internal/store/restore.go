@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -38,6 +39,9 @@ func RestoreFile(ctx context.Context, o Options, path string, r RestoreOptions) 
 			"Run holdspace migrate up on the database the backup came from (it re-encodes such text and records that in the audit trail), then back it up again and restore the new file",
 			u.Table, u.Column, u.Why)
 	}
+	sqlitePath := filepath.Join(cmp.Or(o.DataDir, "holdspace-data"), SQLiteFile)
+	_, statErr := os.Stat(sqlitePath)
+	madeHere := o.Postgres == "" && os.IsNotExist(statErr)
 	target, err := Open(ctx, o)
 	if err != nil {
 		return BackupSummary{}, err
@@ -66,7 +70,17 @@ func RestoreFile(ctx context.Context, o Options, path string, r RestoreOptions) 
 	}
 	if target.dialect.Name() == "sqlite" {
 		target.Close()
-		return a.sum, restoreSQLite(ctx, o, a, r.Check)
+		if err := restoreSQLite(ctx, o, a, r.Check); err != nil {
+			if madeHere {
+				// The empty database opened above to count rows was this
+				// restore's own; leaving it would look like a restored one.
+				for _, suffix := range []string{"", "-wal", "-shm"} {
+					os.Remove(sqlitePath + suffix)
+				}
+			}
+			return BackupSummary{}, err
+		}
+		return a.sum, nil
 	}
 	defer target.Close()
 	if n > 0 {
@@ -109,10 +123,7 @@ func (db *DB) restoreInto(ctx context.Context, a *archive) error {
 }
 
 func restoreSQLite(ctx context.Context, o Options, a *archive, check func(context.Context, *DB) error) error {
-	dir := o.DataDir
-	if dir == "" {
-		dir = "holdspace-data"
-	}
+	dir := cmp.Or(o.DataDir, "holdspace-data")
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	tmpDir := filepath.Join(dir, ".restore-"+hex.EncodeToString(rnd[:]))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"holdspace/internal/audit"
 	"holdspace/internal/store"
 )
 
@@ -231,5 +232,38 @@ func editBackup(t *testing.T, from, to string, edit func([]byte) []byte) {
 	zw.Close()
 	if err := os.WriteFile(to, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Text an older holdspace let in after the re-encoding migration ran is
+// repaired by migrate up, which says so; audit verify then passes and says
+// how many entries the repair accounts for.
+func TestMigrateUpRepairsTextLetInSinceTheMigration(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, stderr := runCmd(t, nil, "demo", "--data-dir", data); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	db, err := store.Open(context.Background(), store.Options{DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Write(context.Background(), func(tx *store.Tx) error {
+		_, err := audit.Append(context.Background(), tx, audit.Entry{ActorKind: "anonymous", Action: "page.read", UserAgent: "bot \xff\x00"})
+		return err
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCmd(t, nil, "migrate", "up", "--data-dir", data)
+	if code != 0 || !strings.Contains(out, "Re-encoded text PostgreSQL could not store in 1 row(s)") {
+		t.Fatalf("migrate up: exit %d, %q %q", code, out, stderr)
+	}
+	code, out, stderr = runCmd(t, nil, "audit", "verify", "--data-dir", data)
+	if code != 0 || !strings.Contains(out, "1 of them had text re-encoded") {
+		t.Fatalf("audit verify: exit %d, %q %q", code, out, stderr)
+	}
+	if code, out, _ := runCmd(t, nil, "migrate", "up", "--data-dir", data); code != 0 || strings.Contains(out, "Re-encoded") {
+		t.Fatalf("a second migrate up: %q; want nothing re-encoded", out)
 	}
 }

@@ -212,11 +212,12 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdRestore(ctx context.Context, e *env, args []string) error {
-	var force bool
+	var force, undigested bool
 	c, rest, err := parse(e, "restore", "Usage: holdspace restore [flags] FILE\n\nRestores every record from a backup FILE. Stop the server first. A database that holds records is\nrefused unless --force is given, which replaces everything in it. A backup whose content does not\nmatch its digest is refused before anything is written, and the restored copy's audit trail is\nverified before the restore reports success.", args,
 		func(f *config.Flags) {
 			f.Database()
 			f.FlagSet().BoolVar(&force, "force", false, "replace a database that already holds records")
+			f.FlagSet().BoolVar(&undigested, "allow-undigested", false, "accept a backup from before backups carried a digest (its edits cannot be detected)")
 		})
 	if err != nil {
 		return err
@@ -239,13 +240,13 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	sum, err := store.RestoreFile(ctx, store.Options{Postgres: c.DB, DataDir: c.DataDir}, rest[0], store.RestoreOptions{Force: force, Check: check})
+	sum, err := store.RestoreFile(ctx, store.Options{Postgres: c.DB, DataDir: c.DataDir}, rest[0], store.RestoreOptions{Force: force, Undigested: undigested, Check: check})
 	if err != nil {
 		return err
 	}
 	digest := "its content matched its digest"
 	if !sum.Digested {
-		digest = "it is from an older holdspace and carries no digest, so only its counts were checked"
+		digest = "it is from an older holdspace and carries no digest, so only its row counts were checked"
 	}
 	fmt.Fprintf(e.stdout, "Restored %d rows in %d tables from %s; %s.\n", sum.Rows, sum.Tables, rest[0], digest)
 	fmt.Fprintf(e.stdout, "Verified the restored audit trail: %d entries in %d chains are whole.\n", rep.Entries, rep.Chains)

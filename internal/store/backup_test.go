@@ -410,9 +410,10 @@ func TestABackupWithOneChangedByteIsRefusedAndChangesNothing(t *testing.T) {
 	}
 }
 
-// Backups written before the digest existed still restore; restore says
-// that there was no digest to check.
-func TestAFormatOneBackupStillRestores(t *testing.T) {
+// Backups written before the digest existed still restore when asked to,
+// and restore says that there was no digest to check; unasked, they are
+// refused, so an edited file cannot pass by claiming to be that old.
+func TestAFormatOneBackupRestoresOnlyWhenAskedFor(t *testing.T) {
 	src := storetest.SQLite(t)
 	writeAwkward(t, src, []string{"penicillin"})
 	old := rewrite(t, backupTo(t, src), func(b []byte) []byte {
@@ -421,7 +422,13 @@ func TestAFormatOneBackupStillRestores(t *testing.T) {
 	})
 	target := store.Options{DataDir: t.TempDir()}
 	calls := 0
-	sum, err := store.RestoreFile(ctx, target, old, store.RestoreOptions{Check: checkTrail(&calls)})
+	if _, err := store.RestoreFile(ctx, target, old, store.RestoreOptions{Check: checkTrail(&calls)}); err == nil || !strings.Contains(err.Error(), "--allow-undigested") {
+		t.Fatalf("restore of a format-1 backup unasked: %v; want a refusal naming --allow-undigested", err)
+	}
+	if _, err := os.Stat(filepath.Join(target.DataDir, store.SQLiteFile)); err == nil {
+		t.Fatal("the refused restore created a database")
+	}
+	sum, err := store.RestoreFile(ctx, target, old, store.RestoreOptions{Undigested: true, Check: checkTrail(&calls)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,10 @@ import (
 type RestoreOptions struct {
 	// Force replaces a database that already holds records.
 	Force bool
+	// Undigested accepts a backup of format 1, from before backups carried
+	// a digest. It must be asked for: otherwise an edited file could pass
+	// by claiming to be that old.
+	Undigested bool
 	// Check runs on the restored copy, migrated to this holdspace's schema,
 	// before the restore counts as done; its error fails the restore. The
 	// caller passes the audit trail's verification here: store cannot
@@ -32,6 +36,10 @@ func RestoreFile(ctx context.Context, o Options, path string, r RestoreOptions) 
 	a, err := openArchive(path)
 	if err != nil {
 		return BackupSummary{}, err
+	}
+	if !a.sum.Digested && !r.Undigested {
+		return BackupSummary{}, fmt.Errorf("%s is a backup from before backups carried a digest, so an edit to it cannot be detected; "+
+			"restore it only if you trust the file, with --allow-undigested", path)
 	}
 	if o.Postgres != "" && a.unportable != nil {
 		u := a.unportable

@@ -26,8 +26,8 @@ import (
 const backupFormat = "holdspace-backup"
 
 // backupVersion 2 added the digest in the trailer and the s64 form of text
-// that is not valid UTF-8. Version 1 files are still read (without a digest
-// to check).
+// that is not valid UTF-8. Version 1 files are still read, but restore
+// takes one only when asked to (RestoreOptions.Undigested).
 const backupVersion = 2
 
 type backupHeader struct {
@@ -367,8 +367,11 @@ func (a *archive) each(fn func(table string, cols []string, row []any) error) er
 					}
 				}
 				// Reading to the end also makes gzip check its own CRC.
-				if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
+				switch _, err := r.ReadByte(); {
+				case err == nil:
 					return fmt.Errorf("%s is damaged: it goes on after its last line", a.path)
+				case !errors.Is(err, io.EOF):
+					return fmt.Errorf("%s is damaged: %w", a.path, err)
 				}
 				a.sum = BackupSummary{SchemaVersion: a.header.SchemaVersion, Tables: tr.Tables, Rows: tr.Rows, Counts: tr.Counts,
 					Digested: a.header.FormatVersion >= 2}

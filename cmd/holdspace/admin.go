@@ -131,6 +131,9 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("the audit trail is broken in %d of %d chains", len(rep.Breaks), rep.Chains)
 	}
 	fmt.Fprintf(e.stdout, "The audit trail is whole: %d entries in %d chains verified.\n", rep.Entries, rep.Chains)
+	if rep.Reencoded > 0 {
+		fmt.Fprintf(e.stdout, "%d of them had text re-encoded, each as its chain's %s entry records.\n", rep.Reencoded, audit.ActionReencoded)
+	}
 	return nil
 }
 

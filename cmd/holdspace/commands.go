@@ -13,6 +13,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/app"
+	"holdspace/internal/audit"
 	"holdspace/internal/config"
 	"holdspace/internal/demo"
 	"holdspace/internal/keyring"
@@ -123,7 +124,7 @@ func printDemo(e *env, sum demo.Summary) {
 }
 
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
-	c, rest, err := parse(e, "migrate", "Usage: holdspace migrate [flags] up|status\n\n  up      apply every pending migration (serve also does this at start)\n  status  list the migrations and whether each is applied", args,
+	c, rest, err := parse(e, "migrate", "Usage: holdspace migrate [flags] up|status\n\n  up      apply every pending migration (serve also does this at start) and re-encode any text\n          that is not valid UTF-8 or holds NUL, recording that in the audit trail\n  status  list the migrations and whether each is applied", args,
 		func(f *config.Flags) { f.Database() })
 	if err != nil {
 		return err
@@ -140,6 +141,16 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 		n, err := db.Migrate(ctx)
 		if err != nil {
 			return err
+		}
+		// The re-encoding migration ran once; text let in since (an older
+		// holdspace writing to this database) is caught here, so that an
+		// operator told to migrate before moving to PostgreSQL can.
+		fixed, err := db.RepairText(ctx)
+		if err != nil {
+			return err
+		}
+		if fixed > 0 {
+			fmt.Fprintf(e.stdout, "Re-encoded text PostgreSQL could not store in %d row(s); the audit trail records which.\n", fixed)
 		}
 		fmt.Fprintf(e.stdout, "Applied %d migration(s); the %s database at %s is current.\n", n, db.Dialect().Name(), db.Where)
 		return nil
@@ -204,11 +215,12 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdRestore(ctx context.Context, e *env, args []string) error {
-	var force bool
-	c, rest, err := parse(e, "restore", "Usage: holdspace restore [flags] FILE\n\nRestores every record from a backup FILE. Stop the server first. A database that holds records is\nrefused unless --force is given, which replaces everything in it.", args,
+	var force, undigested bool
+	c, rest, err := parse(e, "restore", "Usage: holdspace restore [flags] FILE\n\nRestores every record from a backup FILE. Stop the server first. A database that holds records is\nrefused unless --force is given, which replaces everything in it. A backup whose content does not\nmatch its digest is refused before anything is written, and the restored copy's audit trail is\nverified before the restore reports success.", args,
 		func(f *config.Flags) {
 			f.Database()
 			f.FlagSet().BoolVar(&force, "force", false, "replace a database that already holds records")
+			f.FlagSet().BoolVar(&undigested, "allow-undigested", false, "accept a backup from before backups carried a digest (its edits cannot be detected)")
 		})
 	if err != nil {
 		return err
@@ -216,11 +228,31 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 	if len(rest) != 1 {
 		return usageError{errors.New("name the backup file: holdspace restore FILE")}
 	}
-	sum, err := store.RestoreFile(ctx, store.Options{Postgres: c.DB, DataDir: c.DataDir}, rest[0], force)
+	var rep audit.Report
+	check := func(ctx context.Context, db *store.DB) error {
+		var err error
+		if rep, err = audit.Verify(ctx, db); err != nil {
+			return fmt.Errorf("verifying the audit trail: %w", err)
+		}
+		if len(rep.Breaks) > 0 {
+			msgs := make([]string, len(rep.Breaks))
+			for i, b := range rep.Breaks {
+				msgs[i] = b.Error()
+			}
+			return fmt.Errorf("the audit trail in the backup is broken in %d of %d chains: %s", len(rep.Breaks), rep.Chains, strings.Join(msgs, "; "))
+		}
+		return nil
+	}
+	sum, err := store.RestoreFile(ctx, store.Options{Postgres: c.DB, DataDir: c.DataDir}, rest[0], store.RestoreOptions{Force: force, Undigested: undigested, Check: check})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Restored %d rows in %d tables from %s.\n", sum.Rows, sum.Tables, rest[0])
+	digest := "its content matched its digest"
+	if !sum.Digested {
+		digest = "it is from an older holdspace and carries no digest, so only its row counts were checked"
+	}
+	fmt.Fprintf(e.stdout, "Restored %d rows in %d tables from %s; %s.\n", sum.Rows, sum.Tables, rest[0], digest)
+	fmt.Fprintf(e.stdout, "Verified the restored audit trail: %d entries in %d chains are whole.\n", rep.Entries, rep.Chains)
 	return nil
 }
 

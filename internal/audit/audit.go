@@ -86,6 +86,14 @@ func (e Entry) computeHash() string {
 // Append numbers, chains and writes e inside tx. The caller's transaction
 // commits it with the change it records, or neither.
 func Append(ctx context.Context, tx *store.Tx, e Entry) (Entry, error) {
+	e.UserAgent = truncate(e.UserAgent, 300)
+	e.Reason = truncate(e.Reason, 1000)
+	return appendEntry(ctx, tx, e)
+}
+
+// appendEntry is Append without the length limits, for the trail's own
+// entries whose reason is a list that must be kept whole.
+func appendEntry(ctx context.Context, tx *store.Tx, e Entry) (Entry, error) {
 	if e.Chain == "" {
 		e.Chain = SystemChain
 	}
@@ -97,8 +105,6 @@ func Append(ctx context.Context, tx *store.Tx, e Entry) (Entry, error) {
 	}
 	e.ID = store.NewID()
 	e.At = store.Instant(e.At)
-	e.UserAgent = truncate(e.UserAgent, 300)
-	e.Reason = truncate(e.Reason, 1000)
 	if _, err := tx.Exec(ctx, `INSERT INTO audit_head (chain, seq, hash) VALUES (?, 0, '') ON CONFLICT (chain) DO NOTHING`, e.Chain); err != nil {
 		return e, fmt.Errorf("audit: %w", err)
 	}
@@ -147,7 +153,10 @@ func (b Break) Error() string {
 type Report struct {
 	Chains  int
 	Entries int64
-	Breaks  []Break // the first break of each broken chain
+	// Reencoded counts the entries whose text a later text.reencoded entry
+	// accounts for (see repair.go).
+	Reencoded int64
+	Breaks    []Break // the first break of each broken chain
 }
 
 // Verify walks every chain from its first entry and checks numbering,
@@ -192,12 +201,13 @@ func Verify(ctx context.Context, db *store.DB) (Report, error) {
 		}
 		rows.Close()
 		for _, c := range chains {
-			n, brk, err := verifyChain(ctx, tx, c, heads)
+			n, fixed, brk, err := verifyChain(ctx, tx, c, heads)
 			if err != nil {
 				return err
 			}
 			rep.Chains++
 			rep.Entries += n
+			rep.Reencoded += fixed
 			if brk != nil {
 				rep.Breaks = append(rep.Breaks, *brk)
 			}
@@ -207,43 +217,51 @@ func Verify(ctx context.Context, db *store.DB) (Report, error) {
 	return rep, err
 }
 
-func verifyChain(ctx context.Context, tx *store.Tx, chain string, heads map[string][2]string) (int64, *Break, error) {
+func verifyChain(ctx context.Context, tx *store.Tx, chain string, heads map[string][2]string) (int64, int64, *Break, error) {
+	fixes, err := reencodedIn(ctx, tx, chain)
+	if err != nil {
+		return 0, 0, nil, err
+	}
 	rows, err := tx.Query(ctx, `SELECT id, chain, seq, at, actor_kind, actor_id, action, record_type, record_id, client_id,
 		outcome, reason, address, user_agent, request_id, prev_hash, hash FROM audit_event WHERE chain = ? ORDER BY seq`, chain)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer rows.Close()
-	var n int64
+	var n, fixed int64
 	prev := ""
 	var last Entry
 	for rows.Next() {
 		var e Entry
 		if err := rows.Scan(&e.ID, &e.Chain, &e.Seq, &e.At, &e.ActorKind, &e.ActorID, &e.Action, &e.RecordType, &e.RecordID,
 			&e.ClientID, &e.Outcome, &e.Reason, &e.Address, &e.UserAgent, &e.RequestID, &e.PrevHash, &e.Hash); err != nil {
-			return n, nil, err
+			return n, fixed, nil, err
 		}
 		n++
 		switch {
 		case e.Seq != n:
-			return n, &Break{chain, e.Seq, e.ID, fmt.Sprintf("entry %d is missing", n)}, nil
+			return n, fixed, &Break{chain, e.Seq, e.ID, fmt.Sprintf("entry %d is missing", n)}, nil
 		case e.PrevHash != prev:
-			return n, &Break{chain, e.Seq, e.ID, "it does not name the hash of the entry before it"}, nil
-		case e.computeHash() != e.Hash:
-			return n, &Break{chain, e.Seq, e.ID, "its content does not match its hash (it was changed)"}, nil
+			return n, fixed, &Break{chain, e.Seq, e.ID, "it does not name the hash of the entry before it"}, nil
+		}
+		if h := e.computeHash(); h != e.Hash {
+			if !fixes.accounts(e, h) {
+				return n, fixed, &Break{chain, e.Seq, e.ID, "its content does not match its hash (it was changed)"}, nil
+			}
+			fixed++
 		}
 		prev = e.Hash
 		last = e
 	}
 	if err := rows.Err(); err != nil {
-		return n, nil, err
+		return n, fixed, nil, err
 	}
 	head, ok := heads[chain]
 	switch {
 	case !ok && n > 0:
-		return n, &Break{chain, last.Seq, last.ID, "the chain's head record is missing"}, nil
+		return n, fixed, &Break{chain, last.Seq, last.ID, "the chain's head record is missing"}, nil
 	case ok && (head[0] != fmt.Sprint(n) || head[1] != prev):
-		return n, &Break{chain, n + 1, "", fmt.Sprintf("the chain's head says %s entries but %d remain (entries were removed from the end)", head[0], n)}, nil
+		return n, fixed, &Break{chain, n + 1, "", fmt.Sprintf("the chain's head says %s entries but %d remain (entries were removed from the end)", head[0], n)}, nil
 	}
-	return n, nil, nil
+	return n, fixed, nil, nil
 }

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,13 +15,20 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // A backup is a gzip stream of JSON lines: a header, then for each table a
 // line naming its columns followed by one line per row, then a trailer with
-// the counts. It is read from one snapshot, so it is consistent while the
-// server keeps writing, and it is the same on SQLite and PostgreSQL.
+// the counts and the SHA-256 of every line before it. It is read from one
+// snapshot, so it is consistent while the server keeps writing, and it is
+// the same on SQLite and PostgreSQL.
 const backupFormat = "holdspace-backup"
+
+// backupVersion 2 added the digest in the trailer and the s64 form of text
+// that is not valid UTF-8. Version 1 files are still read, but restore
+// takes one only when asked to (RestoreOptions.Undigested).
+const backupVersion = 2
 
 type backupHeader struct {
 	Format        string    `json:"format"`
@@ -39,6 +48,11 @@ type backupTrailer struct {
 	Tables int            `json:"tables"`
 	Rows   int64          `json:"rows"`
 	Counts map[string]int `json:"counts"`
+	// SHA256 is the hex digest of every byte of the stream before the
+	// trailer line. gzip's own CRC only catches accidents inside one
+	// compression; a file decompressed, edited and recompressed passes it,
+	// and this does not.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // BackupSummary says what a backup or restore held.
@@ -47,6 +61,9 @@ type BackupSummary struct {
 	Tables        int
 	Rows          int64
 	Counts        map[string]int
+	// Digested says that the backup carried a digest of its content and
+	// that it matched (every backup since format 2; never one of format 1).
+	Digested bool
 }
 
 // Backup writes a consistent snapshot of the whole database to w.
@@ -57,16 +74,17 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, now time.Time) (BackupSum
 		return sum, err
 	}
 	zw := gzip.NewWriter(w)
-	enc := json.NewEncoder(zw)
+	digest := sha256.New()
+	enc := json.NewEncoder(io.MultiWriter(zw, digest))
 	err = db.Read(ctx, func(tx *Tx) error {
-		if err := enc.Encode(backupHeader{backupFormat, 1, db.dialect.Name(), version, Instant(now)}); err != nil {
+		if err := enc.Encode(backupHeader{backupFormat, backupVersion, db.dialect.Name(), version, Instant(now)}); err != nil {
 			return err
 		}
 		tables, err := tablesInOrder(ctx, tx)
 		if err != nil {
 			return err
 		}
-		sum = BackupSummary{SchemaVersion: version, Counts: map[string]int{}}
+		sum = BackupSummary{SchemaVersion: version, Counts: map[string]int{}, Digested: true}
 		for _, t := range tables {
 			n, err := dumpTable(ctx, tx, t, enc)
 			if err != nil {
@@ -76,7 +94,8 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, now time.Time) (BackupSum
 			sum.Rows += int64(n)
 			sum.Counts[t] = n
 		}
-		return enc.Encode(backupTrailer{End: true, Tables: sum.Tables, Rows: sum.Rows, Counts: sum.Counts})
+		return json.NewEncoder(zw).Encode(backupTrailer{End: true, Tables: sum.Tables, Rows: sum.Rows, Counts: sum.Counts,
+			SHA256: hex.EncodeToString(digest.Sum(nil))})
 	})
 	if err != nil {
 		return sum, err
@@ -137,11 +156,19 @@ func columnsOf(ctx context.Context, tx *Tx, table string) ([]string, error) {
 }
 
 // Values keep their type through JSON: bytes and times are wrapped, so a
-// restore can tell them from text.
+// restore can tell them from text. Text that is not valid UTF-8 (SQLite
+// keeps whatever bytes it was given) is wrapped too, because a JSON string
+// cannot hold it: encoding/json would silently turn each bad byte into
+// U+FFFD, and an audit entry restored that way no longer matches its hash.
 func encodeValue(v any) any {
 	switch x := v.(type) {
 	case []byte:
 		return map[string]string{"b64": base64.StdEncoding.EncodeToString(x)}
+	case string:
+		if !utf8.ValidString(x) {
+			return map[string]string{"s64": base64.StdEncoding.EncodeToString([]byte(x))}
+		}
+		return x
 	case time.Time:
 		return map[string]string{"t": Instant(x).Format(time.RFC3339Nano)}
 	default:
@@ -169,6 +196,10 @@ func decodeValue(raw json.RawMessage) (any, error) {
 		}
 		if b, ok := m["b64"]; ok {
 			return base64.StdEncoding.DecodeString(b)
+		}
+		if b, ok := m["s64"]; ok {
+			raw, err := base64.StdEncoding.DecodeString(b)
+			return string(raw), err
 		}
 		if t, ok := m["t"]; ok {
 			return time.Parse(time.RFC3339Nano, t)
@@ -221,23 +252,58 @@ func (db *DB) latestVersion() (int64, error) {
 var ErrNotEmpty = errors.New("the database already holds records")
 
 // archive reads a backup file and checks it end to end before anything is
-// written, so a truncated or corrupt file is refused whole.
+// written, so a truncated, corrupt or edited file is refused whole.
 type archive struct {
 	path   string
 	header backupHeader
 	sum    BackupSummary
+	// unportable is the first text value PostgreSQL cannot store (not
+	// valid UTF-8, or holding NUL), if the backup has one.
+	unportable *unportableText
+}
+
+// unportableText says where a backup holds text that only SQLite can keep.
+type unportableText struct {
+	Table, Column, Why string
 }
 
 func openArchive(path string) (*archive, error) {
 	a := &archive{path: path}
-	err := a.each(func(string, []string, []any) error { return nil })
+	err := a.each(func(table string, cols []string, row []any) error {
+		if a.unportable != nil {
+			return nil
+		}
+		for i, v := range row {
+			if s, ok := v.(string); ok {
+				if why := unportable(s); why != "" {
+					a.unportable = &unportableText{table, cols[i], why}
+					return nil
+				}
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-// each calls fn for every row; it verifies the trailer's counts.
+// unportable says why PostgreSQL's text type would refuse s, or "".
+func unportable(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "text that is not valid UTF-8"
+	case strings.IndexByte(s, 0) >= 0:
+		return "a NUL byte"
+	}
+	return ""
+}
+
+// each calls fn for every row. It checks the trailer's counts and, from
+// format 2 on, its digest of every line; a row handed to fn is therefore
+// not yet known to be genuine, so fn must write only inside a transaction
+// that each's error rolls back.
 func (a *archive) each(fn func(table string, cols []string, row []any) error) error {
 	f, err := os.Open(a.path)
 	if err != nil {
@@ -248,35 +314,49 @@ func (a *archive) each(fn func(table string, cols []string, row []any) error) er
 	if err != nil {
 		return fmt.Errorf("%s is not a holdspace backup (not gzip): %w", a.path, err)
 	}
-	dec := json.NewDecoder(zr)
-	dec.UseNumber()
-	if err := dec.Decode(&a.header); err != nil || a.header.Format != backupFormat {
+	r := bufio.NewReaderSize(zr, 1<<16)
+	digest := sha256.New()
+	// next returns one line; the encoder escapes every newline inside a
+	// value, so a line is exactly one JSON value.
+	next := func() ([]byte, error) {
+		line, err := r.ReadBytes('\n')
+		if errors.Is(err, io.EOF) && len(line) > 0 {
+			return nil, io.ErrUnexpectedEOF
+		}
+		return line, err
+	}
+	line, err := next()
+	if err != nil || json.Unmarshal(line, &a.header) != nil || a.header.Format != backupFormat {
 		return fmt.Errorf("%s is not a holdspace backup", a.path)
 	}
-	if a.header.FormatVersion != 1 {
+	if a.header.FormatVersion < 1 || a.header.FormatVersion > backupVersion {
 		return fmt.Errorf("%s is a backup in format %d, which this holdspace cannot read", a.path, a.header.FormatVersion)
 	}
+	digest.Write(line)
 	counts := map[string]int{}
 	var table string
 	var cols []string
 	var total int64
 	for {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			if errors.Is(err, io.EOF) {
+		line, err := next()
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 				return fmt.Errorf("%s ends early: the backup is incomplete", a.path)
 			}
 			return fmt.Errorf("%s is damaged: %w", a.path, err)
 		}
-		if len(raw) > 0 && raw[0] == '{' {
+		if line[0] == '{' {
 			var probe struct {
 				End bool `json:"end"`
 			}
-			json.Unmarshal(raw, &probe)
+			json.Unmarshal(line, &probe)
 			if probe.End {
 				var tr backupTrailer
-				if err := json.Unmarshal(raw, &tr); err != nil {
-					return err
+				if err := json.Unmarshal(line, &tr); err != nil {
+					return fmt.Errorf("%s is damaged in its last line: %w", a.path, err)
+				}
+				if a.header.FormatVersion >= 2 && tr.SHA256 != hex.EncodeToString(digest.Sum(nil)) {
+					return fmt.Errorf("%s is damaged or was altered: its content does not match the digest it carries", a.path)
 				}
 				if tr.Rows != total || len(tr.Counts) != len(counts) {
 					return fmt.Errorf("%s is damaged: it says %d rows but holds %d", a.path, tr.Rows, total)
@@ -286,19 +366,29 @@ func (a *archive) each(fn func(table string, cols []string, row []any) error) er
 						return fmt.Errorf("%s is damaged: table %s should hold %d rows but holds %d", a.path, t, n, counts[t])
 					}
 				}
-				a.sum = BackupSummary{SchemaVersion: a.header.SchemaVersion, Tables: tr.Tables, Rows: tr.Rows, Counts: tr.Counts}
+				// Reading to the end also makes gzip check its own CRC.
+				switch _, err := r.ReadByte(); {
+				case err == nil:
+					return fmt.Errorf("%s is damaged: it goes on after its last line", a.path)
+				case !errors.Is(err, io.EOF):
+					return fmt.Errorf("%s is damaged: %w", a.path, err)
+				}
+				a.sum = BackupSummary{SchemaVersion: a.header.SchemaVersion, Tables: tr.Tables, Rows: tr.Rows, Counts: tr.Counts,
+					Digested: a.header.FormatVersion >= 2}
 				return nil
 			}
+			digest.Write(line)
 			var bt backupTable
-			if err := json.Unmarshal(raw, &bt); err != nil || bt.Table == "" {
+			if err := json.Unmarshal(line, &bt); err != nil || bt.Table == "" {
 				return fmt.Errorf("%s is damaged near table %q", a.path, table)
 			}
 			table, cols = bt.Table, bt.Columns
 			counts[table] = 0
 			continue
 		}
+		digest.Write(line)
 		var cells []json.RawMessage
-		if err := json.Unmarshal(raw, &cells); err != nil || len(cells) != len(cols) || table == "" {
+		if err := json.Unmarshal(line, &cells); err != nil || len(cells) != len(cols) || table == "" {
 			return fmt.Errorf("%s is damaged in table %q", a.path, table)
 		}
 		row := make([]any, len(cells))

@@ -29,7 +29,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts []goose.ProviderOption
+	opts := []goose.ProviderOption{goose.WithGoMigrations(reencodeMigration(db.dialect))}
 	dialect := goose.DialectSQLite3
 	if db.dialect.Name() == "postgres" {
 		dialect = goose.DialectPostgres
@@ -70,9 +70,13 @@ func (db *DB) Migrations(ctx context.Context) ([]MigrationState, error) {
 	}
 	out := make([]MigrationState, 0, len(st))
 	for _, s := range st {
+		name := s.Source.Path
+		if s.Source.Version == reencodeVersion {
+			name = reencodeName
+		}
 		out = append(out, MigrationState{
 			Version: s.Source.Version,
-			Name:    s.Source.Path,
+			Name:    name,
 			Applied: s.State == goose.StateApplied,
 		})
 	}
@@ -96,8 +100,9 @@ func (db *DB) Current(ctx context.Context) (bool, error) {
 	return applied.Valid && applied.Int64 >= latest, nil
 }
 
-// newestMigration is the highest version among the embedded migrations of
-// a dialect, read from their file names once.
+// newestMigration is the highest version among the migrations of a
+// dialect: the embedded files, read from their names once, and the one
+// written in Go.
 var newestMigration = func() func(dialect string) (int64, error) {
 	var once sync.Once
 	versions := map[string]int64{}
@@ -105,6 +110,7 @@ var newestMigration = func() func(dialect string) (int64, error) {
 	return func(dialect string) (int64, error) {
 		once.Do(func() {
 			for _, d := range []string{"sqlite", "postgres"} {
+				versions[d] = reencodeVersion
 				entries, err := migrations.ReadDir("migrations/" + d)
 				if err != nil {
 					failed = err

@@ -186,7 +186,7 @@ func TestBackupAndRestoreRoundTripLosesNothing(t *testing.T) {
 		} else {
 			target = store.Options{DataDir: t.TempDir()}
 		}
-		got, err := store.RestoreFile(ctx, target, path, false)
+		got, err := store.RestoreFile(ctx, target, path, store.RestoreOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,10 +204,10 @@ func TestBackupAndRestoreRoundTripLosesNothing(t *testing.T) {
 
 		// A second restore over records is refused without --force and
 		// replaces them with it.
-		if _, err := store.RestoreFile(ctx, target, path, false); !errors.Is(err, store.ErrNotEmpty) {
+		if _, err := store.RestoreFile(ctx, target, path, store.RestoreOptions{}); !errors.Is(err, store.ErrNotEmpty) {
 			t.Fatalf("restore over records = %v; want ErrNotEmpty", err)
 		}
-		if _, err := store.RestoreFile(ctx, target, path, true); err != nil {
+		if _, err := store.RestoreFile(ctx, target, path, store.RestoreOptions{Force: true}); err != nil {
 			t.Fatalf("restore --force: %v", err)
 		}
 		again, err := store.Open(ctx, target)
@@ -282,7 +282,7 @@ func TestRestoreRefusesADamagedBackupAndChangesNothing(t *testing.T) {
 			bad := filepath.Join(t.TempDir(), "bad.hsbak")
 			os.WriteFile(bad, content, 0o600)
 			target := store.Options{DataDir: t.TempDir()}
-			if _, err := store.RestoreFile(ctx, target, bad, false); err == nil {
+			if _, err := store.RestoreFile(ctx, target, bad, store.RestoreOptions{}); err == nil {
 				t.Fatal("restore of a damaged backup succeeded")
 			}
 			if _, err := os.Stat(filepath.Join(target.DataDir, store.SQLiteFile)); err == nil {

@@ -58,7 +58,7 @@ func (w *world) measures() error {
 		if err != nil {
 			return fmt.Errorf("demo %s %s: %w", code, occasion, err)
 		}
-		sub, err := measure.Submit(w.ctx, w.tx, cat, clientID, r.ID, spread(def, total), at)
+		sub, err := measure.Submit(w.ctx, w.tx, cat, clientID, r.ID, spread(def, total), at, true)
 		if err != nil {
 			return fmt.Errorf("demo %s %s: %w", code, occasion, err)
 		}

@@ -56,7 +56,7 @@ func TestOutcomesMatchAHandCount(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					if _, err := measure.Submit(ctx, tx, f.cat, c, resp.ID, r.answers, when); err != nil {
+					if _, err := measure.Submit(ctx, tx, f.cat, c, resp.ID, r.answers, when, true); err != nil {
 						return err
 					}
 				}

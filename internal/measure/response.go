@@ -302,7 +302,9 @@ func SaveDraft(ctx context.Context, tx *store.Tx, cat *instrument.Catalog, clien
 	if err := checkValues(def, merged); err != nil {
 		return nil, err
 	}
-	merged = Visible(def, merged)
+	// Answers to questions no longer due (an earlier answer changed) are
+	// kept: the form asks them again if the earlier answer changes back,
+	// and a yes among them reaches a clinician at submission.
 	raw, _ := json.Marshal(merged)
 	if _, err := tx.Exec(ctx, `UPDATE measure_response SET answers = ?, updated_at = ? WHERE id = ? AND status = ?`, string(raw), now.UTC(), id, StatusDraft); err != nil {
 		return nil, err
@@ -352,7 +354,16 @@ type Submitted struct {
 // *instrument.AnswerError naming every item (a missing PHQ-9 item 9 is
 // never guessed). Submitting a correction leaves the original in place,
 // marked superseded.
-func Submit(ctx context.Context, tx *store.Tx, cat *instrument.Catalog, clientID, id string, answers map[string]int, now time.Time) (Submitted, error) {
+//
+// Answers to questions that were not due after the answers before them
+// are never dropped. With strictOrder (a whole set sent at once, as the
+// API does) the set is refused with a *NotDueError naming each, carrying
+// the alert a yes among them calls for. Without it (the portal's and the
+// clinic's forms, where an earlier answer may have changed after a later
+// one was given) the response is scored on the questions that were due,
+// keeps every answer given, and a yes to a question not due raises a
+// high-severity alert quoting them all.
+func Submit(ctx context.Context, tx *store.Tx, cat *instrument.Catalog, clientID, id string, answers map[string]int, now time.Time, strictOrder bool) (Submitted, error) {
 	r, def, err := openDraft(ctx, tx, cat, clientID, id)
 	if err != nil {
 		return Submitted{}, err
@@ -361,8 +372,12 @@ func Submit(ctx context.Context, tx *store.Tx, cat *instrument.Catalog, clientID
 	if err := checkValues(def, merged); err != nil {
 		return Submitted{}, err
 	}
-	merged = Visible(def, merged)
-	res, err := instrument.Score(def, merged)
+	nd := notDue(def, merged)
+	held := notDueTrigger(def, nd, merged, now.UTC())
+	if strictOrder && len(nd) > 0 {
+		return Submitted{}, &NotDueError{Problems: notDueProblems(def, nd, merged), Trigger: held}
+	}
+	res, err := instrument.Score(def, Visible(def, merged))
 	if err != nil {
 		return Submitted{}, err
 	}
@@ -389,6 +404,7 @@ func Submit(ctx context.Context, tx *store.Tx, cat *instrument.Catalog, clientID
 	if fired {
 		out.Trigger = &t
 	}
+	out.Trigger = withNotDue(out.Trigger, held)
 	return out, nil
 }
 

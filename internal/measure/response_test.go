@@ -63,7 +63,7 @@ func TestADraftIsSavedSubmittedOnceAndCorrectedWithAReason(t *testing.T) {
 			// The safety item missing: refused, naming it (never guessed).
 			a := phq9(12, 0)
 			delete(a, "phq9_9")
-			_, err = measure.Submit(ctx, tx, f.cat, alex, id, a, now)
+			_, err = measure.Submit(ctx, tx, f.cat, alex, id, a, now, true)
 			var ae *instrument.AnswerError
 			if !errors.As(err, &ae) || ae.Items["phq9_9"] == "" {
 				t.Fatalf("submit without item 9: %v; want an answer error naming phq9_9", err)
@@ -71,7 +71,7 @@ func TestADraftIsSavedSubmittedOnceAndCorrectedWithAReason(t *testing.T) {
 			return nil
 		})
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {
-			sub, err := measure.Submit(ctx, tx, f.cat, alex, id, phq9(12, 0), now)
+			sub, err := measure.Submit(ctx, tx, f.cat, alex, id, phq9(12, 0), now, true)
 			if err != nil {
 				return err
 			}
@@ -97,7 +97,7 @@ func TestADraftIsSavedSubmittedOnceAndCorrectedWithAReason(t *testing.T) {
 			}
 			a := phq9(12, 0)
 			a["phq9_1"] = 1
-			if _, err := measure.Submit(ctx, tx, f.cat, alex, fix.ID, a, now.Add(time.Hour)); err != nil {
+			if _, err := measure.Submit(ctx, tx, f.cat, alex, fix.ID, a, now.Add(time.Hour), true); err != nil {
 				return err
 			}
 			orig, err := measure.Load(ctx, tx, alex, id)
@@ -123,7 +123,7 @@ func TestItem9AboveZeroComesBackAsATrigger(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			sub, err := measure.Submit(ctx, tx, f.cat, c, r.ID, phq9(14, 1), now)
+			sub, err := measure.Submit(ctx, tx, f.cat, c, r.ID, phq9(14, 1), now, true)
 			if err != nil {
 				return err
 			}
@@ -135,32 +135,84 @@ func TestItem9AboveZeroComesBackAsATrigger(t *testing.T) {
 	})
 }
 
-// The C-SSRS screener asks Q3-5 only after a yes to Q2; answers to them
-// left over from a changed Q2 are dropped, not submitted.
-func TestCSSRSAnswersToQuestionsNotAskedAreDropped(t *testing.T) {
+// The C-SSRS screener asks Q3-5 only after a yes to Q2, and "in the past
+// three months" only after a yes to Q6 (KAP.md §2; Posner et al. 2011, the
+// screener's published flow). A yes to one of them that the client gave is
+// never thrown away: sent whole (strict order, as the API sends it) the
+// set is refused, naming the question and the answer it waits on, and the
+// yes still calls for a high-severity alert; left over in a draft after an
+// earlier answer changed (the forms), it is kept and raises that alert.
+func TestCSSRSAnswersToQuestionsNotDueAreNeverThrownAway(t *testing.T) {
+	cases := []struct {
+		name     string
+		draft    map[string]int
+		submit   map[string]int
+		strict   bool
+		refused  []string // fields refused, in strict order
+		severity safety.Severity
+		kept     []string // answers kept on the submitted response
+	}{
+		{"intent after a no to Q2, sent whole", nil, map[string]int{"cssrs_1": 1, "cssrs_2": 0, "cssrs_4": 1, "cssrs_6": 0}, true,
+			[]string{"cssrs_4"}, safety.SeverityHigh, nil},
+		{"behaviour in the past 3 months after a no to Q6, sent whole", nil, map[string]int{"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 0, "cssrs_6_recent": 1}, true,
+			[]string{"cssrs_6_recent"}, safety.SeverityHigh, nil},
+		{"a no to a question not due, sent whole: refused, no alert", nil, map[string]int{"cssrs_1": 0, "cssrs_2": 0, "cssrs_3": 0, "cssrs_6": 0}, true,
+			[]string{"cssrs_3"}, "", nil},
+		{"the form: Q2 changed to no after a yes to Q3", map[string]int{"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 1}, map[string]int{"cssrs_2": 0, "cssrs_6": 0}, false,
+			nil, safety.SeverityHigh, []string{"cssrs_3"}},
+		{"the form: Q2 changed to no after a no to Q3: nothing to raise", map[string]int{"cssrs_1": 0, "cssrs_2": 1, "cssrs_3": 0}, map[string]int{"cssrs_2": 0, "cssrs_6": 0}, false,
+			nil, "", []string{"cssrs_3"}},
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		c := f.client(t, "Rob", "rob@example.org")
 		now := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
-		write(t, db, func(ctx context.Context, tx *store.Tx) error {
-			r, err := measure.Start(ctx, tx, f.cat, f.practice, c, measure.Slot{Instrument: "cssrs-screener", Occasion: measure.OccasionAdHoc}, measure.Filler{Kind: measure.FilledByStaff, StaffID: f.staff}, now)
-			if err != nil {
-				return err
-			}
-			if _, err := measure.SaveDraft(ctx, tx, f.cat, c, r.ID, map[string]int{"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 1}, now); err != nil {
-				return err
-			}
-			sub, err := measure.Submit(ctx, tx, f.cat, c, r.ID, map[string]int{"cssrs_2": 0, "cssrs_6": 0}, now)
-			if err != nil {
-				return err
-			}
-			if _, kept := sub.Response.Answers["cssrs_3"]; kept {
-				t.Error("the answer to Q3 was kept after Q2 changed to no")
-			}
-			if sub.Response.Result.RiskLevel != "low" || sub.Trigger != nil {
-				t.Errorf("risk %q trigger %+v; want low and none", sub.Response.Result.RiskLevel, sub.Trigger)
-			}
-			return nil
-		})
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				write(t, db, func(ctx context.Context, tx *store.Tx) error {
+					r, err := measure.Start(ctx, tx, f.cat, f.practice, c, measure.Slot{Instrument: "cssrs-screener", Occasion: measure.OccasionAdHoc}, measure.Filler{Kind: measure.FilledByStaff, StaffID: f.staff}, now)
+					if err != nil {
+						return err
+					}
+					if tc.draft != nil {
+						if _, err := measure.SaveDraft(ctx, tx, f.cat, c, r.ID, tc.draft, now); err != nil {
+							return err
+						}
+					}
+					sub, err := measure.Submit(ctx, tx, f.cat, c, r.ID, tc.submit, now, tc.strict)
+					var nd *measure.NotDueError
+					trigger := sub.Trigger
+					if tc.refused != nil {
+						if !errors.As(err, &nd) {
+							t.Fatalf("err = %v; want the set refused for answers not due", err)
+						}
+						for _, field := range tc.refused {
+							found := false
+							for _, p := range nd.Problems {
+								found = found || (p.Field == field && strings.Contains(p.Message, "is asked only after"))
+							}
+							if !found {
+								t.Errorf("no problem names %s: %v", field, nd.Problems)
+							}
+						}
+						trigger = nd.Trigger
+					} else if err != nil {
+						return err
+					}
+					switch {
+					case tc.severity == "" && trigger != nil:
+						t.Errorf("an alert for answers that were all no: %+v", trigger)
+					case tc.severity != "" && (trigger == nil || trigger.Severity != tc.severity || !strings.Contains(trigger.Message, "Treat it as given")):
+						t.Errorf("trigger %+v; want a %s alert that quotes the answer", trigger, tc.severity)
+					}
+					for _, id := range tc.kept {
+						if _, ok := sub.Response.Answers[id]; !ok {
+							t.Errorf("the answer to %s was thrown away", id)
+						}
+					}
+					return nil
+				})
+			})
+		}
 	})
 }

@@ -78,7 +78,7 @@ func TestTheScheduleFollowsTheCourseBookings(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if _, err := measure.Submit(ctx, tx, f.cat, alex, r.ID, phq9(9, 0), at(15, 8)); err != nil {
+			if _, err := measure.Submit(ctx, tx, f.cat, alex, r.ID, phq9(9, 0), at(15, 8), true); err != nil {
 				return err
 			}
 			due, err = measure.DueBefore(ctx, tx, alex, s4, at(15, 9))

@@ -219,7 +219,7 @@ func (s *Server) saveAnswers(r *http.Request, tx *store.Tx, practiceID, clientID
 		return "", bad, clinic.Problems{{Field: "answers", Message: "Some answers could not be read."}}
 	}
 	if submit {
-		_, alertID, err = submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, s.instruments, practiceID, clientID, responseID, answers, s.now())
+		_, alertID, err = submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, s.instruments, practiceID, clientID, responseID, answers, s.now(), false)
 	} else {
 		_, err = measure.SaveDraft(r.Context(), tx, s.instruments, clientID, responseID, answers, s.now())
 	}
@@ -232,8 +232,8 @@ func (s *Server) saveAnswers(r *http.Request, tx *store.Tx, practiceID, clientID
 // submitAndRaise submits a response and, when its answers trigger the
 // safety rules, raises the alert in the same transaction: the alert exists
 // exactly when the answer does.
-func submitAndRaise(c context.Context, tx *store.Tx, cat *instrument.Catalog, practiceID, clientID, id string, answers map[string]int, now time.Time) (measure.Submitted, string, error) {
-	sub, err := measure.Submit(c, tx, cat, clientID, id, answers, now)
+func submitAndRaise(c context.Context, tx *store.Tx, cat *instrument.Catalog, practiceID, clientID, id string, answers map[string]int, now time.Time, strictOrder bool) (measure.Submitted, string, error) {
+	sub, err := measure.Submit(c, tx, cat, clientID, id, answers, now, strictOrder)
 	if err != nil || sub.Trigger == nil {
 		return sub, "", err
 	}

@@ -9,6 +9,7 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/instrument"
 	"holdspace/internal/measure"
+	"holdspace/internal/safety"
 	"holdspace/internal/store"
 )
 
@@ -129,6 +130,7 @@ func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request, a acc
 	bad := decodeJSON(r, &in)
 	cat := s.instruments
 	var out apiSubmitted
+	var held *safety.Trigger
 	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
 		if bad != nil {
 			return bad
@@ -144,10 +146,26 @@ func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request, a acc
 		if err != nil {
 			return err
 		}
-		sub, alertID, err := submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, cat, a.PracticeID, id, resp.ID, in.Answers, s.now())
+		sub, alertID, err := submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, cat, a.PracticeID, id, resp.ID, in.Answers, s.now(), true)
+		var nd *measure.NotDueError
+		if errors.As(err, &nd) {
+			held = nd.Trigger
+		}
 		out = apiSubmitted{Response: sub.Response, SafetyAlertID: alertID}
 		return err
 	})
+	if held != nil {
+		// The refusal rolled the response back, but a yes to intent, a plan
+		// or behaviour that was sent must still reach a clinician: the alert
+		// is raised on its own, on the trail as a change to the client.
+		if rerr := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "safety_alert", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+			_, err := alert.Raise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, a.PracticeID, id, *held, s.now())
+			return err
+		}); rerr != nil {
+			s.apiError(w, r, a, rerr)
+			return
+		}
+	}
 	if err != nil {
 		s.apiError(w, r, a, apiAnswerProblems(err))
 		return

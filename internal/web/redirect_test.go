@@ -28,7 +28,7 @@ func TestSignInSendsOnOnlyToAPathOfThisSite(t *testing.T) {
 		{"/\t/evil.example", "/"},                           // the finding: a tab browsers drop
 		{"/\n/evil.example", "/"},                           // newline
 		{"/\r\n/evil.example", "/"},                         // header splitting, too
-		{"/\x00/evil.example", "/"},                         // NUL
+		{"/\x00/evil.example", "422"},                       // NUL: refused at the edge, before sign-in
 		{"/\x7f/evil.example", "/"},                         // DEL
 		{"/\\evil.example", "/"},                            // a backslash is a slash to a browser
 		{"/\\/evil.example", "/"},                           //
@@ -55,6 +55,12 @@ func TestSignInSendsOnOnlyToAPathOfThisSite(t *testing.T) {
 				t.Fatal(err)
 			}
 			res.Body.Close()
+			if tc.want == "422" {
+				if res.StatusCode != http.StatusUnprocessableEntity || res.Header.Get("Location") != "" {
+					t.Errorf("next=%q: %d to %q; want 422 and no redirect", tc.next, res.StatusCode, res.Header.Get("Location"))
+				}
+				continue
+			}
 			if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != tc.want {
 				t.Errorf("next=%q: %d to %q; want %q", tc.next, res.StatusCode, got, tc.want)
 			}

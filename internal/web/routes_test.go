@@ -194,6 +194,19 @@ func buildSite(t *testing.T, db *store.DB) (*routeSite, *web.Server) {
 			SELECT ?, staff_id, role, added_at FROM care_team WHERE client_id = ?`, s.blankID, s.alexID); err != nil {
 			return err
 		}
+		// Noor's intake is in and screened clear, as a prescriber's approval
+		// needs; her chart is otherwise empty.
+		if _, err := tx.Exec(ctx, `INSERT INTO intake (id, practice_id, client_id, status, created_at, updated_at, submitted_at, submitted_by_kind, submitted_by_id)
+			SELECT ?, practice_id, ?, status, created_at, updated_at, submitted_at, submitted_by_kind, submitted_by_id FROM intake WHERE client_id = ?`,
+			s.blankID+"-intake", s.blankID, s.alexID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO screening (id, practice_id, client_id, intake_id, screened_at, rule_set_version, outcome, needs_clinical_attention,
+			findings, unanswered, parameters, facts, trigger_kind, trigger_note, run_by_kind, run_by_id)
+			SELECT ?, practice_id, ?, ?, screened_at, rule_set_version, 'clear', ?, '[]', '[]', parameters, facts, trigger_kind, trigger_note, run_by_kind, run_by_id
+			FROM screening WHERE client_id = ? ORDER BY screened_at DESC LIMIT 1`, s.blankID+"-screening", s.blankID, s.blankID+"-intake", false, s.alexID); err != nil {
+			return err
+		}
 		return tx.QueryRow(ctx, `SELECT id FROM staff WHERE email = 'therapist2@stillwater.example'`).Scan(&s.elenaStaff)
 	})
 	if err != nil {

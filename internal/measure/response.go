@@ -413,6 +413,12 @@ func Submit(ctx context.Context, tx *store.Tx, cat *instrument.Catalog, clientID
 // answer label.
 func SafetyResponse(def *instrument.Definition, r *Response) safety.Response {
 	sr := safety.Response{Instrument: def.Code}
+	if r.FilledBy == FilledByStaff {
+		sr.RecordedBy = r.StaffName
+		if sr.RecordedBy == "" {
+			sr.RecordedBy = "a staff member"
+		}
+	}
 	if r.SubmittedAt != nil {
 		sr.AnsweredAt = *r.SubmittedAt
 	}

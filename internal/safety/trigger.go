@@ -66,6 +66,10 @@ type Response struct {
 	// RiskLevel is the C-SSRS screener's triage as the instrument scored it
 	// (none, low, moderate, high).
 	RiskLevel string `json:"risk_level,omitempty"`
+	// RecordedBy names the staff member who put the answers in, when the
+	// questionnaire was given in the clinic rather than filled in by the
+	// client: the alert then says whose record it is.
+	RecordedBy string `json:"recorded_by,omitempty"`
 }
 
 // TriggerFor checks a completed questionnaire for a safety trigger. Only
@@ -76,11 +80,26 @@ func TriggerFor(r Response) (Trigger, bool, error) {
 	code := squash(r.Instrument)
 	switch {
 	case code == squash(InstrumentPHQ9):
-		return PHQ9Trigger(r.Items, r.AnsweredAt)
+		return recordedBy(PHQ9Trigger(r.Items, r.AnsweredAt))(r.RecordedBy)
 	case strings.HasPrefix(code, "cssrs"):
-		return CSSRSTrigger(r.RiskLevel, r.Items, r.AnsweredAt)
+		return recordedBy(CSSRSTrigger(r.RiskLevel, r.Items, r.AnsweredAt))(r.RecordedBy)
 	}
 	return Trigger{}, false, nil
+}
+
+// recordedBy says, in a fired trigger's message, that the answers were
+// given to a staff member in the clinic and recorded by them: "the client
+// answered" alone reads as the client's own portal entry.
+func recordedBy(t Trigger, fired bool, err error) func(string) (Trigger, bool, error) {
+	return func(staff string) (Trigger, bool, error) {
+		if fired && err == nil && staff != "" {
+			t.Message = strings.Replace(t.Message, "the client answered", "the client answered, as recorded in the clinic by "+staff+",", 1)
+			if !strings.Contains(t.Message, staff) {
+				t.Message += " Recorded in the clinic by " + staff + "."
+			}
+		}
+		return t, fired, err
+	}
 }
 
 // PHQ-9 item 9 as published (Kroenke, Spitzer & Williams 2001; public

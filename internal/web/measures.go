@@ -80,12 +80,19 @@ type msrForm struct {
 	Missing []msrQuestion
 	Action  string
 	Total   string
+	// Instructions are the form's own, shown unless they are addressed to
+	// the clinician who asks the questions and the client fills the form
+	// in alone ("If NO to 2, go directly to question 6").
+	Instructions string
 }
 
 // buildForm lays out def's items with the answers so far and any errors
 // from scoring keyed by item id.
 func buildForm(def *instrument.Definition, r *measure.Response, action string, errs map[string]string) msrForm {
-	f := msrForm{Def: def, Response: r, Occasion: measure.OccasionLabel(r.Occasion), Action: action}
+	f := msrForm{Def: def, Response: r, Occasion: measure.OccasionLabel(r.Occasion), Action: action, Instructions: def.Instructions}
+	if def.CompletedBy == instrument.CompletedByClinician && strings.HasPrefix(action, "/portal/") {
+		f.Instructions = ""
+	}
 	answers := r.Answers
 	critical := map[string]instrument.CriticalItem{}
 	for _, c := range def.CriticalItems {

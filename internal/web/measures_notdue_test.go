@@ -1,9 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"holdspace/internal/instrument"
+	"holdspace/internal/measure"
 
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
@@ -42,4 +47,82 @@ func TestAYesToIntentSentOutOfOrderIsRefusedAndStillReachesAClinician(t *testing
 			t.Fatalf("in order: %d %s; want 201 with the alert", res.StatusCode, body)
 		}
 	})
+}
+
+// TestAnAlertFromTheClinicSaysWhoRecordedIt: a PHQ-9 given in the clinic
+// and entered by staff once raised an alert reading "the client answered",
+// as if from the portal. It now names who recorded it.
+func TestAnAlertFromTheClinicSaysWhoRecordedIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		answers := map[string]int{}
+		for i := 1; i <= 9; i++ {
+			answers["phq9_"+string(rune('0'+i))] = 0
+		}
+		answers["phq9_9"] = 1
+		answers["phq9_difficulty"] = 0
+		res := s.ownerJSON(t, "/api/v1/clients/"+s.alexID+"/responses", map[string]any{"instrument": "phq9", "answers": answers})
+		if body := readBody(t, res); res.StatusCode != http.StatusCreated {
+			t.Fatalf("%d %s", res.StatusCode, body)
+		}
+		if n := s.count(t, `SELECT COUNT(*) FROM safety_alert WHERE client_id = ? AND message LIKE '%recorded in the clinic by Morgan Avery%'`, s.alexID); n != 1 {
+			t.Fatalf("%d alerts naming who recorded the answer; want 1", n)
+		}
+	})
+}
+
+// TestThePortalC_SSRSDoesNotShowTheInterviewersInstructions: the screener's
+// instructions ("If NO to 2, go directly to question 6") are for the
+// clinician who asks the questions; a client filling it in alone in the
+// portal once saw them. The clinic's form still shows them.
+func TestThePortalC_SSRSDoesNotShowTheInterviewersInstructions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		ctx := context.Background()
+		var id string
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			var practiceID string
+			if err := tx.QueryRow(ctx, `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practiceID); err != nil {
+				return err
+			}
+			var course string
+			if err := tx.QueryRow(ctx, `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID).Scan(&course); err != nil {
+				return err
+			}
+			// As the practice's schedule would put it in the portal.
+			r, err := measure.Start(ctx, tx, instrumentCatalog(t), practiceID, s.alexID, measure.Slot{CourseID: course, Instrument: "cssrs-screener", Occasion: "follow_up:1m"},
+				measure.Filler{Kind: measure.FilledByClient}, time.Now())
+			if err != nil {
+				return err
+			}
+			id = r.ID
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		const interviewer = "go directly to question 6"
+		res, err := s.client(t, "client").Get(s.url + "/portal/measures/" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body := readBody(t, res); res.StatusCode != http.StatusOK || strings.Contains(body, interviewer) || !strings.Contains(body, "thoughts of killing yourself") {
+			t.Fatalf("portal: %d, or it shows the interviewer's instructions", res.StatusCode)
+		}
+		res, err = s.client(t, "therapist-on-team").Get(s.url + "/clients/" + s.alexID + "/measures/" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body := readBody(t, res); res.StatusCode != http.StatusOK || !strings.Contains(body, interviewer) {
+			t.Fatalf("clinic: %d, or the clinician's form lacks the instructions", res.StatusCode)
+		}
+	})
+}
+
+func instrumentCatalog(t *testing.T) *instrument.Catalog {
+	t.Helper()
+	c, err := instrument.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -67,6 +67,9 @@ func (c *check) all(ctx context.Context, self string, kind Kind, start, end time
 				len(clients), need, c.set.ClientsPerClinician, len(staffIDs), plural(len(staffIDs), "is", "are"))
 		}
 	}
+	if err := c.careTeams(ctx, staffIDs, clients, ps); err != nil {
+		return err
+	}
 	for i, cl := range clients {
 		if cl.CourseID == "" {
 			continue
@@ -202,3 +205,26 @@ func plural(n int, one, many string) string {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// careTeams refuses a clinician booked on a medicine session who is not on
+// the client's care team: they could not open the session record they are
+// booked to keep (found: a clinician booked on a session was refused its
+// record). The refusal says who can put them on the team.
+func (c *check) careTeams(ctx context.Context, staffIDs []string, clients []Attendee, ps *clinic.Problems) error {
+	for i, cl := range clients {
+		if cl.CourseID == "" {
+			continue
+		}
+		for _, id := range staffIDs {
+			var on int
+			if err := c.tx.QueryRow(ctx, `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`, cl.ClientID, id).Scan(&on); err != nil {
+				return err
+			}
+			if on == 0 {
+				ps.Add(clientField(i)+".care_team", "%s is not on %s's care team, so could not open the session record. An owner or administrator adds them on the chart (Care team) first, or choose a clinician on the team.",
+					c.staff[id], c.clientNames[cl.ClientID])
+			}
+		}
+	}
+	return nil
+}

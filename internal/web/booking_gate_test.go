@@ -144,3 +144,24 @@ func TestEveryBookingRouteAsksTheDosingGate(t *testing.T) {
 		}
 	})
 }
+
+// TestAClinicianBookedOnAMedicineSessionIsOnTheCareTeam: once found, a
+// clinician booked on a medicine session was then refused its record with
+// a 403. Booking now refuses a clinician off the client's care team, and
+// says who can add them.
+func TestAClinicianBookedOnAMedicineSessionIsOnTheCareTeam(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		course, held := alexSession(t, s, 5)
+		res := s.ownerJSON(t, "/api/v1/appointments", map[string]any{"kind": "medicine_session", "start": held.Start.Add(time.Hour).UTC().Format(time.RFC3339),
+			"room_id": held.RoomID, "staff_ids": []string{s.elenaStaff}, "override_reason": "Agreed with the client.",
+			"clients": []map[string]any{{"client_id": s.alexID, "course_id": course, "session_number": 5}}})
+		body := readBody(t, res)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "is not on Alex") || !strings.Contains(body, "owner or administrator adds them") {
+			t.Fatalf("%d %s; want 422 saying Elena is off the care team and who can add her", res.StatusCode, body)
+		}
+		if _, after := alexSession(t, s, 5); !after.Start.Equal(held.Start) {
+			t.Fatal("the session moved")
+		}
+	})
+}

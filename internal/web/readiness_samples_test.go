@@ -3,8 +3,10 @@ package web
 import (
 	"time"
 
+	"holdspace/docs"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
+	"holdspace/internal/hazard"
 	"holdspace/internal/preparation"
 )
 
@@ -18,4 +20,12 @@ func init() {
 		"readiness": readinessData{Client: clinic.Client{ID: "c1", LegalName: "Alex Rivera"}, Items: items, Intentions: intentions,
 			Sessions: []preparation.Session{{ID: "p1", StaffName: "Sam Okafor", HeldOn: "2026-11-19", Note: "Covered set and setting."}}, CanRecord: true, Today: "2026-11-23"},
 	})
+}
+
+func init() {
+	log, err := hazard.Parse(docs.Hazards)
+	if err != nil {
+		panic(err)
+	}
+	addSamples(map[string]any{"hazards": log})
 }

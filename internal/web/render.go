@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"holdspace/internal/hazard"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -31,6 +32,7 @@ type Templates struct {
 // practice's zone by the "local" family; nothing prints a raw UTC time.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
+		"inline": hazard.Inline,
 		"local": func(t time.Time, zone *time.Location) string {
 			if t.IsZero() {
 				return ""

@@ -105,6 +105,7 @@ var routeTable = map[string][]string{
 	"POST /admin/api-tokens/{id}/revoke": {signin, deny, deny, allow, deny, deny, deny, deny, allow},
 	"GET /admin/audit":                   {signin, deny, deny, allow, deny, deny, deny, deny, allow},
 	"GET /admin/audit.csv":               {signin, deny, deny, allow, deny, deny, deny, deny, allow},
+	"GET /hazards":                       {signin, deny, deny, allow, allow, allow, allow, allow, allow},
 	"GET /api/v1/openapi.json":           {allow, allow, allow, allow, allow, allow, allow, allow, allow},
 	"GET /api/v1/me":                     {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
 	"GET /api/v1/clients":                {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},

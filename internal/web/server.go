@@ -109,6 +109,7 @@ func New(d Deps) (*Server, error) {
 		s.routesSessionRecord()
 		s.routesMeasures()
 		s.routesSafety()
+		s.routesHazards()
 		s.routesAPI()
 	}
 	return s, nil

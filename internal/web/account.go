@@ -170,10 +170,14 @@ func (s *Server) renderMFASetup(w http.ResponseWriter, r *http.Request, status i
 
 // mfaProblem shows the set-up page again with the problem beside its
 // field, keeping the pending authenticator when the form still holds it.
-func (s *Server) mfaProblem(w http.ResponseWriter, r *http.Request, sess access.Session, form *Form, prob *access.Problem) {
+//
+// Each form of the page asks for the current code under a name of its
+// own (current, email_current, remove_current), so a refusal shows beside
+// the form that was sent, not beside all three.
+func (s *Server) mfaProblem(w http.ResponseWriter, r *http.Request, sess access.Session, form *Form, prob *access.Problem, current string) {
 	field := prob.Field
-	if field == "method" {
-		field = "current"
+	if field == "method" || field == "current" {
+		field = current
 	}
 	form.Fail(field, prob.Message)
 	pending, err := s.access.ResumeTOTP(sess, form.Get("pending"))
@@ -194,7 +198,7 @@ func (s *Server) mfaTOTP(w http.ResponseWriter, r *http.Request) {
 	codes, token, err := s.access.ConfirmTOTP(r.Context(), sess, sessionToken(r), form.Get("pending"), form.Get("code"), form.Get("current"))
 	var prob *access.Problem
 	if errors.As(err, &prob) {
-		s.mfaProblem(w, r, sess, form, prob)
+		s.mfaProblem(w, r, sess, form, prob, "current")
 		return
 	}
 	if err != nil {
@@ -213,10 +217,10 @@ func (s *Server) mfaEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	codes, token, err := s.access.UseEmailCodes(r.Context(), sess, sessionToken(r), form.Get("current"))
+	codes, token, err := s.access.UseEmailCodes(r.Context(), sess, sessionToken(r), form.Get("email_current"))
 	var prob *access.Problem
 	if errors.As(err, &prob) {
-		s.mfaProblem(w, r, sess, form, prob)
+		s.mfaProblem(w, r, sess, form, prob, "email_current")
 		return
 	}
 	if err != nil {
@@ -246,10 +250,10 @@ func (s *Server) mfaRemove(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	token, err := s.access.RemoveFactor(r.Context(), sess, sessionToken(r), form.Get("current"))
+	token, err := s.access.RemoveFactor(r.Context(), sess, sessionToken(r), form.Get("remove_current"))
 	var prob *access.Problem
 	if errors.As(err, &prob) {
-		s.mfaProblem(w, r, sess, form, prob)
+		s.mfaProblem(w, r, sess, form, prob, "remove_current")
 		return
 	}
 	if err != nil {

@@ -40,6 +40,9 @@ type siteOptions struct {
 	noDemo   bool
 	mail     *smtptest.Server
 	clock    *clock
+
+	// pgURL is a PostgreSQL server of the test's own, used as it is.
+	pgURL string
 }
 
 // siteOption changes how startHoldspace sets the site up.
@@ -48,6 +51,10 @@ type siteOption func(*siteOptions)
 // onPostgres runs the site on a fresh PostgreSQL database instead of
 // SQLite. The test skips without a server, and fails under CI=true.
 func onPostgres() siteOption { return func(o *siteOptions) { o.postgres = true } }
+
+// onPostgresAt runs the site on the PostgreSQL database at url, a server
+// the test runs itself (to stop and start it under the site).
+func onPostgresAt(url string) siteOption { return func(o *siteOptions) { o.pgURL = url } }
 
 // withoutDemo leaves the database empty, as on a first start.
 func withoutDemo() siteOption { return func(o *siteOptions) { o.noDemo = true } }
@@ -117,7 +124,10 @@ func startHoldspace(t *testing.T, opts ...siteOption) *site {
 	if o.mail != nil {
 		cfg.SMTP = config.SMTP{Host: o.mail.Host(), Port: o.mail.Port(), From: "holdspace@stillwater.example"}
 	}
-	if o.postgres {
+	switch {
+	case o.pgURL != "":
+		cfg.DB = o.pgURL
+	case o.postgres:
 		pg, ok := storetest.PostgresOptions(t)
 		if !ok {
 			return nil

@@ -23,11 +23,11 @@ func lostDatabase(err error) bool {
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
-		switch {
-		case pg.Code == "57P01", // admin_shutdown: the server is stopping or restarting
-			pg.Code == "57P02", // crash_shutdown: another backend crashed
-			pg.Code == "57P03", // cannot_connect_now: starting up, shutting down, in recovery
-			strings.HasPrefix(pg.Code, "08"): // connection_exception and its subclasses
+		// 57P01 admin_shutdown: the server is stopping or restarting;
+		// 57P02 crash_shutdown: another backend crashed; 57P03
+		// cannot_connect_now: starting up, shutting down or in recovery;
+		// class 08: the connection itself failed.
+		if pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" || strings.HasPrefix(pg.Code, "08") {
 			return true
 		}
 		// Any other SQLSTATE is the server answering about this statement.

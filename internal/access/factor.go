@@ -62,7 +62,7 @@ func (s *Service) proveFactor(ctx context.Context, tx *store.Tx, a Account, code
 		}
 	case a.MFAMethod == "email":
 		res, err := tx.Exec(ctx, `UPDATE one_time_token SET used_at = ? WHERE token_hash = ? AND account_id = ? AND purpose = 'email_code'
-			AND used_at IS NULL AND expires_at > ?`, now, HashToken(a.ID+":"+code), a.ID, now)
+			AND used_at IS NULL AND expires_at > ?`, now, s.emailCodeHash(a.ID, code), a.ID, now)
 		if err != nil {
 			return "", err
 		}

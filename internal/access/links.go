@@ -46,7 +46,7 @@ func (s *Service) SendInvitation(ctx context.Context, tx *store.Tx, by Actor, ac
 		body = fmt.Sprintf("%s has opened a private client portal for you.\n\nIn it you can fill in forms before your appointments, read and sign consent documents, and see what your care team shares with you.\n\nChoose your password here (the link works once, for %d days):\n%s\n\nIf you were not expecting this, you can ignore this email.\n",
 			rules.Name, int(s.Policy.InviteValid.Hours()/24), s.link("/invite/", token))
 	}
-	if _, err := notify.Enqueue(ctx, tx, notify.Message{PracticeID: a.PracticeID, To: a.Email,
+	if _, err := notify.EnqueueSealed(ctx, tx, s.Keys, notify.Message{PracticeID: a.PracticeID, To: a.Email,
 		Subject: "Your invitation to " + rules.Name, Text: body}, now); err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 		}
 		body := fmt.Sprintf("Someone asked to reset the password of your holdspace account at %s.\n\nIf it was you, choose a new password here (the link works once, for %d minutes):\n%s\n\nIf it was not you, you can ignore this email: your password stays as it is.\n",
 			rules.Name, int(s.Policy.ResetValid.Minutes()), s.link("/reset/", token))
-		if _, err := notify.Enqueue(ctx, tx, notify.Message{PracticeID: a.PracticeID, To: a.Email, Subject: "Reset your holdspace password", Text: body}, now); err != nil {
+		if _, err := notify.EnqueueSealed(ctx, tx, s.Keys, notify.Message{PracticeID: a.PracticeID, To: a.Email, Subject: "Reset your holdspace password", Text: body}, now); err != nil {
 			return err
 		}
 		return s.log(ctx, tx, Actor{Kind: Anonymous, PracticeID: a.PracticeID}, "account.reset_request", Record{Type: "account", ID: a.ID, PracticeID: a.PracticeID}, audit.Allowed, "")

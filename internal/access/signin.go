@@ -207,13 +207,13 @@ func (s *Service) SendEmailCode(ctx context.Context, sess Session) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM one_time_token WHERE account_id = ? AND purpose = 'email_code'`, sess.Account.ID); err != nil {
 			return err
 		}
-		// The code is short, so its hash is salted with the account id
-		// and it lives minutes, not days.
+		// The code is short: it lives minutes, not days, and its hash is
+		// keyed (see emailCodeHash).
 		if _, err := tx.Exec(ctx, `INSERT INTO one_time_token (token_hash, account_id, purpose, created_at, expires_at) VALUES (?, ?, 'email_code', ?, ?)`,
-			HashToken(sess.Account.ID+":"+code), sess.Account.ID, now, now.Add(s.Policy.EmailCodeTTL)); err != nil {
+			s.emailCodeHash(sess.Account.ID, code), sess.Account.ID, now, now.Add(s.Policy.EmailCodeTTL)); err != nil {
 			return err
 		}
-		if _, err := notify.Enqueue(ctx, tx, notify.Message{PracticeID: sess.Account.PracticeID, To: sess.Account.Email,
+		if _, err := notify.EnqueueSealed(ctx, tx, s.Keys, notify.Message{PracticeID: sess.Account.PracticeID, To: sess.Account.Email,
 			Subject: "Your sign-in code for " + sess.PracticeName,
 			Text: fmt.Sprintf("Your sign-in code is %s\n\nIt works once, for the next %d minutes. If you did not try to sign in, you can ignore this email; someone may have mistyped their address, and without this code they cannot sign in as you.\n\n%s",
 				code, int(s.Policy.EmailCodeTTL.Minutes()), sess.PracticeName)}, now); err != nil {

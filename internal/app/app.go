@@ -96,7 +96,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		return nil, err
 	}
 	if sender != nil {
-		a.Mail = &notify.Worker{DB: db, Sender: sender, From: cfg.SMTP.From, Log: log, Now: a.now}
+		a.Mail = &notify.Worker{DB: db, Sender: sender, From: cfg.SMTP.From, Keys: keys, Log: log, Now: a.now}
 		a.Access.MailQueued = a.Mail.Wake
 		a.AddWorker(Worker{Name: "email", Run: a.Mail.Run})
 	} else if n, err := notify.Pending(ctx, db); err == nil {

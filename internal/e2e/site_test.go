@@ -41,6 +41,9 @@ type siteOptions struct {
 	mail     *smtptest.Server
 	clock    *clock
 	metrics  bool
+
+	// pgURL is a PostgreSQL server of the test's own, used as it is.
+	pgURL string
 }
 
 // siteOption changes how startHoldspace sets the site up.
@@ -49,6 +52,10 @@ type siteOption func(*siteOptions)
 // onPostgres runs the site on a fresh PostgreSQL database instead of
 // SQLite. The test skips without a server, and fails under CI=true.
 func onPostgres() siteOption { return func(o *siteOptions) { o.postgres = true } }
+
+// onPostgresAt runs the site on the PostgreSQL database at url, a server
+// the test runs itself (to stop and start it under the site).
+func onPostgresAt(url string) siteOption { return func(o *siteOptions) { o.pgURL = url } }
 
 // withoutDemo leaves the database empty, as on a first start.
 func withoutDemo() siteOption { return func(o *siteOptions) { o.noDemo = true } }
@@ -125,7 +132,10 @@ func startHoldspace(t *testing.T, opts ...siteOption) *site {
 	if o.metrics {
 		cfg.MetricsAddr = "127.0.0.1:0"
 	}
-	if o.postgres {
+	switch {
+	case o.pgURL != "":
+		cfg.DB = o.pgURL
+	case o.postgres:
 		pg, ok := storetest.PostgresOptions(t)
 		if !ok {
 			return nil

@@ -36,6 +36,13 @@
 // Without an SMTP host, NewSender returns nil, no worker runs and mail
 // waits in the outbox (Pending counts it) until one is configured.
 //
+// An email whose text is itself a credential (a password reset or
+// invitation link, a sign-in code) is queued with EnqueueSealed: its body
+// is sealed with the key file before it is written, so the database and
+// its backups never hold it in clear. Every body, sealed or not, is
+// emptied when the message is marked sent; the row keeps its recipient,
+// subject and status.
+//
 // Logs name outbox ids, counts and SMTP reply codes only. Addresses,
 // subjects and bodies can reveal that a person is a client of the practice
 // and stay in the database.

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -11,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 )
 
@@ -114,7 +116,67 @@ func normaliseText(s string) string {
 // Enqueue writes m to the outbox inside the caller's transaction, so the
 // email exists exactly when the change that caused it commits. It returns
 // the new outbox id. now is the time the email was asked for.
+//
+// The text is stored as given until it is sent. An email whose text
+// carries a bearer secret (a link or code that signs someone in or sets
+// a password) goes through EnqueueSealed instead.
 func Enqueue(ctx context.Context, tx *store.Tx, m Message, now time.Time) (string, error) {
+	return insert(ctx, tx, nil, m, now)
+}
+
+// EnqueueSealed is Enqueue for an email whose text is a bearer secret in
+// itself: the text is sealed with keys (AES-GCM, bound to the outbox id)
+// before it reaches the table, so neither the database nor a backup of it
+// holds a usable link or code; only a worker holding the same key file can
+// open it to send it.
+func EnqueueSealed(ctx context.Context, tx *store.Tx, keys *keyring.Ring, m Message, now time.Time) (string, error) {
+	if keys == nil {
+		// Storing the secret in clear instead would defeat the point.
+		return "", errors.New("an email carrying a secret cannot be queued without the key file")
+	}
+	return insert(ctx, tx, keys, m, now)
+}
+
+// sealPurpose is the keyring purpose of sealed outbox text.
+const sealPurpose = "outbox"
+
+// sealedPrefix starts a sealed body_text. A plain body always ends with a
+// line break (normaliseText) and a sealed one never does, so the two
+// cannot be mistaken for each other whatever a plain text begins with.
+const sealedPrefix = "sealed:"
+
+func isSealed(body string) bool {
+	return strings.HasPrefix(body, sealedPrefix) && !strings.HasSuffix(body, "\n")
+}
+
+func sealText(keys *keyring.Ring, id, text string) (string, error) {
+	b, err := keys.Seal(sealPurpose, []byte(text), []byte(id))
+	if err != nil {
+		return "", err
+	}
+	return sealedPrefix + base64.StdEncoding.EncodeToString(b), nil
+}
+
+// errCannotOpen is why a sealed message is given up on: without the key
+// file it was sealed with, nothing can ever send it.
+var errCannotOpen = fmt.Errorf("%w: its sealed text cannot be opened with this holdspace's key file", ErrInvalid)
+
+func openText(keys *keyring.Ring, id, body string) (string, error) {
+	if keys == nil {
+		return "", errCannotOpen
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(body, sealedPrefix))
+	if err != nil {
+		return "", errCannotOpen
+	}
+	text, err := keys.Open(sealPurpose, raw, []byte(id))
+	if err != nil {
+		return "", errCannotOpen
+	}
+	return string(text), nil
+}
+
+func insert(ctx context.Context, tx *store.Tx, keys *keyring.Ring, m Message, now time.Time) (string, error) {
 	if err := m.Validate(); err != nil {
 		return "", err
 	}
@@ -127,9 +189,16 @@ func Enqueue(ctx context.Context, tx *store.Tx, m Message, now time.Time) (strin
 		practice = m.PracticeID
 	}
 	id := store.NewID()
+	body := normaliseText(m.Text)
+	if keys != nil {
+		var err error
+		if body, err = sealText(keys, id, body); err != nil {
+			return "", fmt.Errorf("sealing an email: %w", err)
+		}
+	}
 	_, err := tx.Exec(ctx, `INSERT INTO outbox (id, practice_id, to_addr, subject, body_text, created_at, send_after)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id, practice, strings.TrimSpace(m.To), m.Subject, normaliseText(m.Text), now, sendAfter)
+		id, practice, strings.TrimSpace(m.To), m.Subject, body, now, sendAfter)
 	if err != nil {
 		return "", fmt.Errorf("queueing an email: %w", err)
 	}

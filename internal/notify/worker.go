@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 )
 
@@ -21,6 +22,9 @@ type Worker struct {
 	Sender Sender
 	// From is the sender address of every message (config.SMTP.From).
 	From string
+	// Keys opens the messages queued with EnqueueSealed; without them
+	// such a message is given up on.
+	Keys *keyring.Ring
 	Log  *slog.Logger
 	// Now is the clock that decides what is due and when to retry; nil
 	// means the system clock.
@@ -264,14 +268,24 @@ func (w *Worker) claim(ctx context.Context, m dueMessage) (bool, error) {
 // the delivery's error, and err when the outcome could not be recorded.
 func (w *Worker) deliver(ctx context.Context, m dueMessage) (sendErr, err error) {
 	attempt := m.attempts + 1
-	sendErr = w.Sender.Send(ctx, w.From, m.Message)
+	msg := m.Message
+	if isSealed(msg.Text) {
+		msg.Text, sendErr = openText(w.Keys, msg.ID, msg.Text)
+	}
+	if sendErr == nil {
+		sendErr = w.Sender.Send(ctx, w.From, msg)
+	}
 	now := w.now()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	log := w.log().With("outbox_id", m.ID, "attempt", attempt)
 
 	if sendErr == nil {
-		err := w.record(rctx, `UPDATE outbox SET sent_at = ?, last_error = '' WHERE id = ?`, now, m.ID)
+		// The text goes with the delivery: holdspace never reads it again,
+		// and kept it would put every email ever sent (links, and details
+		// that tell who is a client) into each copy of the database. The
+		// row stays, for the status and the records that point to it.
+		err := w.record(rctx, `UPDATE outbox SET sent_at = ?, last_error = '', body_text = '' WHERE id = ?`, now, m.ID)
 		if err != nil {
 			log.Error("email was delivered but could not be marked sent; it will be sent again when its claim runs out", "error", err)
 			return nil, err

@@ -178,6 +178,13 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	}
 	defer tx.Rollback()
 	if err := fn(&Tx{tx: tx, d: db.dialect}); err != nil {
+		// A statement that met a restarting server fails with whatever
+		// the driver saw (an admin shutdown, an EOF, a reset socket); a
+		// rollback that cannot reach the server either confirms that the
+		// database, not the statement, is what failed.
+		if lostDatabase(err) || lostDatabase(tx.Rollback()) {
+			return unavailable(err)
+		}
 		return err
 	}
 	if err := tx.Commit(); err != nil {

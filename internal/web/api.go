@@ -112,6 +112,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, a access.Actor
 		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Some fields need attention.", fields)
 	case errors.Is(err, store.ErrUnavailable):
 		s.log.Error("api: database unavailable", "request_id", RequestID(r.Context()), "err", err)
+		w.Header().Set("Retry-After", "10")
 		writeProblem(w, r, http.StatusServiceUnavailable, "Service unavailable", "holdspace cannot reach its database; try again shortly.", nil)
 	default:
 		s.log.Error("api error", "request_id", RequestID(r.Context()), "route", r.Pattern, "err", err)

@@ -373,6 +373,7 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	status, heading, msg := http.StatusInternalServerError, "Something went wrong",
 		"holdspace could not finish this request. Nothing you entered was saved twice; please try again in a moment."
 	if errors.Is(err, store.ErrUnavailable) {
+		w.Header().Set("Retry-After", "10")
 		status, heading, msg = http.StatusServiceUnavailable, "holdspace cannot reach its database",
 			"The records are safe, but holdspace cannot reach them right now. Please try again in a minute."
 	}

@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,13 +21,31 @@ import (
 // that each need acknowledging before dosing, discharge and sign-off go
 // on (KAP.md §1, vitals during a session).
 
+// alexInSession is the address of the record of Alex's session 4, which
+// the demo started an hour before its clock's now and dosed ten minutes
+// later, with readings since.
+func alexInSession(t *testing.T, s *site) string {
+	t.Helper()
+	ctx := context.Background()
+	var clientID, sessionID string
+	err := s.App.DB.Read(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `SELECT r.client_id, r.course_session_id FROM session_record r JOIN client c ON c.id = r.client_id
+			WHERE c.email = 'alex@client.example' AND r.signed_at IS NULL`).Scan(&clientID, &sessionID)
+	})
+	if err != nil {
+		t.Fatalf("finding Alex's session under way: %v", err)
+	}
+	return s.at("/clients/" + clientID + "/sessions/" + sessionID)
+}
+
 // roomSessions readies two medicine sessions under way at once on the
-// demo: Alex's session 4, dosed an hour ago by the demo itself, and
-// Daniel's first, started, checked and dosed here through the
-// sessionrecord package (what the medicine-session test does through the
-// pages). It returns the two records' addresses.
+// demo: Alex's session 4 (alexInSession), and Daniel's first, started,
+// checked and dosed here through the sessionrecord package (what the
+// medicine-session test does through the pages). It returns the two
+// records' addresses.
 func roomSessions(t *testing.T, s *site) (alex, daniel string) {
 	t.Helper()
+	alex = alexInSession(t, s)
 	ctx := context.Background()
 	now := s.now()
 	err := s.App.DB.Write(ctx, func(tx *store.Tx) error {
@@ -37,16 +57,6 @@ func roomSessions(t *testing.T, s *site) (alex, daniel string) {
 			}
 			return v, err
 		}
-		alexID, err := id(`SELECT id FROM client WHERE email = 'alex@client.example'`)
-		if err != nil {
-			return err
-		}
-		alexSession, err := id(`SELECT course_session_id FROM session_record WHERE client_id = ? AND signed_at IS NULL`, alexID)
-		if err != nil {
-			return err
-		}
-		alex = s.at("/clients/" + alexID + "/sessions/" + alexSession)
-
 		danID, err := id(`SELECT id FROM client WHERE email = 'dan@client.example'`)
 		if err != nil {
 			return err
@@ -207,4 +217,118 @@ func roomAdvance(t *testing.T, clk *clock, d time.Duration, record string, table
 	clk.Advance(d)
 	visit(t, tablet, record)
 	waitText(t, tablet, "Medicine session")
+}
+
+// Finding 15: on a tablet the next reading due, the reading form and
+// the open alarms sat 2,200 px down, below the checklist and the doses.
+// At 820×1180, with an alarm open in Alex's session, what the room needs
+// now (the open alarm, the next reading due and its form, the next
+// action) is on the first screen; the rest follows below. Screenshots at
+// phone, tablet and desktop widths go to $HOLDSPACE_SCREENSHOTS.
+func TestTheRoomsNeedsAreOnATabletsFirstScreen(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, db siteOption) {
+		zone, err := time.LoadLocation("America/New_York")
+		if err != nil {
+			t.Skip("no time zone data on this machine")
+		}
+		clk := newClock(sessionMorning(time.Now(), zone))
+		s := startHoldspace(t, db, withClock(clk))
+		if s == nil {
+			return
+		}
+		record := alexInSession(t, s)
+		const width, height = 820, 1180
+		tablet := newBrowser(t, withWindow(width, height))
+		signIn(t, tablet, s, "prescriber@stillwater.example", "")
+		visit(t, tablet, record)
+		screenshot(t, tablet, "tablet-no-alert")
+		sessionReading(t, tablet, "188", "112", "96", "96", "16")
+		waitText(t, tablet, "an alert is raised at the top of the record")
+		visit(t, tablet, record)
+		waitText(t, tablet, "needs acknowledgement")
+		for _, c := range []struct{ what, css string }{
+			{"the open alarm", ".alert-card"},
+			{"the next reading due", "p.due"},
+			{"the reading form", "form.vitals-form"},
+			{"the reading form's button", "form.vitals-form button[type=submit]"},
+			{"the next action", ".next-action"},
+		} {
+			if top := boxTop(t, tablet, c.css); top >= height {
+				t.Errorf("%s (%s) starts %.0f px down, below the first screen of %d px", c.what, c.css, top, height)
+			}
+		}
+		// The rest of the record is still there, below.
+		for _, css := range []string{"#checklist", "#administration", "#during", "#discharge", "#sign", "#timeline", "#chart"} {
+			if count(t, tablet, css) != 1 {
+				t.Errorf("the record has no %s", css)
+			}
+		}
+		if wide, err := scrollsSideways(tablet); err != nil || wide {
+			t.Errorf("the record scrolls sideways on a tablet (%v)", err)
+		}
+		screenshot(t, tablet, "tablet")
+		firstScreen(t, tablet, "tablet")
+		// A phone's first screen is mostly the site's own navigation; there
+		// the alarm and the reading form at least come before the rest of
+		// the record. A desktop has room for them on the first screen.
+		for _, w := range []struct{ width, height int64 }{{390, 844}, {1280, 900}} {
+			if err := chromedp.Do(tablet, chromedp.EmulateViewport(w.width, w.height)); err != nil {
+				t.Fatal(err)
+			}
+			visit(t, tablet, record)
+			if wide, err := scrollsSideways(tablet); err != nil || wide {
+				t.Errorf("the record scrolls sideways at %d px (%v)", w.width, err)
+			}
+			alarm, form := boxTop(t, tablet, ".alert-card"), boxTop(t, tablet, "form.vitals-form")
+			if rest := boxTop(t, tablet, "#vitals"); alarm >= rest || form >= rest {
+				t.Errorf("at %d px the alarm (%.0f px) and the reading form (%.0f px) do not come before the rest of the record (%.0f px)", w.width, alarm, form, rest)
+			}
+			if w.width >= 1280 && (alarm >= float64(w.height) || form >= float64(w.height)) {
+				t.Errorf("at %d×%d the alarm starts %.0f px down and the reading form %.0f px", w.width, w.height, alarm, form)
+			}
+			w := w.width
+			screenshot(t, tablet, fmt.Sprintf("width-%d", w))
+			firstScreen(t, tablet, fmt.Sprintf("width-%d", w))
+		}
+	})
+}
+
+// boxTop is how far down the page the first element matching css starts,
+// in CSS pixels from the top of the document.
+func boxTop(t *testing.T, ctx context.Context, css string) float64 {
+	t.Helper()
+	js := `(() => { const e = document.querySelector(` + strconvQuote(css) + `); if (!e) return -1; return e.getBoundingClientRect().top + window.scrollY; })()`
+	top, err := chromedp.Run(ctx, chromedp.Evaluate[float64](js))
+	if err != nil {
+		t.Fatalf("measuring %s: %v", css, err)
+	}
+	if top < 0 {
+		t.Fatalf("the page has no %s", css)
+	}
+	return top
+}
+
+// firstScreen writes what the window shows without scrolling, beside
+// screenshot's whole page, when $HOLDSPACE_SCREENSHOTS names a folder.
+func firstScreen(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv(envScreenshots)
+	if dir == "" {
+		return
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.scrollTo(0, 0), true)`)); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %q: %v", name, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, fileSafe(t.Name())+"--"+fileSafe(name)+"-first-screen.png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", file)
 }

@@ -354,7 +354,7 @@ func (s *Server) routesSessionRecordForms(base string) {
 			_, err := sessionrecord.SaveChecklist(c.ctx(), c.tx, c.client, c.recordID, base, cl, c.a.StaffID, c.now)
 			return err
 		}))
-	s.handle(GateStaff, "POST "+base+"/vitals", s.sessionChange(write, fVitals, "vitals", "The reading is recorded.",
+	s.handle(GateStaff, "POST "+base+"/vitals", s.sessionChange(write, fVitals, "top", "The reading is recorded.",
 		func(c *sessionCtx) error {
 			in := sessionrecord.ReadingInput{TakenAt: c.clock("taken_at"), Systolic: c.measure("systolic"), Diastolic: c.measure("diastolic"),
 				HeartRate: c.measure("heart_rate"), SpO2: c.measure("spo2"), RespiratoryRate: c.measure("respiratory_rate")}

@@ -135,6 +135,123 @@ func (p sessionPage) PerKg(mg, kg float64) string {
 	return strconv.FormatFloat(mg/kg, 'f', 2, 64)
 }
 
+// nextStep is the one thing the record needs next, shown at the top of
+// the page with a link to the part of the page where it is done.
+type nextStep struct {
+	Text string
+	// Href and Link lead to where it is done, when that is not beside it.
+	Href, Link string
+	// Urgent marks what holds everything else up: an open alarm, a hold.
+	Urgent bool
+}
+
+// Next says what the room does next. An open alarm comes first because
+// dosing, discharge and sign-off all wait on its acknowledgement; then the
+// steps of the session in their order.
+func (p sessionPage) Next() *nextStep {
+	r := p.Record
+	if r == nil || r.Locked() {
+		return nil
+	}
+	if r.OpenAlerts > 0 {
+		text := "Acknowledge the alert below: dosing, discharge and sign-off wait on it."
+		if r.OpenAlerts > 1 {
+			text = "Acknowledge the " + strconv.Itoa(r.OpenAlerts) + " alerts below: dosing, discharge and sign-off wait on them."
+		}
+		// The alerts stand just below this line: no link.
+		return &nextStep{Text: text, Urgent: true}
+	}
+	if r.Discharge != nil {
+		if p.Can.Sign {
+			return &nextStep{Text: "Write the session summary if it is not done, then sign and lock the record.", Href: "#sign", Link: "To sign-off"}
+		}
+		return &nextStep{Text: "A therapist or prescriber in the session signs and locks the record.", Href: "#sign", Link: "To sign-off"}
+	}
+	if !p.Dosed() {
+		switch {
+		case len(r.ChecklistGaps) > 0:
+			n := len(r.ChecklistGaps)
+			text := "Complete the pre-dose checklist: 1 item still to confirm."
+			if n > 1 {
+				text = "Complete the pre-dose checklist: " + strconv.Itoa(n) + " items still to confirm."
+			}
+			return &nextStep{Text: text, Href: "#checklist", Link: "To the checklist"}
+		case r.Baseline() == nil:
+			return &nextStep{Text: "Take the pre-dose reading.", Href: "#reading", Link: "To the reading form"}
+		case r.Hold.Held:
+			text := "Dosing is held. Take another reading once the client has rested, or ask the prescriber to override it with a reason."
+			if p.Can.Override {
+				text = "Dosing is held. Take another reading once the client has rested, or override the hold with a reason."
+			}
+			return &nextStep{Text: text, Href: "#hold", Link: "To the hold", Urgent: true}
+		}
+		return &nextStep{Text: "Give the planned dose: " + mgText(r.PlannedMg) + " mg.", Href: "#administration", Link: "To the dose form"}
+	}
+	// Once dosed, the reading form stands beside this line: no link.
+	if p.Due != nil && (p.Due.Overdue || p.Due.Text == "due now") {
+		return &nextStep{Text: "Take the reading: it is " + p.Due.Text + ".", Urgent: p.Due.Overdue}
+	}
+	if c := r.DischargeCheck; c != nil && bedsideOnly(c.Unmet) {
+		return &nextStep{Text: "Monitoring is complete: confirm the discharge criteria at the bedside and record the discharge.", Href: "#discharge", Link: "To the discharge"}
+	}
+	text := "Keep monitoring."
+	if p.Due != nil {
+		text += " The next reading is due at " + p.Due.At.In(p.Now.Location()).Format("15:04") + "."
+	}
+	if left := p.ObservationLeft(); left != "" {
+		text += " The observation minimum is met in " + left + "."
+	}
+	return &nextStep{Text: text}
+}
+
+// sessionSection is one part of the live record below "Now", for the
+// page and its jump links.
+type sessionSection struct{ ID, Label string }
+
+var (
+	secChecklist = sessionSection{"checklist", "Checklist"}
+	secHold      = sessionSection{"hold", "Pre-dose"}
+	secDose      = sessionSection{"administration", "Dose"}
+	secVitals    = sessionSection{"vitals", "Vitals"}
+	secDuring    = sessionSection{"during", "During"}
+	secNotes     = sessionSection{"notes", "Notes"}
+	secDischarge = sessionSection{"discharge", "Discharge"}
+	secSign      = sessionSection{"sign", "Sign"}
+	secTimeline  = sessionSection{"timeline", "Timeline"}
+	secChart     = sessionSection{"chart", "Chart"}
+)
+
+// Sections orders the record's parts for the phase the session is in.
+// Before the dose, the steps come in the order they are done. Once the
+// client is dosed the room watches and records, so the readings and what
+// happens in the room come first and the pre-dose steps, done, go last;
+// on a tablet they would otherwise push the readings thousands of pixels
+// down. After discharge, the notes and the sign-off.
+func (p sessionPage) Sections() []sessionSection {
+	switch {
+	case p.Record == nil:
+		return nil
+	case !p.Dosed():
+		return []sessionSection{secChecklist, secHold, secDose, secVitals, secDuring, secNotes, secDischarge, secSign, secTimeline, secChart}
+	case p.Record.Discharge == nil:
+		return []sessionSection{secVitals, secDuring, secDose, secDischarge, secNotes, secSign, secChecklist, secHold, secTimeline, secChart}
+	}
+	return []sessionSection{secNotes, secSign, secDischarge, secDuring, secVitals, secDose, secChecklist, secHold, secTimeline, secChart}
+}
+
+// bedsideOnly reports whether the discharge waits only on what is
+// confirmed at the bedside, the recorded facts being met.
+func bedsideOnly(unmet []dosing.DischargeCriterion) bool {
+	for _, c := range unmet {
+		switch c.ID {
+		case dosing.CriterionAlertOriented, dosing.CriterionWalkingSteadily, dosing.CriterionEscortPresent, dosing.CriterionAftercareGiven:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // selects builds the select fields from the form once its values are set.
 func (p *sessionPage) selects(f *Form) {
 	var routes, kinds, sev []string

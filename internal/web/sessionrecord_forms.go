@@ -254,13 +254,18 @@ func sessionProblems(err error, prefix string) error {
 // sessionChange runs one change of the live record under act: back to
 // the record's section on success, the page with the refusal beside the
 // field (422) otherwise. Every change but the start needs the record open.
-func (s *Server) sessionChange(act access.Action, prefix, anchor, done string, apply func(c *sessionCtx) error) http.HandlerFunc {
+func (s *Server) sessionChange(act access.Action, formPrefix, anchor, done string, apply func(c *sessionCtx) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := sessionFrom(r.Context())
 		a := sess.Actor
 		id, sessionID := r.PathValue("id"), r.PathValue("sessionID")
 		r.ParseForm()
 		form := NewForm(r.PostForm)
+		// The prefix is this request's own: an acknowledgement's names the
+		// alert it answers. Writing it back into formPrefix, which every
+		// request to the route shares, would make each later alert read
+		// the first alert's field, find it empty and refuse.
+		prefix := formPrefix
 		if prefix == fAck {
 			prefix = ackPrefix(r.PathValue("alertID"))
 		}
@@ -349,7 +354,7 @@ func (s *Server) routesSessionRecordForms(base string) {
 			_, err := sessionrecord.SaveChecklist(c.ctx(), c.tx, c.client, c.recordID, base, cl, c.a.StaffID, c.now)
 			return err
 		}))
-	s.handle(GateStaff, "POST "+base+"/vitals", s.sessionChange(write, fVitals, "vitals", "The reading is recorded.",
+	s.handle(GateStaff, "POST "+base+"/vitals", s.sessionChange(write, fVitals, "top", "The reading is recorded.",
 		func(c *sessionCtx) error {
 			in := sessionrecord.ReadingInput{TakenAt: c.clock("taken_at"), Systolic: c.measure("systolic"), Diastolic: c.measure("diastolic"),
 				HeartRate: c.measure("heart_rate"), SpO2: c.measure("spo2"), RespiratoryRate: c.measure("respiratory_rate")}

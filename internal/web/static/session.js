@@ -44,9 +44,26 @@
     return false;
   }
 
+  function partNames(scope) {
+    var out = [];
+    var parts = scope.querySelectorAll("[data-part]");
+    for (var i = 0; i < parts.length; i++) out.push(parts[i].getAttribute("data-part"));
+    return out.join(" ");
+  }
+
   function swap(doc) {
     var parts = document.querySelectorAll("[data-part]");
     var held = 0;
+    // The record's layout follows the session's phase: once someone else
+    // gives the first dose or discharges, parts appear, go and change
+    // order. Swapping part by part would leave this page in the old
+    // phase, so take the whole record, unless someone is typing in it.
+    var fresh = doc.querySelector("[data-session-live]");
+    if (fresh && partNames(root) !== partNames(fresh)) {
+      if (inUse(root)) return 1;
+      root.innerHTML = fresh.innerHTML;
+      return 0;
+    }
     for (var i = 0; i < parts.length; i++) {
       var name = parts[i].getAttribute("data-part");
       var fresh = doc.querySelector('[data-part="' + name + '"]');

@@ -137,7 +137,7 @@ func (s *Service) replaceRecoveryCodes(ctx context.Context, tx *store.Tx, accoun
 	codes := NewRecoveryCodes(10)
 	for _, c := range codes {
 		if _, err := tx.Exec(ctx, `INSERT INTO recovery_code (account_id, code_hash, created_at) VALUES (?, ?, ?)`,
-			accountID, HashToken(c), s.now()); err != nil {
+			accountID, s.recoveryCodeHash(accountID, c), s.now()); err != nil {
 			return nil, err
 		}
 	}

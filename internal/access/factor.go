@@ -41,8 +41,10 @@ func (s *Service) proveFactor(ctx context.Context, tx *store.Tx, a Account, code
 	}
 	switch {
 	case len(code) == 11:
-		res, err := tx.Exec(ctx, `UPDATE recovery_code SET used_at = ? WHERE account_id = ? AND code_hash = ? AND used_at IS NULL`,
-			now, a.ID, HashToken(code))
+		// Codes made before they were keyed are stored as a plain hash;
+		// they still work once each, until the account makes new ones.
+		res, err := tx.Exec(ctx, `UPDATE recovery_code SET used_at = ? WHERE account_id = ? AND code_hash IN (?, ?) AND used_at IS NULL`,
+			now, a.ID, s.recoveryCodeHash(a.ID, code), HashToken(code))
 		if err != nil {
 			return "", err
 		}

@@ -77,6 +77,15 @@ func TestSignInNeedsTheSecondFactorAndRenewsTheToken(t *testing.T) {
 		if _, err := f.svc.Authenticate(ctx, token); !errors.Is(err, access.ErrSessionEnded) {
 			t.Fatal("the token from before enrolment still works")
 		}
+		// A copy of the database holds no plain hash of a recovery code to
+		// search offline.
+		var plain int
+		f.db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM recovery_code WHERE code_hash = ?`, access.HashToken(codes[1])).Scan(&plain)
+		})
+		if plain != 0 {
+			t.Fatal("a recovery code is stored as its plain SHA-256")
+		}
 		if s2, err := f.svc.Authenticate(ctx, token2); err != nil || s2.Stage != access.StageFull {
 			t.Fatalf("after enrolment: %v %v", s2.Stage, err)
 		}

@@ -81,7 +81,7 @@ func roomSessions(t *testing.T, s *site) (alex, daniel string) {
 			return err
 		}
 		start := now.Add(-40 * time.Minute)
-		c, err := course.RecordSession(ctx, tx, practiceID, danID, courseID, 1, course.Book, &start, rx, now.Add(-time.Hour))
+		c, _, err := course.RecordSession(ctx, tx, practiceID, danID, courseID, 1, course.Book, &start, rx, now.Add(-time.Hour))
 		if err != nil {
 			return err
 		}

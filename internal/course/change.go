@@ -226,9 +226,9 @@ func RecordSession(ctx context.Context, tx *store.Tx, practiceID, clientID, id s
 			ps.Add("session_number", "Session %d is already held.", n)
 			return nil, nil, ps
 		}
-		gate, err := MedicineGate(ctx, tx, practiceID, clientID, id, n, *at, now)
-		if err != nil {
-			return nil, nil, err
+		gate, gerr := MedicineGate(ctx, tx, practiceID, clientID, id, n, *at, now)
+		if gerr != nil {
+			return nil, nil, gerr
 		}
 		for _, r := range gate.Refusals {
 			ps.Add(gateField(r.Rule), "%s", r.Message)

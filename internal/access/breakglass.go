@@ -38,21 +38,10 @@ func (s *Service) BreakGlass(ctx context.Context, a Actor, clientID, reason stri
 		}
 		// The email names the clinician and links to the trail; it
 		// carries no client data.
-		rows, err := tx.Query(ctx, `SELECT ac.email FROM account ac JOIN staff_role r ON r.staff_id = ac.staff_id
-			WHERE ac.practice_id = ? AND r.role = 'owner' AND ac.disabled = ?`, a.PracticeID, false)
+		owners, err := ownerEmails(ctx, tx, a.PracticeID, "")
 		if err != nil {
 			return err
 		}
-		var owners []string
-		for rows.Next() {
-			var e string
-			if err := rows.Scan(&e); err != nil {
-				rows.Close()
-				return err
-			}
-			owners = append(owners, e)
-		}
-		rows.Close()
 		for _, to := range owners {
 			if _, err := notify.Enqueue(ctx, tx, notify.Message{PracticeID: a.PracticeID, To: to,
 				Subject: "Emergency access to a client record",

@@ -252,22 +252,8 @@ func (s *Service) tellFactorChanged(ctx context.Context, tx *store.Tx, a Account
 	if err := tx.QueryRow(ctx, `SELECT full_name FROM staff WHERE id = ?`, a.StaffID).Scan(&who); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT ac.email FROM account ac JOIN staff_role r ON r.staff_id = ac.staff_id
-		WHERE ac.practice_id = ? AND r.role = 'owner' AND ac.disabled = ? AND ac.id <> ?`, a.PracticeID, false, a.ID)
+	owners, err := ownerEmails(ctx, tx, a.PracticeID, a.ID)
 	if err != nil {
-		return err
-	}
-	var owners []string
-	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			rows.Close()
-			return err
-		}
-		owners = append(owners, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	trail := strings.TrimRight(s.BaseURL, "/") + "/admin/audit?action=" + action
@@ -280,4 +266,24 @@ func (s *Service) tellFactorChanged(ctx context.Context, tx *store.Tx, a Account
 		}
 	}
 	return nil
+}
+
+// ownerEmails are the addresses of the practice's active owners, but for
+// the account except (the person the news is about hears of it already).
+func ownerEmails(ctx context.Context, tx *store.Tx, practiceID, except string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT ac.email FROM account ac JOIN staff_role r ON r.staff_id = ac.staff_id
+		WHERE ac.practice_id = ? AND r.role = 'owner' AND ac.disabled = ? AND ac.id <> ?`, practiceID, false, except)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var owners []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		owners = append(owners, e)
+	}
+	return owners, rows.Err()
 }

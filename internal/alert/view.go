@@ -42,6 +42,10 @@ type ClientContact struct {
 	Phone, EmergencyName, EmergencyRelationship, EmergencyPhone string
 }
 
+// Dial is a number as a tel: link dials it, without the spaces people
+// type.
+func (ClientContact) Dial(number string) string { return normalPhone(number) }
+
 // Detail loads what the alert page shows at now.
 func Detail(ctx context.Context, tx *store.Tx, practiceID, alertID string, now time.Time) (View, error) {
 	var v View

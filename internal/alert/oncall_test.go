@@ -381,3 +381,53 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// An on-call clinician off the client's care team still finds the alert
+// escalated to them: in their banner, on their list, and named as the one
+// who has it now.
+func TestTheOnCallClinicianOffTheCareTeamFindsTheAlert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ny, _ := time.LoadLocation("America/New_York")
+		sunday := time.Date(2026, 3, 15, 3, 0, 0, 0, ny)
+		f := newFixture(t, db, "America/New_York", sunday)
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			s, err := alert.LoadSettings(ctx, tx, f.practice)
+			if err != nil {
+				return err
+			}
+			s.Escalation.OnCall = safety.OnCall{Clinician: f.outsider}
+			return alert.SaveSettings(ctx, tx, f.practice, s, f.owner, sunday)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		tr := checkInTrigger(t, sunday)
+		tr.Severity = safety.SeverityHigh
+		id := raise(t, f, tr, sunday)
+		seen := func() (banner int, listed bool) {
+			db.Read(ctx, func(tx *store.Tx) error {
+				items, err := alert.Banner(ctx, tx, f.practice, f.outsider)
+				banner = len(items)
+				if err != nil {
+					return err
+				}
+				mine, err := alert.EscalatedTo(ctx, tx, f.practice, f.outsider)
+				listed = mine[id]
+				return err
+			})
+			return
+		}
+		if b, l := seen(); b != 0 || l {
+			t.Fatal("the outsider sees the alert before it is escalated to them")
+		}
+		if r := tick(t, &alert.Worker{DB: db}, sunday.Add(15*time.Minute)); r.Escalated != 1 {
+			t.Fatal("not escalated at 03:15 on a Sunday")
+		}
+		if b, l := seen(); b != 1 || !l {
+			t.Errorf("the on-call clinician's banner %d, listed %v; want the alert in both", b, l)
+		}
+		if v := detail(t, f, id, sunday.Add(15*time.Minute)); len(v.HeldBy) != 1 || v.HeldBy[0] != "Otto Outside (on call)" {
+			t.Errorf("held by %v, want the on-call clinician", v.HeldBy)
+		}
+	})
+}

@@ -99,8 +99,9 @@ type sfAlertsPage struct {
 
 // alertsList shows open alerts first, then those of the last 30 days, and
 // missed check-ins of the last 14 days as lower-level notices. Clinicians
-// see their care team's clients; the owner and administrators see all,
-// because escalations reach them.
+// see their care team's clients and the open alerts escalated to them (on
+// call); the owner and administrators see all, because escalations reach
+// them.
 func (s *Server) alertsList(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
@@ -119,8 +120,12 @@ func (s *Server) alertsList(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		toMe, err := alert.EscalatedTo(r.Context(), tx, a.PracticeID, a.StaffID)
+		if err != nil {
+			return err
+		}
 		for _, al := range list {
-			if !d.All && !mine[al.ClientID] {
+			if !d.All && !mine[al.ClientID] && !toMe[al.ID] {
 				continue
 			}
 			if al.Open() {

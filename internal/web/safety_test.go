@@ -241,6 +241,16 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 		body = read(t, res, err)
 		pageHas(t, body, `href="/alerts/`+alertID+`"`)
 		pageSays(t, body, "Maya Thompson · moderate severity", "escalated to level 2")
+		// A clinician off the client's care team (the on-call clinician at
+		// a weekend, say) is offered emergency access, not a dead end.
+		var alexAlert string
+		db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, `SELECT id FROM safety_alert WHERE client_id = ?`, s.alexID).Scan(&alexAlert)
+		})
+		res, err = elena.Get(s.url + "/alerts/" + alexAlert)
+		body = read(t, res, err)
+		status(t, res, http.StatusForbidden, body)
+		pageHas(t, body, `href="/clients/`+s.alexID+`/break-glass"`)
 	})
 }
 

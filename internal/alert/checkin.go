@@ -334,7 +334,7 @@ func flagMissedCheckIns(ctx context.Context, tx *store.Tx, practiceID string, s 
 			continue
 		}
 		flagged++
-		people, _, err := recipients(ctx, tx, practiceID, k.ClientID, []safety.Audience{safety.AudienceCareTeam})
+		people, _, err := recipients(ctx, tx, practiceID, k.ClientID, []safety.Audience{safety.AudienceCareTeam}, nil)
 		if err != nil {
 			return flagged, err
 		}

@@ -33,8 +33,8 @@ func heldSession(t *testing.T, f fixture, n int, at time.Time) string {
 }
 
 // KAP.md §1: mood and suicidal thoughts can worsen for two weeks after
-// ketamine, so check-ins follow each held session the day after and three
-// days after (safety.DefaultCheckInSettings). The worker plans them once,
+// ketamine, so check-ins follow each held session 1, 3, 7 and 14 days after
+// (safety.DefaultCheckInSettings), the last on the final day of the risk. The worker plans them once,
 // emails the client once when each opens, and flags an unanswered one to
 // the care team once, at midday after its due day.
 func TestCheckInsArePlannedEmailedAndMissedOnce(t *testing.T) {
@@ -45,8 +45,8 @@ func TestCheckInsArePlannedEmailedAndMissedOnce(t *testing.T) {
 		f := newFixture(t, db, "America/New_York", session)
 		heldSession(t, f, 2, session)
 		w := &alert.Worker{DB: db, BaseURL: "https://clinic.example"}
-		if r := tick(t, w, session.Add(3*time.Hour)); r.Planned != 2 || r.Emailed != 0 {
-			t.Fatalf("after the session: %+v, want 2 planned, no email yet", r)
+		if r := tick(t, w, session.Add(3*time.Hour)); r.Planned != 4 || r.Emailed != 0 {
+			t.Fatalf("after the session: %+v, want 4 planned, no email yet", r)
 		}
 		if r := tick(t, w, session.Add(4*time.Hour)); r.Planned != 0 {
 			t.Fatalf("planned twice: %+v", r)
@@ -66,15 +66,16 @@ func TestCheckInsArePlannedEmailedAndMissedOnce(t *testing.T) {
 		if err := db.Read(ctx, func(tx *store.Tx) (err error) { list, err = alert.CheckIns(ctx, tx, f.practice, f.client); return err }); err != nil {
 			t.Fatal(err)
 		}
-		if len(list) != 2 || list[1].DaysAfter != 1 || list[1].DueDate != "2026-03-10" {
-			t.Fatalf("check-ins = %+v", list)
+		if len(list) != 4 || list[3].DaysAfter != 1 || list[3].DueDate != "2026-03-10" || list[1].DueDate != "2026-03-16" ||
+			list[0].DaysAfter != 14 || list[0].DueDate != "2026-03-23" {
+			t.Fatalf("check-ins = %+v, want days 1, 3, 7 and 14, the last on 23 March", list)
 		}
 		// A yes to self-harm raises an alert at once, in the same transaction.
 		mood, yes := 2, true
 		var alertID string
 		answered := time.Date(2026, 3, 10, 20, 0, 0, 0, ny)
 		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
-			_, alertID, err = alert.Submit(ctx, tx, f.practice, f.client, list[1].ID, alert.Answers{Mood: &mood, Sleep: safety.SleepPoor, SelfHarm: &yes}, answered)
+			_, alertID, err = alert.Submit(ctx, tx, f.practice, f.client, list[3].ID, alert.Answers{Mood: &mood, Sleep: safety.SleepPoor, SelfHarm: &yes}, answered)
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -84,7 +85,7 @@ func TestCheckInsArePlannedEmailedAndMissedOnce(t *testing.T) {
 		}
 		var se *safety.Error
 		if err := db.Write(ctx, func(tx *store.Tx) error {
-			_, _, err := alert.Submit(ctx, tx, f.practice, f.client, list[1].ID, alert.Answers{Mood: &mood, Sleep: safety.SleepPoor, SelfHarm: &yes}, answered)
+			_, _, err := alert.Submit(ctx, tx, f.practice, f.client, list[3].ID, alert.Answers{Mood: &mood, Sleep: safety.SleepPoor, SelfHarm: &yes}, answered)
 			return err
 		}); !errors.As(err, &se) || se.Code != safety.CodeConflict {
 			t.Errorf("answering twice: %v, want conflict", err)
@@ -132,7 +133,7 @@ func TestCheckInRefusesMissingAnswers(t *testing.T) {
 		mood := 6
 		var se *safety.Error
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			_, _, err := alert.Submit(ctx, tx, f.practice, f.client, list[1].ID, alert.Answers{Mood: &mood, Sleep: safety.SleepGood}, at.Add(24*time.Hour))
+			_, _, err := alert.Submit(ctx, tx, f.practice, f.client, list[len(list)-1].ID, alert.Answers{Mood: &mood, Sleep: safety.SleepGood}, at.Add(24*time.Hour))
 			return err
 		})
 		if !errors.As(err, &se) || se.Code != safety.CodeInvalid {

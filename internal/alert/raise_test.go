@@ -113,6 +113,7 @@ func TestCrisisDefaultsAndPracticeResources(t *testing.T) {
 				return err
 			}
 			s.Crisis = own
+			s.Escalation.OnCall = safety.OnCall{Clinician: f.rx}
 			return alert.SaveSettings(ctx, tx, f.practice, s, f.owner, now)
 		}); err != nil {
 			t.Fatal(err)

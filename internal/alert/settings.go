@@ -3,6 +3,7 @@ package alert
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ type Settings struct {
 	// Contact is how a client reaches the practice itself (a phone number
 	// and its hours), shown on the crisis page beside the lines.
 	Contact string `json:"contact,omitempty"`
+	// Gateway is the practice's text and call gateway, through which the
+	// on-call clinician is woken; without one they are emailed only.
+	Gateway Gateway `json:"gateway"`
 	// Zone is the practice's time zone, loaded from the practice row.
 	Zone *time.Location `json:"-"`
 	// PracticeName is shown to clients.
@@ -27,8 +31,10 @@ type Settings struct {
 }
 
 // DefaultSettings: escalation after one business hour (Monday-Friday
-// 09:00-17:00), check-ins one and three days after each medicine session,
-// and the US crisis lines (KAP.md §7).
+// 09:00-17:00), round the clock for high severity and in the two weeks
+// after a medicine session, check-ins 1, 3, 7 and 14 days after each
+// session, and the US crisis lines (KAP.md §7). Nobody is on call until
+// the practice names someone, so the defaults alone cannot be saved.
 func DefaultSettings(zone *time.Location) Settings {
 	return Settings{
 		Escalation: safety.DefaultEscalationSettings(zone),
@@ -38,7 +44,8 @@ func DefaultSettings(zone *time.Location) Settings {
 	}
 }
 
-// Validate runs the safety package's checks on each part.
+// Validate runs the safety package's checks on each part, and the
+// gateway's: with a gateway, everyone on call needs a number to reach.
 func (s Settings) Validate() error {
 	if err := s.Escalation.Validate(); err != nil {
 		return err
@@ -46,7 +53,10 @@ func (s Settings) Validate() error {
 	if err := s.CheckIns.Validate(); err != nil {
 		return err
 	}
-	return s.Crisis.Validate()
+	if err := s.Crisis.Validate(); err != nil {
+		return err
+	}
+	return s.validateGateway()
 }
 
 // withZone fills in the zone the JSON does not carry.
@@ -82,8 +92,45 @@ func SaveSettings(ctx context.Context, tx *store.Tx, practiceID string, s Settin
 		return errors.New("settings without a zone: load them with LoadSettings first")
 	}
 	s.withZone(s.Zone)
+	s.normalisePhones()
 	if err := s.Validate(); err != nil {
 		return err
 	}
+	if err := checkOnCallStaff(ctx, tx, practiceID, s.Escalation.OnCall); err != nil {
+		return err
+	}
+	if s.Gateway.URL != "" {
+		has, err := hasGatewaySecret(ctx, tx, practiceID)
+		if err != nil {
+			return err
+		}
+		if !has {
+			return safety.Invalid("gateway_secret", "gateway secret: set the shared secret the gateway checks signatures with")
+		}
+	}
 	return settings.Save(ctx, tx, practiceID, settings.Safety, s, by, now)
+}
+
+// checkOnCallStaff refuses an on-call clinician who is not an active
+// therapist or prescriber of the practice: the person woken at night must
+// be able to acknowledge the alert.
+func checkOnCallStaff(ctx context.Context, tx *store.Tx, practiceID string, o safety.OnCall) error {
+	for _, id := range o.Clinicians() {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM staff s JOIN staff_role r ON r.staff_id = s.id
+			WHERE s.id = ? AND s.practice_id = ? AND s.active AND r.role IN ('prescriber', 'therapist')`, id, practiceID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			field := "on_call_clinician"
+			for i, sl := range o.Rota {
+				if sl.Clinician == id && o.Clinician != id {
+					field = fmt.Sprintf("rota.%d.clinician", i)
+					break
+				}
+			}
+			return safety.Invalid(field, "on-call clinician: choose an active therapist or prescriber of the practice, who can acknowledge the alert")
+		}
+	}
+	return nil
 }

@@ -13,7 +13,7 @@ import (
 	"holdspace/internal/store"
 )
 
-const alertColumns = `a.id, a.practice_id, a.client_id, a.trigger_json, a.state, a.level, a.raised_at, a.escalated_at,
+const alertColumns = `a.id, a.practice_id, a.client_id, a.trigger_json, a.state, a.level, a.raised_at, a.last_session_at, a.escalated_at,
 	COALESCE(a.acknowledged_by, ''), a.acknowledged_at, a.ack_role, a.ack_action, a.ack_note,
 	COALESCE(a.closed_by, ''), a.closed_at, a.close_note,
 	c.legal_name, c.preferred_name, COALESCE(sa.full_name, ''), COALESCE(sc.full_name, '')`
@@ -26,9 +26,9 @@ type scanner interface{ Scan(...any) error }
 func scanAlert(r scanner) (Alert, error) {
 	var a Alert
 	var raw, state, legal, preferred string
-	var escalated, ackAt, closedAt sql.NullTime
+	var last, escalated, ackAt, closedAt sql.NullTime
 	var ackBy, ackRole, ackAction, ackNote, closedBy, closeNote string
-	if err := r.Scan(&a.ID, &a.PracticeID, &a.ClientID, &raw, &state, &a.Level, &a.RaisedAt, &escalated,
+	if err := r.Scan(&a.ID, &a.PracticeID, &a.ClientID, &raw, &state, &a.Level, &a.RaisedAt, &last, &escalated,
 		&ackBy, &ackAt, &ackRole, &ackAction, &ackNote, &closedBy, &closedAt, &closeNote,
 		&legal, &preferred, &a.AckName, &a.CloseName); err != nil {
 		return a, err
@@ -40,6 +40,9 @@ func scanAlert(r scanner) (Alert, error) {
 	a.ClientName = legal
 	if preferred != "" && preferred != legal {
 		a.ClientName = preferred + " (" + legal + ")"
+	}
+	if last.Valid {
+		a.LastSessionAt = last.Time.UTC()
 	}
 	if escalated.Valid {
 		a.EscalatedAt = escalated.Time.UTC()
@@ -74,8 +77,9 @@ func Get(ctx context.Context, tx *store.Tx, practiceID, alertID string) (Alert, 
 		return a, nil, err
 	}
 	rows, err := tx.Query(ctx, `SELECT e.id, e.kind, e.at, COALESCE(e.by_staff, ''), COALESCE(b.full_name, ''), e.level, e.due,
-		COALESCE(e.recipient, ''), COALESCE(r.full_name, ''), e.audience, e.action, e.note
+		COALESCE(e.recipient, ''), COALESCE(r.full_name, ''), e.audience, e.action, e.note, COALESCE(e.outbox_id, ''), o.sent_at, o.failed_at
 		FROM safety_alert_event e LEFT JOIN staff b ON b.id = e.by_staff LEFT JOIN staff r ON r.id = e.recipient
+		LEFT JOIN outbox o ON o.id = e.outbox_id
 		WHERE e.alert_id = ? AND e.practice_id = ?
 		ORDER BY e.at, CASE e.kind WHEN 'raised' THEN 0 WHEN 'escalated' THEN 1 WHEN 'emailed' THEN 2 WHEN 'acknowledged' THEN 3 ELSE 4 END, e.level, e.id`, alertID, practiceID)
 	if err != nil {
@@ -85,10 +89,22 @@ func Get(ctx context.Context, tx *store.Tx, practiceID, alertID string) (Alert, 
 	var evs []Event
 	for rows.Next() {
 		e := Event{AlertID: alertID}
-		var due sql.NullTime
+		var due, sent, failed sql.NullTime
 		if err := rows.Scan(&e.ID, &e.Kind, &e.At, &e.By, &e.ByName, &e.Level, &due, &e.Recipient, &e.ToName,
-			&e.Audience, &e.Action, &e.Note); err != nil {
+			&e.Audience, &e.Action, &e.Note, &e.OutboxID, &sent, &failed); err != nil {
 			return a, nil, err
+		}
+		if e.Kind == "emailed" {
+			switch {
+			case sent.Valid:
+				e.Delivery, e.SentAt = DeliverySent, timePtr(sent)
+			case failed.Valid:
+				e.Delivery = DeliveryFailed
+			case e.OutboxID == "":
+				e.Delivery = DeliveryUnrecorded
+			default:
+				e.Delivery = DeliveryQueued
+			}
 		}
 		if due.Valid {
 			d := due.Time.UTC()
@@ -152,6 +168,12 @@ func Acknowledge(ctx context.Context, tx *store.Tx, practiceID, alertID, staffID
 	}
 	next, ev, err := safety.Acknowledge(a.Alert, safety.Acknowledgement{By: staffID, Role: role, Action: action, Note: note, At: now})
 	if err != nil {
+		return a, err
+	}
+	// Texts and calls not yet sent are withdrawn: nobody is woken for an
+	// alert a colleague has in hand.
+	if _, err := tx.Exec(ctx, `UPDATE oncall_message SET withdrawn_at = ? WHERE alert_id = ? AND practice_id = ?
+		AND sent_at IS NULL AND failed_at IS NULL AND withdrawn_at IS NULL`, now, alertID, practiceID); err != nil {
 		return a, err
 	}
 	// The state guard makes a second, concurrent acknowledgement a no-op
@@ -234,15 +256,20 @@ type BannerItem struct {
 	ClientName string
 	Severity   safety.Severity
 	RaisedAt   time.Time
+	// Level is the escalation level reached, 0 before any.
+	Level int
 }
 
-// Banner returns the open alerts about clients on staffID's care team,
-// newest first, in one indexed query: it runs on every staff page view.
+// Banner returns the open alerts about clients on staffID's care team, and
+// those escalated to staffID (the on-call clinician, the practice owner),
+// newest first, in indexed queries: it runs on every staff page view.
 func Banner(ctx context.Context, tx *store.Tx, practiceID, staffID string) ([]BannerItem, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT a.id, c.legal_name, c.preferred_name, a.severity, a.raised_at
-		FROM care_team ct JOIN safety_alert a ON a.client_id = ct.client_id AND a.state IN ('raised', 'escalated')
-		JOIN client c ON c.id = a.client_id
-		WHERE ct.staff_id = ? AND a.practice_id = ? ORDER BY a.raised_at DESC, a.id LIMIT 20`, staffID, practiceID)
+	rows, err := tx.Query(ctx, `SELECT a.id, c.legal_name, c.preferred_name, a.severity, a.raised_at, a.level
+		FROM safety_alert a JOIN client c ON c.id = a.client_id
+		WHERE a.practice_id = ? AND a.state IN ('raised', 'escalated') AND (
+			a.client_id IN (SELECT ct.client_id FROM care_team ct WHERE ct.staff_id = ?)
+			OR a.id IN (SELECT e.alert_id FROM safety_alert_event e WHERE e.recipient = ? AND e.level > 0))
+		ORDER BY a.raised_at DESC, a.id LIMIT 20`, practiceID, staffID, staffID)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +278,7 @@ func Banner(ctx context.Context, tx *store.Tx, practiceID, staffID string) ([]Ba
 	for rows.Next() {
 		var b BannerItem
 		var legal, preferred, sev string
-		if err := rows.Scan(&b.ID, &legal, &preferred, &sev, &b.RaisedAt); err != nil {
+		if err := rows.Scan(&b.ID, &legal, &preferred, &sev, &b.RaisedAt, &b.Level); err != nil {
 			return nil, err
 		}
 		b.ClientName, b.Severity = legal, safety.Severity(sev)
@@ -259,6 +286,34 @@ func Banner(ctx context.Context, tx *store.Tx, practiceID, staffID string) ([]Ba
 			b.ClientName = preferred
 		}
 		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// How far an emailed step's email has got.
+const (
+	DeliveryQueued     = "queued"
+	DeliverySent       = "sent"
+	DeliveryFailed     = "failed"
+	DeliveryUnrecorded = "unrecorded" // recorded before holdspace kept the email's id
+)
+
+// EscalatedTo lists the open alerts that were escalated to staffID: an
+// on-call clinician off the client's care team still finds them on /alerts.
+func EscalatedTo(ctx context.Context, tx *store.Tx, practiceID, staffID string) (map[string]bool, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT e.alert_id FROM safety_alert_event e JOIN safety_alert a ON a.id = e.alert_id
+		WHERE e.recipient = ? AND e.level > 0 AND a.practice_id = ? AND a.state IN ('raised', 'escalated')`, staffID, practiceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
 	}
 	return out, rows.Err()
 }
@@ -277,8 +332,20 @@ func (e Event) Summary() string {
 		if e.Level > 0 {
 			what = fmt.Sprintf("the level %d escalation", e.Level)
 		}
-		return fmt.Sprintf("Emailed %s to %s (%s)", what, to, strings.ReplaceAll(e.Audience, "_", " "))
+		aud := strings.ReplaceAll(e.Audience, "_", " ")
+		switch e.Delivery {
+		case DeliverySent:
+			return fmt.Sprintf("Emailed %s to %s (%s)", what, to, aud)
+		case DeliveryFailed:
+			return fmt.Sprintf("The email of %s to %s (%s) could not be delivered", what, to, aud)
+		case DeliveryUnrecorded:
+			return fmt.Sprintf("Email of %s to %s (%s) queued; its delivery was not recorded", what, to, aud)
+		}
+		return fmt.Sprintf("Email of %s to %s (%s) queued, not yet sent", what, to, aud)
 	case "escalated":
+		if e.Recipient != "" {
+			return fmt.Sprintf("Escalated to level %d: not acknowledged in time; outside business hours it went to %s, on call", e.Level, e.ToName)
+		}
 		return fmt.Sprintf("Escalated to level %d: not acknowledged in time", e.Level)
 	case "acknowledged":
 		s := "Acknowledged by " + e.ByName + ": " + ActionLabel(safety.Action(e.Action))

@@ -138,13 +138,22 @@ func escalate(ctx context.Context, tx *store.Tx, alertID string, now time.Time) 
 	}
 	due := ev.Due
 	if err := addEvent(ctx, tx, practiceID, a.ClientID, Event{AlertID: alertID, Kind: string(safety.EventEscalated), At: now,
-		Level: ev.Level, Due: &due, Audience: audiences(ev.Notify)}); err != nil {
+		Level: ev.Level, Due: &due, Audience: audiences(ev.Notify), Recipient: onCallID(ev.OnCall)}); err != nil {
 		return false, err
 	}
-	if err := notifyEvent(ctx, tx, practiceID, next, ev, now); err != nil {
+	if err := notifyEvent(ctx, tx, practiceID, s, next, ev, now); err != nil {
 		return false, fmt.Errorf("escalation email: %w", err)
 	}
 	return true, nil
+}
+
+// onCallID is recorded on the escalated step, so the alert page can say who
+// holds it now.
+func onCallID(p *safety.OnCallPerson) string {
+	if p == nil {
+		return ""
+	}
+	return p.StaffID
 }
 
 func audiences(a []safety.Audience) string {

@@ -114,7 +114,7 @@ func TestEscalationKeepsBusinessHoursAndRecordsEachLevelOnce(t *testing.T) {
 	})
 }
 
-// A high-severity alert escalates 30 minutes after raising at any hour
+// A high-severity alert escalates 15 minutes after raising at any hour
 // (safety.DefaultEscalationSettings), here on a Saturday night.
 func TestHighSeverityEscalatesRoundTheClock(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -125,11 +125,11 @@ func TestHighSeverityEscalatesRoundTheClock(t *testing.T) {
 		tr.Severity = safety.SeverityHigh
 		raise(t, f, tr, sat)
 		w := &alert.Worker{DB: db}
-		if r := tick(t, w, sat.Add(29*time.Minute)); r.Escalated != 0 {
-			t.Fatal("escalated before 30 minutes")
+		if r := tick(t, w, sat.Add(14*time.Minute)); r.Escalated != 0 {
+			t.Fatal("escalated before 15 minutes")
 		}
-		if r := tick(t, w, sat.Add(30*time.Minute)); r.Escalated != 1 {
-			t.Fatal("not escalated at 30 minutes on a Saturday night")
+		if r := tick(t, w, sat.Add(15*time.Minute)); r.Escalated != 1 {
+			t.Fatal("not escalated at 15 minutes on a Saturday night")
 		}
 	})
 }

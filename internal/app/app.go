@@ -132,6 +132,14 @@ func (a *App) addClinicWorkers() {
 		_, err := a.safety.Tick(ctx, now)
 		return err
 	}))
+	// The texts and calls that wake the on-call clinician go out within
+	// seconds of the escalation that queued them, and are retried on the
+	// same short clock.
+	gateway := &alert.GatewaySender{DB: a.DB, Keys: a.Keys, Log: a.Log}
+	a.AddWorker(a.every("on-call gateway", 15*time.Second, false, func(ctx context.Context, now time.Time) error {
+		_, _, err := gateway.DeliverOnce(ctx, now)
+		return err
+	}))
 	a.measures = &measure.Worker{DB: a.DB, BaseURL: a.Config.PublicURL()}
 	a.AddWorker(a.every("measures", 10*time.Minute, false, func(ctx context.Context, now time.Time) error {
 		n, err := a.measures.Tick(ctx, now)

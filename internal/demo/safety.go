@@ -8,11 +8,13 @@ import (
 	"holdspace/internal/safety"
 )
 
-// safety gives Alex a safety plan in two versions and check-ins after each
-// held session (one missed, one whose yes raised an alert that Sam
-// acknowledged and closed), and Maya one open alert from a check-in
-// answered two hours ago that nobody has acknowledged yet. It runs after
-// courses, whose held sessions the check-ins follow.
+// safety names the practice's on-call clinicians (Dr. Raman on weeknights,
+// Sam at weekends), gives Alex a safety plan in two versions and check-ins
+// 1, 3, 7 and 14 days after each held session (one missed, one whose yes
+// raised an alert that Sam acknowledged and closed, the later ones still to
+// come), and Maya one open alert from a check-in answered two hours ago
+// that nobody has acknowledged yet. It runs after courses, whose held
+// sessions the check-ins follow.
 func (w *world) safety() error {
 	ctx := w.ctx
 	alex, maya := w.clients["alex"], w.clients["maya"]
@@ -24,6 +26,13 @@ func (w *world) safety() error {
 		return err
 	}
 	st.Contact = "call +1 555 0100, weekdays 9am to 5pm"
+	// The demo doses at weekends too, so someone is on call whenever the
+	// practice is closed; no gateway is set, so they hear by email.
+	st.Escalation.OnCall = safety.OnCall{Clinician: w.staff["rx"], Phone: "+1 555 010 0120"}
+	for _, d := range []time.Weekday{time.Saturday, time.Sunday} {
+		st.Escalation.OnCall.Rota = append(st.Escalation.OnCall.Rota, safety.OnCallSlot{Day: d, From: safety.TimeOfDay{Hour: 0},
+			Until: safety.TimeOfDay{Hour: 24}, Clinician: sam, Phone: "+1 555 010 0121"})
+	}
 	if err := alert.SaveSettings(ctx, w.tx, w.practiceID, st, w.staff["owner"], w.now); err != nil {
 		return err
 	}
@@ -96,11 +105,11 @@ func (w *world) safety() error {
 	}
 	for _, k := range list {
 		switch {
-		case k.DaysAfter == 1:
-			if _, err := answer(k, 6, safety.SleepGood, false, "", k.WindowOpens.Add(18*time.Hour)); err != nil {
+		case k.DaysAfter == 1 || k.DaysAfter == 3:
+			if _, err := answer(k, 7-k.DaysAfter, safety.SleepGood, false, "", k.WindowOpens.Add(18*time.Hour)); err != nil {
 				return fmt.Errorf("demo check-in: %w", err)
 			}
-		case k.DaysAfter == 3:
+		case k.DaysAfter == 7:
 			// Answered late, two hours ago: the yes raised Maya's open alert.
 			if _, err := answer(k, 2, safety.SleepVeryPoor, true, "Missing the last session made it worse. Hard week.", w.now.Add(-2*time.Hour)); err != nil {
 				return fmt.Errorf("demo check-in: %w", err)

@@ -9,8 +9,8 @@ import (
 	"holdspace/internal/store/storetest"
 )
 
-// Alex has a plan in two versions, check-ins after the held sessions with
-// one missed, and one past alert acknowledged and closed with its steps;
+// The practice has someone on call; Alex has a plan in two versions,
+// check-ins after the held sessions with one missed, and one past alert acknowledged and closed with its steps;
 // Maya has exactly one open, unacknowledged alert from two hours ago.
 func TestTheDemoSafety(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -41,8 +41,20 @@ func TestTheDemoSafety(t *testing.T) {
 					answered++
 				}
 			}
-			if len(cis) != 6 || missed != 1 || answered != 5 {
-				t.Errorf("Alex's check-ins: %d, %d missed, %d answered; want 6, 1, 5", len(cis), missed, answered)
+			// Three held sessions, four check-ins each (days 1, 3, 7, 14);
+			// the eight already open are answered but one, which was missed.
+			if len(cis) != 12 || missed != 1 || answered != 7 {
+				t.Errorf("Alex's check-ins: %d, %d missed, %d answered; want 12, 1, 7", len(cis), missed, answered)
+			}
+			st, err := alert.LoadSettings(ctx, tx, w.practiceID)
+			if err != nil {
+				return err
+			}
+			if p, ok := st.Escalation.OnCall.At(w.now, st.Zone); !ok || p.StaffID != w.staff["rx"] {
+				t.Errorf("nobody is on call in the demo practice (%+v)", st.Escalation.OnCall)
+			}
+			if err := st.Validate(); err != nil {
+				t.Errorf("the demo's safety settings would be refused: %v", err)
 			}
 			list, err := alert.List(ctx, tx, w.practiceID, alert.Filter{Since: w.now.AddDate(0, 0, -30)})
 			if err != nil {

@@ -163,7 +163,19 @@ func TestAPositiveItem9ReachesAPersonAndEscalatesWhenLeft(t *testing.T) {
 		}
 		clock.Advance(5 * time.Minute)
 		tickSafety(clock.Now()) // 11:01, past the hour
-		visit(t, sam, s.at(alertPath))
+		// The prescriber and the owner get the escalation by email; the
+		// timeline says "emailed" only once the mail has gone.
+		escalated := "Safety alert not yet acknowledged (level 1): Alex (Alex Rivera)"
+		waitMailWith(t, srv, "owner@stillwater.example", escalated)
+		toRx := waitMailWith(t, srv, "prescriber@stillwater.example", escalated)
+		// The server has the mail a moment before the outbox records it sent.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			visit(t, sam, s.at(alertPath))
+			if tl := textOf(t, sam, "ol.timeline"); strings.Contains(tl, "Emailed the level 1 escalation to Morgan Avery") &&
+				strings.Contains(tl, "Emailed the level 1 escalation to Dr. Priya Raman") || time.Now().After(deadline) {
+				break
+			}
+		}
 		if got := textOf(t, sam, ".alert-state"); !strings.Contains(got, "escalated to level 1: not yet acknowledged.") {
 			t.Fatalf("after an hour of business hours the alert reads %q", got)
 		}
@@ -177,10 +189,6 @@ func TestAPositiveItem9ReachesAPersonAndEscalatesWhenLeft(t *testing.T) {
 		}
 		screenshot(t, sam, "alert-escalated")
 
-		// The prescriber and the owner get the escalation by email.
-		escalated := "Safety alert not yet acknowledged (level 1): Alex (Alex Rivera)"
-		waitMailWith(t, srv, "owner@stillwater.example", escalated)
-		toRx := waitMailWith(t, srv, "prescriber@stillwater.example", escalated)
 		if !strings.Contains(toRx.Text, "has not been acknowledged") || !strings.Contains(toRx.Text, `A: "Several days"`) {
 			t.Errorf("the escalation email does not say what is late and why:\n%s", toRx.Text)
 		}

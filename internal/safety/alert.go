@@ -79,6 +79,10 @@ type Alert struct {
 	Trigger  Trigger    `json:"trigger"`
 	State    AlertState `json:"state"`
 	RaisedAt time.Time  `json:"raised_at"`
+	// LastSessionAt is when the client's latest medicine session before
+	// the alert was held, zero if none: within RiskWindow of it the alert
+	// escalates round the clock.
+	LastSessionAt time.Time `json:"last_session_at,omitzero"`
 	// Level is the escalation level reached; 0 until the first escalation.
 	Level           int              `json:"level"`
 	EscalatedAt     time.Time        `json:"escalated_at,omitzero"`
@@ -117,10 +121,12 @@ type Event struct {
 	Due time.Time `json:"due,omitzero"`
 	// Notify are the audiences to send this event to; the notify layer
 	// resolves them to people for this client.
-	Notify  []Audience `json:"notify,omitempty"`
-	Action  Action     `json:"action,omitempty"`
-	Note    string     `json:"note,omitempty"`
-	Message string     `json:"message,omitempty"`
+	Notify []Audience `json:"notify,omitempty"`
+	// OnCall is the person AudienceOnCall stands for, when Notify has it.
+	OnCall  *OnCallPerson `json:"on_call,omitempty"`
+	Action  Action        `json:"action,omitempty"`
+	Note    string        `json:"note,omitempty"`
+	Message string        `json:"message,omitempty"`
 }
 
 // Raise opens an alert for a trigger at the given moment. The raised event

@@ -16,6 +16,10 @@ func CheckInOccasion(session, days int) string {
 	return fmt.Sprintf("check_in:%d:%dd", session, days)
 }
 
+// MaxCheckInDay is the last day after a session a check-in may fall on: the
+// end of the risk window (RiskWindow).
+const MaxCheckInDay = 14
+
 // CheckInSettings are a practice's post-session check-in rules.
 type CheckInSettings struct {
 	// Zone is the practice's time zone: "the day after" is a calendar day
@@ -32,14 +36,15 @@ type CheckInSettings struct {
 	SelfHarmSeverity Severity `json:"self_harm_severity,omitempty"`
 }
 
-// DefaultCheckInSettings: check-ins the day after and three days after each
-// medicine session, because mood and suicidal thoughts can worsen for up to
-// two weeks after ketamine (KAP.md §1 adverse effects). The 12-hour grace
+// DefaultCheckInSettings: check-ins 1, 3, 7 and 14 days after each medicine
+// session, because mood and suicidal thoughts can worsen for up to two weeks
+// after ketamine (KAP.md §1 adverse effects): close together while the
+// medicine is fresh, then to the end of the risk. The 12-hour grace
 // runs to midday after the due day: a client who answers late in the
 // evening or first thing next morning is not chased, and a missed check-in
 // still reaches the care team within the next working day.
 func DefaultCheckInSettings(zone *time.Location) CheckInSettings {
-	return CheckInSettings{Zone: zone, DaysAfter: []int{1, 3}, GraceMinutes: 12 * 60}
+	return CheckInSettings{Zone: zone, DaysAfter: []int{1, 3, 7, 14}, GraceMinutes: 12 * 60}
 }
 
 // Grace is GraceMinutes as a duration; a negative setting counts as none.
@@ -52,9 +57,12 @@ func (s CheckInSettings) Validate() error {
 	if s.Zone == nil {
 		return invalid("set the practice time zone before planning check-ins")
 	}
+	if len(s.DaysAfter) == 0 {
+		return Invalid("days_after", "list at least one check-in day: without one, nobody asks a client how they are in the two weeks after a session")
+	}
 	for _, d := range s.DaysAfter {
-		if d < 1 {
-			return invalid("check-ins are due at least one day after a session")
+		if d < 1 || d > MaxCheckInDay {
+			return Invalid("days_after", fmt.Sprintf("check-in days are 1 to %d days after a session (the risk lasts up to two weeks); %d is not", MaxCheckInDay, d))
 		}
 	}
 	if s.GraceMinutes < 0 {

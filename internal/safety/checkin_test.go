@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Post-session check-ins the day after and three days after each medicine
+// Post-session check-ins 1, 3, 7 and 14 days after each medicine
 // session, because suicidal thoughts can rise for up to two weeks after
 // ketamine (KAP.md §1 adverse effects; §2 last line: a positive answer
 // must reach a clinician, and so must a missing one).
@@ -20,13 +20,13 @@ func TestCheckInsFallOnPracticeCalendarDays(t *testing.T) {
 		want    []string // due dates
 		dueByZ  string   // the day-1 check-in's DueBy in UTC
 	}{
-		{"weekday session", "2025-01-13 10:00", []string{"2025-01-14", "2025-01-16"}, "2025-01-15T05:00:00Z"},
-		{"late-evening session: the day after is tomorrow", "2025-01-13 23:30", []string{"2025-01-14", "2025-01-16"}, "2025-01-15T05:00:00Z"},
+		{"weekday session", "2025-01-13 10:00", []string{"2025-01-14", "2025-01-16", "2025-01-20", "2025-01-27"}, "2025-01-15T05:00:00Z"},
+		{"late-evening session: the day after is tomorrow", "2025-01-13 23:30", []string{"2025-01-14", "2025-01-16", "2025-01-20", "2025-01-27"}, "2025-01-15T05:00:00Z"},
 		// Sunday 9 March has 23 hours: it ends at 04:00Z, not 05:00Z.
-		{"day after falls on spring forward", "2025-03-08 10:00", []string{"2025-03-09", "2025-03-11"}, "2025-03-10T04:00:00Z"},
+		{"day after falls on spring forward", "2025-03-08 10:00", []string{"2025-03-09", "2025-03-11", "2025-03-15", "2025-03-22"}, "2025-03-10T04:00:00Z"},
 		// Sunday 2 November has 25 hours.
-		{"day after falls on fall back", "2025-11-01 10:00", []string{"2025-11-02", "2025-11-04"}, "2025-11-03T05:00:00Z"},
-		{"month end", "2025-01-30 10:00", []string{"2025-01-31", "2025-02-02"}, "2025-02-01T05:00:00Z"},
+		{"day after falls on fall back", "2025-11-01 10:00", []string{"2025-11-02", "2025-11-04", "2025-11-08", "2025-11-15"}, "2025-11-03T05:00:00Z"},
+		{"month end", "2025-01-30 10:00", []string{"2025-01-31", "2025-02-02", "2025-02-06", "2025-02-13"}, "2025-02-01T05:00:00Z"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -135,6 +135,9 @@ func TestCheckInSettingsValidate(t *testing.T) {
 		{"defaults", func(*CheckInSettings) {}, ""},
 		{"no zone", func(s *CheckInSettings) { s.Zone = nil }, CodeInvalid},
 		{"same day is not after", func(s *CheckInSettings) { s.DaysAfter = []int{0, 1} }, CodeInvalid},
+		{"no days at all", func(s *CheckInSettings) { s.DaysAfter = nil }, CodeInvalid},
+		{"past the two weeks", func(s *CheckInSettings) { s.DaysAfter = []int{1, 3, 21} }, CodeInvalid},
+		{"the last day of the risk", func(s *CheckInSettings) { s.DaysAfter = []int{14} }, ""},
 		{"negative grace", func(s *CheckInSettings) { s.GraceMinutes = -1 }, CodeInvalid},
 		{"high self-harm severity", func(s *CheckInSettings) { s.SelfHarmSeverity = SeverityHigh }, ""},
 		{"unknown severity", func(s *CheckInSettings) { s.SelfHarmSeverity = "low" }, CodeInvalid},

@@ -33,8 +33,9 @@
 // # Check-ins
 //
 // CheckInsFor plans a short check-in (mood 0-10, sleep, thoughts of
-// self-harm yes/no, a note for the care team) the day after and three days
-// after each medicine session. MissedCheckIns flags one for the care team
+// self-harm yes/no, a note for the care team) 1, 3, 7 and 14 days after each
+// medicine session by default; a practice chooses its own days within 1..14
+// and may not choose none. MissedCheckIns flags one for the care team
 // once the end of its day in the practice zone plus a grace period has
 // passed; the default grace is 12 hours, so an unanswered check-in is raised
 // at midday the following day: late-evening and next-morning answers are
@@ -59,15 +60,22 @@
 // "other") and happens once.
 //
 // The raised event goes to the client's care team at once, at any hour.
-// Only the escalation clock keeps business hours: by default one open hour
-// (Monday-Friday 09:00-17:00 in the practice zone) without acknowledgement
-// escalates to level 1 (the client's prescriber and the practice owner),
-// and every further open hour to level 2 and on (them again and the whole
-// care team). An alert raised Friday at 16:30 therefore escalates Monday at
-// 09:30. A high-severity alert escalates 30 minutes after raising, and
-// hourly after that, round the clock; a practice with nobody reachable out
-// of hours turns this off. The timetable is fixed when the alert is raised,
-// and a worker that runs late jumps straight to the level now due.
+// By default one hour without acknowledgement escalates to level 1 (the
+// client's prescriber and the practice owner), and every further hour to
+// level 2 and on (them again and the whole care team). For most alerts the
+// hour is of business hours (Monday-Friday 09:00-17:00 in the practice
+// zone), so one raised Friday at 16:30 escalates Monday at 09:30. Two kinds
+// escalate on the clock instead, at any hour of any day: an alert raised
+// within RiskWindow (14 days) after the client's last medicine session,
+// because the risk lasts that long (KAP.md §1), and a high-severity alert,
+// whose first escalation comes within MaxHighSeverityWindow (15 minutes)
+// however the practice set it. When such an escalation falls due while the
+// practice is closed, RecipientsAt sends it to whoever OnCall names for that
+// moment (a rota slot, else the named clinician): level 1 to them alone,
+// later levels to them and the usual audiences. Validate refuses settings
+// that leave any closed hour with nobody on call. The timetable is fixed
+// when the alert is raised, and a worker that runs late jumps straight to
+// the level now due.
 //
 // # Crisis resources
 //

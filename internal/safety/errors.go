@@ -20,10 +20,17 @@ const (
 type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+	// Field names the setting or answer to fix, when the refusal is about
+	// one ("on_call_clinician"); the pages put the message beside it.
+	Field string `json:"field,omitempty"`
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 
-func invalid(msg string) error   { return &Error{Code: CodeInvalid, Message: msg} }
-func forbidden(msg string) error { return &Error{Code: CodeForbidden, Message: msg} }
-func conflict(msg string) error  { return &Error{Code: CodeConflict, Message: msg} }
+func invalid(msg string) error { return &Error{Code: CodeInvalid, Message: msg} }
+
+// Invalid is a refusal about one field, for the layers above that check
+// what this package cannot see (who is on staff, what secret is stored).
+func Invalid(field, msg string) error { return &Error{Code: CodeInvalid, Message: msg, Field: field} }
+func forbidden(msg string) error      { return &Error{Code: CodeForbidden, Message: msg} }
+func conflict(msg string) error       { return &Error{Code: CodeConflict, Message: msg} }

@@ -1,7 +1,9 @@
 package safety
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -143,8 +145,10 @@ func TestLateWorkerCatchesUpInOneEscalation(t *testing.T) {
 func TestHighSeverityWindowRunsRoundTheClock(t *testing.T) {
 	ny := newYork(t)
 	s := DefaultEscalationSettings(ny)
-	off := s
-	off.HighSeverityWindowMinutes = 0
+	// A document saved before the bounds existed may say 0, which used to
+	// mean "keep business hours"; it is held to the bound instead.
+	legacy := s
+	legacy.HighSeverityWindowMinutes = 0
 	cases := []struct {
 		name     string
 		s        EscalationSettings
@@ -153,15 +157,16 @@ func TestHighSeverityWindowRunsRoundTheClock(t *testing.T) {
 		wantZ    string
 		wantNext string // level 2, UTC
 	}{
-		// Saturday 23:50 EST: 30 minutes later is Sunday 00:20, then hourly.
-		{"high on a Saturday night", s, SeverityHigh, "2025-03-09T04:50:00Z", "2025-03-09T05:20:00Z", "2025-03-09T06:20:00Z"},
-		// 01:45 EST + 30 min is 03:15 EDT: real minutes, not wall minutes.
-		{"high across spring forward", s, SeverityHigh, "2025-03-09T06:45:00Z", "2025-03-09T07:15:00Z", "2025-03-09T08:15:00Z"},
-		// 01:45 EDT + 30 min is 01:15 EST.
-		{"high across fall back", s, SeverityHigh, "2025-11-02T05:45:00Z", "2025-11-02T06:15:00Z", "2025-11-02T07:15:00Z"},
-		// Moderate alerts keep business hours: Saturday night → Monday 10:00 EDT.
+		// Saturday 23:50 EST: 15 minutes later is Sunday 00:05, then hourly.
+		{"high on a Saturday night", s, SeverityHigh, "2025-03-09T04:50:00Z", "2025-03-09T05:05:00Z", "2025-03-09T06:05:00Z"},
+		// 01:50 EST + 15 min is 03:05 EDT: real minutes, not wall minutes.
+		{"high across spring forward", s, SeverityHigh, "2025-03-09T06:50:00Z", "2025-03-09T07:05:00Z", "2025-03-09T08:05:00Z"},
+		// 01:50 EDT + 15 min is 01:05 EST.
+		{"high across fall back", s, SeverityHigh, "2025-11-02T05:50:00Z", "2025-11-02T06:05:00Z", "2025-11-02T07:05:00Z"},
+		// Moderate alerts with no session before them keep business hours:
+		// Saturday night → Monday 10:00 EDT.
 		{"moderate on a Saturday night", s, SeverityModerate, "2025-03-09T04:50:00Z", "2025-03-10T14:00:00Z", "2025-03-10T15:00:00Z"},
-		{"high with the setting off keeps business hours", off, SeverityHigh, "2025-03-09T04:50:00Z", "2025-03-10T14:00:00Z", "2025-03-10T15:00:00Z"},
+		{"high with a stored 0 never waits for Monday", legacy, SeverityHigh, "2025-03-09T04:50:00Z", "2025-03-09T05:05:00Z", "2025-03-09T06:05:00Z"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -179,6 +184,97 @@ func TestHighSeverityWindowRunsRoundTheClock(t *testing.T) {
 				t.Errorf("level 2 due %s, want %s", due.UTC(), c.wantNext)
 			}
 		})
+	}
+}
+
+// KAP.md §1: the risk lasts up to two weeks after a session. A moderate
+// alert raised Friday 16:30 within 14 days of a session escalates at 17:30
+// that evening to the on-call clinician; one day past the window it waits
+// for Monday 09:30 and goes to the prescriber and owner as before.
+func TestTheRiskWindowEscalatesOnTheClockToWhoeverIsOnCall(t *testing.T) {
+	ny := newYork(t)
+	s := DefaultEscalationSettings(ny)
+	s.OnCall = OnCall{Clinician: "rx", Phone: "+15550100",
+		Rota: []OnCallSlot{{Day: time.Saturday, From: TimeOfDay{0, 0}, Until: TimeOfDay{24, 0}, Clinician: "sam", Phone: "+15550101"}}}
+	friday := local(t, ny, "2025-03-07 16:30")
+	inside := openAlert(friday, SeverityModerate)
+	inside.LastSessionAt = friday.Add(-13 * 24 * time.Hour)
+	outside := openAlert(friday, SeverityModerate)
+	outside.LastSessionAt = friday.Add(-15 * 24 * time.Hour)
+
+	due, level, _ := NextEscalation(inside, s, friday)
+	if want := local(t, ny, "2025-03-07 17:30"); level != 1 || !due.Equal(want) {
+		t.Fatalf("in the window: level %d due %s, want level 1 at %s", level, due.In(ny), want.In(ny))
+	}
+	next, evs := Escalate(inside, s, due)
+	if len(evs) != 1 || !slices.Equal(evs[0].Notify, []Audience{AudienceOnCall}) || evs[0].OnCall == nil || evs[0].OnCall.StaffID != "rx" {
+		t.Fatalf("Friday 17:30 escalation %+v, want the named on-call clinician alone", evs)
+	}
+	// Saturday the rota says Sam; level 2 and on widen to the usual chain.
+	sat := local(t, ny, "2025-03-08 02:00")
+	_, evs = Escalate(next, s, sat)
+	if len(evs) != 1 || evs[0].OnCall == nil || evs[0].OnCall.StaffID != "sam" || evs[0].OnCall.Phone != "+15550101" ||
+		!slices.Equal(evs[0].Notify, []Audience{AudienceOnCall, AudiencePrescriber, AudiencePracticeOwner, AudienceCareTeam}) {
+		t.Fatalf("Saturday 02:00 escalation %+v, want Sam from the rota and the level's audiences", evs)
+	}
+
+	due, _, _ = NextEscalation(outside, s, friday)
+	if want := local(t, ny, "2025-03-10 09:30"); !due.Equal(want) {
+		t.Errorf("past the window: due %s, want Monday 09:30", due.In(ny))
+	}
+	if _, evs := Escalate(outside, s, due); len(evs) != 1 || evs[0].OnCall != nil ||
+		!slices.Equal(evs[0].Notify, []Audience{AudiencePrescriber, AudiencePracticeOwner}) {
+		t.Errorf("a business-hours escalation %+v, want the prescriber and the owner", evs)
+	}
+	// On the clock in business hours, the usual chain too.
+	tuesday := openAlert(local(t, ny, "2025-03-11 10:00"), SeverityHigh)
+	if _, evs := Escalate(tuesday, s, local(t, ny, "2025-03-11 10:15")); len(evs) != 1 || evs[0].OnCall != nil {
+		t.Errorf("an escalation in business hours went to the on-call clinician: %+v", evs)
+	}
+}
+
+func TestOnCallMustCoverEveryClosedHour(t *testing.T) {
+	ny := newYork(t)
+	s := DefaultEscalationSettings(ny)
+	var se *Error
+	if err := s.Validate(); !errors.As(err, &se) || !strings.Contains(se.Message, "on-call clinician") {
+		t.Fatalf("nobody on call: %v, want a refusal naming the on-call clinician", err)
+	}
+	// Weeknights and weekends by rota, but Sunday night left open.
+	for d := time.Monday; d <= time.Friday; d++ {
+		s.OnCall.Rota = append(s.OnCall.Rota, OnCallSlot{Day: d, From: TimeOfDay{0, 0}, Until: TimeOfDay{9, 0}, Clinician: "sam"},
+			OnCallSlot{Day: d, From: TimeOfDay{17, 0}, Until: TimeOfDay{24, 0}, Clinician: "sam"})
+	}
+	s.OnCall.Rota = append(s.OnCall.Rota, OnCallSlot{Day: time.Saturday, From: TimeOfDay{0, 0}, Until: TimeOfDay{24, 0}, Clinician: "rx"},
+		OnCallSlot{Day: time.Sunday, From: TimeOfDay{0, 0}, Until: TimeOfDay{20, 0}, Clinician: "rx"})
+	err := s.Validate()
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "Sunday from 20:00 to 24:00") {
+		t.Fatalf("a rota with a gap: %v, want the gap named", err)
+	}
+	s.OnCall.Rota[len(s.OnCall.Rota)-1].Until = TimeOfDay{24, 0}
+	wantCode(t, s.Validate(), "")
+	// Or one named clinician for every gap.
+	s.OnCall = OnCall{Clinician: "rx"}
+	wantCode(t, s.Validate(), "")
+	s.OnCall.Rota = []OnCallSlot{{Day: time.Sunday, From: TimeOfDay{10, 0}, Until: TimeOfDay{9, 0}, Clinician: "sam"}}
+	wantCode(t, s.Validate(), CodeInvalid)
+}
+
+func TestInRiskWindow(t *testing.T) {
+	raised := time.Date(2025, 3, 15, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		session time.Time
+		want    bool
+	}{
+		{time.Time{}, false},
+		{raised.Add(-14 * 24 * time.Hour), true},
+		{raised.Add(-14*24*time.Hour - time.Minute), false},
+		{raised.Add(-time.Hour), true},
+		{raised.Add(time.Hour), false},
+	} {
+		if got := InRiskWindow(c.session, raised); got != c.want {
+			t.Errorf("session %s: %v, want %v", c.session, got, c.want)
+		}
 	}
 }
 
@@ -277,6 +373,7 @@ func TestLunchBreakSpansAreSkipped(t *testing.T) {
 func TestEscalationSettingsValidate(t *testing.T) {
 	ny := newYork(t)
 	ok := DefaultEscalationSettings(ny)
+	ok.OnCall = OnCall{Clinician: "rx"}
 	cases := []struct {
 		name   string
 		change func(*EscalationSettings)
@@ -293,8 +390,12 @@ func TestEscalationSettingsValidate(t *testing.T) {
 		{"zero ack window", func(s *EscalationSettings) { s.AckWindowMinutes = 0 }, CodeInvalid},
 		{"one-minute ack window", func(s *EscalationSettings) { s.AckWindowMinutes = 1 }, ""},
 		{"zero repeat", func(s *EscalationSettings) { s.RepeatMinutes = 0 }, CodeInvalid},
-		{"high-severity window off", func(s *EscalationSettings) { s.HighSeverityWindowMinutes = 0 }, ""},
+		{"high-severity window off", func(s *EscalationSettings) { s.HighSeverityWindowMinutes = 0 }, CodeInvalid},
 		{"negative high-severity window", func(s *EscalationSettings) { s.HighSeverityWindowMinutes = -1 }, CodeInvalid},
+		{"high severity waits more than a quarter hour", func(s *EscalationSettings) { s.HighSeverityWindowMinutes = 16 }, CodeInvalid},
+		{"high severity at the bound", func(s *EscalationSettings) { s.HighSeverityWindowMinutes = 15 }, ""},
+		{"an ack window of a day", func(s *EscalationSettings) { s.AckWindowMinutes = 24 * 60 }, CodeInvalid},
+		{"nobody on call", func(s *EscalationSettings) { s.OnCall = OnCall{} }, CodeInvalid},
 		{"nobody told at raise", func(s *EscalationSettings) { s.RaiseTo = nil }, CodeInvalid},
 		{"no levels", func(s *EscalationSettings) { s.Levels = nil }, CodeInvalid},
 		{"an empty level", func(s *EscalationSettings) { s.Levels = append(s.Levels, nil) }, CodeInvalid},

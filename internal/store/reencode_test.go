@@ -16,17 +16,17 @@ import (
 // re-encoding migration not yet applied.
 func oldDatabase(t *testing.T) *store.DB {
 	t.Helper()
-	db := storetest.SQLite(t)
-	writeAwkward(t, db, []string{"Mozilla \xff\xfe", "hives\x00", "caf\xc3", "fine"})
-	err := db.Write(ctx, func(tx *store.Tx) error {
-		_, err := audit.Append(ctx, tx, audit.Entry{At: time.Now(), ActorKind: "anonymous", Action: "sign_in.failed", UserAgent: "curl\x80"})
-		return err
-	})
+	db, err := store.Open(ctx, store.Options{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.MigrateUpTo(ctx, store.ReencodeVersion-1); err != nil {
+		t.Fatal(err)
+	}
+	writeAwkward(t, db, []string{"Mozilla \xff\xfe", "hives\x00", "caf\xc3", "fine"})
 	err = db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM goose_db_version WHERE version_id = (SELECT MAX(version_id) FROM goose_db_version)`)
+		_, err := audit.Append(ctx, tx, audit.Entry{At: time.Now(), ActorKind: "anonymous", Action: "sign_in.failed", UserAgent: "curl\x80"})
 		return err
 	})
 	if err != nil {
@@ -62,8 +62,8 @@ func TestTheReencodingMigrationRepairsOldTextAndTheTrailAccountsForIt(t *testing
 	}
 
 	n, err := db.Migrate(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("Migrate applied %d (%v); want the re-encoding", n, err)
+	if err != nil || n == 0 {
+		t.Fatalf("Migrate applied %d (%v); want the re-encoding and those after it", n, err)
 	}
 	if bad := unportableValues(t, db); len(bad) != 0 {
 		t.Fatalf("text left unrepaired: %v", bad)

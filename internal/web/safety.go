@@ -37,7 +37,8 @@ func (s *Server) routesSafety() {
 }
 
 // safetyBanners are the open alerts about the signed-in clinician's
-// clients, shown at the top of every page: one indexed query per view.
+// clients, and those escalated to them (on call, or as the practice owner),
+// shown at the top of every page: one indexed query per view.
 func (s *Server) safetyBanners(ctx context.Context, sess access.Session) []Banner {
 	if s.db == nil || sess.Actor.Kind != access.StaffActor || sess.Actor.StaffID == "" {
 		return nil
@@ -61,8 +62,12 @@ func (s *Server) safetyBanners(ctx context.Context, sess access.Session) []Banne
 		if i == 3 {
 			break
 		}
+		esc := ""
+		if it.Level > 0 {
+			esc = fmt.Sprintf(" · escalated to level %d", it.Level)
+		}
 		out = append(out, Banner{Kind: "safety-item", Href: "/alerts/" + it.ID, Link: "Open",
-			Text: fmt.Sprintf("%s · %s severity · raised %s", it.ClientName, it.Severity, it.RaisedAt.In(sfZone(sess.Zone)).Format("Mon 2 Jan 15:04"))})
+			Text: fmt.Sprintf("%s · %s severity · raised %s%s", it.ClientName, it.Severity, it.RaisedAt.In(sfZone(sess.Zone)).Format("Mon 2 Jan 15:04"), esc)})
 	}
 	return out
 }
@@ -94,8 +99,9 @@ type sfAlertsPage struct {
 
 // alertsList shows open alerts first, then those of the last 30 days, and
 // missed check-ins of the last 14 days as lower-level notices. Clinicians
-// see their care team's clients; the owner and administrators see all,
-// because escalations reach them.
+// see their care team's clients and the open alerts escalated to them (on
+// call); the owner and administrators see all, because escalations reach
+// them.
 func (s *Server) alertsList(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
@@ -114,8 +120,12 @@ func (s *Server) alertsList(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		toMe, err := alert.EscalatedTo(r.Context(), tx, a.PracticeID, a.StaffID)
+		if err != nil {
+			return err
+		}
 		for _, al := range list {
-			if !d.All && !mine[al.ClientID] {
+			if !d.All && !mine[al.ClientID] && !toMe[al.ID] {
 				continue
 			}
 			if al.Open() {
@@ -159,10 +169,12 @@ func sfCareTeamClients(ctx context.Context, tx *store.Tx, staffID string) (map[s
 }
 
 type sfAlertPage struct {
-	Alert   alert.Alert
-	Events  []alert.Event
-	Actions []sfOption
-	CanAck  bool
+	Alert    alert.Alert
+	Events   []alert.Event
+	Messages []alert.OnCallMessage
+	View     alert.View
+	Actions  []sfOption
+	CanAck   bool
 }
 
 type sfOption struct{ Value, Label string }
@@ -216,9 +228,19 @@ func (s *Server) renderAlert(w http.ResponseWriter, r *http.Request, form *Form,
 	d := sfAlertPage{Actions: sfActionLabels()}
 	err = s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
-		d.Alert, d.Events, err = alert.Get(r.Context(), tx, a.PracticeID, id)
+		d.View, err = alert.Detail(r.Context(), tx, a.PracticeID, id, s.now())
+		d.Alert, d.Events, d.Messages = d.View.Alert, d.View.Events, d.View.Messages
 		return err
 	})
+	var denied *access.Denied
+	if errors.As(err, &denied) && denied.Record.PracticeID == a.PracticeID && a.IsClinician() && !denied.Record.OnCareTeam {
+		// The on-call clinician woken for a client outside their care
+		// team is offered emergency access, which the owner is told of,
+		// rather than a dead end.
+		p := s.page(w, r, "Not on the care team", map[string]any{"ID": clientID, "Reason": denied.Reason})
+		s.render(w, r, http.StatusForbidden, "chart_denied", p)
+		return
+	}
 	if s.denied(w, r, err) {
 		return
 	}

@@ -41,11 +41,18 @@ func init() {
 	form := NewForm(nil)
 	sfFillPlanForm(form, plan)
 	addSamples(map[string]any{
-		"safety_alerts":          sfAlertsPage{Open: []alert.Alert{open}, Recent: []alert.Alert{done}, Missed: []alert.CheckIn{missed}},
-		"safety_alert":           sfAlertPage{Alert: open, Events: events, Actions: sfActionLabels(), CanAck: true},
-		"safety_plan":            safetyPlanPage{Nav: chartNav{Client: client}, Current: &v2, Shown: &v2, History: []alert.PlanVersion{v2, v1}, Steps: sfPlanSteps(plan), Form: sfPlanForm(form), CanWrite: true},
-		"safety_checkins":        clientCheckInsPage{Nav: chartNav{Client: client}, CheckIns: []alert.CheckIn{answered, missed, fine, ci}, Now: at},
-		"safety_settings":        safetySettingsPage{Days: []sfDayRow{{1, "Monday"}, {0, "Sunday"}}, LineRows: []int{0, 1}, Zone: "America/New_York"},
+		"safety_alerts": sfAlertsPage{Open: []alert.Alert{open}, Recent: []alert.Alert{done}, Missed: []alert.CheckIn{missed}},
+		"safety_alert": sfAlertPage{Alert: open, Events: events, Actions: sfActionLabels(), CanAck: true,
+			Messages: []alert.OnCallMessage{{StaffName: "Dr. Priya Raman", Channel: alert.ChannelSMS, Level: 1, CreatedAt: due, SentAt: &due, Attempts: 1}},
+			View: alert.View{Alert: open, HeldBy: []string{"Dr. Priya Raman (on call)"}, OnCall: true, RoundTheClock: true, NextDue: due.Add(time.Hour), NextLevel: 2,
+				NextTo:  "Dr. Priya Raman, on call, the client's prescriber and the practice owner",
+				Contact: alert.ClientContact{Phone: "+1 555 0104", EmergencyName: "Rosa Rivera", EmergencyRelationship: "sister", EmergencyPhone: "+1 555 0141"}}},
+		"safety_plan":     safetyPlanPage{Nav: chartNav{Client: client}, Current: &v2, Shown: &v2, History: []alert.PlanVersion{v2, v1}, Steps: sfPlanSteps(plan), Form: sfPlanForm(form), CanWrite: true},
+		"safety_checkins": clientCheckInsPage{Nav: chartNav{Client: client}, CheckIns: []alert.CheckIn{answered, missed, fine, ci}, Now: at},
+		"safety_settings": safetySettingsPage{Days: []sfDayRow{{1, "Monday"}, {0, "Sunday"}}, LineRows: []int{0, 1}, Zone: "America/New_York",
+			OnCall: form.Select("on_call_clinician", "On-call clinician", "", "Nobody named", "s1", "Sam Okafor"), Channel: form.Select("gateway_channel", "Channel", "sms", "Text message"),
+			Rota:      []sfRotaRow{{N: 0, Day: form.Select("rota.0.day", "Day", "6", "Saturday"), Clinician: form.Select("rota.0.clinician", "Who", "s1", "Sam Okafor"), From: "00:00", Until: "24:00"}},
+			SecretSet: "1 Dec 2026 10:00 EST", HighMin: 1, HighMax: 15, MaxMinutes: 240, MaxDay: 14},
 		"safety_portal_checkins": portalCheckInsPage{Open: []alert.CheckIn{ci}, Later: []alert.CheckIn{missed}, Done: []alert.CheckIn{fine}},
 		"safety_portal_checkin": portalCheckInPage{CheckIn: ci, Questions: safety.CheckInQuestions(), Sleep: sfSleepOptions(), Moods: []int{0, 1, 2, 10}, Open: true, Crisis: crisis,
 			Message: strings.Split(safety.PositiveAnswerMessage(crisis.Resources, "Stillwater"), "\n\n")},

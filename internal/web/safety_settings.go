@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
+	"holdspace/internal/clinic"
 	"holdspace/internal/safety"
 	"holdspace/internal/store"
 )
@@ -19,7 +21,26 @@ type safetySettingsPage struct {
 	LineRows   []int
 	Zone       string
 	Severities []sfOption
+	// OnCall is the named on-call clinician's choice; Rota the rota's
+	// lines, filled and blank.
+	OnCall    Field
+	Rota      []sfRotaRow
+	Channel   Field
+	SecretSet string
+	// Bounds for the hints, from the safety package.
+	HighMin, HighMax, MaxMinutes, MaxDay int
 }
+
+// sfRotaRow is one line of the on-call rota on the form.
+type sfRotaRow struct {
+	N                               int
+	Day, Clinician                  Field
+	From, Until, Phone              string
+	FromErr, ClinicianErr, PhoneErr string
+}
+
+const sfRotaBlankRows = 2
+const sfRotaMaxRows = 40
 
 type sfDayRow struct {
 	Day  int
@@ -32,9 +53,22 @@ func (s *Server) renderSafetySettings(w http.ResponseWriter, r *http.Request, fo
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	var st alert.Settings
+	var clinicians []clinic.StaffMember
+	var secretAt time.Time
 	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "safety"}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
-		st, err = alert.LoadSettings(r.Context(), tx, a.PracticeID)
+		if st, err = alert.LoadSettings(r.Context(), tx, a.PracticeID); err != nil {
+			return err
+		}
+		if secretAt, err = alert.GatewaySecretSetAt(r.Context(), tx, a.PracticeID); err != nil {
+			return err
+		}
+		staff, err := clinic.Staff(r.Context(), tx, a.PracticeID)
+		for _, m := range staff {
+			if slices.Contains(m.Roles, "prescriber") || slices.Contains(m.Roles, "therapist") {
+				clinicians = append(clinicians, m)
+			}
+		}
 		return err
 	})
 	if s.denied(w, r, err) {
@@ -49,7 +83,34 @@ func (s *Server) renderSafetySettings(w http.ResponseWriter, r *http.Request, fo
 		sfFillSettings(form, st)
 	}
 	d := safetySettingsPage{Zone: st.Zone.String(),
-		Severities: []sfOption{{string(safety.SeverityModerate), "Moderate (the default)"}, {string(safety.SeverityHigh), "High"}}}
+		Severities: []sfOption{{string(safety.SeverityModerate), "Moderate (the default)"}, {string(safety.SeverityHigh), "High"}},
+		HighMin:    safety.MinHighSeverityWindow, HighMax: safety.MaxHighSeverityWindow, MaxMinutes: safety.MaxEscalationMinutes, MaxDay: safety.MaxCheckInDay}
+	who := []string{"", "Nobody named"}
+	for _, m := range clinicians {
+		who = append(who, m.ID, m.Name)
+	}
+	d.OnCall = form.Select("on_call_clinician", "On-call clinician", who...)
+	d.Channel = form.Select("gateway_channel", "How the gateway reaches them", alert.ChannelSMS, "Text message", alert.ChannelVoice, "Voice call")
+	if !secretAt.IsZero() {
+		d.SecretSet = secretAt.In(st.Zone).Format("2 Jan 2006 15:04 MST")
+	}
+	rows := 0
+	for i := 0; i < sfRotaMaxRows; i++ {
+		if form.Values.Has(fmt.Sprintf("rota.%d.clinician", i)) {
+			rows = i + 1
+		}
+	}
+	days := []string{}
+	for _, day := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
+		days = append(days, strconv.Itoa(int(day)), day.String())
+	}
+	for i := 0; i < min(rows+sfRotaBlankRows, sfRotaMaxRows); i++ {
+		k := fmt.Sprintf("rota.%d.", i)
+		row := sfRotaRow{N: i, Day: form.Select(k+"day", "Day", days...), Clinician: form.Select(k+"clinician", "Who", who...),
+			From: form.Get(k + "from"), Until: form.Get(k + "until"), Phone: form.Get(k + "phone"),
+			FromErr: form.Errors[k+"from"] + form.Errors[k+"day"], ClinicianErr: form.Errors[k+"clinician"], PhoneErr: form.Errors[k+"phone"]}
+		d.Rota = append(d.Rota, row)
+	}
 	for _, day := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
 		d.Days = append(d.Days, sfDayRow{int(day), day.String()})
 	}
@@ -103,6 +164,19 @@ func sfFillSettings(f *Form, st alert.Settings) {
 		f.Set(k+"for", l.For)
 	}
 	f.Set("contact", st.Contact)
+	o := e.OnCall
+	f.Set("on_call_clinician", o.Clinician)
+	f.Set("on_call_phone", o.Phone)
+	for i, sl := range o.Rota {
+		k := fmt.Sprintf("rota.%d.", i)
+		f.Set(k+"day", strconv.Itoa(int(sl.Day)))
+		f.Set(k+"from", sl.From.String())
+		f.Set(k+"until", sl.Until.String())
+		f.Set(k+"clinician", sl.Clinician)
+		f.Set(k+"phone", sl.Phone)
+	}
+	f.Set("gateway_url", st.Gateway.URL)
+	f.Set("gateway_channel", st.Gateway.Channel)
 }
 
 func sfParseClock(v string) (safety.TimeOfDay, bool) {
@@ -129,7 +203,7 @@ func sfSettingsFromForm(f *Form, st alert.Settings) alert.Settings {
 	e := &st.Escalation
 	e.AckWindowMinutes = num("ack_window_minutes", "Give the minutes of business hours before the first escalation, such as 60.")
 	e.RepeatMinutes = num("repeat_minutes", "Give the minutes between further escalations, such as 60.")
-	e.HighSeverityWindowMinutes = num("high_severity_window_minutes", "Give minutes, such as 30, or 0 to keep high-severity alerts on business hours.")
+	e.HighSeverityWindowMinutes = num("high_severity_window_minutes", fmt.Sprintf("Give minutes from %d to %d, such as 15.", safety.MinHighSeverityWindow, safety.MaxHighSeverityWindow))
 	e.Hours.Open = nil
 	for d := 0; d < 7; d++ {
 		k := fmt.Sprintf("hours.%d", d)
@@ -168,11 +242,68 @@ func sfSettingsFromForm(f *Form, st alert.Settings) alert.Settings {
 		}
 	}
 	st.Contact = f.Get("contact")
+	e.OnCall = safety.OnCall{Clinician: f.Get("on_call_clinician"), Phone: f.Get("on_call_phone")}
+	for i := 0; i < sfRotaMaxRows; i++ {
+		k := fmt.Sprintf("rota.%d.", i)
+		who, from, until := f.Get(k+"clinician"), f.Get(k+"from"), f.Get(k+"until")
+		if who == "" && from == "" && until == "" {
+			continue // a blank line
+		}
+		day, err := strconv.Atoi(f.Get(k + "day"))
+		fr, ok1 := sfParseClock(from)
+		un, ok2 := sfParseClock(until)
+		if err != nil || !ok1 || !ok2 {
+			f.Fail(k+"from", fmt.Sprintf("Give rota line %d a day and times such as 17:00 and 24:00.", i+1))
+			continue
+		}
+		e.OnCall.Rota = append(e.OnCall.Rota, safety.OnCallSlot{Day: time.Weekday(day), From: fr, Until: un, Clinician: who, Phone: f.Get(k + "phone")})
+	}
+	st.Gateway = alert.Gateway{URL: f.Get("gateway_url"), Channel: f.Get("gateway_channel")}
+	if st.Gateway.URL == "" {
+		st.Gateway.Channel = ""
+	}
 	return st
 }
 
+// sfRotaLine turns a refusal about rota line n of the saved rota into the
+// form line it was typed on, since blank lines are left out.
+func sfRotaLine(f *Form, field string) string {
+	var n int
+	var rest string
+	if _, err := fmt.Sscanf(field, "rota.%d.%s", &n, &rest); err != nil {
+		return field
+	}
+	seen := 0
+	for i := 0; i < sfRotaMaxRows; i++ {
+		k := fmt.Sprintf("rota.%d.", i)
+		if f.Get(k+"clinician") == "" && f.Get(k+"from") == "" && f.Get(k+"until") == "" {
+			continue
+		}
+		if seen == n {
+			return k + rest
+		}
+		seen++
+	}
+	return field
+}
+
+// sfSettingsRefusal puts a refusal of the save (a gateway without its
+// secret, an on-call clinician who cannot acknowledge) beside its field.
+func sfSettingsRefusal(form *Form, err error) error {
+	var se *safety.Error
+	if errors.As(err, &se) && se.Code == safety.CodeInvalid {
+		form.Fail(sfRotaLine(form, sfSettingsField("", se)), reasonSentence(se.Message))
+		return errFormInvalid
+	}
+	return err
+}
+
 // sfSettingsField puts a Validate refusal beside the field it is about.
-func sfSettingsField(part, msg string) string {
+func sfSettingsField(part string, se *safety.Error) string {
+	if se.Field != "" {
+		return se.Field
+	}
+	msg := se.Message
 	switch {
 	case part == "crisis" && strings.Contains(msg, "emergency"):
 		return "emergency"
@@ -208,7 +339,7 @@ func (s *Server) saveSafetySettings(w http.ResponseWriter, r *http.Request) {
 		for part, check := range map[string]func() error{"escalation": st.Escalation.Validate, "checkins": st.CheckIns.Validate, "crisis": st.Crisis.Validate} {
 			var se *safety.Error
 			if err := check(); errors.As(err, &se) {
-				form.Fail(sfSettingsField(part, se.Message), reasonSentence(se.Message))
+				form.Fail(sfRotaLine(form, sfSettingsField(part, se)), reasonSentence(se.Message))
 			} else if err != nil {
 				return err
 			}
@@ -216,7 +347,12 @@ func (s *Server) saveSafetySettings(w http.ResponseWriter, r *http.Request) {
 		if form.HasErrors() {
 			return errFormInvalid
 		}
-		return alert.SaveSettings(r.Context(), tx, a.PracticeID, st, a.StaffID, s.now())
+		if secret := form.Get("gateway_secret"); secret != "" {
+			if err := alert.SetGatewaySecret(r.Context(), tx, s.access.Keys, a.PracticeID, secret, a.StaffID, s.now()); err != nil {
+				return sfSettingsRefusal(form, err)
+			}
+		}
+		return sfSettingsRefusal(form, alert.SaveSettings(r.Context(), tx, a.PracticeID, st, a.StaffID, s.now()))
 	})
 	if err == nil {
 		s.redirect(w, r, "/admin/safety-settings", "ok", "The safety settings are saved. Alerts raised from now on use them.")

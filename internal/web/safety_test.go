@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"holdspace/internal/alert"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
@@ -103,7 +106,10 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 }
 
 // Settings are validated by the safety package; each error sits beside
-// its field and what was typed stays.
+// its field and what was typed stays. Finding 12 at the page: settings with
+// nobody on call, or a high-severity window of 0 (which used to mean "wait
+// for business hours"), are refused, each message beside the field it
+// names; Finding 13: an empty list of check-in days is refused.
 func TestSafetySettingsRefuseBadInput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
@@ -111,24 +117,140 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 		res, err := owner.Get(s.url + "/admin/safety-settings")
 		body := read(t, res, err)
 		status(t, res, http.StatusOK, body)
-		pageHas(t, body, `value="988"`, `value="911"`, `name="hours.1.open" value="yes" aria-label="Open on Monday" checked`)
+		pageHas(t, body, `value="988"`, `value="911"`, `name="hours.1.open" value="yes" aria-label="Open on Monday" checked`, `value="1, 3, 7, 14"`)
+		pageSays(t, body, "No gateway is set: the on-call clinician hears by email only.", "Dr. Priya Raman")
 		dumpPage(t, "safety_settings", body)
-		v := url.Values{"ack_window_minutes": {"soon"}, "repeat_minutes": {"60"}, "high_severity_window_minutes": {"30"},
-			"hours.1.open": {"yes"}, "hours.1.opens": {"17:00"}, "hours.1.closes": {"09:00"}, "days_after": {"1, 3"}, "grace_hours": {"12"},
-			"self_harm_severity": {"moderate"}, "emergency": {""}, "line.0.name": {"988 Lifeline"}, "line.0.call": {"988"}}
+		var rx string
+		db.Read(t.Context(), func(tx *store.Tx) error {
+			return tx.QueryRow(t.Context(), `SELECT id FROM staff WHERE email = 'prescriber@stillwater.example'`).Scan(&rx)
+		})
+		v := url.Values{"ack_window_minutes": {"soon"}, "repeat_minutes": {"60"}, "high_severity_window_minutes": {"15"},
+			"hours.1.open": {"yes"}, "hours.1.opens": {"17:00"}, "hours.1.closes": {"09:00"}, "days_after": {""}, "grace_hours": {"12"},
+			"self_harm_severity": {"moderate"}, "emergency": {""}, "line.0.name": {"988 Lifeline"}, "line.0.call": {"988"},
+			"on_call_clinician": {""}}
 		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
-		pageHas(t, body, `id="f-ack_window_minutes-error"`, `value="soon"`, `id="f-emergency-error"`)
+		pageHas(t, body, `id="f-ack_window_minutes-error"`, `value="soon"`, `id="f-emergency-error"`, `id="f-days_after-error"`)
+		pageSays(t, body, "List at least one check-in day")
 		v.Set("ack_window_minutes", "45")
 		v.Set("hours.1.opens", "09:00")
 		v.Set("hours.1.closes", "17:00")
 		v.Set("emergency", "911")
+		v.Set("days_after", "1, 3, 7, 14")
+		// High severity "off" is refused: it never waits for business hours.
+		v.Set("high_severity_window_minutes", "0")
+		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageHas(t, body, `id="f-high_severity_window_minutes-error"`)
+		pageSays(t, body, "a high-severity alert never waits for business hours")
+		// Everything else right, still nobody on call: refused on the field.
+		v.Set("high_severity_window_minutes", "15")
+		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageHas(t, body, `id="f-on_call_clinician-error"`, `href="#f-on_call_clinician"`)
+		pageSays(t, body, "On-call clinician: name who is reached outside business hours")
+		// A rota that leaves Sunday evening uncovered names the gap.
+		v.Set("rota.0.day", "0")
+		v.Set("rota.0.from", "00:00")
+		v.Set("rota.0.until", "18:00")
+		v.Set("rota.0.clinician", rx)
+		v.Set("rota.0.phone", "+1 555 010 0121")
+		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "nobody is on call on Sunday from 18:00 to 24:00")
+		// A gateway needs its secret.
+		v.Set("on_call_clinician", rx)
+		v.Set("on_call_phone", "+1 555 010 0120")
+		v.Set("gateway_url", "https://sms.example/hooks/holdspace")
+		v.Set("gateway_channel", "voice")
+		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageHas(t, body, `id="f-gateway_secret-error"`)
+		v.Set("gateway_secret", "whsec_9f2c7d41b0a3e8f65d21")
 		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
 		body = read(t, res, err)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d\n%s", res.StatusCode, body)
 		}
+		res, err = owner.Get(s.url + "/admin/safety-settings")
+		body = read(t, res, err)
+		pageSays(t, body, "A secret is set (")
+		pageSaysNot(t, body, "whsec_9f2c7d41b0a3e8f65d21", "No gateway is set")
+		if n := s.count(t, `SELECT COUNT(*) FROM practice_setting WHERE value LIKE '%whsec_%'`); n != 0 {
+			t.Error("the gateway secret was saved in the settings document")
+		}
+	})
+}
+
+// Finding 12 at the alert page: Maya's alert, raised two hours ago and ten
+// days after her medicine session, escalates on the clock; its page says
+// who has it now, when it next escalates, and how to reach her and her
+// emergency contact. An escalation email reads as emailed only once the
+// outbox has sent it. The practice owner, on no care team, sees the
+// escalated alert in the banner once it reaches them.
+func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		ctx := t.Context()
+		var alertID, maya string
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.QueryRow(ctx, `SELECT a.id, a.client_id FROM safety_alert a JOIN client c ON c.id = a.client_id
+				WHERE c.email = 'maya@client.example' AND a.state = 'raised'`).Scan(&alertID, &maya); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE client SET emergency_name = 'Dana Thompson', emergency_relationship = 'partner', emergency_phone = '+1 555 0177' WHERE id = ?`, maya)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		owner := s.client(t, "owner")
+		res, err := owner.Get(s.url + "/clients")
+		body := read(t, res, err)
+		if strings.Contains(body, `href="/alerts/`+alertID+`"`) {
+			t.Fatal("the owner's banner shows an alert not yet escalated to them")
+		}
+		w := &alert.Worker{DB: db, BaseURL: s.url}
+		if _, err := w.Tick(ctx, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		elena := s.client(t, "therapist-off-team") // Maya's therapist
+		res, err = elena.Get(s.url + "/alerts/" + alertID)
+		body = read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "Who has it now", "Dr. Priya Raman", "Escalates to level 3 at", "unless acknowledged first",
+			"Raised in the two weeks after a medicine session", "this alert escalates at any hour",
+			"Reach the client", "Dana Thompson (partner)", "queued, not yet sent")
+		pageHas(t, html.UnescapeString(body), `href="tel:+15550104">+1 555 0104</a>`, `href="tel:+15550177">+1 555 0177</a>`)
+		pageSaysNot(t, body, "Emailed the level 2 escalation")
+		dumpPage(t, "safety_alert_escalated", body)
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND subject LIKE 'Safety alert not yet acknowledged%'`, time.Now())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		res, err = elena.Get(s.url + "/alerts/" + alertID)
+		body = read(t, res, err)
+		pageSays(t, body, "Emailed the level 2 escalation to Dr. Priya Raman", "delivered")
+		res, err = owner.Get(s.url + "/clients")
+		body = read(t, res, err)
+		pageHas(t, body, `href="/alerts/`+alertID+`"`)
+		pageSays(t, body, "Maya Thompson · moderate severity", "escalated to level 2")
+		// A clinician off the client's care team (the on-call clinician at
+		// a weekend, say) is offered emergency access, not a dead end.
+		var alexAlert string
+		db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, `SELECT id FROM safety_alert WHERE client_id = ?`, s.alexID).Scan(&alexAlert)
+		})
+		res, err = elena.Get(s.url + "/alerts/" + alexAlert)
+		body = read(t, res, err)
+		status(t, res, http.StatusForbidden, body)
+		pageHas(t, body, `href="/clients/`+s.alexID+`/break-glass"`)
 	})
 }
 

@@ -22,6 +22,7 @@
 //
 // Thresholds that sit exactly on a limit: a dose at the maximum, a gap of exactly the minimum
 // spacing, exactly the fasting time, exactly the observation time are all allowed; the default
-// pre-dose hold applies at its numbers (>= 180/110) while the in-session alarm fires only beyond
-// them (> 180/110), as KAP.md §1 and the practice defaults describe.
+// pre-dose hold applies at the at-rest figure itself (>= 180/100, as screening does) while the
+// in-session alarm fires only beyond the treatment-emergent figure (> 180/110), as KAP.md §1
+// describes: two numbers for two moments.
 package dosing

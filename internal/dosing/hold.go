@@ -15,11 +15,14 @@ type HoldThreshold struct {
 	AtOrAbove     bool `json:"at_or_above"`
 }
 
-// DefaultHoldThreshold holds at systolic >= 180 or diastolic >= 110 mmHg. KAP.md §1 gives "SBP
-// >180 or DBP >110" as a common treatment-emergent threshold and marks consensus numbers
-// [verify]; holding at the numbers themselves errs one mmHg toward caution. A practice setting.
+// DefaultHoldThreshold holds at systolic >= 180 or diastolic >= 100 mmHg: the at-rest figure of
+// KAP.md §1 Vitals (label text contraindicates use above 180/100 mmHg at rest), the same figure
+// and the same comparison as the screening rule abs-severe-hypertension (gte 180 / gte 100), so a
+// resting pressure that blocks a course also holds a dose. Holding at the numbers themselves errs
+// one mmHg toward caution. The treatment-emergent >180/>110 belongs to the in-session alarm
+// (DefaultAlarm), not here. A practice setting.
 func DefaultHoldThreshold() HoldThreshold {
-	return HoldThreshold{SystolicMmHg: 180, DiastolicMmHg: 110, AtOrAbove: true}
+	return HoldThreshold{SystolicMmHg: 180, DiastolicMmHg: 100, AtOrAbove: true}
 }
 
 // SwissLabelHoldThreshold is the alternative a practice may choose: the Swiss label's

@@ -13,7 +13,7 @@ func TestPreDoseHold(t *testing.T) {
 	// KAP.md §1 Vitals, pre-dose hold: a common treatment-emergent threshold is SBP >180 or
 	// DBP >110; the Swiss label contraindicates use above 180/100 mmHg at rest. Consensus
 	// numbers are [verify], so the threshold is a practice setting (default at or above
-	// 180/110).
+	// 180/100, the at-rest figure screening uses).
 	def, swiss := DefaultHoldThreshold(), SwissLabelHoldThreshold()
 	tests := []struct {
 		name   string
@@ -22,10 +22,11 @@ func TestPreDoseHold(t *testing.T) {
 		held   bool
 		saying string
 	}{
-		{"default: both one under", bp(179, 109), def, false, "below the pre-dose hold (at or above 180/110 mmHg)"},
-		{"default: systolic at the threshold", bp(180, 109), def, true, "systolic 180 is at or above 180 mmHg"},
-		{"default: diastolic at the threshold", bp(179, 110), def, true, "diastolic 110 is at or above 110 mmHg"},
-		{"default: both over", bp(200, 120), def, true, "systolic 200 is at or above 180 mmHg and diastolic 120 is at or above 110 mmHg"},
+		{"default: both one under", bp(179, 99), def, false, "below the pre-dose hold (at or above 180/100 mmHg)"},
+		{"default: systolic at the threshold", bp(180, 99), def, true, "systolic 180 is at or above 180 mmHg"},
+		{"default: diastolic at the threshold", bp(179, 100), def, true, "diastolic 100 is at or above 100 mmHg"},
+		{"default: resting 179/105 holds, as screening blocks it", bp(179, 105), def, true, "diastolic 105 is at or above 100 mmHg"},
+		{"default: both over", bp(181, 101), def, true, "systolic 181 is at or above 180 mmHg and diastolic 101 is at or above 100 mmHg"},
 		{"Swiss label: 180/100 exactly is not above", bp(180, 100), swiss, false, ""},
 		{"Swiss label: systolic one over", bp(181, 100), swiss, true, "systolic 181 is above 180 mmHg"},
 		{"Swiss label: diastolic one over", bp(180, 101), swiss, true, "diastolic 101 is above 100 mmHg"},

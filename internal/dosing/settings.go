@@ -83,9 +83,7 @@ func DefaultSettings() Settings {
 			// Practice choice: a week with nothing booked is worth a call.
 			StallAfterDays: 7,
 		},
-		// KAP.md §1 Vitals, pre-dose hold: "a common treatment-emergent threshold is SBP >180 or
-		// DBP >110", consensus numbers marked [verify]. See SwissLabelHoldThreshold for the
-		// label's 180/100 at rest.
+		// KAP.md §1 Vitals, pre-dose hold: the at-rest figure 180/100, the one screening uses.
 		Hold: DefaultHoldThreshold(),
 		Vitals: VitalsSettings{
 			Ranges:   DefaultRanges(),

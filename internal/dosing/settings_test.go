@@ -5,7 +5,7 @@ import "testing"
 func TestDefaultSettings(t *testing.T) {
 	// KAP.md §1: each default and its source — 6 sessions over 2–3 weeks (seeds), 2 h
 	// observation (Spravato REMS), 2 h food / 30 min liquid fast (Spravato label), hold at
-	// 180/110 (treatment-emergent threshold, [verify]).
+	// 180/100 (the at-rest label figure, as screening).
 	s := DefaultSettings()
 	if probs := s.Validate(); len(probs) != 0 {
 		t.Fatalf("defaults do not validate:\n%s", messages(probs))
@@ -20,7 +20,7 @@ func TestDefaultSettings(t *testing.T) {
 		{"stall after days", s.Course.StallAfterDays, 7},
 		{"weight stale days", s.Dose.WeightStaleAfterDays, 90},
 		{"hold systolic", s.Hold.SystolicMmHg, 180},
-		{"hold diastolic", s.Hold.DiastolicMmHg, 110},
+		{"hold diastolic", s.Hold.DiastolicMmHg, 100},
 		{"min observation", s.Discharge.MinObservationMinutes, 120},
 		{"food fast", s.Checklist.FoodFastMinutes, 120},
 		{"liquid fast", s.Checklist.LiquidFastMinutes, 30},

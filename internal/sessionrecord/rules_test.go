@@ -27,9 +27,10 @@ func TestHoldWiring(t *testing.T) {
 			doseOK   bool
 		}{
 			{name: "normal reading, no hold (KAP.md §1)", readings: []sessionrecord.ReadingInput{bp(128, 82)}, doseOK: true},
-			{name: "one below the threshold, no hold", readings: []sessionrecord.ReadingInput{bp(179, 109)}, doseOK: true},
+			{name: "one below the at-rest threshold, no hold", readings: []sessionrecord.ReadingInput{bp(179, 99)}, doseOK: true},
+			{name: "resting 179/105 holds, as screening blocks it (KAP.md §1 at-rest 180/100)", readings: []sessionrecord.ReadingInput{bp(179, 105)}, held: true},
 			{name: "systolic at 180 holds (default at-or-above)", readings: []sessionrecord.ReadingInput{bp(180, 90)}, held: true},
-			{name: "diastolic at 110 holds", readings: []sessionrecord.ReadingInput{bp(150, 110)}, held: true},
+			{name: "diastolic at 100 holds", readings: []sessionrecord.ReadingInput{bp(150, 100)}, held: true},
 			{name: "a lower reading lifts the hold", readings: []sessionrecord.ReadingInput{bp(180, 100), bp(150, 92)}, doseOK: true},
 			{name: "prescriber override lets the dose go ahead", readings: []sessionrecord.ReadingInput{bp(180, 100)}, override: true, held: true, doseOK: true},
 			{name: "no pre-dose reading: no dose", readings: nil},

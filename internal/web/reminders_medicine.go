@@ -77,10 +77,10 @@ func medGroups() []medGroup {
 		}},
 		{Title: "Pre-dose hold", Intro: "Blood pressure before dosing above this holds the session; only a prescriber can override, with a reason.", Fields: []medField{
 			{Name: "hold.systolic_mmhg", Label: "Hold at systolic", Unit: "mmHg", Check: "Pre-dose hold systolic (mmHg)",
-				Note: "Default 180: KAP.md §1 Vitals, \"SBP >180 or DBP >110\" (consensus, to verify); the Swiss label uses 180/100 at rest.",
+				Note: "Default 180: KAP.md §1 Vitals, the at-rest label figure 180/100 (Swiss label), the same limit screening uses. The treatment-emergent >180/>110 is the in-session alarm below.",
 				ptr:  func(s *dosing.Settings) *int { return &s.Hold.SystolicMmHg }},
 			{Name: "hold.diastolic_mmhg", Label: "Hold at diastolic", Unit: "mmHg", Check: "Pre-dose hold diastolic (mmHg)",
-				Note: "Default 110: as systolic.", ptr: func(s *dosing.Settings) *int { return &s.Hold.DiastolicMmHg }},
+				Note: "Default 100: as systolic.", ptr: func(s *dosing.Settings) *int { return &s.Hold.DiastolicMmHg }},
 			{Name: "vitals.pre_dose_reading_within_minutes", Label: "The pre-dose reading must be from the last", Unit: "minutes", Check: "Pre-dose reading within (minutes)",
 				Note: "Default 60: practice choice after the Spravato REMS model (KAP.md §1 Discharge).", ptr: func(s *dosing.Settings) *int { return &s.Vitals.PreDoseReadingWithinMinutes }},
 		}},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -164,4 +165,56 @@ func TestAClinicianBookedOnAMedicineSessionIsOnTheCareTeam(t *testing.T) {
 			t.Fatal("the session moved")
 		}
 	})
+}
+
+// TestEveryBookingRouteSaysTheSpacingOnceInThePracticesZone: moving
+// Alex's session 5 to an hour after session 4 is refused on every booking
+// route with one spacing sentence whose times are the practice's (New
+// York), never UTC. Once found: the refusal mixed UTC and local times and
+// printed twice.
+func TestEveryBookingRouteSaysTheSpacingOnceInThePracticesZone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		for pattern, send := range bookingRoutes {
+			course, fifth := alexSession(t, s, 5)
+			_, fourth := alexSession(t, s, 4)
+			tooSoon := *fifth
+			tooSoon.Start = fourth.Start // each route sends an hour after held.Start
+			body := readBody(t, send(t, s, course, &tooSoon))
+			local := fourth.Start.In(nyc(t)).Format("Mon 2 Jan 2006 15:04")
+			asked := fourth.Start.Add(time.Hour).In(nyc(t)).Format("Mon 2 Jan 2006 15:04")
+			utc := fourth.Start.UTC().Format("15:04")
+			// A page may list an error in its summary, as a link to the field,
+			// and again beside the field; that pair is one refusal.
+			said := map[string]int{}
+			for _, m := range regexp.MustCompile(`A medicine session at [^;<]+; the practice minimum between medicine sessions`).FindAllString(body, -1) {
+				said[m]++
+			}
+			if len(said) != 1 || maxCount(said) > 2 {
+				t.Errorf("%s: want one spacing refusal, got %v: %s", pattern, said, spacingContext(body))
+			}
+			if !strings.Contains(body, "at "+asked+" would be 1 h after the medicine session at "+local) {
+				t.Errorf("%s: want the times in New York (%s, then %s): %s", pattern, asked, local, body[:min(len(body), 600)])
+			}
+			if strings.Contains(body, utc) && utc != fourth.Start.In(nyc(t)).Format("15:04") {
+				t.Errorf("%s: the refusal shows the UTC time %s", pattern, utc)
+			}
+		}
+	})
+}
+
+func spacingContext(body string) string {
+	var out []string
+	for _, m := range regexp.MustCompile(`.{0,200}the practice minimum between medicine sessions`).FindAllString(body, -1) {
+		out = append(out, m)
+	}
+	return strings.Join(out, "\n---\n")
+}
+
+func maxCount(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n = max(n, v)
+	}
+	return n
 }

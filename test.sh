@@ -73,6 +73,9 @@ if [ -z "${HOLDSPACE_TEST_POSTGRES:-}" ]; then
   export HOLDSPACE_TEST_POSTGRES="postgres://holdspace@/postgres?host=$pgdir&sslmode=disable"
 fi
 
+# pdftotext reads the consent PDFs' text back in their tests.
+install_or_fail poppler-utils pdftotext
+
 # Chromium for the browser tests.
 if [ -z "${HOLDSPACE_TEST_CHROMIUM:-}" ]; then
   install_or_fail chromium /usr/bin/chromium

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -562,4 +564,79 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// pdfText is the text pdftotext (poppler) reads out of a PDF, as a reader's
+// copy and paste or a screen reader would get it.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext (Debian: poppler-utils) is needed to read the PDF's text")
+		}
+		t.Skip("pdftotext (Debian: poppler-utils) is not installed")
+	}
+	cmd := exec.Command(tool, "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// Once found: names outside Western European scripts printed as ".".
+// A signer's name, the practice's and the reason for withdrawing are
+// drawn in the client's own script, read back from the PDF's text.
+// Right-to-left and Indic shaping are not covered.
+func TestThePDFDrawsNamesInGreekCyrillicAndCJK(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		p := newPractice(t, db)
+		ctx := context.Background()
+		s, err := p.sign(p.alex, p.latest(consent.KAPTreatment), "Alex Rivera", t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v consent.Version
+		p.write(func(tx *store.Tx) error {
+			if _, err := consent.Revoke(ctx, tx, p.id, p.alex, s.ID, consent.RevokeInput{Reason: "Не сейчас, спасибо", At: t0.Add(3 * time.Hour)}); err != nil {
+				return err
+			}
+			s, v, err = consent.LoadSignature(ctx, tx, p.id, p.alex, s.ID)
+			return err
+		})
+		names := map[string]string{
+			"Greek":    "Σοφία Παπαδοπούλου",
+			"Cyrillic": "Дмитрий Иванов",
+			"Chinese":  "王芳",
+			"Japanese": "さくら 山田",
+			"Korean":   "김민준",
+		}
+		for script, name := range names {
+			t.Run(script, func(t *testing.T) {
+				sig := s
+				sig.TypedName = name
+				var buf bytes.Buffer
+				if err := consent.WritePDF(&buf, consent.PDFRecord{PracticeName: "Ξενώνας 静心 Practice", ClientLegalName: name, Version: v, Signature: sig,
+					Zone: time.UTC, Generated: t0.Add(4 * time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+				if dir := dumpDir(); dir != "" {
+					writeFile(t, dir, "consent-"+script+".pdf", buf.Bytes())
+				}
+				text := pdfText(t, buf.Bytes())
+				// pdftotext may break a line anywhere; compare without spaces.
+				flat := strings.Join(strings.Fields(text), "")
+				for _, want := range []string{name, "Ξενώνας静心Practice", "Несейчас,спасибо", s.TextSHA256} {
+					if !strings.Contains(flat, strings.Join(strings.Fields(want), "")) {
+						t.Errorf("the PDF's text does not have %q:\n%s", want, text[:min(len(text), 1500)])
+					}
+				}
+				if strings.Contains(text, "..") && !strings.Contains(v.Body, "..") {
+					t.Errorf("the PDF shows characters as dots:\n%s", text[:min(len(text), 1500)])
+				}
+			})
+		}
+	})
 }

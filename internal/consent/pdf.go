@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // PDFRecord is what the PDF of a signed consent shows.
@@ -23,21 +23,30 @@ type PDFRecord struct {
 // WritePDF draws a signed consent: the document's text, the client's
 // signature with its meaning, time, address and browser, the
 // countersignature and revocation if any, and the SHA-256 the signature is
-// bound to. The core Helvetica font draws Windows-1252, so a character
-// outside it prints as "."; the hash, as the footer says, is of the UTF-8
-// text the portal showed, which holdspace keeps.
+// bound to. Names and text are drawn in the fonts of fonts.go; the hash,
+// as the footer says, is of the UTF-8 text the portal showed, which
+// holdspace keeps.
 func WritePDF(w io.Writer, r PDFRecord) error {
 	zone := r.Zone
 	if zone == nil {
 		zone = time.UTC
 	}
 	pdf := fpdf.New("P", "mm", "Letter", "")
-	tr := pdf.UnicodeTranslatorFromDescriptor("cp1252")
+	sig := r.Signature
+	texts := []string{r.PracticeName, r.ClientLegalName, r.Version.Title, r.Version.Body, sig.TypedName, sig.UserAgent}
+	if cs := sig.Countersignature; cs != nil {
+		texts = append(texts, cs.PrintedName)
+	}
+	if rv := sig.Revocation; rv != nil {
+		texts = append(texts, rv.ByName, rv.Reason)
+	}
+	addFonts(pdf, hasCJK(texts...))
+	p := &page{Fpdf: pdf, left: 20}
 	pdf.SetMargins(20, 18, 20)
 	pdf.SetAutoPageBreak(true, 24)
 	pdf.AliasNbPages("{nb}")
-	pdf.SetTitle(tr(r.Version.Label()), false)
-	pdf.SetAuthor(tr(r.PracticeName), false)
+	pdf.SetTitle(r.Version.Label(), false)
+	pdf.SetAuthor(r.PracticeName, false)
 	pdf.SetCreator("holdspace", false)
 	// The hash in the document's properties, where a program can read it
 	// without parsing the pages.
@@ -45,33 +54,27 @@ func WritePDF(w io.Writer, r PDFRecord) error {
 	pdf.SetKeywords("sha256:"+r.Signature.TextSHA256, false)
 	pdf.SetCreationDate(r.Generated)
 	pdf.SetModificationDate(r.Generated)
-	sig := r.Signature
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-20)
 		pdf.SetDrawColor(200, 204, 198)
 		pdf.Line(20, pdf.GetY(), 195.9, pdf.GetY())
 		pdf.Ln(1.5)
-		pdf.SetFont("Helvetica", "", 7.5)
 		pdf.SetTextColor(91, 106, 113)
-		pdf.MultiCell(0, 3.4, tr("SHA-256 "+sig.TextSHA256+" is the hash of the UTF-8 text of this document as shown in the client portal, "+
-			"which the practice keeps. Characters this PDF cannot draw are shown as \".\"."), "", "L", false)
-		pdf.CellFormat(0, 3.4, tr(fmt.Sprintf("%s · %s · page %d of {nb}", r.PracticeName, r.Version.Label(), pdf.PageNo())), "", 0, "L", false, 0, "")
+		p.text("", 7.5, 3.4, "SHA-256 "+sig.TextSHA256+" is the hash of the UTF-8 text of this document as shown in the client portal, which the practice keeps.")
+		p.text("", 7.5, 3.4, fmt.Sprintf("%s · %s · page %d of {nb}", r.PracticeName, r.Version.Label(), pdf.PageNo()))
 	})
 	pdf.AddPage()
 
 	pdf.SetTextColor(91, 106, 113)
-	pdf.SetFont("Helvetica", "", 9)
-	pdf.CellFormat(0, 5, tr(r.PracticeName), "", 1, "L", false, 0, "")
+	p.text("", 9, 5, r.PracticeName)
 	pdf.SetTextColor(31, 42, 48)
-	pdf.SetFont("Helvetica", "B", 16)
-	pdf.MultiCell(0, 7.5, tr(r.Version.Title), "", "L", false)
-	pdf.SetFont("Helvetica", "", 9.5)
+	p.text("B", 16, 7.5, r.Version.Title)
 	pdf.SetTextColor(91, 106, 113)
 	line := fmt.Sprintf("Version %d", r.Version.Number)
 	if r.Version.PublishedAt != nil {
 		line += ", published " + r.Version.PublishedAt.In(zone).Format("2 January 2006")
 	}
-	pdf.CellFormat(0, 6, tr(line), "", 1, "L", false, 0, "")
+	p.text("", 9.5, 6, line)
 	pdf.Ln(3)
 	pdf.SetTextColor(31, 42, 48)
 
@@ -79,21 +82,19 @@ func WritePDF(w io.Writer, r PDFRecord) error {
 		switch {
 		case b.Heading != "":
 			pdf.Ln(2.5)
-			pdf.SetFont("Helvetica", "B", 12)
-			pdf.MultiCell(0, 6, tr(b.Heading), "", "L", false)
+			p.text("B", 12, 6, b.Heading)
 			pdf.Ln(0.8)
 		case len(b.Items) > 0:
-			pdf.SetFont("Helvetica", "", 10.5)
 			for _, it := range b.Items {
 				pdf.SetX(24)
-				pdf.CellFormat(4, 5.2, tr("•"), "", 0, "L", false, 0, "")
-				pdf.MultiCell(0, 5.2, tr(it), "", "L", false)
+				pdf.SetFont(fontText, "", 10.5)
+				pdf.CellFormat(4, 5.2, "•", "", 0, "L", false, 0, "")
+				p.text("", 10.5, 5.2, it)
 				pdf.Ln(0.6)
 			}
 			pdf.Ln(1.2)
 		default:
-			pdf.SetFont("Helvetica", "", 10.5)
-			pdf.MultiCell(0, 5.2, tr(b.Text), "", "L", false)
+			p.text("", 10.5, 5.2, b.Text)
 			pdf.Ln(2)
 		}
 	}
@@ -112,14 +113,12 @@ func WritePDF(w io.Writer, r PDFRecord) error {
 		pdf.SetDrawColor(47, 111, 106)
 		pdf.Line(20, pdf.GetY(), 195.9, pdf.GetY())
 		pdf.Ln(2)
-		pdf.SetFont("Helvetica", "B", 12)
-		pdf.CellFormat(0, 7, tr(title), "", 1, "L", false, 0, "")
+		p.text("B", 12, 7, title)
 	}
 	fact := func(label, value string) {
-		pdf.SetFont("Helvetica", "B", 9.5)
-		pdf.CellFormat(42, 5.2, tr(label), "", 0, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "", 9.5)
-		pdf.MultiCell(0, 5.2, tr(value), "", "L", false)
+		pdf.SetFont(fontText, "B", 9.5)
+		pdf.CellFormat(42, 5.2, label, "", 0, "L", false, 0, "")
+		p.text("", 9.5, 5.2, value)
 	}
 
 	section("Signature of the client", 66)
@@ -132,9 +131,9 @@ func WritePDF(w io.Writer, r PDFRecord) error {
 	fact("Signed at", when(sig.SignedAt))
 	fact("Network address", dash(sig.Address))
 	fact("Browser", dash(sig.UserAgent))
-	pdf.SetFont("Helvetica", "B", 9.5)
+	pdf.SetFont(fontText, "B", 9.5)
 	pdf.CellFormat(42, 5.2, "Text SHA-256", "", 0, "L", false, 0, "")
-	pdf.SetFont("Courier", "", 8.5)
+	pdf.SetFont(fontMono, "", 8.5)
 	pdf.MultiCell(0, 5.2, sig.TextSHA256, "", "L", false)
 	if sig.Verified {
 		fact("Bound to the text", "Yes: the text above, as held today, has this SHA-256, computed by the practice's server when the client signed.")
@@ -163,9 +162,8 @@ func WritePDF(w io.Writer, r PDFRecord) error {
 	}
 
 	pdf.Ln(4)
-	pdf.SetFont("Helvetica", "", 9)
 	pdf.SetTextColor(91, 106, 113)
-	pdf.MultiCell(0, 5.2, tr("Generated "+when(r.Generated)+"."), "", "L", false)
+	p.text("", 9, 5.2, "Generated "+when(r.Generated)+".")
 	return pdf.Output(w)
 }
 

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/safety"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
@@ -69,13 +69,13 @@ func (s *Settings) withZone(zone *time.Location) {
 // LoadSettings returns the practice's safety settings over the defaults,
 // in the practice's zone.
 func LoadSettings(ctx context.Context, tx *store.Tx, practiceID string) (Settings, error) {
-	var zoneName, name string
-	if err := tx.QueryRow(ctx, `SELECT time_zone, name FROM practice WHERE id = ?`, practiceID).Scan(&zoneName, &name); err != nil {
+	var name string
+	if err := tx.QueryRow(ctx, `SELECT name FROM practice WHERE id = ?`, practiceID).Scan(&name); err != nil {
 		return Settings{}, err
 	}
-	zone, err := time.LoadLocation(zoneName)
-	if err != nil || strings.TrimSpace(zoneName) == "" {
-		zone = time.UTC
+	zone, err := access.PracticeZone(ctx, tx, practiceID)
+	if err != nil {
+		return Settings{}, err
 	}
 	s := DefaultSettings(zone)
 	if _, err := settings.Load(ctx, tx, practiceID, settings.Safety, &s); err != nil {

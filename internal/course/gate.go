@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
@@ -39,7 +40,7 @@ func MedicineGate(ctx context.Context, tx *store.Tx, practiceID, clientID, cours
 	if err != nil {
 		return res, err
 	}
-	zone, err := practiceZone(ctx, tx, practiceID)
+	zone, err := access.PracticeZone(ctx, tx, practiceID)
 	if err != nil {
 		return res, err
 	}
@@ -117,18 +118,4 @@ func withWho(r dosing.Refusal) dosing.Refusal {
 		r.Message += " Any clinician on the care team can record the weight on the chart."
 	}
 	return r
-}
-
-// practiceZone is the practice's time zone, for the times in the gate's
-// sentences; UTC when the practice names none this holdspace knows.
-func practiceZone(ctx context.Context, tx *store.Tx, practiceID string) (*time.Location, error) {
-	var name string
-	if err := tx.QueryRow(ctx, `SELECT time_zone FROM practice WHERE id = ?`, practiceID).Scan(&name); err != nil {
-		return nil, err
-	}
-	z, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC, nil
-	}
-	return z, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/dosing"
 	"holdspace/internal/notify"
 	"holdspace/internal/settings"
@@ -127,13 +128,9 @@ func (w *StallWorker) Tick(ctx context.Context, now time.Time) (int, error) {
 	told := 0
 	for _, p := range practices {
 		err := w.DB.Write(ctx, func(tx *store.Tx) error {
-			var zone string
-			if err := tx.QueryRow(ctx, `SELECT time_zone FROM practice WHERE id = ?`, p).Scan(&zone); err != nil {
-				return err
-			}
-			loc, err := time.LoadLocation(zone)
+			loc, err := access.PracticeZone(ctx, tx, p)
 			if err != nil {
-				loc = time.UTC
+				return err
 			}
 			ms, err := settings.MedicineSettings(ctx, tx, p)
 			if err != nil {

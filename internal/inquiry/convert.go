@@ -92,14 +92,13 @@ func ConvertTx(ctx context.Context, tx *store.Tx, acc *access.Service, a access.
 	if q.Status == Converted {
 		return "", &Conflict{"This inquiry has already become a client."}
 	}
-	var zone string
-	if err := tx.QueryRow(ctx, `SELECT time_zone FROM practice WHERE id = ?`, a.PracticeID).Scan(&zone); err != nil {
+	loc, err := access.PracticeZone(ctx, tx, a.PracticeID)
+	if err != nil {
 		return "", err
 	}
-	today := now
-	if loc, err := time.LoadLocation(zone); err == nil {
-		today = now.In(loc)
-	}
+	// The client starts in the practice's zone until they say otherwise.
+	zone := loc.String()
+	today := now.In(loc)
 	if ps := in.Check(today); len(ps) > 0 {
 		return "", ps
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/dosing"
 	"holdspace/internal/instrument"
 	"holdspace/internal/safety"
@@ -116,7 +117,7 @@ type outcomeCourse struct {
 // ComputeOutcomes reads the practice's courses and current responses and
 // counts them as Outcomes documents.
 func ComputeOutcomes(ctx context.Context, tx *store.Tx, cat *instrument.Catalog, practiceID string, f OutcomeFilter) (Outcomes, error) {
-	zone, err := Zone(ctx, tx, practiceID)
+	zone, err := access.PracticeZone(ctx, tx, practiceID)
 	if err != nil {
 		return Outcomes{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/safety"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
@@ -32,24 +33,10 @@ func DefaultSettings(zone *time.Location) Settings {
 	return Settings{Schedule: safety.DefaultSchedule(zone), EmailWhenDue: true}
 }
 
-// Zone is the practice's time zone; an unknown name reads as UTC so a
-// schedule can always be drawn.
-func Zone(ctx context.Context, tx *store.Tx, practiceID string) (*time.Location, error) {
-	var name string
-	if err := tx.QueryRow(ctx, `SELECT time_zone FROM practice WHERE id = ?`, practiceID).Scan(&name); err != nil {
-		return nil, err
-	}
-	zone, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC, nil
-	}
-	return zone, nil
-}
-
 // LoadSettings reads the practice's settings over the defaults, with the
 // practice's zone set on the schedule.
 func LoadSettings(ctx context.Context, tx *store.Tx, practiceID string) (Settings, error) {
-	zone, err := Zone(ctx, tx, practiceID)
+	zone, err := access.PracticeZone(ctx, tx, practiceID)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -64,7 +51,7 @@ func LoadSettings(ctx context.Context, tx *store.Tx, practiceID string) (Setting
 // SaveSettings validates and saves the practice's settings. The caller
 // holds SettingsManage.
 func SaveSettings(ctx context.Context, tx *store.Tx, practiceID string, s Settings, by string, now time.Time) error {
-	zone, err := Zone(ctx, tx, practiceID)
+	zone, err := access.PracticeZone(ctx, tx, practiceID)
 	if err != nil {
 		return err
 	}

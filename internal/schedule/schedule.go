@@ -10,12 +10,12 @@ package schedule
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
@@ -164,21 +164,14 @@ func SaveSettings(ctx context.Context, tx *store.Tx, practiceID string, s Settin
 	return settings.Save(ctx, tx, practiceID, settings.Schedule, s, by, now.UTC())
 }
 
-// Zone is the practice's time zone; UTC when it names none Go knows.
+// Zone is the practice's time zone (access.PracticeZone); a practice
+// that does not exist is not found.
 func Zone(ctx context.Context, tx *store.Tx, practiceID string) (*time.Location, error) {
-	var name string
-	err := tx.QueryRow(ctx, `SELECT time_zone FROM practice WHERE id = ?`, practiceID).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
+	z, err := access.PracticeZone(ctx, tx, practiceID)
+	if errors.Is(err, access.ErrNoSuchPractice) {
 		return nil, clinic.ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	z, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC, nil
-	}
-	return z, nil
+	return z, err
 }
 
 // span writes a time range the way the clash and hours messages do:

@@ -187,16 +187,11 @@ func (s *Server) apiClient(w http.ResponseWriter, r *http.Request, a access.Acto
 
 // practiceZone is the practice's time zone, for dates given without one.
 func (s *Server) practiceZone(r *http.Request, practiceID string) (*time.Location, error) {
-	var name string
+	var zone *time.Location
 	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		return tx.QueryRow(r.Context(), `SELECT time_zone FROM practice WHERE id = ?`, practiceID).Scan(&name)
+		var err error
+		zone, err = access.PracticeZone(r.Context(), tx, practiceID)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	zone, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC, nil
-	}
-	return zone, nil
+	return zone, err
 }

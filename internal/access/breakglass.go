@@ -42,11 +42,16 @@ func (s *Service) BreakGlass(ctx context.Context, a Actor, clientID, reason stri
 		if err != nil {
 			return err
 		}
+		// Times in messages are the practice's, as on its pages.
+		zone, err := PracticeZone(ctx, tx, a.PracticeID)
+		if err != nil {
+			return err
+		}
 		for _, to := range owners {
 			if _, err := notify.Enqueue(ctx, tx, notify.Message{PracticeID: a.PracticeID, To: to,
 				Subject: "Emergency access to a client record",
-				Text: fmt.Sprintf("%s used emergency (break-glass) access to a client's record outside their care team, until %s UTC.\n\nTheir reason and every page they open are on the audit trail:\n%s\n",
-					who, until.UTC().Format("2 Jan 2006 15:04"), strings.TrimRight(s.BaseURL, "/")+"/admin/audit?action=break_glass.granted")}, now); err != nil {
+				Text: fmt.Sprintf("%s used emergency (break-glass) access to a client's record outside their care team, until %s.\n\nTheir reason and every page they open are on the audit trail:\n%s\n",
+					who, until.In(zone).Format("2 Jan 2006 15:04 MST"), strings.TrimRight(s.BaseURL, "/")+"/admin/audit?action=break_glass.granted")}, now); err != nil {
 				return err
 			}
 		}

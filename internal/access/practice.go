@@ -1,0 +1,33 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"holdspace/internal/store"
+)
+
+// ErrNoSuchPractice is returned for a practice id holdspace does not hold.
+var ErrNoSuchPractice = errors.New("no such practice")
+
+// PracticeZone is the practice's time zone, in which every time is shown
+// to its staff and clients, in pages and in messages. A zone name this
+// holdspace's time zone database does not know reads as UTC, so a time can
+// always be drawn; the practice settings refuse such a name when saved.
+func PracticeZone(ctx context.Context, tx *store.Tx, practiceID string) (*time.Location, error) {
+	var name string
+	err := tx.QueryRow(ctx, `SELECT time_zone FROM practice WHERE id = ?`, practiceID).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNoSuchPractice
+	}
+	if err != nil {
+		return nil, err
+	}
+	zone, err := time.LoadLocation(name)
+	if err != nil || name == "" {
+		return time.UTC, nil
+	}
+	return zone, nil
+}

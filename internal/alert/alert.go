@@ -4,6 +4,9 @@
 // themselves live in internal/safety; this package stores what they decide
 // and sends the emails they ask for, always inside the caller's transaction
 // (one that access.Service.Do opened and audits).
+//
+// Pairs with internal/safety: safety holds the rules, alert is their storage
+// and worker.
 package alert
 
 import (

@@ -25,4 +25,8 @@
 // pre-dose hold applies at the at-rest figure itself (>= 180/100, as screening does) while the
 // in-session alarm fires only beyond the treatment-emergent figure (> 180/110), as KAP.md §1
 // describes: two numbers for two moments.
+//
+// Pairs with internal/sessionrecord (the live record of a session) and
+// internal/course (the course and its bookings): dosing decides, those two
+// store and ask.
 package dosing

@@ -16,4 +16,7 @@
 // Every function runs inside a transaction that the caller opened through
 // access.Service.Do, so the access was decided and audited before anything
 // here reads or writes. The clock and the rule set are passed in (Use).
+//
+// Pairs with internal/intake (the questionnaire, pure) and internal/screening
+// (the rules, pure): eligibility stores and runs them.
 package eligibility

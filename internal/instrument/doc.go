@@ -36,4 +36,8 @@
 //     Q1 or Q2 only low. Moderate and high are safety events.
 //   - MADRS remission is a total of 12 or less, as in ketamine trials;
 //     BDI-II and HAM-A have no remission rule set.
+//
+// Pairs with internal/measure: instrument defines and scores questionnaires
+// (pure); measure stores the answers, schedules them and raises what scoring
+// flags.
 package instrument

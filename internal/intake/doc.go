@@ -17,4 +17,7 @@
 // ask about. Benzodiazepine doses are converted to diazepam equivalents with the Ashton Manual
 // table. Recognition is a help for the clinician, not a replacement for reading the list: a
 // misspelt or unlisted name is simply "other".
+//
+// Pairs with internal/screening (the rules the facts are checked against) and
+// internal/eligibility (the storage of both).
 package intake

@@ -26,4 +26,7 @@
 // Every function runs inside a transaction the caller opened with
 // access.Service.Do (the worker alone opens its own), and takes the time
 // from its caller.
+//
+// Pairs with internal/instrument: instrument defines and scores
+// questionnaires (pure); measure is their storage and schedule.
 package measure

@@ -94,4 +94,7 @@
 // the client and worth living for. SaveVersion always makes a new version
 // with its author and time; Validate asks for steps 1, 2, 4 and 5; Diff shows
 // what changed between two versions.
+//
+// Pairs with internal/alert: safety decides (pure rules, no storage); alert
+// stores, escalates and delivers what it decides.
 package safety

@@ -18,4 +18,8 @@
 // changes the facts (a corrected answer, a new blood pressure reading); a relative finding, or an
 // urgent caution such as current suicidal thoughts, waits for the prescriber's documented
 // acknowledgement (Acknowledged); cautions are shown to the clinician.
+//
+// Pairs with internal/intake (the questionnaire that yields the facts) and
+// internal/eligibility (which stores the intake and the screenings run on
+// it): screening and intake are pure; eligibility is their storage.
 package screening

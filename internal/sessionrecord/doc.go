@@ -53,4 +53,7 @@
 // ids as additional data) and are readable by their author only. The session summary is
 // shared with the client (SharedSummaries) only once the record is signed; a signed record is
 // visible to the whole care team at once.
+//
+// Pairs with internal/dosing: dosing holds the medicine-phase rules (pure);
+// sessionrecord stores the session and asks them.
 package sessionrecord

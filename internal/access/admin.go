@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"holdspace/internal/audit"
+	"holdspace/internal/fault"
 	"holdspace/internal/store"
 )
 
@@ -92,6 +93,19 @@ func (in *StaffInput) Check() []*Problem {
 
 // Problems joins field problems into one error.
 type Problems []*Problem
+
+// Fault is the problems as one refusal of what was entered; a single
+// problem's message is the refusal's own.
+func (ps Problems) Fault() *fault.Error {
+	e := &fault.Error{Code: fault.Invalid, Message: "Some fields need attention."}
+	if len(ps) == 1 {
+		e.Message = ps[0].Message
+	}
+	for _, p := range ps {
+		e.Fields = append(e.Fields, fault.Field{Name: p.Field, Message: p.Message})
+	}
+	return e
+}
 
 func (ps Problems) Error() string {
 	var b []string

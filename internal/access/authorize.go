@@ -68,7 +68,7 @@ func (s *Service) decide(ctx context.Context, tx *store.Tx, a Actor, act Action,
 	}
 	d := Decide(a, act, rec)
 	if !d.Allow {
-		return d, rec, &Denied{Action: act, Record: rec, Reason: d.Reason}
+		return d, rec, &Denied{Action: act, Record: rec, Reason: d.Reason, Hidden: rec.PracticeID != a.PracticeID}
 	}
 	return d, rec, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"holdspace/internal/audit"
+	"holdspace/internal/fault"
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 	"holdspace/internal/textlimit"
@@ -110,15 +111,34 @@ type Problem struct {
 
 func (p *Problem) Error() string { return p.Message }
 
+// Fault is the problem as a refusal of one field.
+func (p *Problem) Fault() *fault.Error { return fault.InvalidField(p.Field, p.Message) }
+
 // Denied is returned when Authorize refuses; the caller's transaction rolls
 // back and the refusal is audited on its own (see RecordDenial).
 type Denied struct {
 	Action Action
 	Record Record
 	Reason string
+	// Hidden says the record is not the actor's practice's (or does not
+	// exist): the faces answer "not found".
+	Hidden bool
 }
 
 func (d *Denied) Error() string { return "not allowed: " + d.Reason }
+
+// Fault is the refusal as the faces answer it: a record of another
+// practice, or none at all, is not found, so its existence is not
+// confirmed; otherwise forbidden, with the decision's reason.
+func (d *Denied) Fault() *fault.Error {
+	if d.Hidden {
+		return &fault.Error{Code: fault.NotFound, Message: "There is no such record in your practice.", Err: ErrDenied}
+	}
+	return &fault.Error{Code: fault.Forbidden, Message: "Not allowed: " + d.Reason + ".", Err: ErrDenied}
+}
+
+// ErrDenied is the cause of every Denied's fault, for errors.Is.
+var ErrDenied = errors.New("access denied")
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {

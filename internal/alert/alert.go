@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"holdspace/internal/fault"
 	"holdspace/internal/notify"
 	"holdspace/internal/safety"
 	"holdspace/internal/store"
@@ -26,7 +27,7 @@ import (
 
 // ErrNotFound is returned for an alert, check-in or plan version that does
 // not exist in the practice.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound error = fault.New(fault.NotFound, "There is no such record in your practice.")
 
 type baseURLKey struct{}
 

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"holdspace/internal/fault"
 	"holdspace/internal/store"
 )
 
@@ -23,6 +24,15 @@ type FieldProblem struct {
 // Problems are the mistakes in one submission, in the order found. The web
 // layer shows each beside its field; nothing is written while any remain.
 type Problems []FieldProblem
+
+// Fault is the problems as one refusal of what was entered.
+func (ps Problems) Fault() *fault.Error {
+	e := &fault.Error{Code: fault.Invalid, Message: "Some fields need attention."}
+	for _, p := range ps {
+		e.Fields = append(e.Fields, fault.Field{Name: p.Field, Message: p.Message})
+	}
+	return e
+}
 
 func (ps Problems) Error() string {
 	msgs := make([]string, len(ps))

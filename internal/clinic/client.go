@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"holdspace/internal/fault"
 	"holdspace/internal/store"
 )
 
@@ -50,7 +51,7 @@ func (c Client) Name() string {
 
 // ErrNotFound is returned for a record that does not exist in the
 // practice (or exists only in another one: the two look the same).
-var ErrNotFound = errors.New("no such record in this practice")
+var ErrNotFound error = fault.New(fault.NotFound, "There is no such record in your practice.")
 
 const clientColumns = `c.id, c.legal_name, c.preferred_name, c.pronouns, c.date_of_birth, c.email, c.phone, c.time_zone, c.created_at,
 	CASE WHEN a.id IS NULL THEN 'none' WHEN a.password_hash = '' THEN 'invited' ELSE 'active' END`

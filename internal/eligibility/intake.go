@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/fault"
 	"holdspace/internal/intake"
 	"holdspace/internal/screening"
 	"holdspace/internal/store"
@@ -55,8 +56,8 @@ const (
 // Errors the caller answers with a conflict: the request is well formed but
 // the record is not in a state that allows it.
 var (
-	ErrSubmitted  = errors.New("the intake questionnaire has already been sent to the care team")
-	ErrSuperseded = errors.New("a newer screening has replaced this one; acknowledge the findings of the newest screening")
+	ErrSubmitted  error = fault.New(fault.Conflict, "The intake questionnaire has already been sent to the care team.")
+	ErrSuperseded error = fault.New(fault.Conflict, "A newer screening has replaced this one; acknowledge the findings of the newest screening.")
 )
 
 // MissingAnswers refuses a submission while required questions are open.
@@ -64,6 +65,15 @@ type MissingAnswers struct{ Paths []string }
 
 func (m *MissingAnswers) Error() string {
 	return fmt.Sprintf("%d required answers are missing", len(m.Paths))
+}
+
+// Fault is the refusal with each missing answer as a field.
+func (m *MissingAnswers) Fault() *fault.Error {
+	e := &fault.Error{Code: fault.Invalid, Title: "Answers missing", Message: "The intake cannot be submitted while required answers are missing.", Err: m}
+	for _, p := range m.Problems() {
+		e.Fields = append(e.Fields, fault.Field{Name: p.Field, Message: p.Message})
+	}
+	return e
 }
 
 // Problems names each missing answer as a field problem.

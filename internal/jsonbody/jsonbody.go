@@ -25,8 +25,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-
 	"holdspace/internal/access"
+	"holdspace/internal/fault"
 	"holdspace/internal/textlimit"
 )
 
@@ -52,6 +52,11 @@ type Refused struct {
 }
 
 func (e *Refused) Error() string { return e.Detail }
+
+// Fault is the refusal of the body as a whole, with its own status.
+func (e *Refused) Fault() *fault.Error {
+	return &fault.Error{Code: fault.Invalid, Title: e.Title, Message: e.Detail, Status: e.Status, Err: e}
+}
 
 // Decode reads r's body into v, which must be a pointer.
 func Decode(r *http.Request, v any, o Options) error {

@@ -1,5 +1,7 @@
 package safety
 
+import "holdspace/internal/fault"
+
 // Code sorts a refusal so the web and API layers can map it to a status once.
 // The values match the house error codes.
 type Code string
@@ -26,6 +28,15 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Fault is the refusal in the house's vocabulary; the codes are the same.
+func (e *Error) Fault() *fault.Error {
+	f := &fault.Error{Code: fault.Code(e.Code), Message: e.Message, Err: e}
+	if e.Field != "" {
+		f.Fields = []fault.Field{{Name: e.Field, Message: e.Message}}
+	}
+	return f
+}
 
 func invalid(msg string) error { return &Error{Code: CodeInvalid, Message: msg} }
 

@@ -6,6 +6,7 @@ import (
 
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
+	"holdspace/internal/fault"
 )
 
 // Reason says which kind of refusal an error is, so the API can choose its status.
@@ -38,6 +39,34 @@ type Refused struct {
 }
 
 func (e *Refused) Error() string { return e.Problems.Error() }
+
+// Fault is the refusal in the house's vocabulary, with the rule's own
+// answer (its reason, refusals and numbers) as members of the problem.
+func (e *Refused) Fault() *fault.Error {
+	f := &fault.Error{Code: fault.Invalid, Title: "Refused", Message: "The record refused this; each field says why.", Err: e,
+		Extra: map[string]any{"reason": e.Reason}}
+	switch e.Reason {
+	case ReasonInvalid:
+		f.Title, f.Message = "Invalid input", "Some fields need attention."
+	case ReasonStale:
+		f.Code, f.Title, f.Message = fault.Conflict, "Changed meanwhile", e.Error()
+	case ReasonLocked:
+		f.Code, f.Title, f.Message = fault.Locked, "Signed and locked", e.Error()
+	}
+	for _, p := range e.Problems {
+		f.Fields = append(f.Fields, fault.Field{Name: p.Field, Message: p.Message})
+	}
+	if len(e.Refusals) > 0 {
+		f.Extra["refusals"] = e.Refusals
+	}
+	if e.Dose != nil {
+		f.Extra["dose"] = e.Dose
+	}
+	if e.Discharge != nil {
+		f.Extra["discharge"] = e.Discharge
+	}
+	return f
+}
 
 // Unwrap gives the problems to errors.As(err, &clinic.Problems{}).
 func (e *Refused) Unwrap() error { return e.Problems }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"holdspace/internal/fault"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -195,7 +196,8 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 
 // ErrUnavailable wraps failures of the database itself (as opposed to a
 // refused change), so handlers can answer 503 rather than blame the user.
-var ErrUnavailable = errors.New("the database is unavailable")
+var ErrUnavailable error = &fault.Error{Code: fault.Unavailable, Title: "Service unavailable",
+	Message: "holdspace cannot reach its database; try again shortly."}
 
 func unavailable(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

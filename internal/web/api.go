@@ -11,7 +11,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
-	"holdspace/internal/jsonbody"
+	"holdspace/internal/fault"
 	"holdspace/internal/store"
 )
 
@@ -84,40 +84,48 @@ func (s *Server) api(h func(http.ResponseWriter, *http.Request, access.Actor)) h
 	}
 }
 
-// apiError maps an error to its problem: refused access, a record of
-// another practice (answered as not found), bad input, or a failure.
-func (s *Server) apiError(w http.ResponseWriter, r *http.Request, a access.Actor, err error) {
-	var denied *access.Denied
-	var prob *access.Problem
-	var probs access.Problems
-	var refused *jsonbody.Refused
-	switch {
-	case errors.As(err, &refused):
-		writeProblem(w, r, refused.Status, refused.Title, refused.Detail, nil)
-	case errors.As(err, &denied):
-		if denied.Record.PracticeID != a.PracticeID {
-			writeProblem(w, r, http.StatusNotFound, "Not found", "There is no such record in your practice.", nil)
-			return
-		}
-		writeProblem(w, r, http.StatusForbidden, "Forbidden", "Not allowed: "+denied.Reason+".", nil)
-	case errors.Is(err, clinic.ErrNotFound):
-		writeProblem(w, r, http.StatusNotFound, "Not found", "There is no such record in your practice.", nil)
-	case errors.As(err, &prob):
-		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", prob.Message, map[string]string{prob.Field: prob.Message})
-	case errors.As(err, &probs):
-		fields := map[string]string{}
-		for _, p := range probs {
-			fields[p.Field] = p.Message
-		}
-		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Some fields need attention.", fields)
-	case errors.Is(err, store.ErrUnavailable):
-		s.log.Error("api: database unavailable", "request_id", RequestID(r.Context()), "err", err)
-		w.Header().Set("Retry-After", "10")
-		writeProblem(w, r, http.StatusServiceUnavailable, "Service unavailable", "holdspace cannot reach its database; try again shortly.", nil)
-	default:
+// apiError is the JSON API's one mapping of an error to its RFC 9457
+// problem: a refusal (fault.Of) with its status, heading, message, fields
+// and the rule's own members; anything else is a failure, logged with the
+// request id and answered without its cause.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, _ access.Actor, err error) {
+	f := fault.Of(err)
+	if f == nil {
 		s.log.Error("api error", "request_id", RequestID(r.Context()), "route", r.Pattern, "err", err)
 		writeProblem(w, r, http.StatusInternalServerError, "Internal error", "holdspace could not finish this request; quote the request id when reporting it.", nil)
+		return
 	}
+	if f.Code == fault.Unavailable {
+		s.log.Error("api: database unavailable", "request_id", RequestID(r.Context()), "err", err)
+		w.Header().Set("Retry-After", "10")
+	}
+	writeFault(w, r, f)
+}
+
+// writeFault writes f as a problem, its Extra members beside the standard
+// ones.
+func writeFault(w http.ResponseWriter, r *http.Request, f *fault.Error) {
+	status := f.HTTPStatus()
+	p := Problem{Type: "about:blank", Title: f.Heading(), Status: status, Detail: f.Message, Instance: r.URL.Path,
+		Errors: f.FieldMap(), RequestID: RequestID(r.Context())}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if len(f.Extra) == 0 {
+		json.NewEncoder(w).Encode(p)
+		return
+	}
+	members := map[string]any{}
+	for k, v := range f.Extra {
+		members[k] = v
+	}
+	b, _ := json.Marshal(p)
+	var std map[string]any
+	json.Unmarshal(b, &std)
+	for k, v := range std {
+		members[k] = v
+	}
+	json.NewEncoder(w).Encode(members)
 }
 
 type apiMe struct {

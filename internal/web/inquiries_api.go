@@ -34,14 +34,8 @@ func (s *Server) readInquiryJSON(w http.ResponseWriter, r *http.Request, limit i
 	return true
 }
 
-// apiInquiryError answers the queue's own errors, then everything else as
-// the API does.
+// apiInquiryError answers as apiError: the queue's conflicts are faults.
 func (s *Server) apiInquiryError(w http.ResponseWriter, r *http.Request, a access.Actor, err error) {
-	var conflict *inquiry.Conflict
-	if errors.As(err, &conflict) {
-		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message, nil)
-		return
-	}
 	s.apiError(w, r, a, err)
 }
 

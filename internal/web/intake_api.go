@@ -24,22 +24,10 @@ func (s *Server) routesIntakeAPI() {
 
 func intakeRef(id string) access.Ref { return access.Ref{Type: "intake", ID: id, ClientID: id} }
 
-// apiEligibilityError answers the conflicts of this capability, then
-// everything else the common way.
+// apiEligibilityError answers as apiError: missing answers and a
+// submitted or superseded intake are faults of their own.
 func (s *Server) apiEligibilityError(w http.ResponseWriter, r *http.Request, a access.Actor, err error) {
-	var missing *eligibility.MissingAnswers
-	switch {
-	case errors.As(err, &missing):
-		fields := map[string]string{}
-		for _, p := range missing.Problems() {
-			fields[p.Field] = p.Message
-		}
-		writeProblem(w, r, http.StatusUnprocessableEntity, "Answers missing", "The intake cannot be submitted while required answers are missing.", fields)
-	case errors.Is(err, eligibility.ErrSubmitted), errors.Is(err, eligibility.ErrSuperseded):
-		writeProblem(w, r, http.StatusConflict, "Conflict", err.Error()+".", nil)
-	default:
-		s.apiError(w, r, a, err)
-	}
+	s.apiError(w, r, a, err)
 }
 
 func (s *Server) apiIntake(w http.ResponseWriter, r *http.Request, a access.Actor) {

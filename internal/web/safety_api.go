@@ -7,6 +7,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
+	"holdspace/internal/fault"
 	"holdspace/internal/clinic"
 	"holdspace/internal/safety"
 	"holdspace/internal/store"
@@ -42,22 +43,15 @@ type sfAPIAlertRecord struct {
 	Events []sfAPIAlertEvent `json:"events,omitempty"`
 }
 
-// safetyAPIError maps the safety rules' refusals to problems and hands
-// everything else to apiError.
+// safetyAPIError answers a safety refusal as apiError does, placing an
+// invalid one that names no field beside the handler's field.
 func (s *Server) safetyAPIError(w http.ResponseWriter, r *http.Request, a access.Actor, err error, field string) {
-	var se *safety.Error
-	switch {
-	case errors.Is(err, alert.ErrNotFound):
-		writeProblem(w, r, http.StatusNotFound, "Not found", "There is no such record in your practice.", nil)
-	case errors.As(err, &se) && se.Code == safety.CodeInvalid:
-		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", se.Message, map[string]string{field: se.Message})
-	case errors.As(err, &se) && se.Code == safety.CodeForbidden:
-		writeProblem(w, r, http.StatusForbidden, "Forbidden", se.Message, nil)
-	case errors.As(err, &se):
-		writeProblem(w, r, http.StatusConflict, "Conflict", se.Message, nil)
-	default:
-		s.apiError(w, r, a, err)
+	if f := fault.Of(err); f != nil && f.Code == fault.Invalid && len(f.Fields) == 0 && field != "" {
+		placed := *f
+		placed.Fields = []fault.Field{{Name: field, Message: f.Message}}
+		err = &placed
 	}
+	s.apiError(w, r, a, err)
 }
 
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request, a access.Actor) {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"reflect"
@@ -179,39 +178,10 @@ func srNoCreate(r *http.Request) bool {
 		r.Pattern == "POST /api/v1/clients/{id}/session-records/{recordID}/sign"
 }
 
-// srProblem is a problem detail with what the rules said.
-type srProblem struct {
-	Problem
-	Reason    sessionrecord.Reason   `json:"reason"`
-	Refusals  []dosing.Refusal       `json:"refusals,omitempty"`
-	Dose      *dosing.DoseCheck      `json:"dose,omitempty"`
-	Discharge *dosing.DischargeCheck `json:"discharge,omitempty"`
-}
-
-// sessionRecordError answers a refusal of the session record with its reason, field errors
-// and numbers: 409 for a stale checklist or a signed record, 422 otherwise. Anything else goes
-// to apiError.
+// sessionRecordError answers a refusal of the session record: its reason,
+// field errors and numbers travel in the fault (sessionrecord.Refused).
 func (s *Server) sessionRecordError(w http.ResponseWriter, r *http.Request, a access.Actor, err error) {
-	ref := sessionrecord.AsRefused(err)
-	if ref == nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	status, title, detail := http.StatusUnprocessableEntity, "Refused", "The record refused this; each field says why."
-	switch ref.Reason {
-	case sessionrecord.ReasonInvalid:
-		title, detail = "Invalid input", "Some fields need attention."
-	case sessionrecord.ReasonStale:
-		status, title, detail = http.StatusConflict, "Changed meanwhile", ref.Error()
-	case sessionrecord.ReasonLocked:
-		status, title, detail = http.StatusConflict, "Signed and locked", ref.Error()
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(srProblem{
-		Problem: Problem{Type: "about:blank", Title: title, Status: status, Detail: detail, Instance: r.URL.Path, Errors: ref.Fields(), RequestID: RequestID(r.Context())},
-		Reason:  ref.Reason, Refusals: ref.Refusals, Dose: ref.Dose, Discharge: ref.Discharge})
+	s.apiError(w, r, a, err)
 }
 
 // sessionSigner confirms the signer by their password (as an evaluation is signed) and

@@ -264,7 +264,9 @@ type Conflict struct{ Message string }
 func (c *Conflict) Error() string { return c.Message }
 
 // Fault is the conflict in the house's vocabulary.
-func (c *Conflict) Fault() *fault.Error { return &fault.Error{Code: fault.Conflict, Message: c.Message, Err: c} }
+func (c *Conflict) Fault() *fault.Error {
+	return &fault.Error{Code: fault.Conflict, Message: c.Message, Err: c}
+}
 
 // Excerpt is the start of the message for a list, cut at a word.
 func (q Inquiry) Excerpt(n int) string {

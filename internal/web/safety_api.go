@@ -7,8 +7,8 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
-	"holdspace/internal/fault"
 	"holdspace/internal/clinic"
+	"holdspace/internal/fault"
 	"holdspace/internal/safety"
 	"holdspace/internal/store"
 )

@@ -19,8 +19,9 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
 	"holdspace/internal/fault"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // DB is an open holdspace database.

@@ -31,36 +31,19 @@ func (s *Server) routesClients() {
 	s.handle(GateClient, "GET /portal/disclosures", s.portalDisclosures)
 }
 
-// denied answers a refused access: a record of another practice is "not
-// found" (its existence is not confirmed); anything else is "not allowed"
-// with the reason.
+// denied answers a refused access (pageFailed), and reports whether err
+// was one.
 func (s *Server) denied(w http.ResponseWriter, r *http.Request, err error) bool {
 	var d *access.Denied
 	if !errors.As(err, &d) {
 		return false
 	}
-	if sess, _ := sessionFrom(r.Context()); d.Record.PracticeID != sess.Actor.PracticeID {
-		s.notFoundMsg(w, r, "There is no such record in your practice.")
-		return true
-	}
-	s.forbidden(w, r, "You cannot do this: "+d.Reason+".")
-	return true
+	return s.pageFailed(w, r, err, false, "")
 }
 
-// readFailed answers a failed read of a client's record, if it failed: a
-// refusal, a client not in the practice, or a fault. It reports whether
-// it wrote the response.
+// readFailed answers a failed read of a client's record, if it failed.
 func (s *Server) readFailed(w http.ResponseWriter, r *http.Request, err error) bool {
-	switch {
-	case err == nil:
-		return false
-	case s.denied(w, r, err):
-	case errors.Is(err, clinic.ErrNotFound):
-		s.notFoundMsg(w, r, "There is no such client in your practice.")
-	default:
-		s.serverError(w, r, err)
-	}
-	return true
+	return s.pageFailed(w, r, err, false, "There is no such client in your practice.")
 }
 
 func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {

@@ -273,25 +273,9 @@ func (s *Server) consentAudit(ctx context.Context, tx *store.Tx, a access.Actor,
 	return err
 }
 
-// consentFailed answers err, if there is one: a refusal, a record that is
-// not there, or a failure. It reports whether it answered.
+// consentFailed answers err, if there is one, and reports whether it did.
 func (s *Server) consentFailed(w http.ResponseWriter, r *http.Request, err error) bool {
-	sess, _ := sessionFrom(r.Context())
-	var d *access.Denied
-	switch {
-	case err == nil:
-		return false
-	case errors.As(err, &d) && d.Record.PracticeID != sess.Actor.PracticeID:
-		// Another practice's record: its existence is not confirmed.
-		s.notFoundMsg(w, r, "There is no such record in your practice.")
-	case errors.As(err, &d):
-		s.forbidden(w, r, reasonSentence(d.Reason))
-	case errors.Is(err, clinic.ErrNotFound):
-		s.notFoundMsg(w, r, "There is no such consent document or signature here.")
-	default:
-		s.serverError(w, r, err)
-	}
-	return true
+	return s.pageFailed(w, r, err, false, "There is no such consent document or signature here.")
 }
 
 // putProblems puts err's problems beside their fields and reports whether

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"holdspace/internal/access"
+	"holdspace/internal/fault"
 	"holdspace/internal/inquiry"
 )
 
@@ -239,26 +240,14 @@ func (s *Server) showInquiry(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // inquiryFailed answers an error of the queue unless it is about what was
-// typed; it reports whether it answered.
+// typed; it reports whether it answered. A conflict goes back to the
+// inquiry with its message.
 func (s *Server) inquiryFailed(w http.ResponseWriter, r *http.Request, err error, id string) bool {
-	var conflict *inquiry.Conflict
-	switch {
-	case err == nil:
-		return false
-	case s.denied(w, r, err):
-	case errors.Is(err, inquiry.ErrNotFound):
-		s.notFoundMsg(w, r, "There is no such inquiry in your practice.")
-	case errors.As(err, &conflict):
-		s.redirect(w, r, "/inquiries/"+url.PathEscape(id), "error", conflict.Message)
-	default:
-		var ps access.Problems
-		var p *access.Problem
-		if errors.As(err, &ps) || errors.As(err, &p) {
-			return false
-		}
-		s.serverError(w, r, err)
+	if f := fault.Of(err); f != nil && f.Code == fault.Conflict {
+		s.redirect(w, r, "/inquiries/"+url.PathEscape(id), "error", f.Message)
+		return true
 	}
-	return true
+	return s.pageFailed(w, r, err, true, "There is no such inquiry in your practice.")
 }
 
 func (s *Server) inquiryPage(w http.ResponseWriter, r *http.Request) {

@@ -90,16 +90,7 @@ func (s *Server) loadIntake(r *http.Request, a access.Actor, sc *intakeScope) (e
 
 // intakeFailed answers an error that is not about what was typed.
 func (s *Server) intakeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
-	switch {
-	case err == nil:
-		return false
-	case s.denied(w, r, err):
-	case errors.Is(err, clinic.ErrNotFound):
-		s.notFoundMsg(w, r, "There is no such page of the questionnaire, or no such client in your practice.")
-	default:
-		s.serverError(w, r, err)
-	}
-	return true
+	return s.pageFailed(w, r, err, false, "There is no such page of the questionnaire, or no such client in your practice.")
 }
 
 type intakeRow struct {

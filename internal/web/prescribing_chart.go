@@ -138,26 +138,10 @@ func (s *Server) saveDetails(w http.ResponseWriter, r *http.Request) {
 	s.renderDetails(w, r, c, form, http.StatusUnprocessableEntity)
 }
 
-// chartFailed answers a refusal or a missing record and reports whether it
-// did; problems with what was typed are left to the caller.
+// chartFailed answers an error of the chart unless it is about what was
+// typed, and reports whether it did.
 func (s *Server) chartFailed(w http.ResponseWriter, r *http.Request, err error) bool {
-	switch {
-	case err == nil:
-		return false
-	case s.denied(w, r, err):
-		return true
-	case errors.Is(err, clinic.ErrNotFound):
-		s.notFoundMsg(w, r, "There is no such record in this client's chart.")
-		return true
-	}
-	var ps clinic.Problems
-	var aps access.Problems
-	var ap *access.Problem
-	if errors.As(err, &ps) || errors.As(err, &aps) || errors.As(err, &ap) {
-		return false
-	}
-	s.serverError(w, r, err)
-	return true
+	return s.pageFailed(w, r, err, true, "There is no such record in this client's chart.")
 }
 
 type medicalPage struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"holdspace/internal/access"
+	"holdspace/internal/fault"
 	"holdspace/internal/instrument"
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
@@ -363,6 +364,39 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		errorData{"Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."}))
 }
 
+// pageFailed is the pages' one mapping of an error to what the person
+// sees, and reports whether it answered. With leaveInput, a refusal of
+// what was typed, or any refusal that names fields, is left to the caller, which shows the form again with
+// each problem beside its field; otherwise it is a page of its own. A
+// record not found is told with notFound when the page can say which kind
+// of record (else the refusal's own words); a refusal otherwise shows its
+// message under its heading; anything else is a failure (serverError).
+func (s *Server) pageFailed(w http.ResponseWriter, r *http.Request, err error, leaveInput bool, notFound string) bool {
+	if err == nil {
+		return false
+	}
+	f := fault.Of(err)
+	switch {
+	case f == nil, f.Code == fault.Unavailable:
+		s.serverError(w, r, err)
+	case leaveInput && (f.Code == fault.Invalid || len(f.Fields) > 0):
+		// A refusal placed on fields (a checklist changed meanwhile, too)
+		// goes back on the form, with what was typed.
+		return false
+	case f.Code == fault.NotFound:
+		if notFound == "" {
+			notFound = f.Message
+		}
+		s.notFoundMsg(w, r, notFound)
+	case f.Code == fault.Forbidden:
+		s.forbidden(w, r, f.Message)
+	default:
+		heading := f.Heading()
+		s.render(w, r, f.HTTPStatus(), "error", s.page(w, r, heading, errorData{heading, f.Message}))
+	}
+	return true
+}
+
 // serverError logs what went wrong with the request id and shows the person
 // a page that carries the same id, and nothing of the error itself.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
@@ -372,7 +406,7 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	status, heading, msg := http.StatusInternalServerError, "Something went wrong",
 		"holdspace could not finish this request. Nothing you entered was saved twice; please try again in a moment."
-	if errors.Is(err, store.ErrUnavailable) {
+	if f := fault.Of(err); f != nil && f.Code == fault.Unavailable {
 		w.Header().Set("Retry-After", "10")
 		status, heading, msg = http.StatusServiceUnavailable, "holdspace cannot reach its database",
 			"The records are safe, but holdspace cannot reach them right now. Please try again in a minute."

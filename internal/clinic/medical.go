@@ -126,6 +126,9 @@ type Medical struct {
 	RemovedAllergies    []Allergy     `json:"removed_allergies"`
 	Measurements        []Measurement `json:"measurements"`
 	RemovedMeasurements []Measurement `json:"removed_measurements"`
+	// Offered are the medicines the client listed on the intake that no clinician has confirmed
+	// or declined yet: not on the chart, but shown beside it as the client's word.
+	Offered []OfferedMedication `json:"offered_from_intake"`
 }
 
 // DiagnosisInput is a diagnosis as entered.
@@ -478,6 +481,10 @@ func LoadMedical(ctx context.Context, tx *store.Tx, clientID string) (Medical, e
 		func(d *Measurement) (*Entry, []any) {
 			return &d.Entry, []any{&d.MeasuredOn, &d.WeightKg, &d.WeightUnit, &d.HeightCm, &d.HeightUnit}
 		}, &m.Measurements, &m.RemovedMeasurements)
+	if err != nil {
+		return m, err
+	}
+	m.Offered, err = PendingOffers(ctx, tx, clientID)
 	return m, err
 }
 

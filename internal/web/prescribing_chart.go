@@ -204,6 +204,11 @@ func (s *Server) renderMedical(w http.ResponseWriter, r *http.Request, form *For
 	for _, m := range d.Medical.Medications {
 		defaults["stop-"+m.ID+"-stopped_on"] = today
 	}
+	// An offer's form starts with the client's words, for the clinician to correct.
+	for _, o := range d.Medical.Offered {
+		p := offerPrefix(o.ID)
+		defaults[p+"name"], defaults[p+"dose"], defaults[p+"frequency"] = o.Name, o.Dose, o.Frequency
+	}
 	for k, v := range defaults {
 		if _, sent := form.Values[k]; !sent {
 			form.Set(k, v)
@@ -283,6 +288,7 @@ func (s *Server) routesChart() {
 	s.handle(GateStaff, "GET /clients/{id}/details", s.detailsPage)
 	s.handle(GateStaff, "POST /clients/{id}/details", s.saveDetails)
 	s.handle(GateStaff, "GET /clients/{id}/medical", s.medicalPage)
+	s.routesOffered()
 	s.handle(GateStaff, "POST /clients/{id}/medical/diagnoses", s.medicalPost(medicalChange{refType: "diagnosis", prefix: dxPrefix, anchor: "diagnoses", done: "The diagnosis is recorded.",
 		apply: func(c chartChange) error {
 			_, err := clinic.AddDiagnosis(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.DiagnosisInput{ID: c.item, Code: c.get(dxPrefix + "code"),

@@ -114,6 +114,13 @@ func (u Use) DeclineOffer(ctx context.Context, clientID, offerID, reason, staffI
 	return u.afterChart(ctx, clientID, "Medication from the intake declined")
 }
 
+// ChartMedicationsChanged screens a submitted intake again after staff added or stopped a
+// medication on the chart itself, when that changes what the rules read: a benzodiazepine
+// recorded at a visit weighs the same as one listed on the intake.
+func (u Use) ChartMedicationsChanged(ctx context.Context, clientID string) (*Screening, error) {
+	return u.afterChart(ctx, clientID, "Chart medications changed")
+}
+
 func (u Use) afterChart(ctx context.Context, clientID, note string) (*Screening, error) {
 	rec, err := u.Load(ctx, clientID)
 	if err != nil || rec.Status != Submitted {

@@ -112,3 +112,29 @@ func TestAnUnreadableBenzodiazepineDoseIsSaidNotGuessed(t *testing.T) {
 		}
 	})
 }
+
+// A benzodiazepine staff record on the chart themselves is screened like one from the intake.
+func TestAChartMedicationAddedByStaffIsScreened(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		f.fill(complete())
+		f.bp(120, 80)
+		f.must(f.byClient(), day, func(u Use) error { _, err := u.Submit(ctx, f.client); return err })
+		var s *Screening
+		f.must(f.byRx(), day.Add(time.Hour), func(u Use) error {
+			if _, err := clinic.AddMedication(ctx, u.Tx, f.practice, f.client, clinic.MedicationInput{Name: "Klonopin", Dose: "0.5 mg", Frequency: "bid"}, f.rx, u.Now); err != nil {
+				return err
+			}
+			var err error
+			s, err = u.ChartMedicationsChanged(ctx, f.client)
+			return err
+		})
+		if s == nil {
+			t.Fatal("no new screening after a benzodiazepine was added to the chart")
+		}
+		b, ok := s.finding("int-benzodiazepine-over-8mg-de")
+		if !ok || len(b.Details) != 1 || b.Details[0] != "Klonopin 0.5 mg bid ≈ diazepam 20 mg/day (Ashton Manual)" {
+			t.Errorf("finding %+v (fired %v)", b, ok)
+		}
+	})
+}

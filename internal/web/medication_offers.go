@@ -27,6 +27,17 @@ func offerUse(tx *store.Tx, a access.Actor, at time.Time) (eligibility.Use, erro
 	return eligibility.Use{Tx: tx, PracticeID: a.PracticeID, By: eligibility.ByActor(a), Now: at, Rules: rules}, err
 }
 
+// rescreenChart screens the intake again, in the change's transaction, after staff changed the
+// chart's medication list themselves.
+func (s *Server) rescreenChart(tx *store.Tx, a access.Actor, r *http.Request, clientID string, at time.Time) error {
+	u, err := offerUse(tx, a, at)
+	if err != nil {
+		return err
+	}
+	_, err = u.ChartMedicationsChanged(r.Context(), clientID)
+	return err
+}
+
 func (s *Server) routesOffered() {
 	s.handle(GateStaff, "POST /clients/{id}/medical/offered/{itemID}/confirm", s.medicalPost(medicalChange{refType: "medication_offer", prefix: "offer-{item}-",
 		anchor: "medications", done: "The medication from the intake is on the chart.", apply: func(c chartChange) error {

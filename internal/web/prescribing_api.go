@@ -23,7 +23,11 @@ func (s *Server) routesPrescribingAPI() {
 	})))
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications", s.api(apiAdd(s, "medication", func(c apiChange, in clinic.MedicationInput) (any, error) {
 		in.ID = c.item
-		return clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+		m, err := clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+		if err != nil {
+			return nil, err
+		}
+		return m, s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
 	})))
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/allergies", s.api(apiAdd(s, "allergy", func(c apiChange, in clinic.AllergyInput) (any, error) {
 		in.ID = c.item
@@ -38,7 +42,10 @@ func (s *Server) routesPrescribingAPI() {
 		Reason    string `json:"reason"`
 	}
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications/{itemID}/stop", s.api(apiAdd(s, "medication", func(c apiChange, in markInput) (any, error) {
-		return nil, clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, in.StoppedOn, in.Reason, c.a.StaffID, c.at)
+		if err := clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, in.StoppedOn, in.Reason, c.a.StaffID, c.at); err != nil {
+			return nil, err
+		}
+		return nil, s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
 	})))
 	s.routesOfferedAPI()
 	for kind, path := range map[string]string{clinic.KindDiagnosis: "diagnoses", clinic.KindAllergy: "allergies", clinic.KindMeasurement: "measurements"} {

@@ -299,7 +299,10 @@ func (s *Server) routesChart() {
 		apply: func(c chartChange) error {
 			_, err := clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.MedicationInput{ID: c.item, Name: c.get(medPrefix + "name"),
 				Dose: c.get(medPrefix + "dose"), Frequency: c.get(medPrefix + "frequency"), StartedOn: c.get(medPrefix + "started_on")}, c.a.StaffID, c.at)
-			return err
+			if err != nil {
+				return err
+			}
+			return s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
 		}}))
 	s.handle(GateStaff, "POST /clients/{id}/medical/allergies", s.medicalPost(medicalChange{refType: "allergy", prefix: alPrefix, anchor: "allergies", done: "The allergy is recorded.",
 		apply: func(c chartChange) error {
@@ -337,7 +340,10 @@ func (s *Server) routesChart() {
 	s.handle(GateStaff, "POST /clients/{id}/medical/medications/{itemID}/stop", s.medicalPost(medicalChange{refType: "medication", prefix: "stop-{item}-", anchor: "medications",
 		done: "The medication is marked stopped; it stays in the history.", apply: func(c chartChange) error {
 			p := "stop-" + c.item + "-"
-			return clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, c.get(p+"stopped_on"), c.get(p+"reason"), c.a.StaffID, c.at)
+			if err := clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, c.get(p+"stopped_on"), c.get(p+"reason"), c.a.StaffID, c.at); err != nil {
+				return err
+			}
+			return s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
 		}}))
 }
 

@@ -42,7 +42,11 @@ func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T
 
 		rx := s.signIn("rx@example.org")
 		base := "/clients/" + s.alex
-		res, body := rx.get(base + "/medical")
+		res, body := rx.get(base + "/intake/review")
+		wantStatus(t, res, http.StatusOK)
+		// Words of the template itself, which reach the page as written.
+		pageHas(t, body, "offered to the chart's medication list on submission")
+		res, body = rx.get(base + "/medical")
 		wantStatus(t, res, http.StatusOK)
 		pageSays(t, body, "Offered from the intake (3)", "lorazepam 1 mg, twice daily", "Sertraline 100 mg, every morning", "Lamictal 50 mg, daily",
 			"their total in a usual day: 2 mg", "No current medications recorded.")

@@ -132,7 +132,7 @@ func ParseDoseMg(dose string) (float64, error) {
 // times a day, lower case, with dots and extra spaces removed.
 var timesWords = map[string]float64{
 	"daily": 1, "once daily": 1, "once a day": 1, "once per day": 1, "every day": 1, "od": 1, "qd": 1,
-	"at night": 1, "nightly": 1, "every night": 1, "each night": 1, "at bedtime": 1, "bedtime": 1, "before bed": 1, "qhs": 1, "hs": 1,
+	"at night": 1, "nightly": 1, "every night": 1, "each night": 1, "at bedtime": 1, "bedtime": 1, "before bed": 1, "qhs": 1, "hs": 1, "once nightly": 1, "once at night": 1, "nocte": 1, "mane": 1,
 	"in the morning": 1, "every morning": 1, "each morning": 1, "qam": 1, "in the evening": 1, "every evening": 1, "qpm": 1,
 	"twice daily": 2, "twice a day": 2, "twice per day": 2, "bid": 2, "bd": 2, "morning and night": 2, "morning and evening": 2,
 	"three times daily": 3, "three times a day": 3, "three times per day": 3, "thrice daily": 3, "tid": 3, "tds": 3,

@@ -28,6 +28,7 @@ func TestBenzodiazepineDayAshton(t *testing.T) {
 		{"clonazepam 500 mcg 2x a day ≈ 20 mg", ListedMedicine{Name: "clonazepam", Dose: "500 mcg", Frequency: "2x a day"}, true, 20, ""},
 		{"the client's own total wins over dose × times", ListedMedicine{Name: "lorazepam", Dose: "1 mg", Frequency: "twice a day, sometimes three", DailyDoseMg: mg(2.5)}, true, 25,
 			"lorazepam 1 mg twice a day, sometimes three (2.5 mg a day, the client's own total) ≈ diazepam 25 mg/day (Ashton Manual)"},
+		{"nocte is once a day", ListedMedicine{Name: "temazepam", Dose: "20mg", Frequency: "nocte"}, true, 10, ""},
 		{"as needed is not guessed", ListedMedicine{Name: "lorazepam", Dose: "1 mg", Frequency: "as needed"}, false, 0, "taken as needed"},
 		{"a range of doses is not guessed", ListedMedicine{Name: "Ativan", Dose: "1-2 mg", Frequency: "daily"}, false, 0, `the dose "1-2 mg" cannot be read as mg`},
 		{"tablets are not mg", ListedMedicine{Name: "Xanax", Dose: "1 tab", Frequency: "daily"}, false, 0, "cannot be read as mg"},

@@ -50,6 +50,8 @@ type Medication struct {
 	Frequency string `json:"frequency"`
 	StartedOn string `json:"started_on,omitempty"`
 	StoppedOn string `json:"stopped_on,omitempty"`
+	// SourceIntakeID is the intake it was confirmed from; empty when staff entered it here.
+	SourceIntakeID string `json:"source_intake_id,omitempty"`
 }
 
 // Allergy is a substance the client reacts to.
@@ -124,6 +126,9 @@ type Medical struct {
 	RemovedAllergies    []Allergy     `json:"removed_allergies"`
 	Measurements        []Measurement `json:"measurements"`
 	RemovedMeasurements []Measurement `json:"removed_measurements"`
+	// Offered are the medicines the client listed on the intake that no clinician has confirmed
+	// or declined yet: not on the chart, but shown beside it as the client's word.
+	Offered []OfferedMedication `json:"offered_from_intake"`
 }
 
 // DiagnosisInput is a diagnosis as entered.
@@ -223,15 +228,25 @@ func (in MedicationInput) Validate(today time.Time) Problems {
 
 // AddMedication records a current medication.
 func AddMedication(ctx context.Context, tx *store.Tx, practiceID, clientID string, in MedicationInput, by string, at time.Time) (Medication, error) {
+	return addMedication(ctx, tx, practiceID, clientID, in, "", by, at)
+}
+
+// addMedication records a medication; sourceIntake names the intake it was confirmed from, or is
+// empty when staff entered it on the chart.
+func addMedication(ctx context.Context, tx *store.Tx, practiceID, clientID string, in MedicationInput, sourceIntake, by string, at time.Time) (Medication, error) {
 	for _, p := range []*string{&in.Name, &in.Dose, &in.Frequency, &in.StartedOn} {
 		*p = strings.TrimSpace(*p)
 	}
 	if err := in.Validate(at).Err(); err != nil {
 		return Medication{}, err
 	}
-	m := Medication{Entry: newEntry(in.ID, at), Name: in.Name, Dose: in.Dose, Frequency: in.Frequency, StartedOn: in.StartedOn}
-	_, err := tx.Exec(ctx, `INSERT INTO medication (id, practice_id, client_id, name, dose, frequency, started_on, recorded_by, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, practiceID, clientID, m.Name, m.Dose, m.Frequency, m.StartedOn, by, at)
+	m := Medication{Entry: newEntry(in.ID, at), Name: in.Name, Dose: in.Dose, Frequency: in.Frequency, StartedOn: in.StartedOn, SourceIntakeID: sourceIntake}
+	var source *string
+	if sourceIntake != "" {
+		source = &sourceIntake
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO medication (id, practice_id, client_id, name, dose, frequency, started_on, recorded_by, recorded_at, source_intake_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, practiceID, clientID, m.Name, m.Dose, m.Frequency, m.StartedOn, by, at, source)
 	return m, err
 }
 
@@ -446,10 +461,10 @@ func LoadMedical(ctx context.Context, tx *store.Tx, clientID string) (Medical, e
 	if err != nil {
 		return m, err
 	}
-	err = loadEntries(ctx, tx, `SELECT `+entryColumns("stopped_at", "stopped_by", "stop_reason")+`, name, dose, frequency, started_on, stopped_on
+	err = loadEntries(ctx, tx, `SELECT `+entryColumns("stopped_at", "stopped_by", "stop_reason")+`, name, dose, frequency, started_on, stopped_on, COALESCE(source_intake_id, '')
 		FROM medication WHERE client_id = ? ORDER BY stopped_on DESC, LOWER(name), recorded_at DESC`, clientID,
 		func(d *Medication) (*Entry, []any) {
-			return &d.Entry, []any{&d.Name, &d.Dose, &d.Frequency, &d.StartedOn, &d.StoppedOn}
+			return &d.Entry, []any{&d.Name, &d.Dose, &d.Frequency, &d.StartedOn, &d.StoppedOn, &d.SourceIntakeID}
 		}, &m.Medications, &m.StoppedMedications)
 	if err != nil {
 		return m, err
@@ -466,6 +481,10 @@ func LoadMedical(ctx context.Context, tx *store.Tx, clientID string) (Medical, e
 		func(d *Measurement) (*Entry, []any) {
 			return &d.Entry, []any{&d.MeasuredOn, &d.WeightKg, &d.WeightUnit, &d.HeightCm, &d.HeightUnit}
 		}, &m.Measurements, &m.RemovedMeasurements)
+	if err != nil {
+		return m, err
+	}
+	m.Offered, err = PendingOffers(ctx, tx, clientID)
 	return m, err
 }
 

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"holdspace/internal/clinic"
@@ -128,6 +129,19 @@ var evaluations = map[string]struct {
 		Reason: "Nonruptured cerebral aneurysm (I67.1): a rise in blood pressure is a serious hazard, an absolute contraindication to ketamine (Spravato and Ketalar labels). Refer back to the referring psychiatrist for other treatment."}},
 }
 
+// confirmOrAdd puts a medication on the demo chart: confirmed, in the clinician's words, from the
+// intake's offer of the same medicine when there is one, as a practice would; added otherwise.
+func confirmOrAdd(w *world, clientID string, offers []clinic.OfferedMedication, m clinic.MedicationInput, by string, now time.Time) error {
+	for _, o := range offers {
+		if strings.EqualFold(o.Name, m.Name) {
+			_, err := clinic.ConfirmOffer(w.ctx, w.tx, w.practiceID, clientID, o.ID, m, by, now)
+			return err
+		}
+	}
+	_, err := clinic.AddMedication(w.ctx, w.tx, w.practiceID, clientID, m, by, now)
+	return err
+}
+
 // prescribing fills the chart's clinical details and the prescriber's
 // evaluations of the demo clients.
 func (w *world) prescribing() error {
@@ -158,9 +172,17 @@ func (w *world) prescribing() error {
 				return fmt.Errorf("demo diagnosis %s: %w", key, err)
 			}
 		}
+		offers, err := clinic.PendingOffers(w.ctx, w.tx, id)
+		if err != nil {
+			return fmt.Errorf("demo offers %s: %w", key, err)
+		}
 		for _, m := range c.medications {
+			if key == "priscilla" {
+				// Awaiting Dr. Raman: her intake's medicine is still offered, not yet on the chart.
+				break
+			}
 			m.StartedOn = day(c.daysSinceDx / 3)
-			if _, err := clinic.AddMedication(w.ctx, w.tx, w.practiceID, id, m, by, now); err != nil {
+			if err := confirmOrAdd(w, id, offers, m, by, now); err != nil {
 				return fmt.Errorf("demo medication %s: %w", key, err)
 			}
 		}

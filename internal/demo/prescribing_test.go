@@ -61,6 +61,17 @@ func TestTheDemoChartsAndEvaluations(t *testing.T) {
 			if len(m.Medications) == 0 || m.Medications[0].Name != "clonazepam" || m.Medications[0].Dose != "0.5 mg" || len(m.StoppedMedications) != 1 {
 				t.Errorf("alex's medications %+v, stopped %+v; want clonazepam 0.5 mg nightly and one stopped", m.Medications, m.StoppedMedications)
 			}
+			// Alex's intake medicines were confirmed onto the chart; Priscilla's still waits.
+			if len(m.Offered) != 0 || m.Medications[0].SourceIntakeID == "" {
+				t.Errorf("alex: offered %+v, first medication %+v; want both confirmed from the intake", m.Offered, m.Medications[0])
+			}
+			p, err := clinic.LoadMedical(ctx, tx, w.clients["priscilla"])
+			if err != nil {
+				return err
+			}
+			if len(p.Offered) != 1 || p.Offered[0].Name != "Venlafaxine XR" || len(p.Medications) != 0 {
+				t.Errorf("priscilla: offered %+v, medications %+v; want her intake's venlafaxine still offered", p.Offered, p.Medications)
+			}
 			return nil
 		})
 	})

@@ -328,25 +328,38 @@ func (u Use) SaveSection(ctx context.Context, clientID string, sec intake.Sectio
 		return saved, nil
 	}
 	rec.Answers.Put(sec)
+	if name == intake.SectionMedications {
+		// A medicine staff add after submission is offered to the chart like the others.
+		if err := u.offerMedicines(ctx, rec); err != nil {
+			return saved, err
+		}
+	}
+	s, err := u.rescreen(ctx, rec, "changed", sectionTitle(name)+" changed after submission")
+	saved.Screening = s
+	return saved, err
+}
+
+// rescreen runs a new screening of a submitted intake when what the rules read has changed since
+// the latest one, and returns it; nil when nothing the rules read changed.
+func (u Use) rescreen(ctx context.Context, rec Record, trigger, note string) (*Screening, error) {
+	clientID := rec.ClientID
 	latest, err := u.latest(ctx, clientID)
 	if err != nil {
-		return saved, err
+		return nil, err
 	}
-	visit, err := u.visitFacts(ctx, clientID)
+	facts, _, err := u.facts(ctx, rec)
 	if err != nil {
-		return saved, err
+		return nil, err
 	}
-	facts := rec.Answers.Facts().Merge(visit)
 	if latest != nil && u.Rules != nil && latest.RuleSetVersion == u.Rules.Version() && sameFacts(latest.Facts, facts) {
 		// Notes or an unrecognised medicine changed nothing the rules read.
-		return saved, nil
+		return nil, nil
 	}
-	s, err := u.screen(ctx, rec, "changed", sectionTitle(name)+" changed after submission")
+	s, err := u.screen(ctx, rec, trigger, note)
 	if err != nil {
-		return saved, err
+		return nil, err
 	}
-	saved.Screening = &s
-	return saved, nil
+	return &s, nil
 }
 
 func sectionTitle(name string) string {
@@ -391,6 +404,11 @@ func (u Use) Submit(ctx context.Context, clientID string) (Screening, error) {
 		return Screening{}, err
 	}
 	rec.Status = Submitted
+	// The medicines listed go to the chart's medication list as offers, for a clinician to
+	// confirm or decline; none is put on the chart on the client's word alone.
+	if err := u.offerMedicines(ctx, rec); err != nil {
+		return Screening{}, err
+	}
 	return u.screen(ctx, rec, "submitted", "")
 }
 

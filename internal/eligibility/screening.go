@@ -81,17 +81,17 @@ func (u Use) screen(ctx context.Context, rec Record, trigger, note string) (Scre
 	if err != nil {
 		return Screening{}, err
 	}
-	visit, err := u.visitFacts(ctx, rec.ClientID)
+	facts, days, err := u.facts(ctx, rec)
 	if err != nil {
 		return Screening{}, err
 	}
-	facts := rec.Answers.Facts().Merge(visit)
 	// The practice's own thresholds are not stored yet: the defaults apply.
 	var overrides screening.Overrides
 	res, err := screening.Evaluate(u.Rules, facts, overrides, u.Now)
 	if err != nil {
 		return Screening{}, err
 	}
+	explain(&res, days)
 	s := Screening{ID: store.NewID(), ClientID: rec.ClientID, Screening: res, Trigger: trigger, TriggerNote: note, RunBy: u.By}
 	findings, _ := json.Marshal(res.Findings)
 	unanswered, _ := json.Marshal(res.Unanswered)

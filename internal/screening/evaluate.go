@@ -41,6 +41,9 @@ type Finding struct {
 	Facts Facts `json:"facts"`
 	// Parameters are the thresholds the rule compared against, as in effect for this screening.
 	Parameters map[string]float64 `json:"parameters,omitempty"`
+	// Details are lines the caller adds for the clinician, such as each benzodiazepine's
+	// diazepam equivalent behind an interaction finding; the rules themselves set none.
+	Details []string `json:"details,omitempty"`
 }
 
 // Unanswered is a fact that is unknown although rules need it to decide.

@@ -23,7 +23,11 @@ func (s *Server) routesPrescribingAPI() {
 	})))
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications", s.api(apiAdd(s, "medication", func(c apiChange, in clinic.MedicationInput) (any, error) {
 		in.ID = c.item
-		return clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+		m, err := clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+		if err != nil {
+			return nil, err
+		}
+		return m, s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
 	})))
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/allergies", s.api(apiAdd(s, "allergy", func(c apiChange, in clinic.AllergyInput) (any, error) {
 		in.ID = c.item
@@ -38,8 +42,12 @@ func (s *Server) routesPrescribingAPI() {
 		Reason    string `json:"reason"`
 	}
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications/{itemID}/stop", s.api(apiAdd(s, "medication", func(c apiChange, in markInput) (any, error) {
-		return nil, clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, in.StoppedOn, in.Reason, c.a.StaffID, c.at)
+		if err := clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, in.StoppedOn, in.Reason, c.a.StaffID, c.at); err != nil {
+			return nil, err
+		}
+		return nil, s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
 	})))
+	s.routesOfferedAPI()
 	for kind, path := range map[string]string{clinic.KindDiagnosis: "diagnoses", clinic.KindAllergy: "allergies", clinic.KindMeasurement: "measurements"} {
 		s.handle(GateAPI, "POST /api/v1/clients/{id}/"+path+"/{itemID}/remove", s.api(apiAdd(s, kind, func(c apiChange, in markInput) (any, error) {
 			return nil, clinic.RemoveEntry(c.r.Context(), c.tx, kind, c.client, c.item, in.Reason, c.a.StaffID, c.at)
@@ -105,7 +113,7 @@ func (s *Server) apiMedical(w http.ResponseWriter, r *http.Request, a access.Act
 		s.apiError(w, r, a, err)
 		return
 	}
-	for _, l := range []any{&m.Diagnoses, &m.PastDiagnoses, &m.Medications, &m.StoppedMedications, &m.Allergies, &m.RemovedAllergies, &m.Measurements, &m.RemovedMeasurements} {
+	for _, l := range []any{&m.Diagnoses, &m.PastDiagnoses, &m.Medications, &m.StoppedMedications, &m.Allergies, &m.RemovedAllergies, &m.Measurements, &m.RemovedMeasurements, &m.Offered} {
 		emptyNotNull(l)
 	}
 	writeJSON(w, http.StatusOK, m)
@@ -129,6 +137,10 @@ func emptyNotNull(list any) {
 	case *[]clinic.Measurement:
 		if *l == nil {
 			*l = []clinic.Measurement{}
+		}
+	case *[]clinic.OfferedMedication:
+		if *l == nil {
+			*l = []clinic.OfferedMedication{}
 		}
 	}
 }

@@ -188,6 +188,11 @@ func (s *Server) renderMedical(w http.ResponseWriter, r *http.Request, form *For
 	for _, m := range d.Medical.Medications {
 		defaults["stop-"+m.ID+"-stopped_on"] = today
 	}
+	// An offer's form starts with the client's words, for the clinician to correct.
+	for _, o := range d.Medical.Offered {
+		p := offerPrefix(o.ID)
+		defaults[p+"name"], defaults[p+"dose"], defaults[p+"frequency"] = o.Name, o.Dose, o.Frequency
+	}
 	for k, v := range defaults {
 		if _, sent := form.Values[k]; !sent {
 			form.Set(k, v)
@@ -267,6 +272,7 @@ func (s *Server) routesChart() {
 	s.handle(GateStaff, "GET /clients/{id}/details", s.detailsPage)
 	s.handle(GateStaff, "POST /clients/{id}/details", s.saveDetails)
 	s.handle(GateStaff, "GET /clients/{id}/medical", s.medicalPage)
+	s.routesOffered()
 	s.handle(GateStaff, "POST /clients/{id}/medical/diagnoses", s.medicalPost(medicalChange{refType: "diagnosis", prefix: dxPrefix, anchor: "diagnoses", done: "The diagnosis is recorded.",
 		apply: func(c chartChange) error {
 			_, err := clinic.AddDiagnosis(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.DiagnosisInput{ID: c.item, Code: c.get(dxPrefix + "code"),
@@ -277,7 +283,10 @@ func (s *Server) routesChart() {
 		apply: func(c chartChange) error {
 			_, err := clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.MedicationInput{ID: c.item, Name: c.get(medPrefix + "name"),
 				Dose: c.get(medPrefix + "dose"), Frequency: c.get(medPrefix + "frequency"), StartedOn: c.get(medPrefix + "started_on")}, c.a.StaffID, c.at)
-			return err
+			if err != nil {
+				return err
+			}
+			return s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
 		}}))
 	s.handle(GateStaff, "POST /clients/{id}/medical/allergies", s.medicalPost(medicalChange{refType: "allergy", prefix: alPrefix, anchor: "allergies", done: "The allergy is recorded.",
 		apply: func(c chartChange) error {
@@ -315,7 +324,10 @@ func (s *Server) routesChart() {
 	s.handle(GateStaff, "POST /clients/{id}/medical/medications/{itemID}/stop", s.medicalPost(medicalChange{refType: "medication", prefix: "stop-{item}-", anchor: "medications",
 		done: "The medication is marked stopped; it stays in the history.", apply: func(c chartChange) error {
 			p := "stop-" + c.item + "-"
-			return clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, c.get(p+"stopped_on"), c.get(p+"reason"), c.a.StaffID, c.at)
+			if err := clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, c.get(p+"stopped_on"), c.get(p+"reason"), c.a.StaffID, c.at); err != nil {
+				return err
+			}
+			return s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
 		}}))
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"holdspace/internal/audit"
 	"holdspace/internal/fault"
@@ -137,23 +135,9 @@ func (d *Denied) Fault() *fault.Error {
 	if d.Hidden {
 		return &fault.Error{Code: fault.NotFound, Message: "There is no such record in your practice.", Err: ErrDenied}
 	}
-	return &fault.Error{Code: fault.Forbidden, Message: sentence(d.Reason), Err: ErrDenied}
+	return &fault.Error{Code: fault.Forbidden, Message: "You cannot do this: " + strings.TrimSuffix(d.Reason, ".") + ".", Err: ErrDenied}
 }
 
-// sentence is a decision's reason ("only clinicians may …") as a sentence
-// a person reads.
-func sentence(reason string) string {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return "You may not do this."
-	}
-	first, size := utf8.DecodeRuneInString(reason)
-	reason = string(unicode.ToUpper(first)) + reason[size:]
-	if !strings.HasSuffix(reason, ".") {
-		reason += "."
-	}
-	return reason
-}
 
 // ErrDenied is the cause of every Denied's fault, for errors.Is.
 var ErrDenied = errors.New("access denied")

@@ -15,11 +15,7 @@ type AnswerError struct {
 // Error lists the problems in item order of their ids, so the text is
 // stable for logs and tests.
 func (e *AnswerError) Error() string {
-	ids := make([]string, 0, len(e.Items))
-	for id := range e.Items {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
+	ids := e.IDs()
 	var b strings.Builder
 	b.WriteString(e.Instrument)
 	b.WriteString(": answers cannot be scored: ")
@@ -32,6 +28,16 @@ func (e *AnswerError) Error() string {
 		b.WriteString(e.Items[id])
 	}
 	return b.String()
+}
+
+// IDs are the ids of the items with problems, sorted.
+func (e *AnswerError) IDs() []string {
+	ids := make([]string, 0, len(e.Items))
+	for id := range e.Items {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // Code is the house error code for answers the person can correct.

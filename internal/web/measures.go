@@ -1,19 +1,13 @@
 package web
 
 import (
-	"context"
-	"errors"
-	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
-	"holdspace/internal/alert"
-	"holdspace/internal/clinic"
+	"holdspace/internal/fault"
 	"holdspace/internal/instrument"
 	"holdspace/internal/measure"
 	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
 
 // routesMeasures registers the pages and API of questionnaires: schedules,
@@ -130,59 +124,6 @@ func buildForm(def *instrument.Definition, r *measure.Response, action string, e
 	return f
 }
 
-// answersFrom reads the chosen options of def's items from a posted form;
-// an item left blank is simply not answered.
-func answersFrom(def *instrument.Definition, form *Form) (map[string]int, map[string]string) {
-	out := map[string]int{}
-	errs := map[string]string{}
-	read := func(id string) {
-		v := form.Get(id)
-		if v == "" {
-			return
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			errs[id] = "Choose one of the answers."
-			return
-		}
-		out[id] = n
-	}
-	for _, it := range def.Items {
-		read(it.ID)
-	}
-	if def.TotalOnly {
-		read(instrument.TotalKey)
-	}
-	return out, errs
-}
-
-// answerErrors turns a scoring refusal into messages beside each item,
-// worded for the person filling the form in.
-func answerErrors(def *instrument.Definition, err error) (map[string]string, bool) {
-	var ae *instrument.AnswerError
-	var ps clinic.Problems
-	out := map[string]string{}
-	switch {
-	case errors.As(err, &ae):
-		for id, msg := range ae.Items {
-			if strings.HasPrefix(msg, "missing") {
-				msg = "Please choose an answer to this question."
-				if it, ok := def.Item(id); ok {
-					msg = "Please choose an answer to question " + it.Number + "."
-				}
-			}
-			out[id] = msg
-		}
-		return out, true
-	case errors.As(err, &ps):
-		for _, p := range ps {
-			out[p.Field] = p.Message
-		}
-		return out, true
-	}
-	return nil, false
-}
-
 // crisisBlock is one paragraph of the crisis message, or a list of lines.
 type crisisBlock struct {
 	Text  string
@@ -207,43 +148,29 @@ func crisisBlocks(c safety.CrisisResources, practice string) []crisisBlock {
 	return out
 }
 
-// saveAnswers saves the typed answers of one response as a draft, or
-// submits them (scoring them and raising a safety alert if they call for
-// one), in the caller's authorised transaction. It is the portal's and the
-// clinic's one way in. errs holds a message per answer that could not be
-// taken, for the form to show beside each question.
-func (s *Server) saveAnswers(r *http.Request, tx *store.Tx, practiceID, clientID, responseID string, form *Form, submit bool) (alertID string, errs map[string]string, err error) {
-	resp, err := measure.Load(r.Context(), tx, clientID, responseID)
-	if err != nil {
-		return "", nil, err
-	}
-	def, ok := s.instruments.Get(resp.Instrument)
-	if !ok {
-		return "", nil, clinic.ErrNotFound
-	}
-	answers, bad := answersFrom(def, form)
-	if len(bad) > 0 {
-		return "", bad, clinic.Problems{{Field: "answers", Message: "Some answers could not be read."}}
-	}
-	if submit {
-		_, alertID, err = submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, s.instruments, practiceID, clientID, responseID, answers, s.now(), false)
-	} else {
-		_, err = measure.SaveDraft(r.Context(), tx, s.instruments, clientID, responseID, answers, s.now())
-	}
-	if e, ok := answerErrors(def, err); ok {
-		errs = e
-	}
-	return alertID, errs, err
+// measures is the front door of measurement-based care, on the server's
+// clock.
+func (s *Server) measures() *measure.Door {
+	return &measure.Door{Access: s.access, Instruments: s.instruments, Now: s.now, BaseURL: s.access.BaseURL}
 }
 
-// submitAndRaise submits a response and, when its answers trigger the
-// safety rules, raises the alert in the same transaction: the alert exists
-// exactly when the answer does.
-func submitAndRaise(c context.Context, tx *store.Tx, cat *instrument.Catalog, practiceID, clientID, id string, answers map[string]int, now time.Time, strictOrder bool) (measure.Submitted, string, error) {
-	sub, err := measure.Submit(c, tx, cat, clientID, id, answers, now, strictOrder)
-	if err != nil || sub.Trigger == nil {
-		return sub, "", err
+// typedAnswers are a questionnaire form's answers, by item id.
+func typedAnswers(form *Form) map[string]string {
+	out := map[string]string{}
+	for k, v := range form.Values {
+		if len(v) > 0 {
+			out[k] = v[0]
+		}
 	}
-	alertID, err := alert.Raise(c, tx, practiceID, clientID, *sub.Trigger, now)
-	return sub, alertID, err
+	return out
+}
+
+// answerErrs are the messages to show beside each question, from a
+// refusal of the answers; nil when the refusal is not about them.
+func answerErrs(err error) map[string]string {
+	f := fault.Of(err)
+	if f == nil || f.Code != fault.Invalid || len(f.Fields) == 0 {
+		return nil
+	}
+	return f.FieldMap()
 }

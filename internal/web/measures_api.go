@@ -1,15 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"holdspace/internal/access"
-	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
-	"holdspace/internal/instrument"
 	"holdspace/internal/measure"
-	"holdspace/internal/safety"
 	"holdspace/internal/store"
 )
 
@@ -128,73 +124,11 @@ func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request, a acc
 	id := r.PathValue("id")
 	var in apiSubmission
 	bad := decodeJSON(r, &in)
-	cat := s.instruments
-	var out apiSubmitted
-	var held *safety.Trigger
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if bad != nil {
-			return bad
-		}
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if in.Occasion == "" {
-			in.Occasion = measure.OccasionAdHoc
-		}
-		resp, err := measure.Start(r.Context(), tx, cat, a.PracticeID, id, measure.Slot{CourseID: in.CourseID, Instrument: in.Instrument, Occasion: in.Occasion},
-			measure.Filler{Kind: measure.FilledByStaff, StaffID: a.StaffID}, s.now())
-		if err != nil {
-			return err
-		}
-		sub, alertID, err := submitAndRaise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, cat, a.PracticeID, id, resp.ID, in.Answers, s.now(), true)
-		var nd *measure.NotDueError
-		if errors.As(err, &nd) {
-			held = nd.Trigger
-		}
-		out = apiSubmitted{Response: sub.Response, SafetyAlertID: alertID}
-		return err
-	})
-	if held != nil {
-		// The refusal rolled the response back, but a yes to intent, a plan
-		// or behaviour that was sent must still reach a clinician: the alert
-		// is raised on its own, on the trail as a change to the client.
-		if rerr := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "safety_alert", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-			_, err := alert.Raise(alert.WithBaseURL(r.Context(), s.access.BaseURL), tx, a.PracticeID, id, *held, s.now())
-			return err
-		}); rerr != nil {
-			s.apiError(w, r, a, rerr)
-			return
-		}
-	}
+	done, err := s.measures().Administer(r.Context(), a, id, measure.Slot{CourseID: in.CourseID, Instrument: in.Instrument, Occasion: in.Occasion}, in.Answers, bad)
 	if err != nil {
-		s.apiError(w, r, a, apiAnswerProblems(err))
+		s.apiError(w, r, a, err)
 		return
 	}
+	out := apiSubmitted{Response: done.Response, SafetyAlertID: done.AlertID}
 	writeJSON(w, http.StatusCreated, out)
-}
-
-// apiAnswerProblems names each answer problem answers.ITEM, and the
-// schedule's problems by their own field.
-func apiAnswerProblems(err error) error {
-	var ae *instrument.AnswerError
-	var ps clinic.Problems
-	switch {
-	case errors.As(err, &ae):
-		var out access.Problems
-		for id, msg := range ae.Items {
-			out = append(out, &access.Problem{Field: "answers." + id, Message: msg})
-		}
-		return out
-	case errors.As(err, &ps):
-		var out access.Problems
-		for _, p := range ps {
-			field := p.Field
-			if field != "instrument" && field != "occasion" && field != "course_id" && field != "status" && field != "body" {
-				field = "answers." + field
-			}
-			out = append(out, &access.Problem{Field: field, Message: p.Message})
-		}
-		return out
-	}
-	return err
 }

@@ -219,12 +219,8 @@ func (s *Server) portalMeasurePost(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	action := form.Get("action")
-	var errs map[string]string
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		_, errs, err = s.saveAnswers(r, tx, a.PracticeID, a.ClientID, id, form, action == "submit")
-		return err
-	})
+	_, err := s.measures().Answer(r.Context(), a, a.ClientID, id, typedAnswers(form), action == "submit")
+	errs := answerErrs(err)
 	switch {
 	case err == nil && action == "save":
 		s.redirect(w, r, "/portal/measures", "ok", "Your answers are saved. You can come back and finish any time.")

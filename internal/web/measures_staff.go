@@ -360,15 +360,10 @@ func (s *Server) staffMeasurePost(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	action := form.Get("action")
-	var errs map[string]string
-	var alertID string
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		alertID, errs, err = s.saveAnswers(r, tx, a.PracticeID, id, rid, form, action == "submit")
-		return err
-	})
+	done, err := s.measures().Answer(r.Context(), a, id, rid, typedAnswers(form), action == "submit")
+	errs := answerErrs(err)
 	switch {
-	case err == nil && action == "submit" && alertID != "":
+	case err == nil && action == "submit" && done.AlertID != "":
 		s.redirect(w, r, "/clients/"+id+"/measures/"+rid, "error", "Submitted and scored. The answers raised a safety alert; the care team has been told.")
 	case err == nil && action == "submit":
 		s.redirect(w, r, "/clients/"+id+"/measures/"+rid, "ok", "Submitted and scored.")
@@ -402,7 +397,7 @@ func (s *Server) correctMeasure(w http.ResponseWriter, r *http.Request) {
 	if s.chartFailed(w, r, err) {
 		return
 	}
-	if errs, ok := answerErrors(nil, err); ok {
+	if errs := answerErrs(err); errs != nil {
 		s.renderStaffMeasure(w, r, errs, http.StatusUnprocessableEntity)
 		return
 	}

@@ -138,7 +138,6 @@ func (d *Denied) Fault() *fault.Error {
 	return &fault.Error{Code: fault.Forbidden, Message: "You cannot do this: " + strings.TrimSuffix(d.Reason, ".") + ".", Err: ErrDenied}
 }
 
-
 // ErrDenied is the cause of every Denied's fault, for errors.Is.
 var ErrDenied = errors.New("access denied")
 

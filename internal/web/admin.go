@@ -153,8 +153,8 @@ type staffMember struct {
 	HasAccount, HasPassword, Disabled               bool
 	// ClinicalLead: the practice names them clinical lead (they change clinical settings).
 	ClinicalLead bool
-	MFA                                             string
-	CreatedAt                                       time.Time
+	MFA          string
+	CreatedAt    time.Time
 	// InviteUntil is when the newest unused invitation expires.
 	InviteUntil *time.Time
 }

@@ -74,7 +74,7 @@ func ChangeMedicine(ctx context.Context, tx *store.Tx, a access.Actor, next dosi
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	if err := Save(ctx, tx, a.PracticeID, Medicine, next, a.StaffID, now); err != nil {
+	if err := save(ctx, tx, a.PracticeID, Medicine, next, a.StaffID, now); err != nil {
 		return nil, err
 	}
 	raw, err := json.Marshal(changes)

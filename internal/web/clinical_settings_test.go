@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"holdspace/internal/dosing"
-	"holdspace/internal/settings"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
@@ -252,7 +251,14 @@ func TestASettingsChangeMidSessionDoesNotMoveTheDischargeMinimum(t *testing.T) {
 			if err := tx.QueryRow(ctx, `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practiceID); err != nil {
 				return err
 			}
-			return settings.Save(ctx, tx, practiceID, settings.Medicine, theFindingsNumbers(), "", clk.Now())
+			raw, err := json.Marshal(theFindingsNumbers())
+			if err != nil {
+				return err
+			}
+			// Save refuses the clinical area, so the old document is written as it would stand.
+			_, err = tx.Exec(ctx, `INSERT INTO practice_setting (practice_id, area, value, updated_at) VALUES (?, 'medicine', ?, ?)
+				ON CONFLICT (practice_id, area) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, practiceID, string(raw), clk.Now())
+			return err
 		}); err != nil {
 			t.Fatal(err)
 		}

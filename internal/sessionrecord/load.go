@@ -84,6 +84,7 @@ func load(ctx context.Context, tx *store.Tx, h *head, v View) (*Record, error) {
 		r.DischargeException.SignedAt = in(r.DischargeException.SignedAt)
 		s.Discharge.MinObservationMinutes = r.DischargeException.MinObservationMinutes
 	}
+	r.Settings = s
 	derive(r, s, v.Now)
 	return r, nil
 }

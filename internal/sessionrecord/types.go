@@ -61,7 +61,10 @@ type Record struct {
 	SettingsAsOf *time.Time `json:"settings_as_of,omitempty"`
 	// DischargeException is the prescriber's signed shorter observation for this client, if any.
 	DischargeException *DischargeException `json:"discharge_exception,omitempty"`
-	StartedBy          Person              `json:"started_by"`
+	// Settings are the numbers this session runs on (the snapshot, with the client's discharge
+	// exception), for pages that show them.
+	Settings  dosing.Settings `json:"-"`
+	StartedBy Person          `json:"started_by"`
 	// Version goes up with every write to the record; see Changed.
 	Version    int64       `json:"version"`
 	Clinicians []Clinician `json:"clinicians"`

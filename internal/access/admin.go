@@ -236,6 +236,28 @@ func (s *Service) SetRoles(ctx context.Context, a Actor, staffID string, roles [
 	})
 }
 
+// SetClinicalLead names a staff member clinical lead, or stops: a clinical
+// lead changes the clinical settings like a prescriber. A permission
+// change, audited.
+func (s *Service) SetClinicalLead(ctx context.Context, a Actor, staffID string, lead bool) error {
+	return s.Do(ctx, a, StaffManage, Ref{Type: "staff", ID: staffID}, func(tx *store.Tx, _ Decision) error {
+		res, err := tx.Exec(ctx, `UPDATE staff SET clinical_lead = ? WHERE id = ? AND practice_id = ?`, lead, staffID, a.PracticeID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return &Problem{"staff", "No such staff member."}
+		}
+		reason := "named clinical lead"
+		if !lead {
+			reason = "no longer clinical lead"
+		}
+		return s.log(ctx, tx, a, "permission.clinical_lead", Record{Type: "staff", ID: staffID, PracticeID: a.PracticeID}, audit.Allowed, reason)
+	})
+}
+
 // CareTeamRoles are the parts a staff member can play for a client.
 var CareTeamRoles = []string{"therapist", "prescriber", "monitor"}
 

@@ -66,6 +66,13 @@ func (s *Service) decide(ctx context.Context, tx *store.Tx, a Actor, act Action,
 			rec.BreakGlass = n > 0
 		}
 	}
+	if (act == ClinicalSettingsRead || act == ClinicalSettingsChange) && a.StaffID != "" {
+		lead, err := IsClinicalLead(ctx, tx, a.PracticeID, a.StaffID)
+		if err != nil {
+			return Decision{}, rec, err
+		}
+		rec.ClinicalLead = lead
+	}
 	d := Decide(a, act, rec)
 	if !d.Allow {
 		return d, rec, &Denied{Action: act, Record: rec, Reason: d.Reason, Hidden: rec.PracticeID != a.PracticeID}
@@ -113,4 +120,12 @@ func (s *Service) RecordDenial(ctx context.Context, a Actor, d *Denied) error {
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		return s.log(ctx, tx, a, string(d.Action), rec, audit.Denied, d.Reason)
 	})
+}
+
+// IsClinicalLead reports whether the practice names staffID a clinical lead
+// (an active member of its staff with the flag set).
+func IsClinicalLead(ctx context.Context, tx *store.Tx, practiceID, staffID string) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM staff WHERE id = ? AND practice_id = ? AND clinical_lead AND active`, staffID, practiceID).Scan(&n)
+	return n > 0, err
 }

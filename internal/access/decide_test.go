@@ -45,6 +45,15 @@ func TestDecide(t *testing.T) {
 		glass bool
 	}{
 		{"anonymous reads nothing", Actor{}, ClientRead, onTeam, false, false},
+		{"an owner who is no prescriber reads the clinical settings", owner, ClinicalSettingsRead, practiceWide, true, false},
+		{"an owner who is no prescriber cannot change them", owner, ClinicalSettingsChange, practiceWide, false, false},
+		{"a prescriber changes the clinical settings", prescriber, ClinicalSettingsChange, practiceWide, true, false},
+		{"a clinical lead the practice names changes them", owner, ClinicalSettingsChange, Record{Type: "practice", PracticeID: practice, ClinicalLead: true}, true, false},
+		{"a therapist neither reads nor changes them", therapist, ClinicalSettingsRead, practiceWide, false, false},
+		{"a prescriber from another practice cannot change them", prescriber, ClinicalSettingsChange, Record{Type: "practice", PracticeID: other}, false, false},
+		{"a prescriber on the care team signs a discharge exception", prescriber, DischargeExceptionSign, onTeam, true, false},
+		{"a therapist cannot", therapist, DischargeExceptionSign, onTeam, false, false},
+		{"an owner cannot", owner, DischargeExceptionSign, onTeam, false, false},
 		{"therapist on the care team reads the chart", therapist, ClientRead, onTeam, true, false},
 		{"therapist off the care team is refused", therapist, ClientRead, chart, false, false},
 		{"prescriber on the care team updates the chart", prescriber, ClientUpdate, onTeam, true, false},

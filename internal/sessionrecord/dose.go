@@ -60,7 +60,7 @@ func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 	if err != nil {
 		return nil, err
 	}
-	s, err := medicineSettings(ctx, tx, h.practiceID, nil)
+	s, err := h.settings(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +130,14 @@ func firstDoseGate(ctx context.Context, tx *store.Tx, h *head, r *Record, at, no
 	if err != nil {
 		return err
 	}
+	// The hold, the pre-dose window and the checklist's numbers are the session's own, taken
+	// when it started; only the course's spacing is the course's.
+	s, err := h.settings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	s.Course = f.Settings.Course
+	f.Settings = s
 	if r.Checklist != nil {
 		f.Checklist = r.Checklist.PreDoseChecklist
 	}

@@ -121,7 +121,7 @@ func AddReading(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 	if !p.empty() {
 		return nil, p.err(ReasonInvalid)
 	}
-	s, err := medicineSettings(ctx, tx, h.practiceID, nil)
+	s, err := h.settings(ctx, tx)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func load(ctx context.Context, tx *store.Tx, h *head, v View) (*Record, error) {
 		r.Status = Signed
 	}
 
-	s, err := medicineSettings(ctx, tx, h.practiceID, nil)
+	s, err := h.settings(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +74,17 @@ func load(ctx context.Context, tx *store.Tx, h *head, v View) (*Record, error) {
 	if r.Weight, err = clinic.LatestWeight(ctx, tx, h.clientID, v.Now); err != nil {
 		return nil, err
 	}
+	if h.snapshot != "" {
+		r.SettingsAsOf = &r.StartedAt
+	}
+	if r.DischargeException, err = CurrentDischargeException(ctx, tx, h.clientID); err != nil {
+		return nil, err
+	}
+	if r.DischargeException != nil {
+		r.DischargeException.SignedAt = in(r.DischargeException.SignedAt)
+		s.Discharge.MinObservationMinutes = r.DischargeException.MinObservationMinutes
+	}
+	r.Settings = s
 	derive(r, s, v.Now)
 	return r, nil
 }

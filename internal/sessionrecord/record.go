@@ -90,9 +90,13 @@ func Start(ctx context.Context, tx *store.Tx, clientID, courseSessionID, by stri
 	}
 	id := store.NewID()
 	at := now.UTC()
+	snapshot, err := snapshotSettings(ctx, tx, b.practiceID)
+	if err != nil {
+		return nil, err
+	}
 	_, err = tx.Exec(ctx, `INSERT INTO session_record (id, practice_id, client_id, course_id, course_session_id, session_number, route, planned_mg,
-		started_by, started_at, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-		id, b.practiceID, clientID, b.course.ID, courseSessionID, b.session.Number, string(b.course.Route), b.plannedMg, by, at, at)
+		started_by, started_at, version, updated_at, settings_snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		id, b.practiceID, clientID, b.course.ID, courseSessionID, b.session.Number, string(b.course.Route), b.plannedMg, by, at, at, snapshot)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +152,8 @@ type head struct {
 	signedAt                                            *time.Time
 	signerName                                          string
 	hash                                                string
+	// snapshot is the medicine settings in force at the start (JSON), "" for older records.
+	snapshot string
 }
 
 // lock bumps the record's version before anything else is read or written, so concurrent
@@ -169,9 +175,9 @@ func readHead(ctx context.Context, tx *store.Tx, clientID, recordID string) (*he
 	var h head
 	var route string
 	err := tx.QueryRow(ctx, `SELECT id, practice_id, client_id, course_id, course_session_id, session_number, route, planned_mg, started_at,
-		discharged_at, signed_at, signer_name, content_hash FROM session_record WHERE id = ? AND client_id = ?`, recordID, clientID).Scan(
+		discharged_at, signed_at, signer_name, content_hash, settings_snapshot FROM session_record WHERE id = ? AND client_id = ?`, recordID, clientID).Scan(
 		&h.id, &h.practiceID, &h.clientID, &h.courseID, &h.courseSessionID, &h.number, &route, &h.plannedMg, &h.startedAt,
-		&h.dischargedAt, &h.signedAt, &h.signerName, &h.hash)
+		&h.dischargedAt, &h.signedAt, &h.signerName, &h.hash, &h.snapshot)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -35,9 +35,14 @@ func Discharge(ctx context.Context, tx *store.Tx, clientID, recordID string, in 
 	if len(r.Doses) == 0 {
 		return nil, refused(ReasonRule, "record", "No dose is recorded, so there is no discharge to record. If the session ended without medicine, sign the record as it stands and mark the session missed or cancelled on the course.")
 	}
-	s, err := medicineSettings(ctx, tx, h.practiceID, nil)
+	s, err := h.settings(ctx, tx)
 	if err != nil {
 		return nil, err
+	}
+	// A prescriber's signed exception for this client shortens the observation below the
+	// practice's bound; nothing else does.
+	if r.DischargeException != nil {
+		s.Discharge.MinObservationMinutes = r.DischargeException.MinObservationMinutes
 	}
 	check := dosing.CheckDischarge(dischargeFacts(r, in), s.Discharge, s.Vitals.Ranges, now)
 	var p problems

@@ -56,7 +56,15 @@ type Record struct {
 	Weight       *dosing.Weight `json:"weight,omitempty"`
 	Status       Status         `json:"status"`
 	StartedAt    time.Time      `json:"started_at"`
-	StartedBy    Person         `json:"started_by"`
+	// SettingsAsOf is when the medicine settings this session runs on were taken (its start);
+	// nil for a record started before sessions kept their settings, which uses the current ones.
+	SettingsAsOf *time.Time `json:"settings_as_of,omitempty"`
+	// DischargeException is the prescriber's signed shorter observation for this client, if any.
+	DischargeException *DischargeException `json:"discharge_exception,omitempty"`
+	// Settings are the numbers this session runs on (the snapshot, with the client's discharge
+	// exception), for pages that show them.
+	Settings  dosing.Settings `json:"-"`
+	StartedBy Person          `json:"started_by"`
 	// Version goes up with every write to the record; see Changed.
 	Version    int64       `json:"version"`
 	Clinicians []Clinician `json:"clinicians"`

@@ -48,9 +48,21 @@ func Load(ctx context.Context, tx *store.Tx, practiceID string, area Area, into 
 	return true, nil
 }
 
+// ErrClinicalArea refuses Save for the medicine settings: they are clinical
+// and change only through ChangeMedicine (a prescriber or clinical lead, a
+// reason, within bounds, with history).
+var ErrClinicalArea = errors.New("settings: the medicine settings change only through ChangeMedicine")
+
 // Save replaces the practice's document for area. Validation is the
 // area's own business and happens before this.
 func Save(ctx context.Context, tx *store.Tx, practiceID string, area Area, v any, by string, now time.Time) error {
+	if area == Medicine {
+		return ErrClinicalArea
+	}
+	return save(ctx, tx, practiceID, area, v, by, now)
+}
+
+func save(ctx context.Context, tx *store.Tx, practiceID string, area Area, v any, by string, now time.Time) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err

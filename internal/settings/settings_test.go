@@ -2,6 +2,7 @@ package settings_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func TestMedicineSettingsOverlayTheDefaults(t *testing.T) {
 		}
 		// A saved document that names only the hold keeps every other default.
 		if err := db.Write(ctx, func(tx *store.Tx) error {
-			return settings.Save(ctx, tx, practice, settings.Medicine, map[string]any{"hold": map[string]int{"systolic_mmhg": 160, "diastolic_mmhg": 100}}, "", now)
+			return plantMedicine(ctx, tx, practice, `{"hold": {"systolic_mmhg": 160, "diastolic_mmhg": 100}}`, now)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +55,8 @@ func TestMedicineSettingsOverlayTheDefaults(t *testing.T) {
 		s := dosing.DefaultSettings()
 		s.Course.MinGapHours = 72
 		if err := db.Write(ctx, func(tx *store.Tx) error {
-			return settings.Save(ctx, tx, practice, settings.Medicine, s, "", now.Add(time.Hour))
+			raw, _ := json.Marshal(s)
+			return plantMedicine(ctx, tx, practice, string(raw), now.Add(time.Hour))
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -66,6 +68,26 @@ func TestMedicineSettingsOverlayTheDefaults(t *testing.T) {
 		}
 		if got != s {
 			t.Errorf("after saving, got %+v, want %+v", got, s)
+		}
+	})
+}
+
+// plantMedicine writes a medicine settings document as it may stand in the database (saved
+// before bounds existed, or by an earlier release): Save refuses the clinical area.
+func plantMedicine(ctx context.Context, tx *store.Tx, practiceID, doc string, now time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO practice_setting (practice_id, area, value, updated_at) VALUES (?, 'medicine', ?, ?)
+		ON CONFLICT (practice_id, area) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, practiceID, doc, now)
+	return err
+}
+
+func TestTheMedicineSettingsAreNotSavedPastTheirDoor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			return settings.Save(ctx, tx, "any", settings.Medicine, dosing.DefaultSettings(), "", time.Now())
+		})
+		if err != settings.ErrClinicalArea {
+			t.Fatalf("Save of the medicine settings: %v; want ErrClinicalArea", err)
 		}
 	})
 }

@@ -27,6 +27,7 @@ func (s *Server) routesAdmin() {
 	s.handle(GateStaff, "GET /admin/staff/{id}", s.staffPage)
 	s.handle(GateStaff, "POST /admin/staff/{id}", s.staffRoles)
 	s.handle(GateStaff, "POST /admin/staff/{id}/invite", s.staffInvite)
+	s.handle(GateStaff, "POST /admin/staff/{id}/clinical-lead", s.staffClinicalLead)
 	s.handle(GateStaff, "GET /admin/settings", s.settingsPage)
 	s.handle(GateStaff, "POST /admin/settings", s.saveSettings)
 	s.handle(GateStaff, "GET /admin/api-tokens", s.tokensPage)
@@ -150,8 +151,10 @@ type staffMember struct {
 	ID, Name, Credentials, Email, Licence, NPI, DEA string
 	Roles                                           []access.Role
 	HasAccount, HasPassword, Disabled               bool
-	MFA                                             string
-	CreatedAt                                       time.Time
+	// ClinicalLead: the practice names them clinical lead (they change clinical settings).
+	ClinicalLead bool
+	MFA          string
+	CreatedAt    time.Time
 	// InviteUntil is when the newest unused invitation expires.
 	InviteUntil *time.Time
 }
@@ -179,7 +182,7 @@ func (m staffMember) RoleValues() []string {
 func loadStaff(ctx context.Context, tx *store.Tx, practiceID, id string) ([]staffMember, error) {
 	q := `SELECT st.id, st.full_name, st.credentials, st.email, st.licence_number, st.npi, st.dea_number, st.created_at,
 		CASE WHEN ac.id IS NULL THEN 0 ELSE 1 END, CASE WHEN ac.password_hash <> '' THEN 1 ELSE 0 END,
-		CASE WHEN ac.disabled OR NOT st.active THEN 1 ELSE 0 END, COALESCE(ac.mfa_method, '')
+		CASE WHEN ac.disabled OR NOT st.active THEN 1 ELSE 0 END, COALESCE(ac.mfa_method, ''), st.clinical_lead
 		FROM staff st LEFT JOIN account ac ON ac.staff_id = st.id WHERE st.practice_id = ?`
 	args := []any{practiceID}
 	if id != "" {
@@ -197,7 +200,7 @@ func loadStaff(ctx context.Context, tx *store.Tx, practiceID, id string) ([]staf
 		var m staffMember
 		var hasAccount, hasPassword, disabled int
 		if err := rows.Scan(&m.ID, &m.Name, &m.Credentials, &m.Email, &m.Licence, &m.NPI, &m.DEA, &m.CreatedAt,
-			&hasAccount, &hasPassword, &disabled, &m.MFA); err != nil {
+			&hasAccount, &hasPassword, &disabled, &m.MFA, &m.ClinicalLead); err != nil {
 			return nil, err
 		}
 		m.HasAccount, m.HasPassword, m.Disabled = hasAccount == 1, hasPassword == 1, disabled == 1
@@ -379,6 +382,28 @@ func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.showStaff(w, r, http.StatusUnprocessableEntity, form)
+}
+
+// staffClinicalLead names a staff member clinical lead of the practice, or stops.
+func (s *Server) staffClinicalLead(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	r.ParseForm()
+	id := r.PathValue("id")
+	lead := r.PostForm.Get("clinical_lead") != ""
+	err := s.access.SetClinicalLead(r.Context(), sess.Actor, id, lead)
+	if err == nil {
+		msg := "They are no longer clinical lead."
+		if lead {
+			msg = "They are named clinical lead: they may change the medicine settings."
+		}
+		s.redirect(w, r, "/admin/staff/"+id+"#clinical-lead", "ok", msg)
+		return
+	}
+	form := NewForm(r.PostForm)
+	if s.failed(w, r, err, form) {
+		return
+	}
+	s.notFoundMsg(w, r, "There is no such staff member in this practice.")
 }
 
 // staffInvite emails a new invitation to a staff member who has not yet

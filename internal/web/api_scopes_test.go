@@ -105,6 +105,9 @@ var apiScopeTable = map[string]string{
 	"POST /api/v1/clients/{id}/check-ins/{checkInID}":                                   "clients:write",
 	"GET /api/v1/clients/{id}/safety-plan":                                              "clients:read",
 	"PUT /api/v1/clients/{id}/safety-plan":                                              "clients:write",
+	"GET /api/v1/settings/medicine":                                                     "clients:read",
+	"PUT /api/v1/settings/medicine":                                                     "clients:write",
+	"POST /api/v1/clients/{id}/discharge-exceptions":                                    "clients:write",
 	"GET /api/v1/clients":                                                               "clients:read",
 	"GET /api/v1/clients/{id}":                                                          "clients:read",
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,6 +11,8 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
+	"holdspace/internal/dosing"
+	"holdspace/internal/sessionrecord"
 	"holdspace/internal/store"
 )
 
@@ -149,6 +152,11 @@ type medicalPage struct {
 	Medical clinic.Medical
 	// Open names the form to show open: the one that was refused.
 	Open string
+	// Exception is the client's discharge observation exception, nil when none.
+	Exception *sessionrecord.DischargeException
+	// MaySignException: the viewer is a prescriber, who alone records one.
+	MaySignException bool
+	ExceptionHint    string
 }
 
 // The add forms' field names are the chart's field names with a prefix.
@@ -174,11 +182,19 @@ func (s *Server) renderMedical(w http.ResponseWriter, r *http.Request, form *For
 		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
 			return err
 		}
-		d.Medical, err = clinic.LoadMedical(r.Context(), tx, id)
+		if d.Medical, err = clinic.LoadMedical(r.Context(), tx, id); err != nil {
+			return err
+		}
+		d.Exception, err = sessionrecord.CurrentDischargeException(r.Context(), tx, id)
 		return err
 	})
 	if s.chartFailed(w, r, err) {
 		return
+	}
+	d.MaySignException = sess.Actor.Has(access.Prescriber)
+	if b, ok := dosing.BoundFor("discharge.min_observation_minutes"); ok {
+		d.ExceptionHint = fmt.Sprintf("From %d to %d minutes; the practice settings may not go below %d (%s). Blood pressure peaks around 40 minutes after dosing, so no exception goes below %d.",
+			sessionrecord.ExceptionFloorMinutes, b.Min-1, b.Min, b.Source, sessionrecord.ExceptionFloorMinutes)
 	}
 	d.Nav.Current = "medical"
 	// Fields not sent start with a sensible value; a field sent empty
@@ -269,6 +285,9 @@ func number(f *Form, field, what string) (float64, bool) {
 }
 
 func (s *Server) routesChart() {
+	// A prescriber's signed exception to the discharge observation minimum, for one client.
+	s.handle(GateStaff, "POST /clients/{id}/medical/discharge-exception", s.signDischargeException)
+	s.handle(GateAPI, "POST /api/v1/clients/{id}/discharge-exceptions", s.api(s.apiSignDischargeException))
 	s.handle(GateStaff, "GET /clients/{id}/details", s.detailsPage)
 	s.handle(GateStaff, "POST /clients/{id}/details", s.saveDetails)
 	s.handle(GateStaff, "GET /clients/{id}/medical", s.medicalPage)
@@ -341,4 +360,67 @@ func formProblems(f *Form) error {
 		ps = append(ps, &access.Problem{Field: e, Message: f.Errors[e]})
 	}
 	return ps
+}
+
+// signDischargeException records a prescriber's shorter discharge observation for one client.
+func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) {
+	sess, _ := sessionFrom(r.Context())
+	id := r.PathValue("id")
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	minutes, convErr := strconv.Atoi(form.Get("min_observation_minutes"))
+	if convErr != nil {
+		form.Fail("min_observation_minutes", "Give the least observation as a whole number of minutes.")
+	}
+	err := s.access.Do(r.Context(), sess.Actor, access.DischargeExceptionSign, access.Ref{Type: "discharge_exception", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		if form.HasErrors() {
+			return errFormInvalid
+		}
+		_, err := sessionrecord.RecordDischargeException(r.Context(), tx, sess.Actor.PracticeID, id, sess.Actor.StaffID, minutes, form.Get("exception_reason"), s.now())
+		return err
+	})
+	if err == nil {
+		s.redirect(w, r, "/clients/"+id+"/medical#discharge-exception", "ok", "The discharge exception is signed. This client's discharges use it from now on.")
+		return
+	}
+	if rf := sessionrecord.AsRefused(err); rf != nil {
+		for f, m := range rf.Fields() {
+			if f == "reason" {
+				f = "exception_reason"
+			}
+			form.Fail(f, m)
+		}
+	} else if err != errFormInvalid && s.chartFailed(w, r, err) {
+		return
+	}
+	s.renderMedical(w, r, form, "dx_exception", http.StatusUnprocessableEntity)
+}
+
+// apiSignDischargeException is the exception through the API: the same rule, a prescriber on
+// the care team, with minutes and a reason.
+func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id := r.PathValue("id")
+	var in struct {
+		MinObservationMinutes int    `json:"min_observation_minutes"`
+		Reason                string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	var e *sessionrecord.DischargeException
+	err := s.access.Do(r.Context(), a, access.DischargeExceptionSign, access.Ref{Type: "discharge_exception", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		e, err = sessionrecord.RecordDischargeException(r.Context(), tx, a.PracticeID, id, a.StaffID, in.MinObservationMinutes, in.Reason, s.now())
+		return err
+	})
+	if rf := sessionrecord.AsRefused(err); rf != nil {
+		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+rf.Error(), rf.Fields())
+		return
+	}
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
 }

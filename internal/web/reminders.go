@@ -15,12 +15,17 @@ import (
 )
 
 // routesReminders registers the pages and API of reminder emails before and after medicine sessions, their practice-edited texts, and clinicians' ICS feeds.
-// Both settings pages are the practice administrators' (SettingsManage).
+// The reminders page is the practice administrators' (SettingsManage); the medicine settings
+// are clinical (ClinicalSettingsRead to see, ClinicalSettingsChange to save).
 func (s *Server) routesReminders() {
 	s.handle(GateStaff, "GET /admin/reminders", s.remindersPage)
 	s.handle(GateStaff, "POST /admin/reminders", s.saveReminders)
 	s.handle(GateStaff, "GET /admin/medicine-settings", s.medicineSettingsPage)
 	s.handle(GateStaff, "POST /admin/medicine-settings", s.saveMedicineSettings)
+	// The medicine settings are clinical: prescribers and clinical leads change them, through
+	// the same door as the page.
+	s.handle(GateAPI, "GET /api/v1/settings/medicine", s.api(s.apiGetMedicineSettings))
+	s.handle(GateAPI, "PUT /api/v1/settings/medicine", s.api(s.apiPutMedicineSettings))
 }
 
 // errFormInvalid rolls back a change whose form already holds its errors.

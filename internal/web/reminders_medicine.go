@@ -1,9 +1,12 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"context"
 
 	"holdspace/internal/access"
 	"holdspace/internal/dosing"
@@ -39,8 +42,8 @@ func medGroups() []medGroup {
 		dosing.MeasureRespiratoryRate: "Default 12–20: NEWS2 scores 0 at 12–20 breaths/min.",
 	}
 	alarmNotes := map[dosing.Measure]string{
-		dosing.MeasureSystolic:        "Default above 180: KAP.md §1 Vitals, a common treatment-emergent threshold (consensus, to verify). No low alarm by default; NEWS2 scores 90 or less as 3.",
-		dosing.MeasureDiastolic:       "Default above 110: KAP.md §1 Vitals, as systolic.",
+		dosing.MeasureSystolic:        "Default above 180: the treatment-emergent threshold of the Emory and Yale ketamine infusion series (systolic above 180, diastolic above 110; to verify). No low alarm by default; NEWS2 scores 90 or less as 3.",
+		dosing.MeasureDiastolic:       "Default above 110: as systolic (Emory and Yale ketamine infusion series).",
 		dosing.MeasureHeartRate:       "Default below 50, above 120: practice choice inside NEWS2's warning bands.",
 		dosing.MeasureSpO2:            "Default below 92: NEWS2 scale 1 scores 91% or less as 3 (the red band).",
 		dosing.MeasureRespiratoryRate: "Default below 10, above 24: NEWS2 scores 25 or more as 3; below 10 is a practice choice for sedation.",
@@ -62,9 +65,9 @@ func medGroups() []medGroup {
 	return []medGroup{
 		{Title: "Courses", Intro: "Defaults for a new course (the prescriber may change them per course) and when a course counts as stalled.", Fields: []medField{
 			{Name: "course.planned_sessions", Label: "Planned medicine sessions", Unit: "sessions", Check: "Planned medicine sessions",
-				Note: "Default 6: KAP.md §1, a common course is 6 medicine sessions over 2–3 weeks.", ptr: func(s *dosing.Settings) *int { return &s.Course.PlannedSessions }},
+				Note: "Default 6: a common course is 6 medicine sessions over 2–3 weeks (the practice's published course; Andrade 2017 reviews courses of 6 infusions).", ptr: func(s *dosing.Settings) *int { return &s.Course.PlannedSessions }},
 			{Name: "course.window_days", Label: "Course window", Unit: "days", Check: "Course window (days)",
-				Note: "Default 21: the upper end of 2–3 weeks (KAP.md §1).", ptr: func(s *dosing.Settings) *int { return &s.Course.WindowDays }},
+				Note: "Default 21: the upper end of 2–3 weeks.", ptr: func(s *dosing.Settings) *int { return &s.Course.WindowDays }},
 			{Name: "course.min_gap_hours", Label: "Minimum time between medicine sessions", Unit: "hours", Check: "Minimum hours between medicine sessions",
 				Note: "Default 48: two or three sessions a week; no published minimum was found, a practice choice.", ptr: func(s *dosing.Settings) *int { return &s.Course.MinGapHours }},
 			{Name: "course.stall_after_days", Label: "Course stalls after", Unit: "days", Check: "Stall after (days)",
@@ -77,18 +80,18 @@ func medGroups() []medGroup {
 		}},
 		{Title: "Pre-dose hold", Intro: "Blood pressure before dosing above this holds the session; only a prescriber can override, with a reason.", Fields: []medField{
 			{Name: "hold.systolic_mmhg", Label: "Hold at systolic", Unit: "mmHg", Check: "Pre-dose hold systolic (mmHg)",
-				Note: "Default 180: KAP.md §1 Vitals, the at-rest label figure 180/100 (Swiss label), the same limit screening uses. The treatment-emergent >180/>110 is the in-session alarm below.",
+				Note: "Default 180: the at-rest label figure 180/100 mmHg (Swiss ketamine label), the same limit screening uses. The treatment-emergent figure above 180/110 is the in-session alarm below.",
 				ptr:  func(s *dosing.Settings) *int { return &s.Hold.SystolicMmHg }},
 			{Name: "hold.diastolic_mmhg", Label: "Hold at diastolic", Unit: "mmHg", Check: "Pre-dose hold diastolic (mmHg)",
 				Note: "Default 100: as systolic.", ptr: func(s *dosing.Settings) *int { return &s.Hold.DiastolicMmHg }},
 			{Name: "vitals.pre_dose_reading_within_minutes", Label: "The pre-dose reading must be from the last", Unit: "minutes", Check: "Pre-dose reading within (minutes)",
-				Note: "Default 60: practice choice after the Spravato REMS model (KAP.md §1 Discharge).", ptr: func(s *dosing.Settings) *int { return &s.Vitals.PreDoseReadingWithinMinutes }},
+				Note: "Default 60: practice choice after the Spravato REMS (blood pressure before dosing).", ptr: func(s *dosing.Settings) *int { return &s.Vitals.PreDoseReadingWithinMinutes }},
 		}},
 		ranges,
 		alarms,
 		{Title: "Reading schedule", Intro: "When the next set of vitals is due after the first dose.", Fields: []medField{
 			{Name: "schedule.early_every_minutes", Label: "Readings every, at first", Unit: "minutes", Check: "Readings every (minutes) in the first period",
-				Note: "Default 15: practice setting; BP peaks around 40 min, inside the closer-watched first hour (KAP.md §1).", ptr: func(s *dosing.Settings) *int { return &s.Vitals.Schedule.EarlyEveryMinutes }},
+				Note: "Default 15: blood pressure peaks around 40 minutes, inside the closer-watched first hour (Emory and Yale ketamine infusion series).", ptr: func(s *dosing.Settings) *int { return &s.Vitals.Schedule.EarlyEveryMinutes }},
 			{Name: "schedule.early_for_minutes", Label: "For the first", Unit: "minutes", Check: "First period of readings (minutes)", Zero: true,
 				Note: "Default 60.", ptr: func(s *dosing.Settings) *int { return &s.Vitals.Schedule.EarlyForMinutes }},
 			{Name: "schedule.then_every_minutes", Label: "Then readings every", Unit: "minutes", Check: "Readings every (minutes) afterwards",
@@ -96,7 +99,7 @@ func medGroups() []medGroup {
 		}},
 		{Title: "Discharge", Fields: []medField{
 			{Name: "discharge.min_observation_minutes", Label: "Least time from the last dose to discharge", Unit: "minutes", Check: "Minimum observation (minutes)",
-				Note: "Default 120: Spravato REMS, at least 2 h observation every session (KAP.md §1 Discharge).", ptr: func(s *dosing.Settings) *int { return &s.Discharge.MinObservationMinutes }},
+				Note: "Default 120: Spravato REMS, at least 2 hours of observation every session.", ptr: func(s *dosing.Settings) *int { return &s.Discharge.MinObservationMinutes }},
 			{Name: "discharge.latest_reading_within_minutes", Label: "The settled reading must be from the last", Unit: "minutes", Check: "Latest reading within (minutes)",
 				Note: "Default 30: the last due reading of the every-30-minute schedule.", ptr: func(s *dosing.Settings) *int { return &s.Discharge.LatestReadingWithinMinutes }},
 			{Name: "discharge.systolic_tolerance_mmhg", Label: "Systolic within this of baseline", Unit: "mmHg", Check: "Systolic tolerance (mmHg)", Zero: true,
@@ -106,7 +109,7 @@ func medGroups() []medGroup {
 		}},
 		{Title: "Pre-dose checklist", Intro: "These numbers are also the fasting times in the reminder email.", Fields: []medField{
 			{Name: "checklist.food_fast_minutes", Label: "No food before dosing", Unit: "minutes", Check: "No food before dosing (minutes)", Zero: true,
-				Note: "Default 120: Spravato label, no food for 2 h (KAP.md §1 Fasting); other routes to verify.", ptr: func(s *dosing.Settings) *int { return &s.Checklist.FoodFastMinutes }},
+				Note: "Default 120: Spravato (esketamine) US label, no food for 2 hours; other routes to verify.", ptr: func(s *dosing.Settings) *int { return &s.Checklist.FoodFastMinutes }},
 			{Name: "checklist.liquid_fast_minutes", Label: "No liquid before dosing", Unit: "minutes", Check: "No liquid before dosing (minutes)", Zero: true,
 				Note: "Default 30: Spravato label, no liquid for 30 min.", ptr: func(s *dosing.Settings) *int { return &s.Checklist.LiquidFastMinutes }},
 			{Name: "checklist.substance_free_hours", Label: "No alcohol or benzodiazepine before dosing", Unit: "hours", Check: "No alcohol or benzodiazepine before dosing (hours)", Zero: true,
@@ -208,38 +211,91 @@ type medicinePage struct {
 	adminTabs
 	Groups []medGroup
 	Fields map[string]Field
+	// Bounds are each number's bound, by field, with the hazard log row it belongs to.
+	Bounds map[string]dosing.Bound
+	// CanChange: the viewer is a prescriber or a clinical lead; everyone else reads.
+	CanChange bool
+	History   []settings.HistoryEntry
+	// Values are the saved numbers as text, for the read-only view.
+	Values map[string]string
 }
 
-// newMedicinePage lays out form's values and errors by group.
+// newMedicinePage lays out form's values and errors by group, each number with its bound
+// and source.
 func newMedicinePage(path string, form *Form) medicinePage {
-	d := medicinePage{adminTabs: tabsFor(path), Groups: medGroups(), Fields: map[string]Field{}}
+	d := medicinePage{adminTabs: tabsFor(path), Groups: medGroups(), Fields: map[string]Field{}, Bounds: map[string]dosing.Bound{}, Values: map[string]string{}}
+	for _, b := range dosing.Bounds() {
+		d.Bounds[b.Field] = b
+	}
 	for _, g := range d.Groups {
 		for _, fl := range g.Fields {
-			d.Fields[fl.Name] = form.Input(fl.Name, fl.Label+" ("+fl.Unit+")", "text").Mode("numeric").WithHint(fl.Note)
+			hint := fl.Note
+			if b, ok := d.Bounds[fl.Name]; ok {
+				hint += " Allowed " + b.Sentence() + "."
+			}
+			d.Fields[fl.Name] = form.Input(fl.Name, fl.Label+" ("+fl.Unit+")", "text").Mode("numeric").WithHint(hint)
+			d.Values[fl.Name] = form.Get(fl.Name)
 		}
 	}
 	return d
 }
 
+// mayChangeClinical says whether the page offers the form: a prescriber or a named clinical
+// lead. The door (settings.ChangeMedicine) asks again whatever the page showed.
+func mayChangeClinical(ctx context.Context, tx *store.Tx, a access.Actor) (bool, error) {
+	if a.Has(access.Prescriber) {
+		return true, nil
+	}
+	return access.IsClinicalLead(ctx, tx, a.PracticeID, a.StaffID)
+}
+
+var medicineRef = access.Ref{Type: "practice_setting", ID: string(settings.Medicine)}
+
 func (s *Server) medicineSettingsPage(w http.ResponseWriter, r *http.Request) {
+	s.showMedicineSettings(w, r, nil, http.StatusOK)
+}
+
+// showMedicineSettings draws the page: form when it holds a refused change (kept as typed),
+// else the saved numbers.
+func (s *Server) showMedicineSettings(w http.ResponseWriter, r *http.Request, form *Form, status int) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	var ms dosing.Settings
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: string(settings.Medicine)}, func(tx *store.Tx, _ access.Decision) error {
+	var history []settings.HistoryEntry
+	var can bool
+	err := s.access.Do(r.Context(), a, access.ClinicalSettingsRead, medicineRef, func(tx *store.Tx, _ access.Decision) error {
 		var err error
-		ms, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID)
+		if ms, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
+			return err
+		}
+		if history, err = settings.MedicineHistory(r.Context(), tx, a.PracticeID); err != nil {
+			return err
+		}
+		can, err = mayChangeClinical(r.Context(), tx, a)
 		return err
 	})
 	if err != nil && s.failed(w, r, err, NewForm(nil)) {
 		return
 	}
-	s.renderMedicineSettings(w, r, medicineForm(ms), http.StatusOK)
-}
-
-func (s *Server) renderMedicineSettings(w http.ResponseWriter, r *http.Request, form *Form, status int) {
-	p := s.page(w, r, "Medicine settings", newMedicinePage(r.URL.Path, form))
+	if form == nil {
+		form = medicineForm(ms)
+	}
+	d := newMedicinePage(r.URL.Path, form)
+	d.CanChange, d.History = can, history
+	p := s.page(w, r, "Medicine settings", d)
 	p.Form = form
 	s.render(w, r, status, "reminders_medicine", p)
+}
+
+// placeSettingsProblems puts the door's refusals beside their boxes; a field the page does
+// not show goes at the top.
+func placeSettingsProblems(form *Form, bad settings.Invalid) {
+	for _, p := range bad {
+		if form.Errors[p.Field] != "" {
+			continue
+		}
+		form.Fail(p.Field, p.Message)
+	}
 }
 
 func (s *Server) saveMedicineSettings(w http.ResponseWriter, r *http.Request) {
@@ -248,18 +304,127 @@ func (s *Server) saveMedicineSettings(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	ms := medicineFromForm(form)
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: string(settings.Medicine)}, func(tx *store.Tx, _ access.Decision) error {
+	var changes []dosing.Change
+	err := s.access.Do(r.Context(), a, access.ClinicalSettingsChange, medicineRef, func(tx *store.Tx, _ access.Decision) error {
 		if form.HasErrors() {
 			return errFormInvalid
 		}
-		return settings.Save(r.Context(), tx, a.PracticeID, settings.Medicine, ms, a.StaffID, s.now())
+		var err error
+		changes, err = settings.ChangeMedicine(r.Context(), tx, a, ms, form.Get("reason"), s.now())
+		return err
 	})
-	if err == nil {
-		s.redirect(w, r, "/admin/medicine-settings", "ok", "The medicine settings are saved. New courses, checks and session records use them from now on.")
+	var bad settings.Invalid
+	switch {
+	case err == nil && len(changes) == 0:
+		s.redirect(w, r, "/admin/medicine-settings", "ok", "Nothing was changed: the numbers are as saved.")
+		return
+	case err == nil:
+		s.redirect(w, r, "/admin/medicine-settings", "ok", "The medicine settings are saved with your reason. New courses, checks and session records started from now on use them; sessions under way keep the settings they started with.")
+		return
+	case errors.As(err, &bad):
+		placeSettingsProblems(form, bad)
+	case err != errFormInvalid && s.failed(w, r, err, form):
 		return
 	}
-	if err != errFormInvalid && s.failed(w, r, err, form) {
+	s.showMedicineSettings(w, r, form, http.StatusUnprocessableEntity)
+}
+
+// apiMedicineSettings is the settings with their bounds, who may change them and the history.
+type apiMedicineSettings struct {
+	Settings  dosing.Settings         `json:"settings"`
+	Bounds    []apiBound              `json:"bounds"`
+	CanChange bool                    `json:"can_change"`
+	History   []settings.HistoryEntry `json:"history"`
+}
+
+type apiBound struct {
+	Field  string `json:"field"`
+	Min    int    `json:"min"`
+	Max    int    `json:"max"`
+	Off    bool   `json:"zero_turns_off"`
+	Source string `json:"source"`
+	Hazard string `json:"hazard"`
+}
+
+func (s *Server) apiGetMedicineSettings(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var out apiMedicineSettings
+	err := s.access.Do(r.Context(), a, access.ClinicalSettingsRead, medicineRef, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		if out.Settings, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
+			return err
+		}
+		if out.History, err = settings.MedicineHistory(r.Context(), tx, a.PracticeID); err != nil {
+			return err
+		}
+		out.CanChange, err = mayChangeClinical(r.Context(), tx, a)
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, a, err)
 		return
 	}
-	s.renderMedicineSettings(w, r, form, http.StatusUnprocessableEntity)
+	s.writeMedicineSettings(w, out)
+}
+
+func (s *Server) writeMedicineSettings(w http.ResponseWriter, out apiMedicineSettings) {
+	for _, b := range dosing.Bounds() {
+		out.Bounds = append(out.Bounds, apiBound{Field: b.Field, Min: b.Min, Max: b.Max, Off: b.Off, Source: b.Source, Hazard: "/hazards#" + b.Hazard})
+	}
+	if out.History == nil {
+		out.History = []settings.HistoryEntry{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiPutMedicineSettings replaces the medicine settings through the same door as the page:
+// a prescriber or clinical lead, a reason, every number inside its bound.
+func (s *Server) apiPutMedicineSettings(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var in struct {
+		Settings *dosing.Settings `json:"settings"`
+		Reason   string           `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	var out apiMedicineSettings
+	err := s.access.Do(r.Context(), a, access.ClinicalSettingsChange, medicineRef, func(tx *store.Tx, _ access.Decision) error {
+		// Asked after the access decision, so a refusal is the same whatever was sent.
+		if in.Settings == nil {
+			return settings.Invalid{{Field: "settings", Message: "Send the whole settings document under \"settings\", with a \"reason\"."}}
+		}
+		var err error
+		if _, err = settings.ChangeMedicine(r.Context(), tx, a, *in.Settings, in.Reason, s.now()); err != nil {
+			return err
+		}
+		if out.Settings, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
+			return err
+		}
+		out.CanChange = true
+		out.History, err = settings.MedicineHistory(r.Context(), tx, a.PracticeID)
+		return err
+	})
+	var bad settings.Invalid
+	if errors.As(err, &bad) {
+		fields := map[string]string{}
+		for _, p := range bad {
+			if fields[p.Field] == "" {
+				fields[p.Field] = p.Message
+			} else {
+				fields[p.Field] += " " + p.Message
+			}
+		}
+		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+bad[0].Message, fields)
+		return
+	}
+	if err != nil {
+		var denied *access.Denied
+		if errors.As(err, &denied) && denied.Record.PracticeID == a.PracticeID {
+			writeProblem(w, r, http.StatusForbidden, "Forbidden", "Not allowed: "+denied.Reason+". Ask a prescriber, or have an administrator name you clinical lead on the staff page.", nil)
+			return
+		}
+		s.apiError(w, r, a, err)
+		return
+	}
+	s.writeMedicineSettings(w, out)
 }

@@ -14,15 +14,22 @@ import (
 	"holdspace/internal/store/storetest"
 )
 
-// The medicine settings and reminder texts are the practice
-// administrators' pages, like the access settings.
+// The reminder texts are the practice administrators' pages, like the
+// access settings. The medicine settings are clinical: administrators,
+// prescribers and clinical leads read them; only prescribers and clinical
+// leads change them (the demo owner is no prescriber; the other practice's
+// owner is). A discharge exception is a prescriber's on the care team.
 func init() {
 	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow}
 	addRoutes(map[string][]string{
-		"GET /admin/reminders":          admin,
-		"POST /admin/reminders":         admin,
-		"GET /admin/medicine-settings":  admin,
-		"POST /admin/medicine-settings": admin,
+		"GET /admin/reminders":                           admin,
+		"POST /admin/reminders":                          admin,
+		"GET /admin/medicine-settings":                   {signin, deny, deny, allow, allow, deny, deny, deny, allow},
+		"POST /admin/medicine-settings":                  {signin, deny, deny, deny, allow, deny, deny, deny, allow},
+		"GET /api/v1/settings/medicine":                  {unauth, unauth, unauth, allow, allow, deny, deny, deny, allow},
+		"PUT /api/v1/settings/medicine":                  {unauth, unauth, unauth, deny, allow, deny, deny, deny, allow},
+		"POST /clients/{id}/medical/discharge-exception": {signin, deny, deny, deny, allow, deny, deny, deny, hidden},
+		"POST /api/v1/clients/{id}/discharge-exceptions": {unauth, unauth, unauth, deny, allow, deny, deny, deny, hidden},
 	})
 }
 
@@ -40,16 +47,17 @@ func formValues(body string) url.Values {
 func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
-		owner := s.client(t, "owner")
-		res, err := owner.Get(s.url + "/admin/medicine-settings")
+		rx := s.client(t, "prescriber")
+		res, err := rx.Get(s.url + "/admin/medicine-settings")
 		body := read(t, res, err)
 		status(t, res, http.StatusOK, body)
-		pageSays(t, body, "Planned medicine sessions (sessions)", "KAP.md §1", "Hold at systolic (mmHg)", "SpO2, alarm below (%)",
+		pageSays(t, body, "Planned medicine sessions (sessions)", "Spravato REMS", "Hold at systolic (mmHg)", "SpO2, alarm below (%)",
 			"No food before dosing (minutes)", "Readings every, at first (minutes)")
 		pageHas(t, body, `value="48"`, `name="hold.at_or_above" value="on" checked`)
 		dumpPage(t, "reminders_medicine", body)
 		v := formValues(body)
 		v.Set("hold.at_or_above", "on")
+		v.Set("reason", "Longer spacing and fast after the practice's review.")
 		if v.Get("course.min_gap_hours") != "48" || v.Get("ranges.spo2.low") != "96" {
 			t.Fatalf("the form does not show the defaults: %v", v)
 		}
@@ -63,7 +71,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		bad.Set("course.planned_sessions", "0")
 		bad.Set("schedule.then_every_minutes", "half an hour")
 		bad.Set("ranges.heart_rate.low", "110")
-		res, err = postForm(owner, s.url+"/admin/medicine-settings", bad)
+		res, err = postForm(rx, s.url+"/admin/medicine-settings", bad)
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageSays(t, body, "Planned medicine sessions must be more than 0; it is 0.", "enter a whole number of minutes",
@@ -78,7 +86,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		v.Set("course.min_gap_hours", "72")
 		v.Set("checklist.food_fast_minutes", "180")
 		v.Set("alarm.systolic.below", "")
-		res, err = postForm(owner, s.url+"/admin/medicine-settings", v)
+		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
 		read(t, res, err)
 		status(t, res, http.StatusSeeOther, "")
 		var practice string
@@ -96,8 +104,8 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if n := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'settings.manage' AND record_type = 'practice_setting' AND record_id = 'medicine' AND outcome = 'allowed'`); n < 2 {
-			t.Errorf("%d audit events for the medicine settings; want the view and the save", n)
+		if n := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE action IN ('clinical_settings.read', 'clinical_settings.change') AND record_type = 'practice_setting' AND record_id = 'medicine' AND outcome = 'allowed'`); n < 3 {
+			t.Errorf("%d audit events for the medicine settings; want the view, the save and its change entry", n)
 		}
 
 		// The course pages use the practice's numbers, and so does the
@@ -106,7 +114,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		body = read(t, res, err)
 		status(t, res, http.StatusOK, body)
 		pageHas(t, body, `name="min_gap_hours" type="number" value="72"`)
-		owner = s.client(t, "owner")
+		owner := s.client(t, "owner")
 		res, err = owner.Get(s.url + "/admin/reminders")
 		body = read(t, res, err)
 		status(t, res, http.StatusOK, body)

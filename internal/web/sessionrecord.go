@@ -333,6 +333,8 @@ func (s *Server) sessionData(ctx context.Context, tx *store.Tx, a access.Actor, 
 			return nil, err
 		}
 	}
+	// The page shows the numbers the session runs on, not the practice's current ones.
+	d.Settings = d.Record.Settings
 	d.Timeline = d.Record.Timeline()
 	d.Chart, d.ChartText = sessionChart(d.Record, d.Settings.Vitals.Ranges, now.Location(), "vitals")
 	if n := d.Record.NextReading; n != nil && d.Record.Discharge == nil {

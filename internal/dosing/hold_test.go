@@ -22,7 +22,7 @@ func TestPreDoseHold(t *testing.T) {
 		held   bool
 		saying string
 	}{
-		{"default: both one under", bp(179, 109), def, false, "below the pre-dose hold (at or above 180/110 mmHg)"},
+		{"default: both one under", bp(179, 109), def, false, "below the practice's pre-dose hold (at or above 180/110 mmHg)"},
 		{"default: systolic at the threshold", bp(180, 109), def, true, "systolic 180 is at or above 180 mmHg"},
 		{"default: diastolic at the threshold", bp(179, 110), def, true, "diastolic 110 is at or above 110 mmHg"},
 		{"default: both over", bp(200, 120), def, true, "systolic 200 is at or above 180 mmHg and diastolic 120 is at or above 110 mmHg"},

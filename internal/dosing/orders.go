@@ -17,6 +17,64 @@ type ClientConditions struct {
 	Hold           *HoldThreshold       `json:"hold,omitempty"`
 	HeldSubstances []HeldSubstance      `json:"held_substances"`
 	PreMedications []PreMedicationOrder `json:"premedications"`
+	// AdditionalDoses is the prescriber's plan for doses after the planned first dose of each
+	// session; the zero plan allows none.
+	AdditionalDoses AdditionalDosePlan `json:"additional_doses"`
+}
+
+// Empty reports whether the prescriber set no structured condition.
+func (c ClientConditions) Empty() bool {
+	return c.Hold == nil && len(c.HeldSubstances) == 0 && len(c.PreMedications) == 0 && c.AdditionalDoses == (AdditionalDosePlan{})
+}
+
+// AdditionalDosePlan is what the prescriber allows after the planned first dose of a session
+// (KAP.md §1 Routes and doses: escalation is practice-specific, so the prescriber decides):
+// whether a further dose may be given at all, the most the session may total with it, and how
+// long after the first dose. Anything beyond needs the prescriber's authorisation in the session.
+type AdditionalDosePlan struct {
+	Allowed bool `json:"allowed"`
+	// MaxTotalMg is the session's total, the first dose included, that additional doses may
+	// reach.
+	MaxTotalMg float64 `json:"max_total_mg,omitempty"`
+	// MinMinutesAfterFirst is how long after the first dose an additional one may follow.
+	MinMinutesAfterFirst int `json:"min_minutes_after_first,omitempty"`
+}
+
+// Text is the plan in the clinic's words.
+func (p AdditionalDosePlan) Text() string {
+	if !p.Allowed {
+		return "no additional dose without the prescriber's authorisation in the session"
+	}
+	s := fmt.Sprintf("additional doses up to %s mg in total per session", num(p.MaxTotalMg, 2))
+	if p.MinMinutesAfterFirst > 0 {
+		s += fmt.Sprintf(", not before %d min after the first dose", p.MinMinutesAfterFirst)
+	}
+	return s
+}
+
+// CheckAdditionalPlan checks a further dose against the prescriber's additional-dose plan: given
+// at all, within the session total the plan allows (givenMg is what the session has had so far)
+// and not too soon after the first dose at firstAt. Its refusals are the ones a prescriber's
+// authorisation in the session can lift (BeyondPlan); the prescriber's maximum is checked apart
+// (CheckAdditionalDose) and no authorisation lifts it.
+func CheckAdditionalPlan(p AdditionalDosePlan, firstAt time.Time, givenMg, proposedMg float64, at time.Time) []Refusal {
+	if !p.Allowed {
+		return []Refusal{refuse(RuleAdditionalNotPlanned,
+			"The prescriber's plan has no additional dose after the planned first dose; a further dose needs a prescriber's authorisation in the session, with a reason.")}
+	}
+	var out []Refusal
+	if total := givenMg + proposedMg; exceeds(total, p.MaxTotalMg) {
+		totalShown, maxShown := numsApart(total, p.MaxTotalMg, 2)
+		out = append(out, refuse(RuleAdditionalAbovePlan,
+			"Additional dose %s mg would bring this session's total to %s mg, above the prescriber's plan of %s mg in total; %s mg given so far, so %s. More needs a prescriber's authorisation in the session.",
+			num(proposedMg, 2), totalShown, maxShown, num(givenMg, 2), roomLeft(p.MaxTotalMg-givenMg, "the plan")))
+	}
+	if wait := minutes(p.MinMinutesAfterFirst); at.Sub(firstAt) < wait {
+		out = append(out, refuse(RuleAdditionalTooSoon,
+			"The first dose was given at %s; the prescriber's plan allows an additional dose %d min after it, from %s.",
+			clock(firstAt), p.MinMinutesAfterFirst, clock(firstAt.Add(wait))))
+	}
+	return out
 }
 
 // HeldSubstance is a medicine or substance the client must not take for Hours before a
@@ -181,11 +239,24 @@ func (a DoseAuthorisation) Check() []Refusal {
 }
 
 // BeyondPlan reports whether a refusal is one a prescriber's authorisation in the session can
-// lift: the session plan's own numbers, never the course maximum, the hold or an alarm.
+// lift: the additional-dose plan's own numbers (CheckAdditionalPlan), never the prescriber's
+// maximum (RuleDoseAboveLimit, or RuleDoseAboveSession where the session's ceiling is that
+// maximum), the hold or an alarm.
 func BeyondPlan(r Rule) bool {
 	switch r {
-	case RuleAdditionalNotPlanned, RuleAdditionalAbovePlan, RuleAdditionalTooSoon, RuleDoseAboveSession:
+	case RuleAdditionalNotPlanned, RuleAdditionalAbovePlan, RuleAdditionalTooSoon:
 		return true
 	}
 	return false
+}
+
+// CheckAuthorisedDose checks a further dose beyond the plan against the prescriber's
+// authorisation in the session: it may be at most the dose authorised.
+func CheckAuthorisedDose(a DoseAuthorisation, proposedMg float64) []Refusal {
+	if exceeds(proposedMg, a.DoseMg) {
+		shown, authShown := numsApart(proposedMg, a.DoseMg, 2)
+		return []Refusal{refuse(RuleAdditionalAbovePlan, "%s authorised an additional dose of up to %s mg at %s; %s mg is more. A larger dose needs a new authorisation.",
+			a.By, authShown, clock(a.At), shown)}
+	}
+	return nil
 }

@@ -43,9 +43,9 @@ type AdditionalDosePlan struct {
 // Text is the plan in the clinic's words.
 func (p AdditionalDosePlan) Text() string {
 	if !p.Allowed {
-		return "no additional dose without the prescriber's authorisation in the session"
+		return "No additional dose without the prescriber's authorisation in the session"
 	}
-	s := fmt.Sprintf("additional doses up to %s mg in total per session", num(p.MaxTotalMg, 2))
+	s := fmt.Sprintf("Additional doses up to %s mg in total per session", num(p.MaxTotalMg, 2))
 	if p.MinMinutesAfterFirst > 0 {
 		s += fmt.Sprintf(", not before %d min after the first dose", p.MinMinutesAfterFirst)
 	}

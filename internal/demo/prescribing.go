@@ -113,15 +113,22 @@ var evaluations = map[string]struct {
 	addendum string
 }{
 	"alex": {daysAgo: 4, draft: prescribing.Draft{Decision: prescribing.ApprovedWithConditions,
-		Conditions:    "Clonazepam stays at 0.5 mg at night only, and is not taken on the morning of a medicine session.",
-		Limits:        []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 300, MaxMgPerKg: 4.5}},
-		PreMedication: []string{"ondansetron 4 mg ODT 30 min before dosing"},
-		Notes:         "Reviewed intake, screening and history. Benzodiazepine may blunt the response (Andrade 2017); the dose is low. Start at 100 mg RDT and titrate within the limit."},
+		Conditions: "Clonazepam stays at 0.5 mg at night only, and is not taken on the morning of a medicine session.",
+		Limits:     []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 300, MaxMgPerKg: 4.5}},
+		// Top-ups within the session, up to the maximum, from 20 min after the first dose.
+		Orders: dosing.ClientConditions{AdditionalDoses: dosing.AdditionalDosePlan{Allowed: true, MaxTotalMg: 300, MinMinutesAfterFirst: 20}},
+		Notes:  "Reviewed intake, screening and history. Benzodiazepine may blunt the response (Andrade 2017); the dose is low. Start at 100 mg RDT and titrate within the limit."},
 		addendum: "Spoke with Alex by phone: understands the clonazepam condition and will bring the pill organiser to the first session."},
 	"maya": {daysAgo: 3, draft: prescribing.Draft{Decision: prescribing.Approved,
-		Limits:        []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 200, MaxMgPerKg: 3.5}},
-		PreMedication: []string{"ondansetron 4 mg ODT 30 min before dosing"},
-		Notes:         "No contraindications found. First session 100 mg RDT."}},
+		Limits: []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 200, MaxMgPerKg: 3.5}},
+		// The prescriber's orders reach the room: a hold stricter than the practice's (KAP.md
+		// §1 Vitals: a prescriber's stricter per-client threshold wins), cannabis held the day
+		// before, ondansetron before dosing (Fasting, nausea), and no top-up without the
+		// prescriber in the session.
+		Orders: dosing.ClientConditions{Hold: &dosing.HoldThreshold{SystolicMmHg: 160, DiastolicMmHg: 100, AtOrAbove: true},
+			HeldSubstances: []dosing.HeldSubstance{{Substance: "cannabis", Hours: 24}},
+			PreMedications: []dosing.PreMedicationOrder{{Drug: "ondansetron", DoseMg: 4, Route: "ODT", MinutesBefore: 30}}},
+		Notes: "No contraindications found. First session 100 mg RDT. Blood pressure under 160/100 before dosing."}},
 	"daniel": {daysAgo: 2, draft: prescribing.Draft{Decision: prescribing.Approved,
 		Limits: []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 400}},
 		Notes:  "Blood pressure normal at two visits. Escalate between sessions as tolerated."}},

@@ -44,6 +44,11 @@ func TestTheDemoChartsAndEvaluations(t *testing.T) {
 					} else if _, ok := e.Limit("sublingual_rdt"); !ok {
 						t.Errorf("%s: no sublingual RDT limit", key)
 					}
+					// Maya's prescriber orders a stricter hold, a held substance and ondansetron.
+					if o := e.Orders; key == "maya" && (o.Hold == nil || o.Hold.SystolicMmHg != 160 || len(o.HeldSubstances) != 1 ||
+						len(o.PreMedications) != 1 || o.PreMedications[0].Drug != "ondansetron") {
+						t.Errorf("maya: orders %+v", o)
+					}
 				case "robert":
 					if e == nil || e.Approved() || e.Decision != prescribing.NotApproved || e.Meaning != prescribing.MeaningReview {
 						t.Errorf("robert: evaluation %+v; want not approved, signed as a review", e)

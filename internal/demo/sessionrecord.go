@@ -248,10 +248,21 @@ func (w *world) openSession(courseSessionID string, start time.Time, pre demoVit
 	check := dosing.PreDoseChecklist{IdentityConfirmed: true, LastFoodAt: start.Add(-5 * time.Hour), LastLiquidAt: start.Add(-90 * time.Minute),
 		EscortPresent: true, EscortName: "Jo Rivera", EscortPhone: "+1 555 0199", NoDrivingAcknowledged: true, SubstancesAsked: true,
 		Intention: "To stay with whatever comes up, and be kinder to myself about it."}
+	// The prescriber's orders for Alex: clonazepam held, ondansetron 30 min before dosing,
+	// given on arrival.
+	for _, h := range r.Orders.HeldSubstances {
+		check.HeldSubstancesConfirmed = append(check.HeldSubstancesConfirmed, h.Substance)
+	}
 	if _, err := sessionrecord.SaveChecklist(w.ctx, w.tx, alex, r.ID, 0, check, sam, start.Add(3*time.Minute)); err != nil {
 		return nil, time.Time{}, err
 	}
 	doseAt := start.Add(10 * time.Minute)
+	for _, o := range r.Orders.PreMedications {
+		given := doseAt.Add(-time.Duration(o.MinutesBefore+5) * time.Minute)
+		if _, err := sessionrecord.RecordPreMedication(w.ctx, w.tx, alex, r.ID, sessionrecord.PreMedicationInput{Drug: o.Drug, At: given}, sam, start.Add(4*time.Minute)); err != nil {
+			return nil, time.Time{}, err
+		}
+	}
 	at := doseAt.Add(time.Duration(pre.after) * time.Minute)
 	if _, err := sessionrecord.AddReading(w.ctx, w.tx, alex, r.ID, vitalsInput(pre, at), jordan, at); err != nil {
 		return nil, time.Time{}, err

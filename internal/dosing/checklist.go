@@ -34,6 +34,9 @@ type PreDoseChecklist struct {
 	LastAlcoholAt        time.Time `json:"last_alcohol_at,omitzero"`
 	LastBenzodiazepineAt time.Time `json:"last_benzodiazepine_at,omitzero"`
 	Intention            string    `json:"intention,omitempty"`
+	// HeldSubstancesConfirmed names each substance the prescriber holds before a session
+	// (ClientConditions.HeldSubstances) that the client confirms not taking in its window.
+	HeldSubstancesConfirmed []string `json:"held_substances_confirmed,omitempty"`
 	// PregnancyRelevant is set by the practice for clients who could be pregnant.
 	PregnancyRelevant             bool            `json:"pregnancy_relevant"`
 	Pregnancy                     PregnancyStatus `json:"pregnancy,omitempty"`

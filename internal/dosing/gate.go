@@ -42,6 +42,9 @@ type GateFacts struct {
 	Checklist      PreDoseChecklist `json:"checklist"`
 	PreDoseReading *Reading         `json:"pre_dose_reading,omitempty"`
 	HoldOverride   *Override        `json:"hold_override,omitempty"`
+	// ClientHold is the prescriber's pre-dose hold for this client, nil when none; the
+	// stricter of it and Settings.Hold applies.
+	ClientHold *HoldThreshold `json:"client_hold,omitempty"`
 }
 
 // OpenAlert is a safety alert of the client's that is raised or escalated and not yet
@@ -138,7 +141,7 @@ func GateWarnings(f GateFacts) []Warning {
 		}
 	}
 	if f.Step == GateStart && f.PreDoseReading != nil && f.HoldOverride != nil {
-		if held, _ := PreDoseHold(*f.PreDoseReading, f.Settings.Hold); held && len(f.HoldOverride.Check()) == 0 {
+		if held, _ := ClientPreDoseHold(*f.PreDoseReading, f.Settings.Hold, f.ClientHold); held && len(f.HoldOverride.Check()) == 0 {
 			out = append(out, warn(RulePreDoseHold, "Pre-dose hold overridden by %s at %s: %s", f.HoldOverride.By, clock(f.HoldOverride.At), f.HoldOverride.Reason))
 		}
 	}
@@ -177,7 +180,7 @@ func preDoseBloodPressure(f GateFacts) []Refusal {
 		return []Refusal{refuse(RulePreDoseReading, "The pre-dose reading is from %s, %s before starting; take a new one (the practice asks for one within %s).",
 			clock(r.At), span(age), span(within))}
 	}
-	held, reason := PreDoseHold(*r, f.Settings.Hold)
+	held, reason := ClientPreDoseHold(*r, f.Settings.Hold, f.ClientHold)
 	if !held {
 		return nil
 	}

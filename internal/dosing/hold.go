@@ -48,6 +48,55 @@ func (t HoldThreshold) words() string {
 // PreDoseHold says whether a pre-dose reading holds dosing, and why, in a sentence for the
 // screen. A reading without both blood pressure numbers holds too: the rule cannot be checked.
 func PreDoseHold(r Reading, t HoldThreshold) (bool, string) {
+	return preDoseHold(r, t, "the practice's pre-dose hold")
+}
+
+// ClientPreDoseHold is PreDoseHold under the hold that applies to this client: the stricter of
+// the practice's and the prescriber's per-client hold (StricterHold).
+func ClientPreDoseHold(r Reading, practice HoldThreshold, client *HoldThreshold) (bool, string) {
+	t, whose := StricterHold(practice, client)
+	return preDoseHold(r, t, whose)
+}
+
+// StricterHold is the pre-dose hold for a client: per number, whichever of the practice's hold
+// and the prescriber's per-client hold (nil when none) holds at the lower blood pressure (KAP.md
+// §1 Vitals: "a prescriber's stricter per-client threshold wins"). whose names it for the
+// screen. Every place that asks whether a reading holds goes through here, so a change of the
+// practice's figure and the prescriber's own both reach the room.
+func StricterHold(practice HoldThreshold, client *HoldThreshold) (t HoldThreshold, whose string) {
+	if client == nil || client.SystolicMmHg <= 0 || client.DiastolicMmHg <= 0 {
+		return practice, "the practice's pre-dose hold"
+	}
+	c := *client
+	if practice.AtOrAbove != c.AtOrAbove {
+		// "above 180" holds from 181: put both in at-or-above terms to compare them.
+		practice, c = practice.atOrAbove(), c.atOrAbove()
+	}
+	t = practice
+	sysClient, diaClient := c.SystolicMmHg < practice.SystolicMmHg, c.DiastolicMmHg < practice.DiastolicMmHg
+	if sysClient {
+		t.SystolicMmHg = c.SystolicMmHg
+	}
+	if diaClient {
+		t.DiastolicMmHg = c.DiastolicMmHg
+	}
+	switch {
+	case sysClient && diaClient:
+		return t, "the prescriber's hold for this client"
+	case sysClient || diaClient:
+		return t, "the prescriber's hold for this client where stricter, else the practice's"
+	}
+	return t, "the practice's pre-dose hold (no stricter than the prescriber's for this client)"
+}
+
+func (t HoldThreshold) atOrAbove() HoldThreshold {
+	if t.AtOrAbove {
+		return t
+	}
+	return HoldThreshold{SystolicMmHg: t.SystolicMmHg + 1, DiastolicMmHg: t.DiastolicMmHg + 1, AtOrAbove: true}
+}
+
+func preDoseHold(r Reading, t HoldThreshold, whose string) (bool, string) {
 	sys, okS := r.Value(MeasureSystolic)
 	dia, okD := r.Value(MeasureDiastolic)
 	if !okS || !okD {
@@ -61,11 +110,11 @@ func PreDoseHold(r Reading, t HoldThreshold) (bool, string) {
 		broke = append(broke, fmt.Sprintf("diastolic %d is %s %d mmHg", dia, t.words(), t.DiastolicMmHg))
 	}
 	if len(broke) > 0 {
-		return true, fmt.Sprintf("Hold: blood pressure %d/%d mmHg at %s; %s, the practice's pre-dose hold. Dosing waits for a lower reading or a prescriber's override with a reason.",
-			sys, dia, clock(r.At), strings.Join(broke, " and "))
+		return true, fmt.Sprintf("Hold: blood pressure %d/%d mmHg at %s; %s, %s. Dosing waits for a lower reading or a prescriber's override with a reason.",
+			sys, dia, clock(r.At), strings.Join(broke, " and "), whose)
 	}
-	return false, fmt.Sprintf("Blood pressure %d/%d mmHg at %s is below the pre-dose hold (%s %d/%d mmHg).",
-		sys, dia, clock(r.At), t.words(), t.SystolicMmHg, t.DiastolicMmHg)
+	return false, fmt.Sprintf("Blood pressure %d/%d mmHg at %s is below %s (%s %d/%d mmHg).",
+		sys, dia, clock(r.At), whose, t.words(), t.SystolicMmHg, t.DiastolicMmHg)
 }
 
 // Override records a prescriber's decision to dose despite a hold.

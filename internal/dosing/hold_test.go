@@ -22,7 +22,7 @@ func TestPreDoseHold(t *testing.T) {
 		held   bool
 		saying string
 	}{
-		{"default: both one under", bp(179, 99), def, false, "below the pre-dose hold (at or above 180/100 mmHg)"},
+		{"default: both one under", bp(179, 99), def, false, "below the practice's pre-dose hold (at or above 180/100 mmHg)"},
 		{"default: systolic at the threshold", bp(180, 99), def, true, "systolic 180 is at or above 180 mmHg"},
 		{"default: diastolic at the threshold", bp(179, 100), def, true, "diastolic 100 is at or above 100 mmHg"},
 		{"default: resting 179/105 holds, as screening blocks it", bp(179, 105), def, true, "diastolic 105 is at or above 100 mmHg"},

@@ -47,6 +47,16 @@ const (
 	RuleGateStep            Rule = "gate_step"
 	RuleOutsideCourseWindow Rule = "outside_course_window"
 	RuleOpenSafetyAlert     Rule = "open_safety_alert"
+	// The prescriber's orders for the session (evaluation conditions and the course plan).
+	RuleHeldSubstance        Rule = "held_substance"
+	RulePreMedication        Rule = "premedication"
+	RuleAdditionalNotPlanned Rule = "additional_dose_not_planned"
+	RuleAdditionalAbovePlan  Rule = "additional_dose_above_plan"
+	RuleAdditionalTooSoon    Rule = "additional_dose_too_soon"
+	RuleAfterAlarmReading    Rule = "reading_after_alarm"
+	RuleAuthorisationRole    Rule = "authorisation_role"
+	RuleAuthorisationReason  Rule = "authorisation_reason"
+	RuleGiver                Rule = "giver"
 )
 
 // Refusal is a rule saying no. Message is written for the clinician at the screen: it names what
@@ -92,4 +102,5 @@ const (
 	RoleTherapist  Role = "therapist"
 	RolePrescriber Role = "prescriber"
 	RoleAdmin      Role = "admin"
+	RoleMonitor    Role = "monitor"
 )

@@ -100,6 +100,12 @@ type Draft struct {
 	// min before dosing".
 	PreMedication []string `json:"premedication"`
 	Notes         string   `json:"notes,omitempty"`
+	// Orders are the structured conditions the room enforces: a per-client pre-dose hold,
+	// substances held before a session, pre-medication to give and the additional-dose plan.
+	// PreMedication and Conditions stay for what these do not cover.
+	Orders dosing.ClientConditions `json:"orders"`
+	// AboveBound confirms, with a reason, each maximum above its route's reported range.
+	AboveBound []BoundConfirmation `json:"above_bound,omitempty"`
 }
 
 // cleanText trims a text and gives it one kind of line ending, so that
@@ -134,16 +140,167 @@ func (d Draft) Normalised() Draft {
 		}
 	}
 	d.Limits = limits
+	o := &d.Orders
+	if o.Hold != nil && o.Hold.SystolicMmHg == 0 && o.Hold.DiastolicMmHg == 0 {
+		o.Hold = nil
+	}
+	if o.Hold != nil {
+		// The prescriber writes "BP under 160/100": 160/100 itself holds.
+		o.Hold.AtOrAbove = true
+	}
+	held := []dosing.HeldSubstance{}
+	for _, h := range o.HeldSubstances {
+		if h.Substance = strings.Join(strings.Fields(h.Substance), " "); h.Substance != "" || h.Hours != 0 {
+			held = append(held, h)
+		}
+	}
+	o.HeldSubstances = held
+	pre := []dosing.PreMedicationOrder{}
+	for _, m := range o.PreMedications {
+		m.Drug, m.Route = strings.Join(strings.Fields(m.Drug), " "), strings.Join(strings.Fields(m.Route), " ")
+		if m.Drug != "" || m.DoseMg != 0 || m.Route != "" || m.MinutesBefore != 0 {
+			pre = append(pre, m)
+		}
+	}
+	o.PreMedications = pre
+	if !o.AdditionalDoses.Allowed {
+		o.AdditionalDoses = dosing.AdditionalDosePlan{}
+	}
+	confirmed := []BoundConfirmation{}
+	for _, c := range d.AboveBound {
+		c.Reason = cleanText(c.Reason)
+		if _, ok := d.Limit(c.Route); ok {
+			confirmed = append(confirmed, c)
+		}
+	}
+	d.AboveBound = confirmed
 	return d
+}
+
+// Limit is the draft's maximum for a route; false when the route is not allowed.
+func (d Draft) Limit(r dosing.Route) (dosing.Limit, bool) {
+	for _, l := range d.Limits {
+		if l.Route == r {
+			return l, true
+		}
+	}
+	return dosing.Limit{}, false
+}
+
+// Fields of the structured orders on the form and in problems.
+const (
+	FieldHoldSystolic       = "hold_systolic"
+	FieldHoldDiastolic      = "hold_diastolic"
+	FieldAdditionalAllowed  = "additional_allowed"
+	FieldAdditionalMaxMg    = "additional_max_mg"
+	FieldAdditionalMinutes  = "additional_min_minutes"
+	maxHeldHours            = 14 * 24
+	maxPreMedicationMinutes = 240
+)
+
+// HeldField and PreMedicationField name the fields of the i-th row (from 0) of the held
+// substances and the pre-medication orders.
+func HeldField(i int, part string) string { return fmt.Sprintf("held.%d.%s", i, part) }
+
+// PreMedicationField names the field of the i-th pre-medication order (from 0).
+func PreMedicationField(i int, part string) string { return fmt.Sprintf("premed.%d.%s", i, part) }
+
+// validateOrders checks the structured conditions: numbers a clinician can act on, each named.
+func (d Draft) validateOrders(ps *clinic.Problems) {
+	o := d.Orders
+	if d.Decision == NotApproved && !o.Empty() {
+		ps.Add("orders", "A client who is not approved has no orders for medicine sessions; clear them.")
+		return
+	}
+	if h := o.Hold; h != nil {
+		switch {
+		case h.SystolicMmHg < 90 || h.SystolicMmHg > 250:
+			ps.Add(FieldHoldSystolic, "Give the systolic of the client's hold in mmHg, between 90 and 250; %d was given.", h.SystolicMmHg)
+		case h.DiastolicMmHg < 50 || h.DiastolicMmHg > 150:
+			ps.Add(FieldHoldDiastolic, "Give the diastolic of the client's hold in mmHg, between 50 and 150; %d was given.", h.DiastolicMmHg)
+		case h.DiastolicMmHg >= h.SystolicMmHg:
+			ps.Add(FieldHoldDiastolic, "The diastolic %d is not below the systolic %d; check the numbers.", h.DiastolicMmHg, h.SystolicMmHg)
+		}
+	}
+	if len(o.HeldSubstances) > maxOrders || len(o.PreMedications) > maxOrders {
+		ps.Add("orders", "Give at most %d held substances and %d pre-medication orders.", maxOrders, maxOrders)
+	}
+	for i, h := range o.HeldSubstances {
+		if h.Substance == "" {
+			ps.Add(HeldField(i, "substance"), "Name the substance to hold, such as lorazepam.")
+		} else if utf8.RuneCountInString(h.Substance) > maxOrderLength {
+			ps.Add(HeldField(i, "substance"), "Keep the substance's name under %d characters.", maxOrderLength)
+		}
+		if h.Hours < 1 || h.Hours > maxHeldHours {
+			ps.Add(HeldField(i, "hours"), "Give how many hours before the session to hold it, from 1 to %d.", maxHeldHours)
+		}
+	}
+	for i, m := range o.PreMedications {
+		if m.Drug == "" {
+			ps.Add(PreMedicationField(i, "drug"), "Name the pre-medication, such as ondansetron.")
+		} else if utf8.RuneCountInString(m.Drug) > maxOrderLength {
+			ps.Add(PreMedicationField(i, "drug"), "Keep the medicine's name under %d characters.", maxOrderLength)
+		}
+		if math.IsNaN(m.DoseMg) || m.DoseMg <= 0 || m.DoseMg > MaxLimitMg {
+			ps.Add(PreMedicationField(i, "dose_mg"), "Give the dose of %s in mg, such as 4.", nonEmpty(m.Drug, "the pre-medication"))
+		}
+		if m.Route == "" || utf8.RuneCountInString(m.Route) > maxOrderLength {
+			ps.Add(PreMedicationField(i, "route"), "Give how %s is given, such as ODT or oral.", nonEmpty(m.Drug, "the pre-medication"))
+		}
+		if m.MinutesBefore < 0 || m.MinutesBefore > maxPreMedicationMinutes {
+			ps.Add(PreMedicationField(i, "minutes_before"), "Give how many minutes before dosing, from 0 to %d.", maxPreMedicationMinutes)
+		}
+	}
+	if a := o.AdditionalDoses; a.Allowed {
+		if math.IsNaN(a.MaxTotalMg) || a.MaxTotalMg <= 0 || a.MaxTotalMg > MaxLimitMg {
+			ps.Add(FieldAdditionalMaxMg, "Give the most a session may total in mg with its additional doses, the first dose included.")
+		} else if over := d.additionalAboveLimits(); over != "" {
+			ps.Add(FieldAdditionalMaxMg, "%s", over)
+		}
+		if a.MinMinutesAfterFirst < 0 || a.MinMinutesAfterFirst > maxPreMedicationMinutes {
+			ps.Add(FieldAdditionalMinutes, "Give how many minutes after the first dose an additional one may follow, from 0 to %d.", maxPreMedicationMinutes)
+		}
+	}
+}
+
+// additionalAboveLimits names a session total above every mg maximum the draft sets: the plan
+// could then never be used in full.
+func (d Draft) additionalAboveLimits() string {
+	most := 0.0
+	for _, l := range d.Limits {
+		if l.MaxMg == 0 {
+			return "" // a mg/kg maximum depends on the day's weight
+		}
+		most = math.Max(most, l.MaxMg)
+	}
+	if most > 0 && d.Orders.AdditionalDoses.MaxTotalMg > most {
+		return fmt.Sprintf("The session total for additional doses (%s mg) is above your maximum per session (%s mg); the maximum always applies.",
+			number(d.Orders.AdditionalDoses.MaxTotalMg), number(most))
+	}
+	return ""
+}
+
+func nonEmpty(s, otherwise string) string {
+	if s == "" {
+		return otherwise
+	}
+	return s
 }
 
 // LimitField names the form field of a route's limit: part is "mg" or
 // "mg_per_kg".
 func LimitField(r dosing.Route, part string) string { return "limit." + string(r) + "." + part }
 
-// Validate says what is wrong with a normalised draft, field by field.
-func (d Draft) Validate() clinic.Problems {
+// Validate says what is wrong with a normalised draft, field by field, without a weight: a
+// maximum in mg for a route whose reported range is per kg is checked when signing
+// (ValidateAt).
+func (d Draft) Validate() clinic.Problems { return d.ValidateAt(0) }
+
+// ValidateAt is Validate with the client's latest weight in kg (0 when none).
+func (d Draft) ValidateAt(kg float64) clinic.Problems {
 	var ps clinic.Problems
+	d.validateOrders(&ps)
+	d.checkBounds(&ps, kg)
 	switch d.Decision {
 	case Approved, ApprovedWithConditions, NotApproved:
 	default:
@@ -292,10 +449,63 @@ type evaluationContent struct {
 	Limits        []limitContent `json:"limits"`
 	PreMedication []string       `json:"premedication"`
 	Notes         string         `json:"notes"`
-	SignerID      string         `json:"signer_id"`
-	SignerName    string         `json:"signer_name"`
-	Meaning       string         `json:"meaning"`
-	SignedAt      string         `json:"signed_at"`
+	// Orders and AboveBound are left out when empty, so evaluations signed before they
+	// existed hash as they did.
+	Orders     *ordersContent `json:"orders,omitempty"`
+	AboveBound []boundContent `json:"above_bound,omitempty"`
+	SignerID   string         `json:"signer_id"`
+	SignerName string         `json:"signer_name"`
+	Meaning    string         `json:"meaning"`
+	SignedAt   string         `json:"signed_at"`
+}
+
+// ordersContent spells out the structured orders with every number, fixed here so that a
+// later field of dosing.ClientConditions does not change what was signed.
+type ordersContent struct {
+	HoldSystolic         int                    `json:"hold_systolic"`
+	HoldDiastolic        int                    `json:"hold_diastolic"`
+	HeldSubstances       []heldContent          `json:"held_substances"`
+	PreMedications       []preMedicationContent `json:"premedications"`
+	AdditionalAllowed    bool                   `json:"additional_allowed"`
+	AdditionalMaxTotalMg float64                `json:"additional_max_total_mg"`
+	AdditionalMinMinutes int                    `json:"additional_min_minutes_after_first"`
+}
+
+type heldContent struct {
+	Substance string `json:"substance"`
+	Hours     int    `json:"hours"`
+}
+
+type preMedicationContent struct {
+	Drug          string  `json:"drug"`
+	DoseMg        float64 `json:"dose_mg"`
+	Route         string  `json:"route"`
+	MinutesBefore int     `json:"minutes_before"`
+}
+
+type boundContent struct {
+	Route  string `json:"route"`
+	Reason string `json:"reason"`
+}
+
+func contentOfOrders(o dosing.ClientConditions) *ordersContent {
+	if o.Empty() {
+		return nil
+	}
+	c := &ordersContent{AdditionalAllowed: o.AdditionalDoses.Allowed, AdditionalMaxTotalMg: o.AdditionalDoses.MaxTotalMg,
+		AdditionalMinMinutes: o.AdditionalDoses.MinMinutesAfterFirst}
+	if o.Hold != nil {
+		c.HoldSystolic, c.HoldDiastolic = o.Hold.SystolicMmHg, o.Hold.DiastolicMmHg
+	}
+	c.HeldSubstances = []heldContent{}
+	for _, h := range o.HeldSubstances {
+		c.HeldSubstances = append(c.HeldSubstances, heldContent{Substance: h.Substance, Hours: h.Hours})
+	}
+	c.PreMedications = []preMedicationContent{}
+	for _, m := range o.PreMedications {
+		c.PreMedications = append(c.PreMedications, preMedicationContent{Drug: m.Drug, DoseMg: m.DoseMg, Route: m.Route, MinutesBefore: m.MinutesBefore})
+	}
+	return c
 }
 
 type addendumContent struct {
@@ -322,6 +532,10 @@ func (e Evaluation) Content() []byte {
 		c.Limits = append(c.Limits, limitContent{Route: string(l.Route), MaxMg: l.MaxMg, MaxMgPerKg: l.MaxMgPerKg})
 	}
 	c.PreMedication = append(c.PreMedication, e.PreMedication...)
+	c.Orders = contentOfOrders(e.Orders)
+	for _, a := range e.AboveBound {
+		c.AboveBound = append(c.AboveBound, boundContent{Route: string(a.Route), Reason: a.Reason})
+	}
 	b, _ := json.Marshal(c) // plain strings and numbers: cannot fail
 	return b
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"holdspace/internal/clinic"
+	"holdspace/internal/dosing"
 	"holdspace/internal/eligibility"
 	"holdspace/internal/store"
 )
@@ -34,7 +35,15 @@ func LoadSigner(ctx context.Context, tx *store.Tx, practiceID, staffID string) (
 // made when empty.
 func Sign(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, d Draft, s Signer, at time.Time) (*Evaluation, error) {
 	d = d.Normalised()
-	if err := d.Validate().Err(); err != nil {
+	w, err := clinic.LatestWeight(ctx, tx, clientID, at)
+	if err != nil {
+		return nil, err
+	}
+	kg := 0.0
+	if w != nil {
+		kg = w.Kg
+	}
+	if err := d.ValidateAt(kg).Err(); err != nil {
 		return nil, err
 	}
 	if s.StaffID == "" || s.Name == "" {
@@ -68,10 +77,18 @@ func Sign(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, d 
 	if err != nil {
 		return nil, err
 	}
+	structured, err := json.Marshal(e.Orders)
+	if err != nil {
+		return nil, err
+	}
+	confirmed, err := json.Marshal(e.AboveBound)
+	if err != nil {
+		return nil, err
+	}
 	_, err = tx.Exec(ctx, `INSERT INTO evaluation (id, practice_id, client_id, decision, conditions, reason, limits, premedication, notes,
-		signer_id, signer_name, signed_at, meaning, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		signer_id, signer_name, signed_at, meaning, content_hash, orders, above_bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, practiceID, clientID, string(e.Decision), e.Conditions, e.Reason, string(limits), string(orders), e.Notes,
-		e.SignerID, e.SignerName, e.SignedAt, string(e.Meaning), e.Hash)
+		e.SignerID, e.SignerName, e.SignedAt, string(e.Meaning), e.Hash, string(structured), string(confirmed))
 	if err != nil {
 		return nil, err
 	}
@@ -132,8 +149,8 @@ func Current(ctx context.Context, tx *store.Tx, clientID string) (*Evaluation, e
 }
 
 func load(ctx context.Context, tx *store.Tx, clientID string, limit int) ([]Evaluation, error) {
-	q := `SELECT id, client_id, decision, conditions, reason, limits, premedication, notes, signer_id, signer_name, signed_at, meaning, content_hash
-		FROM evaluation WHERE client_id = ? ORDER BY signed_at DESC, id DESC`
+	q := `SELECT id, client_id, decision, conditions, reason, limits, premedication, notes, signer_id, signer_name, signed_at, meaning, content_hash,
+		orders, above_bound FROM evaluation WHERE client_id = ? ORDER BY signed_at DESC, id DESC`
 	args := []any{clientID}
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -147,9 +164,9 @@ func load(ctx context.Context, tx *store.Tx, clientID string, limit int) ([]Eval
 	index := map[string]int{}
 	for rows.Next() {
 		var e Evaluation
-		var decision, meaning, limits, orders string
+		var decision, meaning, limits, orders, structured, confirmed string
 		if err := rows.Scan(&e.ID, &e.ClientID, &decision, &e.Conditions, &e.Reason, &limits, &orders, &e.Notes,
-			&e.SignerID, &e.SignerName, &e.SignedAt, &meaning, &e.Hash); err != nil {
+			&e.SignerID, &e.SignerName, &e.SignedAt, &meaning, &e.Hash, &structured, &confirmed); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -161,6 +178,20 @@ func load(ctx context.Context, tx *store.Tx, clientID string, limit int) ([]Eval
 		if err := json.Unmarshal([]byte(orders), &e.PreMedication); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("prescribing: orders of evaluation %s: %w", e.ID, err)
+		}
+		if err := json.Unmarshal([]byte(structured), &e.Orders); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("prescribing: structured orders of evaluation %s: %w", e.ID, err)
+		}
+		if err := json.Unmarshal([]byte(confirmed), &e.AboveBound); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("prescribing: confirmations of evaluation %s: %w", e.ID, err)
+		}
+		if e.Orders.HeldSubstances == nil {
+			e.Orders.HeldSubstances = []dosing.HeldSubstance{}
+		}
+		if e.Orders.PreMedications == nil {
+			e.Orders.PreMedications = []dosing.PreMedicationOrder{}
 		}
 		e.Addenda = []Addendum{}
 		e.Superseded = len(out) > 0

@@ -2,7 +2,9 @@
 // per booked course_session of a course (internal/course), started at the bedside and signed
 // and locked at the end. The rules come from internal/dosing and are only wired here: the
 // dosing gate, the pre-dose checklist, the pre-dose blood pressure hold and its override, the
-// dose limits, the vitals ranges, alarms and schedule, and discharge.
+// prescriber's orders from the current evaluation (the client's hold, held substances,
+// pre-medication, the additional-dose plan and authorisations beyond it), the dose limits and
+// who may give a dose, the vitals ranges, alarms and schedule, and discharge.
 //
 // Every function runs inside a transaction the caller opened with access.Service.Do, with the
 // action named on each function, and takes the client the record belongs to: a record of
@@ -20,6 +22,8 @@
 //	SaveChecklist(ctx, tx, clientID, recordID, baseVersion, checklist, by, now)      SessionRecordWrite
 //	AddReading(ctx, tx, clientID, recordID, ReadingInput, by, now) (*Reading, error) SessionRecordWrite
 //	OverrideHold(ctx, tx, clientID, recordID, reason, by, now) (*Override, error)    HoldOverride
+//	RecordPreMedication(ctx, tx, clientID, recordID, PreMedicationInput, by, now)    SessionRecordWrite
+//	AuthoriseDose(ctx, tx, clientID, recordID, AuthorisationInput, by, now)          HoldOverride (a prescriber, like the override)
 //	Administer(ctx, tx, clientID, recordID, DoseInput, by, now)                      SessionRecordWrite
 //	AcknowledgeAlert(ctx, tx, clientID, recordID, alertID, action, by, now)          SessionRecordWrite
 //	AddObservation / AddIntervention / AddAdverseEvent(ctx, tx, clientID, recordID, input, by, now)

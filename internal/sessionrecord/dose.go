@@ -2,8 +2,11 @@ package sessionrecord
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -15,11 +18,15 @@ func mg(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f
 
 // Administer records a dose (KAP.md §1 Routes and doses). The first dose of the session runs
 // the whole dosing gate at its time (readiness, consent, course, spacing, session count, the
-// checklist, a recent pre-dose reading and the hold) and must be the course's planned dose for
-// the session; an additional dose must keep the session's total within the prescriber's
-// maximum (dosing.CheckAdditionalDose). Refusals carry the numbers (Refused.Dose). No dose is
-// recorded while held, with an alarm unacknowledged, or after discharge. Runs under
-// SessionRecordWrite.
+// checklist with the prescriber's held substances, pre-medication given, a recent pre-dose
+// reading and the stricter hold) and must be the course's planned dose for the session. An
+// additional dose must keep the session's total within the prescriber's maximum
+// (dosing.CheckAdditionalDose) and follow the prescriber's additional-dose plan
+// (dosing.CheckAdditionalPlan) unless a prescriber authorised it in the session. After an
+// alarm, any dose waits for a blood pressure since, below the hold. The giver is a clinician
+// of the session with a role the practice allows for the route (dosing.CheckGiver). Refusals
+// carry the numbers (Refused.Dose). No dose is recorded while held, with an alarm
+// unacknowledged, or after discharge. Runs under SessionRecordWrite.
 func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in DoseInput, by string, now time.Time) (*Administration, error) {
 	h, err := begin(ctx, tx, clientID, recordID, by, now)
 	if err != nil {
@@ -44,14 +51,6 @@ func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 	givenAt := entryTime("given_at", in.GivenAt, h, now, &p)
 	if in.GivenBy == "" {
 		in.GivenBy = by
-	} else {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM staff WHERE id = ? AND practice_id = ? AND active = ?`, in.GivenBy, h.practiceID, true).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			p.add("given_by", "Choose who gave the dose from the practice's staff.")
-		}
 	}
 	if !p.empty() {
 		return nil, p.err(ReasonInvalid)
@@ -63,6 +62,17 @@ func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 	s, err := h.settings(ctx, tx)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkGiver(ctx, tx, h, in.GivenBy, &p); err != nil {
+		return nil, err
+	}
+	if !p.empty() {
+		return nil, p.err(ReasonInvalid)
+	}
+	// After an in-session alarm a further dose waits for a blood pressure taken since, below
+	// the client's hold (KAP.md §1 Vitals); no authorisation lifts it.
+	for _, rf := range r.afterAlarm(s.Hold) {
+		p.rule("reading", rf)
 	}
 	for _, a := range r.Alerts {
 		if a.Open {
@@ -76,6 +86,7 @@ func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 		}
 	}
 	var check dosing.DoseCheck
+	usesAuthorisation := false
 	if len(r.Doses) == 0 {
 		if err := firstDoseGate(ctx, tx, h, r, givenAt, now, &p); err != nil {
 			return nil, err
@@ -95,6 +106,17 @@ func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 		}
 		plan := dosing.SessionPlan{Route: r.Route, PlannedMg: r.PlannedMg, SessionMaxMg: r.SessionMaxMg}
 		check = dosing.CheckAdditionalDose(plan, given, in.DoseMg, r.Limit, r.Weight, givenAt, s.Dose)
+		// The prescriber's additional-dose plan; beyond it, the prescriber's authorisation in
+		// the session lifts the plan for one dose up to what was authorised, never past the
+		// maximum checked above.
+		beyond := dosing.CheckAdditionalPlan(r.Orders.AdditionalDoses, r.FirstDoseAt(), r.GivenMg, in.DoseMg, givenAt)
+		if a := r.OpenAuthorisation(); len(beyond) > 0 && a != nil {
+			beyond = dosing.CheckAuthorisedDose(dosing.DoseAuthorisation{By: a.By.Name, Role: dosing.RolePrescriber, DoseMg: a.DoseMg, Reason: a.Reason, At: a.At}, in.DoseMg)
+			if len(beyond) == 0 {
+				usesAuthorisation = true
+			}
+		}
+		check.Refusals = append(check.Refusals, beyond...)
 	}
 	for _, rf := range check.Refusals {
 		p.rule("dose_mg", rf)
@@ -116,7 +138,60 @@ func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 	if err != nil {
 		return nil, err
 	}
+	if usesAuthorisation {
+		// One authorisation, one dose: every open authorisation is spent by it, so an older
+		// one cannot lift the plan again later.
+		if _, err := tx.Exec(ctx, `UPDATE session_dose_authorisation SET dose_id = ? WHERE record_id = ? AND dose_id IS NULL`, out.ID, h.id); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// checkGiver refuses a giver who is not a clinician of the session (booked on its appointment
+// or present in the record) or whose role the practice does not allow for the route.
+func checkGiver(ctx context.Context, tx *store.Tx, h *head, staffID string, p *problems) error {
+	var name string
+	err := tx.QueryRow(ctx, `SELECT full_name FROM staff WHERE id = ? AND practice_id = ? AND active = ?`, staffID, h.practiceID, true).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		p.add("given_by", "Choose who gave the dose from the clinicians of this session.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	l := loader{ctx: ctx, tx: tx, h: h, in: func(t time.Time) time.Time { return t }}
+	if err := l.names(); err != nil {
+		return err
+	}
+	all, err := sessionClinicians(ctx, tx, h, &l)
+	if err != nil {
+		return err
+	}
+	in, roles := false, []dosing.Role{}
+	if i := slices.IndexFunc(all, func(g Giver) bool { return g.ID == staffID }); i >= 0 {
+		in, roles = true, all[i].Roles
+	} else {
+		rows, err := tx.Query(ctx, `SELECT role FROM staff_role WHERE staff_id = ?`, staffID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				return err
+			}
+			roles = append(roles, dosing.Role(r))
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, rf := range dosing.CheckGiver(name, in, roles, h.route, giverRoles()) {
+		p.rule("given_by", rf)
+	}
+	return nil
 }
 
 // firstDoseGate runs dosing.Gate at the start step for the first dose: everything starting the
@@ -148,6 +223,14 @@ func firstDoseGate(ctx context.Context, tx *store.Tx, h *head, r *Record, at, no
 	if n := len(r.Overrides); n > 0 {
 		o := r.Overrides[n-1]
 		f.HoldOverride = &dosing.Override{By: o.By.Name, Role: dosing.RolePrescriber, Reason: o.Reason, At: o.At}
+	}
+	// The prescriber's conditions: each held substance confirmed on the checklist and each
+	// pre-medication given its minutes before (f.ClientHold, from gateFacts, is the hold).
+	for _, rf := range dosing.CheckHeldSubstances(f.Checklist, r.Orders.HeldSubstances) {
+		p.rule("checklist.held_substances", rf)
+	}
+	for _, rf := range dosing.CheckPreMedication(r.Orders.PreMedications, r.preMedicationsGiven(), at) {
+		p.rule("premedication", rf)
 	}
 	if b.session.Status != dosing.SessionBooked {
 		p.rule("gate", dosing.Refusal{Rule: dosing.RuleGateStep, Message: fmt.Sprintf("Session %d is %s, not booked; a dose is given only in a booked medicine session.", b.session.Number, b.session.Status)})

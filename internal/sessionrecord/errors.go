@@ -143,6 +143,10 @@ func checklistField(r dosing.Rule) string {
 		return "intention"
 	case dosing.RulePregnancy:
 		return "pregnancy"
+	case dosing.RuleHeldSubstance:
+		return "held_substances"
+	case dosing.RulePreMedication:
+		return "premedication"
 	}
 	return string(r)
 }

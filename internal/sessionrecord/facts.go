@@ -10,7 +10,6 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
-	"holdspace/internal/prescribing"
 	"holdspace/internal/readiness"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
@@ -64,16 +63,6 @@ func medicineSettings(ctx context.Context, tx *store.Tx, practiceID string, c *c
 	return s, nil
 }
 
-// limitFor is the prescriber's maximum for the route from the current evaluation.
-func limitFor(ctx context.Context, tx *store.Tx, clientID string, route dosing.Route) (dosing.Limit, error) {
-	ev, err := prescribing.Current(ctx, tx, clientID)
-	if err != nil {
-		return dosing.Limit{}, err
-	}
-	l, _ := ev.Limit(route)
-	return l, nil
-}
-
 // gateFacts assembles dosing.GateFacts for the booking at the given step and time. For the
 // start step the caller adds the checklist, the pre-dose reading and any override.
 func gateFacts(ctx context.Context, tx *store.Tx, clientID string, b *booking, step dosing.GateStep, at time.Time) (dosing.GateFacts, error) {
@@ -93,9 +82,11 @@ func gateFacts(ctx context.Context, tx *store.Tx, clientID string, b *booking, s
 		}
 		f.Sessions = append(f.Sessions, dosing.Session{At: ss.ScheduledAt.In(at.Location()), Status: ss.Status})
 	}
-	if f.Limit, err = limitFor(ctx, tx, clientID, b.course.Route); err != nil {
+	var orders dosing.ClientConditions
+	if f.Limit, orders, err = evaluationOrders(ctx, tx, clientID, b.course.Route); err != nil {
 		return f, err
 	}
+	f.ClientHold = orders.Hold
 	if f.OpenAlerts, err = alert.OpenForGate(ctx, tx, clientID, at.Location()); err != nil {
 		return f, err
 	}
@@ -115,7 +106,8 @@ func startOnly(r dosing.Rule) bool {
 	switch r {
 	case dosing.RuleIdentity, dosing.RuleFastingFood, dosing.RuleFastingLiquid, dosing.RuleEscort, dosing.RuleNoDriving,
 		dosing.RuleAlcoholBenzo, dosing.RuleIntention, dosing.RulePregnancy, dosing.RulePreDoseReading, dosing.RulePreDoseHold,
-		dosing.RuleOverrideRole, dosing.RuleOverrideReason, dosing.RuleOverrideActor, dosing.RuleOverrideStale:
+		dosing.RuleOverrideRole, dosing.RuleOverrideReason, dosing.RuleOverrideActor, dosing.RuleOverrideStale,
+		dosing.RuleHeldSubstance, dosing.RulePreMedication:
 		return true
 	}
 	return false

@@ -150,6 +150,16 @@ func readyChecklist(now time.Time) dosing.PreDoseChecklist {
 		Intention: "To meet the grief with less fear."}
 }
 
+// premedicate records the ordered ondansetron given 35 min before at (for an evaluation with
+// the order: see ordersFor).
+func (p *practice) premedicate(t *testing.T, recordID string, at time.Time) {
+	t.Helper()
+	p.write(t, func(tx *store.Tx) error {
+		_, err := sessionrecord.RecordPreMedication(p.ctx, tx, p.alex, recordID, sessionrecord.PreMedicationInput{Drug: "ondansetron", At: at.Add(-35 * time.Minute)}, p.sam, at)
+		return err
+	})
+}
+
 func bp(sys, dia int) sessionrecord.ReadingInput {
 	return sessionrecord.ReadingInput{Systolic: &sys, Diastolic: &dia, HeartRate: dosing.Measured(76), SpO2: dosing.Measured(98), RespiratoryRate: dosing.Measured(14)}
 }

@@ -40,7 +40,7 @@ func load(ctx context.Context, tx *store.Tx, h *head, v View) (*Record, error) {
 		return nil, err
 	}
 	r.StartedBy = l.person(startedBy)
-	steps := []func(*Record) error{l.clinicians, l.checklist, l.readings, l.doses, l.events, l.alerts, l.notes, l.addenda}
+	steps := []func(*Record) error{l.clinicians, l.checklist, l.readings, l.doses, l.events, l.alerts, l.notes, l.addenda, l.preMedications, l.authorisations}
 	for _, step := range steps {
 		if err := step(r); err != nil {
 			return nil, err
@@ -68,9 +68,14 @@ func load(ctx context.Context, tx *store.Tx, h *head, v View) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Limit, err = limitFor(ctx, tx, h.clientID, h.route); err != nil {
+	if r.Limit, r.Orders, err = evaluationOrders(ctx, tx, h.clientID, h.route); err != nil {
 		return nil, err
 	}
+	clinicians, err := sessionClinicians(ctx, tx, h, &l)
+	if err != nil {
+		return nil, err
+	}
+	r.Givers = allowedGivers(clinicians, h.route)
 	if r.Weight, err = clinic.LatestWeight(ctx, tx, h.clientID, v.Now); err != nil {
 		return nil, err
 	}
@@ -110,10 +115,20 @@ func derive(r *Record, s dosing.Settings, now time.Time) {
 		c = r.Checklist.PreDoseChecklist
 	}
 	r.ChecklistGaps = dosing.CheckChecklist(c, s.Checklist, now)
+	// The prescriber's conditions are part of the checklist the first dose waits for.
+	r.ChecklistGaps = append(r.ChecklistGaps, dosing.CheckHeldSubstances(c, r.Orders.HeldSubstances)...)
+	if len(r.Doses) == 0 {
+		r.ChecklistGaps = append(r.ChecklistGaps, dosing.CheckPreMedication(r.Orders.PreMedications, r.preMedicationsGiven(), now)...)
+	}
 	if r.ChecklistGaps == nil {
 		r.ChecklistGaps = []dosing.Refusal{}
 	}
+	r.PreDoseHold, r.HoldWhose = dosing.StricterHold(s.Hold, r.Orders.Hold)
 	r.Hold = holdState(r, s.Hold)
+	r.AfterAlarm = []dosing.Refusal{}
+	if len(r.Doses) > 0 && r.Discharge == nil {
+		r.AfterAlarm = append(r.AfterAlarm, r.afterAlarm(s.Hold)...)
+	}
 	for _, a := range r.Alerts {
 		if a.Open {
 			r.OpenAlerts++
@@ -143,7 +158,8 @@ func sessionCeiling(l dosing.Limit, w *dosing.Weight) float64 {
 	return ceiling
 }
 
-// holdState applies the pre-dose hold (KAP.md §1 Vitals) to the latest pre-dose reading.
+// holdState applies the pre-dose hold (KAP.md §1 Vitals), the stricter of the practice's t and
+// the prescriber's for this client, to the latest pre-dose reading.
 // Once a dose is given the hold has done its work and nothing is held.
 func holdState(r *Record, t dosing.HoldThreshold) HoldState {
 	var latest *Override
@@ -157,7 +173,7 @@ func holdState(r *Record, t dosing.HoldThreshold) HoldState {
 	if base == nil || base.Systolic == nil {
 		return HoldState{Message: "No pre-dose blood pressure yet; take one before the first dose."}
 	}
-	held, msg := dosing.PreDoseHold(base.Dosing(), t)
+	held, msg := dosing.ClientPreDoseHold(base.Dosing(), t, r.Orders.Hold)
 	if !held {
 		return HoldState{Message: msg}
 	}

@@ -199,16 +199,19 @@ type recordContent struct {
 	Readings      []readingContent `json:"readings"`
 	Doses         []doseContent    `json:"doses"`
 	Overrides     []eventContent   `json:"hold_overrides"`
-	Alerts        []alertContent   `json:"alerts"`
-	Events        []eventContent   `json:"events"`
-	Summary       string           `json:"summary"`
-	DischargedAt  string           `json:"discharged_at"`
-	DischargedBy  string           `json:"discharged_by"`
-	Discharge     DischargeInput   `json:"discharge"`
-	SignerID      string           `json:"signer_id"`
-	SignerName    string           `json:"signer_name"`
-	Meaning       string           `json:"meaning"`
-	SignedAt      string           `json:"signed_at"`
+	// Left out when empty, so records signed before these existed hash as they did.
+	PreMedications []eventContent `json:"premedications,omitempty"`
+	Authorisations []eventContent `json:"dose_authorisations,omitempty"`
+	Alerts         []alertContent `json:"alerts"`
+	Events         []eventContent `json:"events"`
+	Summary        string         `json:"summary"`
+	DischargedAt   string         `json:"discharged_at"`
+	DischargedBy   string         `json:"discharged_by"`
+	Discharge      DischargeInput `json:"discharge"`
+	SignerID       string         `json:"signer_id"`
+	SignerName     string         `json:"signer_name"`
+	Meaning        string         `json:"meaning"`
+	SignedAt       string         `json:"signed_at"`
 }
 
 type readingContent struct {
@@ -259,6 +262,14 @@ func content(r *Record) []byte {
 	}
 	for _, o := range r.Overrides {
 		c.Overrides = append(c.Overrides, eventContent{ID: o.ID, Category: string(categoryOverride), Description: o.Reason, At: instant(o.At), By: o.By.ID})
+	}
+	for _, m := range r.PreMedications {
+		c.PreMedications = append(c.PreMedications, eventContent{ID: m.ID, Category: "premedication",
+			Description: fmt.Sprintf("%s %s mg %s", m.Order.Drug, mg(m.Order.DoseMg), m.Order.Route), At: instant(m.At), By: m.GivenBy.ID, Outcome: m.RecordedBy.ID})
+	}
+	for _, a := range r.Authorisations {
+		c.Authorisations = append(c.Authorisations, eventContent{ID: a.ID, Category: "dose_authorisation", Kind: mg(a.DoseMg),
+			Description: a.Reason, At: instant(a.At), By: a.By.ID, Outcome: a.DoseID})
 	}
 	for _, a := range r.Alerts {
 		ac := alertContent{ID: a.ID, ReadingID: a.ReadingID, Message: a.Message, RaisedAt: instant(a.RaisedAt), AckAt: instant(a.AcknowledgedAt), Action: a.ActionTaken}

@@ -50,12 +50,26 @@ type Record struct {
 	// Limit when none is set (every dose is then refused).
 	Limit dosing.Limit `json:"limit"`
 	// SessionMaxMg is the most the session may total: the prescriber's maximum in mg, or
-	// mg/kg at the latest weight, whichever is lower. The course plans no separate session
-	// total, so additional doses fit under the prescriber's ceiling.
-	SessionMaxMg float64        `json:"session_max_mg,omitempty"`
-	Weight       *dosing.Weight `json:"weight,omitempty"`
-	Status       Status         `json:"status"`
-	StartedAt    time.Time      `json:"started_at"`
+	// mg/kg at the latest weight, whichever is lower. No authorisation reaches past it.
+	SessionMaxMg float64 `json:"session_max_mg,omitempty"`
+	// Orders are the prescriber's structured conditions from the current evaluation: the
+	// per-client hold, held substances, pre-medication and the additional-dose plan.
+	Orders dosing.ClientConditions `json:"orders"`
+	// PreDoseHold is the hold that applies to this client, the stricter of the session's
+	// settings and the prescriber's (dosing.StricterHold); HoldWhose says whose it is.
+	PreDoseHold    dosing.HoldThreshold `json:"pre_dose_hold"`
+	HoldWhose      string               `json:"pre_dose_hold_whose"`
+	PreMedications []PreMedication      `json:"premedications"`
+	Authorisations []Authorisation      `json:"dose_authorisations"`
+	// Givers are the clinicians of the session whose role the practice allows to give the
+	// medicine by the course's route: the only people a dose may be recorded as given by.
+	Givers []Giver `json:"givers"`
+	// AfterAlarm says what a further dose waits for after an in-session alarm; empty when
+	// nothing.
+	AfterAlarm []dosing.Refusal `json:"after_alarm"`
+	Weight     *dosing.Weight   `json:"weight,omitempty"`
+	Status     Status           `json:"status"`
+	StartedAt  time.Time        `json:"started_at"`
 	// SettingsAsOf is when the medicine settings this session runs on were taken (its start);
 	// nil for a record started before sessions kept their settings, which uses the current ones.
 	SettingsAsOf *time.Time `json:"settings_as_of,omitempty"`
@@ -414,7 +428,8 @@ type Addendum struct {
 // TimelineEntry is one line of the record in time order.
 type TimelineEntry struct {
 	At time.Time `json:"at"`
-	// Kind: started, joined, checklist, reading, hold_override, dose, alert,
+	// Kind: started, joined, checklist, reading, hold_override, premedication,
+	// dose_authorisation, dose, alert,
 	// alert_acknowledged, observation, intervention, adverse_event, summary, discharge,
 	// signature, addendum.
 	Kind string `json:"kind"`

@@ -106,6 +106,14 @@ func (r *Record) Timeline() []TimelineEntry {
 		}
 		add(TimelineEntry{At: d.GivenAt, Kind: "dose", Text: text + ".", By: d.GivenBy, ID: d.ID})
 	}
+	for _, m := range r.PreMedications {
+		add(TimelineEntry{At: m.At, Kind: "premedication", Text: fmt.Sprintf("Pre-medication given: %s %s mg %s (the prescriber's order).", m.Order.Drug, mg(m.Order.DoseMg), m.Order.Route),
+			By: m.GivenBy, ID: m.ID})
+	}
+	for _, a := range r.Authorisations {
+		add(TimelineEntry{At: a.At, Kind: "dose_authorisation", Text: fmt.Sprintf("Additional dose of up to %s mg authorised beyond the plan: %s", mg(a.DoseMg), a.Reason),
+			By: a.By, ID: a.ID})
+	}
 	for _, a := range r.Alerts {
 		add(TimelineEntry{At: a.RaisedAt, Kind: "alert", Text: "Alert: " + a.Message, Flag: string(dosing.StatusAlarm), ID: a.ID})
 		if a.AcknowledgedBy != nil {

@@ -80,6 +80,8 @@ var apiScopeTable = map[string]string{
 	"PUT /api/v1/clients/{id}/session-records/{recordID}/checklist":                     "clients:write",
 	"POST /api/v1/clients/{id}/session-records/{recordID}/readings":                     "clients:write",
 	"POST /api/v1/clients/{id}/session-records/{recordID}/hold-override":                "clients:write",
+	"POST /api/v1/clients/{id}/session-records/{recordID}/dose-authorisations":          "clients:write",
+	"POST /api/v1/clients/{id}/session-records/{recordID}/premedications":               "clients:write",
 	"POST /api/v1/clients/{id}/session-records/{recordID}/doses":                        "clients:write",
 	"POST /api/v1/clients/{id}/session-records/{recordID}/alerts/{alertID}/acknowledge": "clients:write",
 	"POST /api/v1/clients/{id}/session-records/{recordID}/observations":                 "clients:write",

@@ -12,6 +12,7 @@ import (
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
 	"holdspace/internal/measure"
+	"holdspace/internal/prescribing"
 	"holdspace/internal/safety"
 	"holdspace/internal/schedule"
 	"holdspace/internal/sessionrecord"
@@ -94,6 +95,9 @@ type chartTreatment struct {
 	Session *course.Session
 	Today   bool
 	Alerts  []alert.Alert
+	// Orders are the current evaluation's structured orders, for the room; nil when the
+	// prescriber set none.
+	Orders *dosing.ClientConditions
 }
 
 func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartData, error) {
@@ -139,6 +143,11 @@ func (s *Server) treatmentFor(r *http.Request, tx *store.Tx, practiceID, clientI
 	courses, err := course.List(ctx, tx, clientID, now, ms.Course)
 	if err != nil {
 		return t, err
+	}
+	if ev, err := prescribing.Current(ctx, tx, clientID); err != nil {
+		return t, err
+	} else if ev.Approved() && !ev.Orders.Empty() {
+		t.Orders = &ev.Orders
 	}
 	for i := range courses {
 		if c := &courses[i]; c.Status == dosing.CourseActive || (t.Course == nil && c.Status == dosing.CoursePlanned) {

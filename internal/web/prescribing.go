@@ -85,7 +85,40 @@ type evaluationNewPage struct {
 	Signer    prescribing.Signer
 	Decisions []decisionChoice
 	Routes    []dosing.Route
+	// HeldRows and PreMedicationRows number the rows of the orders' tables.
+	HeldRows, PreMedicationRows []int
+	// Bounds are the reported ranges per route, beside the limits.
+	Bounds map[dosing.Route]prescribing.RouteBound
 }
+
+// orderRows is how many rows a table of orders shows: the orders carried on, and at least
+// three, with one empty row to add another.
+func orderRows(n int) []int {
+	rows := make([]int, max(n+1, 3))
+	for i := range rows {
+		rows[i] = i
+	}
+	return rows
+}
+
+// formRows counts the rows of a table of orders up to the last with anything typed in it, so
+// a refused form shows every row typed and a half-filled row is checked, not dropped.
+func formRows(f *Form, field func(int, string) string, parts ...string) int {
+	n := 0
+	for i := 0; i < 100; i++ {
+		for _, part := range parts {
+			if f.Get(field(i, part)) != "" {
+				n = i + 1
+			}
+		}
+	}
+	return n
+}
+
+var (
+	heldParts          = []string{"substance", "hours"}
+	preMedicationParts = []string{"drug", "dose_mg", "route", "minutes_before"}
+)
 
 func (s *Server) evaluationNewPage(w http.ResponseWriter, r *http.Request) {
 	s.renderEvaluationNew(w, r, nil, http.StatusOK)
@@ -127,8 +160,12 @@ func (s *Server) renderEvaluationNew(w http.ResponseWriter, r *http.Request, for
 				form.Set(prescribing.LimitField(l.Route, "mg_per_kg"), formatAmount(l.MaxMgPerKg))
 			}
 			form.Set("premedication", strings.Join(d.Current.PreMedication, "\n"))
+			setOrders(form, d.Current.Orders)
 		}
 	}
+	d.HeldRows = orderRows(formRows(form, prescribing.HeldField, heldParts...))
+	d.PreMedicationRows = orderRows(formRows(form, prescribing.PreMedicationField, preMedicationParts...))
+	d.Bounds = prescribing.RouteBounds()
 	for _, dec := range prescribing.Decisions() {
 		d.Decisions = append(d.Decisions, decisionChoice{Value: string(dec), Label: dec.Label(), Hint: decisionHints[dec], Checked: form.Get("decision") == string(dec)})
 	}
@@ -154,8 +191,67 @@ func draftFromForm(f *Form) prescribing.Draft {
 		mg, _ := number(f, mgField, "maximum in mg")
 		perKg, _ := number(f, perKgField, "maximum in mg/kg")
 		d.Limits = append(d.Limits, dosing.Limit{Route: route, MaxMg: mg, MaxMgPerKg: perKg})
+		if f.Get(prescribing.ConfirmField(route, "confirm")) != "" {
+			d.AboveBound = append(d.AboveBound, prescribing.BoundConfirmation{Route: route, Reason: f.Values.Get(prescribing.ConfirmField(route, "reason"))})
+		}
+	}
+	o := &d.Orders
+	sys, dia := whole(f, prescribing.FieldHoldSystolic, "systolic in mmHg"), whole(f, prescribing.FieldHoldDiastolic, "diastolic in mmHg")
+	if sys != 0 || dia != 0 {
+		o.Hold = &dosing.HoldThreshold{SystolicMmHg: sys, DiastolicMmHg: dia, AtOrAbove: true}
+	}
+	for i := range formRows(f, prescribing.HeldField, heldParts...) {
+		o.HeldSubstances = append(o.HeldSubstances, dosing.HeldSubstance{Substance: f.Get(prescribing.HeldField(i, "substance")),
+			Hours: whole(f, prescribing.HeldField(i, "hours"), "hours")})
+	}
+	for i := range formRows(f, prescribing.PreMedicationField, preMedicationParts...) {
+		mg, _ := number(f, prescribing.PreMedicationField(i, "dose_mg"), "dose in mg")
+		o.PreMedications = append(o.PreMedications, dosing.PreMedicationOrder{Drug: f.Get(prescribing.PreMedicationField(i, "drug")), DoseMg: mg,
+			Route: f.Get(prescribing.PreMedicationField(i, "route")), MinutesBefore: whole(f, prescribing.PreMedicationField(i, "minutes_before"), "minutes")})
+	}
+	if f.Get(prescribing.FieldAdditionalAllowed) != "" {
+		total, _ := number(f, prescribing.FieldAdditionalMaxMg, "session total in mg")
+		o.AdditionalDoses = dosing.AdditionalDosePlan{Allowed: true, MaxTotalMg: total,
+			MinMinutesAfterFirst: whole(f, prescribing.FieldAdditionalMinutes, "minutes")}
 	}
 	return d
+}
+
+// whole reads a whole number, 0 when empty; anything else fails on the form.
+func whole(f *Form, field, what string) int {
+	v := f.Get(field)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		f.Fail(field, "Give the "+what+" as a whole number, such as 30, or leave it empty.")
+		return 0
+	}
+	return n
+}
+
+// setOrders fills the form from orders carried on from the current evaluation.
+func setOrders(f *Form, o dosing.ClientConditions) {
+	if o.Hold != nil {
+		f.Set(prescribing.FieldHoldSystolic, strconv.Itoa(o.Hold.SystolicMmHg))
+		f.Set(prescribing.FieldHoldDiastolic, strconv.Itoa(o.Hold.DiastolicMmHg))
+	}
+	for i, h := range o.HeldSubstances {
+		f.Set(prescribing.HeldField(i, "substance"), h.Substance)
+		f.Set(prescribing.HeldField(i, "hours"), strconv.Itoa(h.Hours))
+	}
+	for i, m := range o.PreMedications {
+		f.Set(prescribing.PreMedicationField(i, "drug"), m.Drug)
+		f.Set(prescribing.PreMedicationField(i, "dose_mg"), formatAmount(m.DoseMg))
+		f.Set(prescribing.PreMedicationField(i, "route"), m.Route)
+		f.Set(prescribing.PreMedicationField(i, "minutes_before"), strconv.Itoa(m.MinutesBefore))
+	}
+	if a := o.AdditionalDoses; a.Allowed {
+		f.Set(prescribing.FieldAdditionalAllowed, "on")
+		f.Set(prescribing.FieldAdditionalMaxMg, formatAmount(a.MaxTotalMg))
+		f.Set(prescribing.FieldAdditionalMinutes, strconv.Itoa(a.MinMinutesAfterFirst))
+	}
 }
 
 // errWrongPassword marks a signature refused for its password, so the

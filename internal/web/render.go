@@ -46,6 +46,8 @@ func templateFuncs() template.FuncMap {
 			return t.In(zone).Format("2 Jan 2006")
 		},
 		"join": strings.Join,
+		// inc numbers rows from 1 for labels.
+		"inc": func(i int) int { return i + 1 },
 		// maxlength is a field's limit from the limits table, for inputs
 		// drawn by hand rather than by the "field" template.
 		"maxlength": func(name string) int { return textlimit.For(name).Max },

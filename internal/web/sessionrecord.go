@@ -115,8 +115,12 @@ type sessionPage struct {
 	Kinds      []sessionrecord.ObservationKind
 	Severities []sessionrecord.Severity
 	Routes     []dosing.Route
-	// ClinicianOptions alternate value and label for "given by".
-	ClinicianOptions []string
+	// GiverOptions alternate value and label for who gave a dose: the clinicians of the
+	// session allowed to give it by the route. ClinicianOptions are every clinician present,
+	// for a pre-medication.
+	GiverOptions, ClinicianOptions []string
+	// Held are the prescriber's held substances as checklist boxes.
+	Held []heldBox
 	// Selects are the page's select fields, built with the form's values.
 	Selects map[string]Field
 	// Questionnaires are those the schedule asks for before this session
@@ -266,7 +270,9 @@ func (p *sessionPage) selects(f *Form) {
 		sev = append(sev, string(v), string(v))
 	}
 	p.Selects = map[string]Field{
-		"given_by":     f.Select(fDose+"given_by", "Given by", p.ClinicianOptions...),
+		"given_by":     f.Select(fDose+"given_by", "Given by", p.GiverOptions...),
+		"premed_by":    f.Select(fPremed+"given_by", "Given by", p.ClinicianOptions...),
+		"premed_drug":  f.Select(fPremed+"drug", "Order", p.premedOptions()...),
 		"route":        f.Select(fDose+"route", "Route", routes...),
 		"obs_kind":     f.Select(fObs+"kind", "What", kinds...).Req(),
 		"obs_severity": f.Select(fObs+"severity", "Severity", sev...),
@@ -340,10 +346,55 @@ func (s *Server) sessionData(ctx context.Context, tx *store.Tx, a access.Actor, 
 	if n := d.Record.NextReading; n != nil && d.Record.Discharge == nil {
 		d.Due = dueLine(*n, now)
 	}
+	for _, g := range d.Record.Givers {
+		d.GiverOptions = append(d.GiverOptions, g.ID, g.Name)
+	}
 	for _, c := range d.Record.Clinicians {
 		d.ClinicianOptions = append(d.ClinicianOptions, c.ID, c.Name)
 	}
 	return d, nil
+}
+
+// heldBox is one of the prescriber's held substances on the checklist.
+type heldBox struct {
+	Substance, Text string
+	Checked         bool
+}
+
+// heldBoxes ticks the held substances the form confirms.
+func (p *sessionPage) heldBoxes(f *Form) {
+	if p.Record == nil {
+		return
+	}
+	for _, h := range p.Record.Orders.HeldSubstances {
+		b := heldBox{Substance: h.Substance, Text: h.Text()}
+		for _, v := range f.Values[fChecklist+"held_substance"] {
+			b.Checked = b.Checked || dosing.SameDrug(v, h.Substance)
+		}
+		p.Held = append(p.Held, b)
+	}
+}
+
+// premedOptions are the prescriber's pre-medication orders for the form.
+func (p sessionPage) premedOptions() []string {
+	var out []string
+	if p.Record != nil {
+		for _, o := range p.Record.Orders.PreMedications {
+			out = append(out, o.Drug, o.Text())
+		}
+	}
+	return out
+}
+
+// PreMedicationGiven is the latest record of an order given, nil while not.
+func (p sessionPage) PreMedicationGiven(o dosing.PreMedicationOrder) *sessionrecord.PreMedication {
+	var last *sessionrecord.PreMedication
+	for i := range p.Record.PreMedications {
+		if m := &p.Record.PreMedications[i]; dosing.SameDrug(m.Order.Drug, o.Drug) {
+			last = m
+		}
+	}
+	return last
 }
 
 // sessionChart draws the record's vitals with its doses marked.
@@ -403,6 +454,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, form *For
 	d.Unplaced = unplacedErrors(form, open)
 	sessionDefaults(form, d, open)
 	d.selects(form)
+	d.heldBoxes(form)
 	title := "Medicine session " + strconv.Itoa(d.Booking.Session.Number) + " · " + d.Nav.Client.Name()
 	p := s.page(w, r, title, d)
 	p.Form = form

@@ -16,8 +16,8 @@ import (
 )
 
 // The JSON API of the live dosing-session record (KAP.md §1), one endpoint per action, under
-// the same access as the pages: reading is ClientRead, recording SessionRecordWrite, the hold
-// override HoldOverride, signing and addenda SessionRecordSign (with the signer's password in
+// the same access as the pages: reading is ClientRead, recording SessionRecordWrite (pre-medication
+// given included), the hold override and a dose authorisation beyond the plan HoldOverride, signing and addenda SessionRecordSign (with the signer's password in
 // the body), process notes ProcessNoteRead/ProcessNoteWrite. Refusals are problem details
 // with field errors; a refused dose or discharge carries the rule's numbers.
 func (s *Server) routesSessionRecordAPI() {
@@ -36,6 +36,12 @@ func (s *Server) routesSessionRecordAPI() {
 	})))
 	s.handle(GateAPI, "POST "+rec+"/hold-override", s.api(srAPI(s, access.HoldOverride, func(c srCall, in srText) (any, error) {
 		return sessionrecord.OverrideHold(c.ctx(), c.tx, c.client, c.record, in.Reason, c.a.StaffID, c.now)
+	})))
+	s.handle(GateAPI, "POST "+rec+"/premedications", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.PreMedicationInput) (any, error) {
+		return sessionrecord.RecordPreMedication(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	})))
+	s.handle(GateAPI, "POST "+rec+"/dose-authorisations", s.api(srAPI(s, access.HoldOverride, func(c srCall, in sessionrecord.AuthorisationInput) (any, error) {
+		return sessionrecord.AuthoriseDose(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
 	})))
 	s.handle(GateAPI, "POST "+rec+"/doses", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.DoseInput) (any, error) {
 		return sessionrecord.Administer(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)

@@ -22,6 +22,8 @@ func init() {
 		"PUT " + rec + "/checklist":                     write,
 		"POST " + rec + "/readings":                     write,
 		"POST " + rec + "/hold-override":                override,
+		"POST " + rec + "/dose-authorisations":          override,
+		"POST " + rec + "/premedications":               write,
 		"POST " + rec + "/doses":                        write,
 		"POST " + rec + "/alerts/{alertID}/acknowledge": write,
 		"POST " + rec + "/observations":                 write,

@@ -26,6 +26,8 @@ const (
 	fVitals    = "vitals."
 	fOverride  = "override."
 	fDose      = "dose."
+	fPremed    = "premed."
+	fAuth      = "auth."
 	fObs       = "obs."
 	fInt       = "int."
 	fAE        = "ae."
@@ -45,7 +47,9 @@ func ackPrefix(alertID string) string { return "ack-" + alertID + "." }
 // stand; any other error of the form is listed at its top.
 var sessionFields = map[string][]string{
 	fChecklist: {"identity_confirmed", "last_food_at", "last_liquid_at", "escort", "escort_name", "escort_phone", "no_driving_acknowledged",
-		"substances", "last_alcohol_at", "last_benzodiazepine_at", "intention", "pregnancy"},
+		"substances", "last_alcohol_at", "last_benzodiazepine_at", "intention", "pregnancy", "held_substances"},
+	fPremed:    {"drug", "at", "given_by"},
+	fAuth:      {"dose_mg", "reason"},
 	fVitals:    {"taken_at", "systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate"},
 	fOverride:  {"reason"},
 	fDose:      {"product", "strength", "lot", "route", "dose_mg", "given_at", "given_by"},
@@ -113,10 +117,15 @@ func sessionDefaults(f *Form, d *sessionPage, open string) {
 	} else {
 		set(fDose, "dose_mg", mgText(rec.PlannedMg))
 	}
-	for _, c := range rec.Clinicians {
-		if c.ID == d.Viewer {
-			set(fDose, "given_by", c.ID)
+	for _, g := range rec.Givers {
+		if g.ID == d.Viewer {
+			set(fDose, "given_by", g.ID)
 		}
+	}
+	set(fPremed, "at", clock)
+	set(fPremed, "given_by", d.Viewer)
+	if n := len(rec.Orders.PreMedications); n > 0 {
+		set(fPremed, "drug", rec.Orders.PreMedications[0].Drug)
 	}
 	if rec.Summary != nil {
 		set(fSummary, "summary", rec.Summary.Text)
@@ -159,6 +168,9 @@ func checklistToForm(f *Form, c *sessionrecord.Checklist, zone *time.Location) {
 	yes("pregnancy_relevant", c.PregnancyRelevant)
 	f.Set(fChecklist+"pregnancy", string(c.Pregnancy))
 	yes("pregnancy_reviewed_by_prescriber", c.PregnancyReviewedByPrescriber)
+	for _, h := range c.HeldSubstancesConfirmed {
+		f.Values.Add(fChecklist+"held_substance", h)
+	}
 }
 
 // sessionCtx is what one change from the live page works with.
@@ -347,6 +359,8 @@ func (s *Server) routesSessionRecordForms(base string) {
 				SubstancesAsked: c.checked("substances_asked"), LastAlcoholAt: c.dateTime("last_alcohol_at"), LastBenzodiazepineAt: c.dateTime("last_benzodiazepine_at"),
 				Intention: c.get("intention"), PregnancyRelevant: c.checked("pregnancy_relevant"), Pregnancy: dosing.PregnancyStatus(c.get("pregnancy")),
 				PregnancyReviewedByPrescriber: c.checked("pregnancy_reviewed_by_prescriber"),
+				// One box per substance the prescriber holds, each sending the substance's name.
+				HeldSubstancesConfirmed: c.form.Values[fChecklist+"held_substance"],
 			}
 			if err := c.parsed(); err != nil {
 				return err
@@ -389,6 +403,32 @@ func (s *Server) routesSessionRecordForms(base string) {
 				return err
 			}
 			_, err := sessionrecord.Administer(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
+			return err
+		}))
+	s.handle(GateStaff, "POST "+base+"/premedications", s.sessionChange(write, fPremed, "orders", "The pre-medication is recorded.",
+		func(c *sessionCtx) error {
+			in := sessionrecord.PreMedicationInput{Drug: c.get("drug"), At: c.clock("at"), GivenBy: c.get("given_by")}
+			if err := c.parsed(); err != nil {
+				return err
+			}
+			_, err := sessionrecord.RecordPreMedication(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
+			return err
+		}))
+	s.handle(GateStaff, "POST "+base+"/dose-authorisations", s.sessionChange(access.HoldOverride, fAuth, "administration",
+		"The additional dose is authorised; your name, the time and the reason are on record.",
+		func(c *sessionCtx) error {
+			in := sessionrecord.AuthorisationInput{Reason: c.get("reason")}
+			if v := c.get("dose_mg"); v != "" {
+				mg, err := strconv.ParseFloat(v, 64)
+				if err != nil || mg <= 0 {
+					c.form.Fail(fAuth+"dose_mg", "Enter the dose authorised in mg as a number, such as 50.")
+				}
+				in.DoseMg = mg
+			}
+			if err := c.parsed(); err != nil {
+				return err
+			}
+			_, err := sessionrecord.AuthoriseDose(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
 			return err
 		}))
 	s.handle(GateStaff, "POST "+base+"/alerts/{alertID}/acknowledge", s.sessionChange(write, fAck, "alerts", "The alert is acknowledged; the action taken is on record.",

@@ -83,9 +83,9 @@ func sampleSession(now time.Time, signed bool) *sessionPage {
 		Record:  rec, Settings: dosing.DefaultSettings(), Now: now, Base: "/clients/c1/sessions/cs4", Viewer: "s1",
 		Kinds: sessionrecord.ObservationKinds(), Severities: sessionrecord.Severities(), Routes: dosing.Routes(),
 		Can:              sessionCan{Write: true, Override: true, Sign: true, ProcessNotes: true},
-		ClinicianOptions: []string{"s1", "Sam Okafor", "s2", "Dr. Priya Raman"},
-		Questionnaires:   []portalDue{{Due: measure.Due{Status: safety.StatusOverdue}, Name: "PHQ-9"}},
-		ProcessNotes:     []sessionrecord.ProcessNote{{ProcessNoteRef: rec.ProcessNotes[0], Text: "Countertransference: my own father's illness."}},
+		ClinicianOptions: []string{"s1", "Sam Okafor", "s2", "Dr. Priya Raman"}, GiverOptions: []string{"s1", "Sam Okafor", "s2", "Dr. Priya Raman"},
+		Questionnaires: []portalDue{{Due: measure.Due{Status: safety.StatusOverdue}, Name: "PHQ-9"}},
+		ProcessNotes:   []sessionrecord.ProcessNote{{ProcessNoteRef: rec.ProcessNotes[0], Text: "Countertransference: my own father's illness."}},
 		Timeline: []sessionrecord.TimelineEntry{{At: start, Kind: "started", Text: "Record started", By: sam},
 			{At: start.Add(45 * time.Minute), Kind: "reading", Text: "186/104 mmHg, HR 96, SpO2 96%, RR 16", Flag: "alarm", By: sam}},
 	}

@@ -43,6 +43,8 @@ func init() {
 		"POST " + base + "/checklist":                    write,
 		"POST " + base + "/vitals":                       write,
 		"POST " + base + "/override":                     prescriber,
+		"POST " + base + "/dose-authorisations":          prescriber,
+		"POST " + base + "/premedications":               write,
 		"POST " + base + "/doses":                        write,
 		"POST " + base + "/alerts/{alertID}/acknowledge": write,
 		"POST " + base + "/observations":                 write,

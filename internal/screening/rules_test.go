@@ -23,11 +23,13 @@ func TestShippedRuleFile(t *testing.T) {
 		if class != r.Class {
 			t.Errorf("rule %s is %s; its id prefix says %s", r.ID, r.Class, class)
 		}
-		if !strings.Contains(r.Source, "KAP.md") {
-			t.Errorf("rule %s does not cite KAP.md: %q", r.ID, r.Source)
+		// Clinicians read the source: it names the published label, guideline or paper, or says
+		// plainly that it is practice use; it never points at the internal domain note.
+		if strings.TrimSpace(r.Source) == "" {
+			t.Errorf("rule %s names no source", r.ID)
 		}
-		if strings.HasPrefix(r.Source, "Not a KAP.md") && !strings.Contains(r.Source, "[verify]") {
-			t.Errorf("rule %s rests on no KAP.md row, so it must be marked [verify]: %q", r.ID, r.Source)
+		if strings.Contains(r.Source, "KAP.md") || strings.Contains(r.Source, "[verify]") {
+			t.Errorf("rule %s cites the internal note or a bare marker: %q", r.ID, r.Source)
 		}
 	}
 	// KAP.md §1: every row of "Contraindications and interactions" has rules; these are the

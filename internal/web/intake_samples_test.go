@@ -134,7 +134,7 @@ func TestIntakePagesDrawEveryState(t *testing.T) {
 	form.Set("rule_id", "cau-suicidal-thoughts-current")
 	form.Set("reason", "typed reason")
 	body := draw("intake_screening", samples["intake_screening"], form)
-	for _, want := range []string{"typed reason", `id="f-reason"`, "blocks a course", "Needs clinical attention", "carried forward", "KAP.md"} {
+	for _, want := range []string{"typed reason", `id="f-reason"`, "blocks a course", "Needs clinical attention", "carried forward", "prescribing information"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the screening page lacks %q", want)
 		}

@@ -213,8 +213,8 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		wantStatus(t, res, http.StatusSeeOther)
 		res, body = sam.follow(res)
 		wantStatus(t, res, http.StatusOK)
-		pageSays(t, body, "Awaiting the prescriber's acknowledgement", "Current or past mania or hypomania", "Source: KAP.md §1",
-			"128/82 mmHg", "rule set 2025.1")
+		pageSays(t, body, "Awaiting the prescriber's acknowledgement", "Current or past mania or hypomania", "Source: Spravato (esketamine) prescribing information",
+			"128/82 mmHg", "rule set 2025.2")
 		var screeningID string
 		db.Read(context.Background(), func(tx *store.Tx) error {
 			return tx.QueryRow(context.Background(), `SELECT id FROM screening WHERE client_id = ? AND outcome = 'needs_acknowledgement'`, s.alex).Scan(&screeningID)
@@ -337,7 +337,7 @@ func TestTheIntakeAPI(t *testing.T) {
 			t.Fatalf("%d %v", code, out)
 		}
 		code, out = call("GET", "/api/v1/screening-rules", "")
-		if code != 200 || out["version"] != "2025.1" || len(out["rules"].([]any)) < 30 {
+		if code != 200 || out["version"] != "2025.2" || len(out["rules"].([]any)) < 30 {
 			t.Fatalf("%d %v", code, out["version"])
 		}
 		code, out = call("POST", base+"/screening-vitals", `{"bp_systolic": 120, "bp_diastolic": 80, "taken_at": "2026-11-23T08:00:00Z"}`)

@@ -288,9 +288,17 @@ func TestAMedicineSessionThroughThePages(t *testing.T) {
 		body = srGet(t, sam, page, http.StatusOK)
 		pageSaysNot(t, body, "needs acknowledgement")
 
-		// Forty minutes after the first dose: an additional 150 mg would pass the prescriber's 300 mg.
+		// Forty minutes after the first dose: a further dose waits for a blood pressure taken
+		// since the alarm, below the hold; then an additional 150 mg would pass the
+		// prescriber's 300 mg.
 		clk.add(25 * time.Minute)
-		sam, rx = s.client(t, "therapist-on-team"), s.client(t, "prescriber")
+		sam, rx, jordan = s.client(t, "therapist-on-team"), s.client(t, "prescriber"), s.client(t, "monitor")
+		dose.Set("dose.dose_mg", "50")
+		dose.Set("dose.strength", "50 mg")
+		body = srPost(t, sam, page+"/doses", dose, http.StatusUnprocessableEntity)
+		pageSays(t, body, "take a blood pressure after it, below the pre-dose hold")
+		srPost(t, jordan, page+"/vitals", url.Values{"vitals.systolic": {"148"}, "vitals.diastolic": {"88"}, "vitals.heart_rate": {"82"},
+			"vitals.spo2": {"98"}, "vitals.respiratory_rate": {"14"}}, http.StatusSeeOther)
 		dose.Set("dose.dose_mg", "150")
 		dose.Set("dose.strength", "50 mg")
 		body = srPost(t, sam, page+"/doses", dose, http.StatusUnprocessableEntity)

@@ -204,11 +204,8 @@ func TestEveryBookingRouteSaysTheSpacingOnceInThePracticesZone(t *testing.T) {
 }
 
 func spacingContext(body string) string {
-	var out []string
-	for _, m := range regexp.MustCompile(`.{0,200}the practice minimum between medicine sessions`).FindAllString(body, -1) {
-		out = append(out, m)
-	}
-	return strings.Join(out, "\n---\n")
+	found := regexp.MustCompile(`.{0,200}the practice minimum between medicine sessions`).FindAllString(body, -1)
+	return strings.Join(found, "\n---\n")
 }
 
 func maxCount(m map[string]int) int {

@@ -82,7 +82,7 @@ func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T
 		p = "offer-" + lorazepam + "-"
 		res, _ = rx.post(base+"/medical/offered/"+lorazepam+"/confirm", url.Values{p + "name": {"lorazepam"}, p + "dose": {"1 mg"}, p + "frequency": {"twice daily"}})
 		wantStatus(t, res, http.StatusSeeOther)
-		res, body = rx.follow(res)
+		_, body = rx.follow(res)
 		pageSays(t, body, "The medication from the intake is on the chart.", "Offered from the intake (1)", "from the intake")
 
 		// The API, the other face: decline lamotrigine, then read the offers and the chart.

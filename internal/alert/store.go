@@ -301,21 +301,8 @@ const (
 // EscalatedTo lists the open alerts that were escalated to staffID: an
 // on-call clinician off the client's care team still finds them on /alerts.
 func EscalatedTo(ctx context.Context, tx *store.Tx, practiceID, staffID string) (map[string]bool, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT e.alert_id FROM safety_alert_event e JOIN safety_alert a ON a.id = e.alert_id
+	return tx.Set(ctx, `SELECT DISTINCT e.alert_id FROM safety_alert_event e JOIN safety_alert a ON a.id = e.alert_id
 		WHERE e.recipient = ? AND e.level > 0 AND a.practice_id = ? AND a.state IN ('raised', 'escalated')`, staffID, practiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
 }
 
 // Summary is the step in clinical words for the timeline.

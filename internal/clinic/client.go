@@ -206,3 +206,8 @@ func Disclosures(ctx context.Context, tx *store.Tx, practiceID, clientID string,
 	}
 	return out, rows.Err()
 }
+
+// CareTeamClients is the set of clients on a staff member's care teams.
+func CareTeamClients(ctx context.Context, tx *store.Tx, staffID string) (map[string]bool, error) {
+	return tx.Set(ctx, `SELECT DISTINCT client_id FROM care_team WHERE staff_id = ?`, staffID)
+}

@@ -100,24 +100,6 @@ func (a *Appointment) Redact(admin bool, team map[string]bool) {
 	}
 }
 
-// CareTeamOf lists the clients on a staff member's care teams.
-func CareTeamOf(ctx context.Context, tx *store.Tx, staffID string) (map[string]bool, error) {
-	rows, err := tx.Query(ctx, `SELECT client_id FROM care_team WHERE staff_id = ?`, staffID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
-}
-
 // Filter chooses appointments for the calendar, the API and the portal.
 // Appointments overlapping [From, To) are listed; zero times leave that
 // end open.

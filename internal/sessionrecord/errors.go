@@ -72,17 +72,7 @@ func (e *Refused) Fault() *fault.Error {
 func (e *Refused) Unwrap() error { return e.Problems }
 
 // Fields joins the messages of each field into one, for the API's field errors.
-func (e *Refused) Fields() map[string]string {
-	out := map[string]string{}
-	for _, p := range e.Problems {
-		if prev, ok := out[p.Field]; ok {
-			out[p.Field] = prev + " " + p.Message
-			continue
-		}
-		out[p.Field] = p.Message
-	}
-	return out
-}
+func (e *Refused) Fields() map[string]string { return e.Fault().FieldMap() }
 
 // AsRefused returns the *Refused in err's chain, nil when there is none.
 func AsRefused(err error) *Refused {

@@ -31,6 +31,26 @@ func (t *Tx) Query(ctx context.Context, query string, args ...any) (*Rows, error
 	return &Rows{Rows: rows}, nil
 }
 
+// Set runs a query of one text column and returns its values as a set:
+// the ids of the clients on a care team, of the alerts escalated to
+// someone.
+func (t *Tx) Set(ctx context.Context, query string, args ...any) (map[string]bool, error) {
+	rows, err := t.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
+}
+
 // QueryRow runs a query expected to return at most one row.
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *Row {
 	return &Row{row: t.tx.QueryRowContext(ctx, t.d.Rebind(query), normalise(args)...)}

@@ -9,6 +9,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
+	"holdspace/internal/clinic"
 	"holdspace/internal/safety"
 	"holdspace/internal/store"
 )
@@ -116,7 +117,7 @@ func (s *Server) alertsList(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		mine, err := sfCareTeamClients(r.Context(), tx, a.StaffID)
+		mine, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
 		if err != nil {
 			return err
 		}
@@ -149,23 +150,6 @@ func (s *Server) alertsList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "safety_alerts", s.page(w, r, "Safety alerts", d))
-}
-
-func sfCareTeamClients(ctx context.Context, tx *store.Tx, staffID string) (map[string]bool, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT client_id FROM care_team WHERE staff_id = ?`, staffID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
 }
 
 type sfAlertPage struct {

@@ -61,7 +61,7 @@ func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request, a access.Acto
 		if err != nil {
 			return err
 		}
-		mine, err := sfCareTeamClients(r.Context(), tx, a.StaffID)
+		mine, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
 		for _, al := range list {
 			if a.IsAdmin() || mine[al.ClientID] {
 				out = append(out, al.Alert)

@@ -360,7 +360,7 @@ func (s *Server) renderAppointment(w http.ResponseWriter, r *http.Request, form 
 		if d.Appointment, err = schedule.Load(ctx, tx, a.PracticeID, id); err != nil {
 			return err
 		}
-		team, err := schedule.CareTeamOf(ctx, tx, a.StaffID)
+		team, err := clinic.CareTeamClients(ctx, tx, a.StaffID)
 		if err != nil {
 			return err
 		}

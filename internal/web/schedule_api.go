@@ -76,7 +76,7 @@ func (s *Server) apiAppointments(w http.ResponseWriter, r *http.Request, a acces
 		if err != nil {
 			return err
 		}
-		team, err := schedule.CareTeamOf(r.Context(), tx, a.StaffID)
+		team, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
 		for _, ap := range got {
 			ap.Redact(a.IsAdmin(), team)
 			list = append(list, ap)
@@ -98,7 +98,7 @@ func (s *Server) apiAppointment(w http.ResponseWriter, r *http.Request, a access
 		if ap, err = schedule.Load(r.Context(), tx, a.PracticeID, id); err != nil {
 			return err
 		}
-		team, err := schedule.CareTeamOf(r.Context(), tx, a.StaffID)
+		team, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
 		ap.Redact(a.IsAdmin(), team)
 		return err
 	})
@@ -239,7 +239,7 @@ func (s *Server) apiClientAppointments(w http.ResponseWriter, r *http.Request, a
 		if err != nil {
 			return err
 		}
-		team, err := schedule.CareTeamOf(r.Context(), tx, a.StaffID)
+		team, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
 		for _, ap := range got {
 			// Others in a group are not this client's record.
 			ap.Redact(false, map[string]bool{id: a.IsAdmin() || team[id]})

@@ -93,7 +93,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		team, err := schedule.CareTeamOf(ctx, tx, a.StaffID)
+		team, err := clinic.CareTeamClients(ctx, tx, a.StaffID)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"strconv"
@@ -254,34 +253,17 @@ func setOrders(f *Form, o dosing.ClientConditions) {
 	}
 }
 
-// errWrongPassword marks a signature refused for its password, so the
-// attempt can be put on the trail.
-var errWrongPassword = errors.New("signature refused: the password was not right")
+// errWrongPassword marks a signature refused for its password.
+var errWrongPassword = access.ErrSignaturePassword
 
-// checkSignature confirms the signer by their password, from their own
-// account: an API token or someone else's session cannot sign.
+// checkSignature confirms the signer by their password (access.ConfirmSigner)
+// and adds a problem with it to ps.
 func (s *Server) checkSignature(ctx context.Context, tx *store.Tx, a access.Actor, password string, ps *access.Problems) error {
-	if password == "" {
-		*ps = append(*ps, &access.Problem{Field: "password", Message: "Enter your password to sign; your signature needs it."})
-		return nil
+	prob, err := s.access.ConfirmSigner(ctx, tx, a, password)
+	if prob != nil {
+		*ps = append(*ps, prob)
 	}
-	var phc string
-	err := tx.QueryRow(ctx, `SELECT password_hash FROM account WHERE id = ? AND staff_id = ? AND disabled = ?`, a.AccountID, a.StaffID, false).Scan(&phc)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && phc == "") {
-		return errors.New("prescribing: no usable account for the signer")
-	}
-	if err != nil {
-		return err
-	}
-	ok, err := s.access.Hasher.Verify(ctx, phc, password)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		*ps = append(*ps, &access.Problem{Field: "password", Message: "Your password is not right. Enter the password you sign in with; the signature needs it."})
-		return errWrongPassword
-	}
-	return nil
+	return err
 }
 
 // recordRefusedSignature puts a signature refused for a wrong password on

@@ -97,8 +97,10 @@ func Sign(ctx context.Context, tx *store.Tx, clientID, recordID string, s prescr
 	if len(r.Doses) > 0 && r.Discharge == nil {
 		p.add("record", "Record the discharge before signing: a dose was given and the client is still under observation.")
 	}
-	if r.OpenAlerts > 0 {
-		p.add("alert", fmt.Sprintf("%d alert(s) are open; acknowledge each with the action taken before signing.", r.OpenAlerts))
+	for _, a := range r.Alerts {
+		if a.Open {
+			p.add("alert", "An alert is open: "+a.Message+" Acknowledge it with the action taken before signing.")
+		}
 	}
 	if !p.empty() {
 		return nil, p.err(ReasonRule)

@@ -31,3 +31,23 @@ func PracticeZone(ctx context.Context, tx *store.Tx, practiceID string) (*time.L
 	}
 	return zone, nil
 }
+
+// PracticeName is the practice's name, as its clients know it.
+func PracticeName(ctx context.Context, tx *store.Tx, practiceID string) (string, error) {
+	var name string
+	err := tx.QueryRow(ctx, `SELECT name FROM practice WHERE id = ?`, practiceID).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNoSuchPractice
+	}
+	return name, err
+}
+
+// AnyPractice says whether this holdspace holds a practice yet: a new
+// installation's sign-in page says how to create the first.
+func AnyPractice(ctx context.Context, db *store.DB) (bool, error) {
+	var n int
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `SELECT COUNT(*) FROM practice`).Scan(&n)
+	})
+	return n > 0, err
+}

@@ -211,3 +211,10 @@ func Disclosures(ctx context.Context, tx *store.Tx, practiceID, clientID string,
 func CareTeamClients(ctx context.Context, tx *store.Tx, staffID string) (map[string]bool, error) {
 	return tx.Set(ctx, `SELECT DISTINCT client_id FROM care_team WHERE staff_id = ?`, staffID)
 }
+
+// OnCareTeam says whether staffID is on the client's care team.
+func OnCareTeam(ctx context.Context, tx *store.Tx, clientID, staffID string) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`, clientID, staffID).Scan(&n)
+	return n > 0, err
+}

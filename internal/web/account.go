@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"holdspace/internal/access"
-	"holdspace/internal/store"
 )
 
 func (s *Server) routesAccount() {
@@ -47,14 +46,12 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	var practices int
-	if err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		return tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM practice`).Scan(&practices)
-	}); err != nil {
+	some, err := access.AnyPractice(r.Context(), s.db)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	p := s.page(w, r, "Sign in", map[string]any{"NoPractice": practices == 0})
+	p := s.page(w, r, "Sign in", map[string]any{"NoPractice": !some})
 	p.Form.Set("next", safeNext(r.URL.Query().Get("next")))
 	s.render(w, r, http.StatusOK, "signin", p)
 }

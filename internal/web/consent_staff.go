@@ -73,7 +73,7 @@ func (s *Server) showClientConsents(w http.ResponseWriter, r *http.Request, stat
 			d.Reason[sig.ID] = fl
 		}
 		d.BreakGlass = dec.ViaBreakGlass
-		d.CanCountersign, err = onCareTeam(r, tx, id, a.StaffID)
+		d.CanCountersign, err = clinic.OnCareTeam(r.Context(), tx, id, a.StaffID)
 		return err
 	})
 	if s.consentFailed(w, r, err) {
@@ -82,12 +82,6 @@ func (s *Server) showClientConsents(w http.ResponseWriter, r *http.Request, stat
 	p := s.page(w, r, "Consents · "+d.Client.Name(), d)
 	p.Form = form
 	s.render(w, r, status, "consent_staff", p)
-}
-
-func onCareTeam(r *http.Request, tx *store.Tx, clientID, staffID string) (bool, error) {
-	var n int
-	err := tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`, clientID, staffID).Scan(&n)
-	return n > 0, err
 }
 
 func (s *Server) clientConsentPDF(w http.ResponseWriter, r *http.Request) {

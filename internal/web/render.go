@@ -5,13 +5,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"holdspace/internal/hazard"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
 	"time"
+
+	"holdspace/internal/hazard"
 
 	"holdspace/internal/textlimit"
 )

@@ -128,8 +128,8 @@ func sessionInstructions(ctx context.Context, tx *store.Tx, practiceID, clientID
 	if err != nil {
 		return nil, false, err
 	}
-	var practiceName string
-	if err := tx.QueryRow(ctx, `SELECT name FROM practice WHERE id = ?`, practiceID).Scan(&practiceName); err != nil {
+	practiceName, err := access.PracticeName(ctx, tx, practiceID)
+	if err != nil {
 		return nil, false, err
 	}
 	v := reminder.ValuesFor(rs, med, reminder.Session{Number: n, At: at, ClientLegal: cl.LegalName, ClientPref: cl.PreferredName,

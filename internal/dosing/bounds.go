@@ -2,7 +2,9 @@ package dosing
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Bound is the widest a practice may set one number of Settings. The defaults are where the
@@ -239,6 +241,12 @@ func Changes(before, after Settings) []Change {
 		rule := map[bool]string{true: "at or above", false: "above only"}
 		out = append(out, Change{Field: "hold.at_or_above", Label: "Hold at the numbers themselves", Before: rule[before.Hold.AtOrAbove], After: rule[after.Hold.AtOrAbove]})
 	}
+	for _, route := range Routes() {
+		x, y := roleList(before.Givers[route]), roleList(after.Givers[route])
+		if x != y {
+			out = append(out, Change{Field: "givers." + string(route), Label: "Who may give a dose by " + route.Label(), Before: x, After: y})
+		}
+	}
 	return out
 }
 
@@ -247,4 +255,18 @@ func showNumber(v int, b Bound) string {
 		return "none"
 	}
 	return strconv.Itoa(v) + " " + b.Unit
+}
+
+// roleList names roles in the order of GiverRoleChoices, for the history.
+func roleList(roles []Role) string {
+	var names []string
+	for _, c := range GiverRoleChoices() {
+		if slices.Contains(roles, c) {
+			names = append(names, string(c))
+		}
+	}
+	if len(names) == 0 {
+		return "nobody"
+	}
+	return strings.Join(names, ", ")
 }

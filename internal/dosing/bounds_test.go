@@ -1,6 +1,7 @@
 package dosing
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -105,5 +106,42 @@ func TestChangesListBeforeAndAfter(t *testing.T) {
 		if got[i].Field != want[i].Field || got[i].Before != want[i].Before || got[i].After != want[i].After {
 			t.Errorf("change %d = %+v; want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// Who may give a dose by each route is the practice's choice (no
+// published rule fixes it), but never nobody and never a role that is not
+// a clinician's; a change shows in the history by route.
+func TestWhoMayGiveADoseIsAChoiceOfClinicians(t *testing.T) {
+	cases := []struct {
+		name   string
+		givers map[Route][]Role
+		fields []string
+	}{
+		{"holdspace's default", DefaultGiverRoles(), nil},
+		{"a monitor may hand over the tablet", map[Route][]Role{RouteIV: {RolePrescriber}, RouteIM: {RolePrescriber}, RouteSublingualRDT: {RoleMonitor}, RouteOralTroche: {RoleTherapist}}, nil},
+		{"nobody for IM", map[Route][]Role{RouteIV: {RolePrescriber}, RouteIM: {}, RouteSublingualRDT: {RoleTherapist}, RouteOralTroche: {RoleTherapist}}, []string{"givers.im"}},
+		{"a route left out", map[Route][]Role{RouteIV: {RolePrescriber}, RouteIM: {RolePrescriber}, RouteSublingualRDT: {RoleTherapist}}, []string{"givers.oral_troche"}},
+		{"the client or an administrator", map[Route][]Role{RouteIV: {RoleAdmin}, RouteIM: {RolePrescriber}, RouteSublingualRDT: {RoleClient}, RouteOralTroche: {RoleTherapist}}, []string{"givers.iv", "givers.sublingual_rdt"}},
+	}
+	for _, tc := range cases {
+		s := DefaultSettings()
+		s.Givers = tc.givers
+		var got []string
+		for _, p := range s.GiverProblems() {
+			got = append(got, p.Field)
+			if !strings.HasPrefix(p.Message, "Who may give a dose by ") {
+				t.Errorf("%s: %q does not say which route", tc.name, p.Message)
+			}
+		}
+		if !slices.Equal(got, tc.fields) {
+			t.Errorf("%s: refused %v; want %v", tc.name, got, tc.fields)
+		}
+	}
+	before, after := DefaultSettings(), DefaultSettings()
+	after.Givers = map[Route][]Role{RouteIV: {RolePrescriber}, RouteIM: {RolePrescriber}, RouteSublingualRDT: {RolePrescriber}, RouteOralTroche: {RolePrescriber, RoleTherapist}}
+	ch := Changes(before, after)
+	if len(ch) != 1 || ch[0].Field != "givers.sublingual_rdt" || ch[0].Before != "prescriber, therapist" || ch[0].After != "prescriber" {
+		t.Errorf("Changes = %+v; want the sublingual route, prescriber, therapist → prescriber", ch)
 	}
 }

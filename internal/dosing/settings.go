@@ -1,6 +1,10 @@
 package dosing
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"time"
+)
 
 // Settings collects every number the medicine-phase rules use. Each one is a practice decision:
 // the defaults below come from the sources in KAP.md §1 where one exists, and say so where none
@@ -12,7 +16,12 @@ type Settings struct {
 	Vitals    VitalsSettings    `json:"vitals"`
 	Discharge DischargeSettings `json:"discharge"`
 	Checklist ChecklistSettings `json:"checklist"`
+	// Givers are the roles that may give a dose by each route (CheckGiver).
+	Givers map[Route][]Role `json:"givers"`
 }
+
+// GiverRoleChoices are the clinical roles a practice may allow to give a dose.
+func GiverRoleChoices() []Role { return []Role{RolePrescriber, RoleTherapist, RoleMonitor} }
 
 // DoseSettings govern how a dose is checked against the prescriber's limit.
 type DoseSettings struct {
@@ -68,6 +77,7 @@ type ChecklistSettings struct {
 // DefaultSettings returns the defaults a new practice starts from.
 func DefaultSettings() Settings {
 	return Settings{
+		Givers: DefaultGiverRoles(),
 		Dose: DoseSettings{
 			// No guideline found for how old a weight may be; 90 days is a practice choice.
 			WeightStaleAfterDays: 90,
@@ -155,6 +165,26 @@ func (s Settings) Validate() []Refusal {
 		a := s.Vitals.Alarm.For(m)
 		if a.Below < 0 || a.Above < 0 || (a.Above > 0 && a.Below > a.Above) {
 			out = append(out, refuse(RuleSettings, "The alarm thresholds for %s (below %d, above %d) overlap.", m.Label(), a.Below, a.Above))
+		}
+	}
+	return out
+}
+
+// GiverProblems names each route whose choice of who may give a dose cannot work: nobody, or
+// a role that is not a clinician's. No source fixes these roles; the default is holdspace's
+// (DefaultGiverRoles).
+func (s Settings) GiverProblems() []BoundRefusal {
+	var out []BoundRefusal
+	for _, route := range Routes() {
+		field := "givers." + string(route)
+		roles := s.Givers[route]
+		if len(roles) == 0 {
+			out = append(out, BoundRefusal{Field: field, Message: fmt.Sprintf("Who may give a dose by %s: choose at least one role, or no dose by this route can be recorded.", route.Label())})
+		}
+		for _, r := range roles {
+			if !slices.Contains(GiverRoleChoices(), r) {
+				out = append(out, BoundRefusal{Field: field, Message: fmt.Sprintf("Who may give a dose by %s: %q is not a clinical role (prescriber, therapist or monitor).", route.Label(), string(r))})
+			}
 		}
 	}
 	return out

@@ -63,7 +63,7 @@ func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 	if err != nil {
 		return nil, err
 	}
-	if err := checkGiver(ctx, tx, h, in.GivenBy, &p); err != nil {
+	if err := checkGiver(ctx, tx, h, in.GivenBy, giverRoles(s), &p); err != nil {
 		return nil, err
 	}
 	if !p.empty() {
@@ -150,7 +150,7 @@ func Administer(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 
 // checkGiver refuses a giver who is not a clinician of the session (booked on its appointment
 // or present in the record) or whose role the practice does not allow for the route.
-func checkGiver(ctx context.Context, tx *store.Tx, h *head, staffID string, p *problems) error {
+func checkGiver(ctx context.Context, tx *store.Tx, h *head, staffID string, allowed map[dosing.Route][]dosing.Role, p *problems) error {
 	var name string
 	err := tx.QueryRow(ctx, `SELECT full_name FROM staff WHERE id = ? AND practice_id = ? AND active = ?`, staffID, h.practiceID, true).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -188,7 +188,7 @@ func checkGiver(ctx context.Context, tx *store.Tx, h *head, staffID string, p *p
 			return err
 		}
 	}
-	for _, rf := range dosing.CheckGiver(name, in, roles, h.route, giverRoles()) {
+	for _, rf := range dosing.CheckGiver(name, in, roles, h.route, allowed) {
 		p.rule("given_by", rf)
 	}
 	return nil

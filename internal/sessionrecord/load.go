@@ -75,7 +75,7 @@ func load(ctx context.Context, tx *store.Tx, h *head, v View) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Givers = allowedGivers(clinicians, h.route)
+	r.Givers = allowedGivers(clinicians, h.route, giverRoles(s))
 	if r.Weight, err = clinic.LatestWeight(ctx, tx, h.clientID, v.Now); err != nil {
 		return nil, err
 	}

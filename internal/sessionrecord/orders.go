@@ -164,15 +164,20 @@ func sessionClinicians(ctx context.Context, tx *store.Tx, h *head, l *loader) ([
 	return out, nil
 }
 
-// giverRoles is who may give a dose by each route: holdspace's default until the practice
-// sets its own (dosing.DefaultGiverRoles).
-func giverRoles() map[dosing.Route][]dosing.Role { return dosing.DefaultGiverRoles() }
+// giverRoles is who may give a dose by each route, from the settings the session runs on;
+// holdspace's default where they name none.
+func giverRoles(s dosing.Settings) map[dosing.Route][]dosing.Role {
+	if len(s.Givers) == 0 {
+		return dosing.DefaultGiverRoles()
+	}
+	return s.Givers
+}
 
 // allowedGivers keeps the clinicians whose role the practice allows for the route.
-func allowedGivers(all []Giver, route dosing.Route) []Giver {
+func allowedGivers(all []Giver, route dosing.Route, allowed map[dosing.Route][]dosing.Role) []Giver {
 	out := []Giver{}
 	for _, g := range all {
-		if len(dosing.CheckGiver(g.Name, true, g.Roles, route, giverRoles())) == 0 {
+		if len(dosing.CheckGiver(g.Name, true, g.Roles, route, allowed)) == 0 {
 			out = append(out, g)
 		}
 	}

@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/dosing"
 	"holdspace/internal/prescribing"
 	"holdspace/internal/sessionrecord"
+	"holdspace/internal/settings"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
@@ -312,6 +314,57 @@ func TestTheGiverIsAClinicianOfTheSession(t *testing.T) {
 			return err
 		}); err != nil {
 			t.Errorf("recorded by the monitor, given by the therapist: %v", err)
+		}
+	})
+}
+
+// The practice chooses who may give a dose by each route (finding: only
+// clinicians on the session "with a role the practice allows for that
+// route"). With sublingual RDT kept to prescribers, the therapist on the
+// session is refused as the giver and not offered; the prescriber is.
+// A change after the session started does not reach it.
+func TestThePracticeChoosesWhoGivesByRoute(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		p := newPractice(t, db)
+		prescriber := access.Actor{Kind: access.StaffActor, StaffID: p.rx, PracticeID: p.id, Roles: []access.Role{access.Prescriber}}
+		change := func(roles ...dosing.Role) {
+			t.Helper()
+			p.write(t, func(tx *store.Tx) error {
+				s, err := settings.MedicineSettings(p.ctx, tx, p.id)
+				if err != nil {
+					return err
+				}
+				s.Givers[dosing.RouteSublingualRDT] = roles
+				_, err = settings.ChangeMedicine(p.ctx, tx, prescriber, s, "Our therapists are not licensed to hand over the medicine.", p.now)
+				return err
+			})
+		}
+		change(dosing.RolePrescriber)
+		r := p.ready(t, 200)
+		p.write(t, func(tx *store.Tx) error { return sessionrecord.Join(p.ctx, tx, p.alex, r.ID, p.rx, p.now) })
+		// Changed back mid-session: the session keeps what it started with.
+		change(dosing.RolePrescriber, dosing.RoleTherapist)
+		in := dose(200)
+		in.GivenBy = p.sam
+		err := p.try(func(tx *store.Tx) error {
+			_, err := sessionrecord.Administer(p.ctx, tx, p.alex, r.ID, in, p.sam, p.now.Add(time.Minute))
+			return err
+		})
+		if ref := sessionrecord.AsRefused(err); ref == nil || !strings.Contains(ref.Fields()["given_by"], "prescriber") {
+			t.Fatalf("the therapist gives a sublingual dose the practice keeps to prescribers: %v", err)
+		}
+		rec := p.load(t, r.ID, p.sam, p.now)
+		for _, g := range rec.Givers {
+			if g.ID == p.sam {
+				t.Error("the dose form offers the therapist")
+			}
+		}
+		in.GivenBy = p.rx
+		if err := p.try(func(tx *store.Tx) error {
+			_, err := sessionrecord.Administer(p.ctx, tx, p.alex, r.ID, in, p.sam, p.now.Add(time.Minute))
+			return err
+		}); err != nil {
+			t.Errorf("the prescriber in the room gives the dose: %v", err)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/audit"
 	"holdspace/internal/dosing"
+	"holdspace/internal/fault"
 	"holdspace/internal/store"
 )
 
@@ -21,6 +22,15 @@ type Problem struct {
 
 // Invalid is a refused change: nothing was saved, and each problem names its field.
 type Invalid []Problem
+
+// Fault is the refused change with each problem beside its field.
+func (p Invalid) Fault() *fault.Error {
+	f := &fault.Error{Code: fault.Invalid, Message: "Some settings need attention."}
+	for _, x := range p {
+		f.Fields = append(f.Fields, fault.Field{Name: x.Field, Message: x.Message})
+	}
+	return f
+}
 
 func (p Invalid) Error() string {
 	msgs := make([]string, len(p))
@@ -54,6 +64,9 @@ func ChangeMedicine(ctx context.Context, tx *store.Tx, a access.Actor, next dosi
 		bad = append(bad, Problem{Field: "medicine", Message: r.Message})
 	}
 	for _, r := range next.OutOfBounds() {
+		bad = append(bad, Problem{Field: r.Field, Message: r.Message})
+	}
+	for _, r := range next.GiverProblems() {
 		bad = append(bad, Problem{Field: r.Field, Message: r.Message})
 	}
 	reason = strings.TrimSpace(reason)

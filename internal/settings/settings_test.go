@@ -3,6 +3,7 @@ package settings_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func TestMedicineSettingsOverlayTheDefaults(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if got != dosing.DefaultSettings() {
+		if !reflect.DeepEqual(got, dosing.DefaultSettings()) {
 			t.Fatalf("with nothing saved the practice should have the defaults, got %+v", got)
 		}
 		// A saved document that names only the hold keeps every other default.
@@ -66,7 +67,7 @@ func TestMedicineSettingsOverlayTheDefaults(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if got != s {
+		if !reflect.DeepEqual(got, s) {
 			t.Errorf("after saving, got %+v, want %+v", got, s)
 		}
 	})

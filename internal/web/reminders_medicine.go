@@ -165,6 +165,11 @@ func medicineForm(ms dosing.Settings) *Form {
 	if ms.Hold.AtOrAbove {
 		f.Set("hold.at_or_above", "on")
 	}
+	for route, roles := range ms.Givers {
+		for _, r := range roles {
+			f.Set(giverField(route, r), "on")
+		}
+	}
 	return f
 }
 
@@ -190,6 +195,16 @@ func medicineFromForm(f *Form) dosing.Settings {
 		}
 	}
 	ms.Hold.AtOrAbove = f.Get("hold.at_or_above") != ""
+	ms.Givers = map[dosing.Route][]dosing.Role{}
+	for _, route := range dosing.Routes() {
+		roles := []dosing.Role{}
+		for _, r := range dosing.GiverRoleChoices() {
+			if f.Get(giverField(route, r)) != "" {
+				roles = append(roles, r)
+			}
+		}
+		ms.Givers[route] = roles
+	}
 	for _, r := range ms.Validate() {
 		placed := false
 		for _, g := range groups {
@@ -207,6 +222,41 @@ func medicineFromForm(f *Form) dosing.Settings {
 	return ms
 }
 
+// giverField is the box that allows role to give a dose by route.
+func giverField(route dosing.Route, role dosing.Role) string {
+	return "givers." + string(route) + "." + string(role)
+}
+
+// giverRow is one route's choice of who may give a dose, for the page.
+type giverRow struct {
+	Route dosing.Route
+	Label string
+	Boxes []giverBox
+	// Error is the refusal of this route's choice, if any.
+	Error string
+}
+
+type giverBox struct {
+	Name, Label string
+	Checked     bool
+}
+
+// giverRows lays out the routes and roles with form's ticks, and places a refusal of a
+// route's choice (Validate names it by its route's label) beside it.
+func giverRows(form *Form) []giverRow {
+	var out []giverRow
+	for _, route := range dosing.Routes() {
+		row := giverRow{Route: route, Label: route.Label()}
+		for _, r := range dosing.GiverRoleChoices() {
+			name := giverField(route, r)
+			row.Boxes = append(row.Boxes, giverBox{Name: name, Label: string(r), Checked: form.Get(name) != ""})
+		}
+		row.Error = form.Errors["givers."+string(route)]
+		out = append(out, row)
+	}
+	return out
+}
+
 type medicinePage struct {
 	adminTabs
 	Groups []medGroup
@@ -218,12 +268,15 @@ type medicinePage struct {
 	History   []settings.HistoryEntry
 	// Values are the saved numbers as text, for the read-only view.
 	Values map[string]string
+	// Givers are who may give a dose by each route.
+	Givers []giverRow
 }
 
 // newMedicinePage lays out form's values and errors by group, each number with its bound
 // and source.
 func newMedicinePage(path string, form *Form) medicinePage {
-	d := medicinePage{adminTabs: tabsFor(path), Groups: medGroups(), Fields: map[string]Field{}, Bounds: map[string]dosing.Bound{}, Values: map[string]string{}}
+	d := medicinePage{adminTabs: tabsFor(path), Groups: medGroups(), Fields: map[string]Field{}, Bounds: map[string]dosing.Bound{}, Values: map[string]string{},
+		Givers: giverRows(form)}
 	for _, b := range dosing.Bounds() {
 		d.Bounds[b.Field] = b
 	}

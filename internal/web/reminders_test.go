@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"holdspace/internal/reminder"
@@ -41,8 +42,14 @@ func formValues(body string) url.Values {
 	for _, m := range textInput.FindAllStringSubmatch(body, -1) {
 		v.Set(m[1], html.UnescapeString(m[2]))
 	}
+	// Ticked boxes are sent as a browser sends them.
+	for _, m := range tickedBox.FindAllStringSubmatch(body, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
 	return v
 }
+
+var tickedBox = regexp.MustCompile(`<input type="checkbox" name="([^"]+)" value="([^"]*)" checked>`)
 
 func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -190,5 +197,47 @@ func TestThePracticeEditsItsReminderEmails(t *testing.T) {
 		res, err = postForm(s.client(t, "prescriber"), s.url+"/admin/reminders", form)
 		read(t, res, err)
 		status(t, res, http.StatusForbidden, "")
+	})
+}
+
+// The practice chooses, per route, which roles may give a dose; a route
+// left with nobody is refused beside it, the other ticks kept, and a saved
+// choice is in the history by route.
+func TestThePracticeChoosesWhoMayGiveADose(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		rx := s.client(t, "prescriber")
+		res, err := rx.Get(s.url + "/admin/medicine-settings")
+		body := read(t, res, err)
+		status(t, res, http.StatusOK, body)
+		pageSays(t, body, "Who may give a dose", "IM injection", "sublingual RDT")
+		v := formValues(body)
+		if v.Get("givers.sublingual_rdt.therapist") != "on" || v.Get("givers.iv.prescriber") != "on" || v.Get("givers.iv.therapist") != "" {
+			t.Fatalf("the form does not show holdspace's default givers: %v", v)
+		}
+		v.Del("givers.im.prescriber")
+		v.Del("givers.sublingual_rdt.therapist")
+		v.Set("reason", "Only prescribers hand over the tablet here.")
+		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
+		body = read(t, res, err)
+		status(t, res, http.StatusUnprocessableEntity, body)
+		pageSays(t, body, "Who may give a dose by IM injection: choose at least one role")
+		pageHas(t, body, `id="f-givers.im-error"`, `name="givers.sublingual_rdt.prescriber" value="on" checked`)
+		if strings.Contains(body, `name="givers.sublingual_rdt.therapist" value="on" checked`) {
+			t.Error("the therapist's box is ticked again")
+		}
+		if n := s.count(t, `SELECT COUNT(*) FROM practice_setting WHERE area = 'medicine'`); n != 0 {
+			t.Fatalf("%d medicine settings saved after a refusal", n)
+		}
+		v.Set("givers.im.prescriber", "on")
+		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
+		read(t, res, err)
+		status(t, res, http.StatusSeeOther, "")
+		res, err = rx.Get(s.url + "/admin/medicine-settings")
+		body = read(t, res, err)
+		pageSays(t, body, "Who may give a dose by sublingual RDT: prescriber, therapist → prescriber")
+		if strings.Contains(body, `name="givers.sublingual_rdt.therapist" value="on" checked`) {
+			t.Error("the therapist's box is ticked again")
+		}
 	})
 }

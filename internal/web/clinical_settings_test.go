@@ -242,7 +242,7 @@ func TestASettingsChangeMidSessionDoesNotMoveTheDischargeMinimum(t *testing.T) {
 		s, clk, sid := sessionSite(t, db)
 		page := startedSession(t, s, clk, sid)
 		body := srGet(t, s.client(t, "prescriber"), page, http.StatusOK)
-		pageSays(t, body, "Medicine settings as of")
+		pageSays(t, body, "runs on the medicine settings as of")
 
 		// A document saved before bounds existed, with the finding's 1 minute.
 		ctx := context.Background()

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -14,9 +13,6 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
-//go:embed migrations
-var migrations embed.FS
-
 // MigrationState is one migration and whether it has been applied.
 type MigrationState struct {
 	Version int64
@@ -25,7 +21,7 @@ type MigrationState struct {
 }
 
 func (db *DB) provider() (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations/"+db.dialect.Name())
+	rendered, err := migrationsFor(db.dialect.Name())
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +37,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	return goose.NewProvider(dialect, db.write, sub, opts...)
+	return goose.NewProvider(dialect, db.write, rendered, opts...)
 }
 
 // Migrate applies every pending migration and returns how many it applied.
@@ -101,35 +97,40 @@ func (db *DB) Current(ctx context.Context) (bool, error) {
 }
 
 // newestMigration is the highest version among the migrations of a
-// dialect: the embedded files, read from their names once, and the one
+// dialect: the rendered files, read from their names once, and the one
 // written in Go.
 var newestMigration = func() func(dialect string) (int64, error) {
-	var once sync.Once
-	versions := map[string]int64{}
-	var failed error
-	return func(dialect string) (int64, error) {
-		once.Do(func() {
-			for _, d := range []string{"sqlite", "postgres"} {
-				versions[d] = reencodeVersion
-				entries, err := migrations.ReadDir("migrations/" + d)
-				if err != nil {
-					failed = err
-					return
-				}
-				for _, e := range entries {
-					num, _, ok := strings.Cut(e.Name(), "_")
-					if !ok {
-						continue
-					}
-					v, err := strconv.ParseInt(num, 10, 64)
-					if err != nil {
-						failed = fmt.Errorf("migration %s: %w", e.Name(), err)
-						return
-					}
-					versions[d] = max(versions[d], v)
-				}
+	newest := map[string]func() (int64, error){}
+	for _, d := range databases {
+		newest[d] = sync.OnceValues(func() (int64, error) {
+			rendered, err := migrationsFor(d)
+			if err != nil {
+				return 0, err
 			}
+			names, err := fs.Glob(rendered, "*.sql")
+			if err != nil {
+				return 0, err
+			}
+			v := int64(reencodeVersion)
+			for _, name := range names {
+				num, _, ok := strings.Cut(name, "_")
+				if !ok {
+					continue
+				}
+				n, err := strconv.ParseInt(num, 10, 64)
+				if err != nil {
+					return 0, fmt.Errorf("migration %s: %w", name, err)
+				}
+				v = max(v, n)
+			}
+			return v, nil
 		})
-		return versions[dialect], failed
+	}
+	return func(dialect string) (int64, error) {
+		f, ok := newest[dialect]
+		if !ok {
+			return 0, fmt.Errorf("no migrations for a database called %q", dialect)
+		}
+		return f()
 	}
 }()

@@ -11,11 +11,12 @@ import (
 	"holdspace/internal/store/storetest"
 )
 
-// schemaDifferences are the ways the two migration trees may differ, each
-// with why. Every other difference between the migrated SQLite and
-// PostgreSQL schemas fails TestBothDatabasesHaveTheSameSchema, so a
-// migration written for one database and forgotten, or written differently,
-// for the other is caught the day it is added.
+// schemaDifferences are the ways the schemas the migrations render for the
+// two databases may differ, each with why. Every other difference between
+// the migrated SQLite and PostgreSQL schemas fails
+// TestBothDatabasesHaveTheSameSchema, so a block written for one database
+// that makes more or less than its counterpart, or a type word spelt as
+// different kinds, is caught the day it is added.
 var schemaDifferences = map[string]string{}
 
 // TestBothDatabasesHaveTheSameSchema migrates a SQLite and a PostgreSQL

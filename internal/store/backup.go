@@ -146,13 +146,33 @@ func dumpTable(ctx context.Context, tx *Tx, table string, enc *json.Encoder) (in
 	return n, rows.Err()
 }
 
+// columnsOf reads a table's columns, in order, from the catalogue. Not
+// from a `SELECT *`: PostgreSQL's driver keeps each statement it has
+// prepared on its connection, and a `SELECT *` prepared before a
+// migration added a column fails when run again after it ("cached plan
+// must not change result type"); a query naming its columns is a new
+// statement whenever the columns change.
 func columnsOf(ctx context.Context, tx *Tx, table string) ([]string, error) {
-	rows, err := tx.Query(ctx, "SELECT * FROM "+quote(table)+" WHERE 1 = 0")
+	rows, err := tx.Query(ctx, tx.d.columnsSQL(), table)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return rows.Columns()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("table %s has no columns or does not exist", table)
+	}
+	return cols, nil
 }
 
 // Values keep their type through JSON: bytes and times are wrapped, so a

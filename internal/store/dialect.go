@@ -18,6 +18,9 @@ type Dialect interface {
 	LockForUpdate() string
 
 	tablesSQL() string
+	// columnsSQL lists one table's columns in their order; its one
+	// parameter is the table's name.
+	columnsSQL() string
 	referencesSQL() string
 	// functionsSQL lists stored functions the migrations made (for a
 	// restore that replaces everything); empty where there are none.
@@ -67,6 +70,15 @@ func (sqliteDialect) tablesSQL() string {
 
 func (sqliteDialect) referencesSQL() string {
 	return `SELECT m.name, p."table" FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table'`
+}
+
+func (sqliteDialect) columnsSQL() string {
+	return `SELECT name FROM pragma_table_info(?) ORDER BY cid`
+}
+
+func (postgresDialect) columnsSQL() string {
+	return `SELECT column_name FROM information_schema.columns
+	        WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position`
 }
 
 func (postgresDialect) tablesSQL() string {

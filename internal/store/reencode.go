@@ -120,16 +120,14 @@ func reencodeTable(ctx context.Context, tx *Tx, table string) ([]RepairedRow, er
 	if tx.d.Name() == "postgres" {
 		loc, where = "ctid::text", "ctid = ?::tid"
 	}
-	rows, err := tx.Query(ctx, "SELECT "+loc+", * FROM "+quote(table))
+	cols, err := columnsOf(ctx, tx, table)
 	if err != nil {
 		return nil, err
 	}
-	cols, err := rows.Columns()
+	rows, err := tx.Query(ctx, "SELECT "+loc+", "+quoteList(cols)+" FROM "+quote(table))
 	if err != nil {
-		rows.Close()
 		return nil, err
 	}
-	cols = cols[1:]
 	idCol, practiceCol := -1, -1
 	for i, c := range cols {
 		switch {

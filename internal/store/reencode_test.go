@@ -168,3 +168,19 @@ func TestAfterTheRepairTheTrailStillShowsEveryOtherChange(t *testing.T) {
 		})
 	}
 }
+
+// The command `holdspace migrate up` repairs text right after migrating, on
+// the same connection that ran the re-encoding migration before later
+// migrations added columns to the tables it read. On PostgreSQL a
+// statement prepared then must not be reused with its old result type.
+func TestRepairingTextRightAfterMigratingAFreshDatabaseSucceeds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		n, err := db.RepairText(ctx)
+		if err != nil {
+			t.Fatalf("repairing text right after migrating: %v", err)
+		}
+		if n != 0 {
+			t.Errorf("a fresh database had %d rows to repair, want 0", n)
+		}
+	})
+}

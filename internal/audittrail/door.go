@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/audit"
+	"holdspace/internal/fault"
 	"holdspace/internal/store"
 )
 
@@ -33,6 +35,49 @@ type Filter struct {
 	From, To time.Time
 	// Before pages back: only entries numbered lower; zero is the newest.
 	Before int64
+}
+
+// Typed is a filter as typed into the trail's form: dates are days
+// (2026-11-23), Before an entry's number.
+type Typed struct {
+	Client, Staff, Action, Outcome, From, To, Before string
+}
+
+// ReadFilter reads a typed filter. Dates are days in the practice's zone,
+// so "to 23 Nov" takes in that whole local day; the trail stores UTC. What
+// cannot be read is an invalid fault naming each field, with the filter
+// read as far as it could be.
+func ReadFilter(in Typed, zone *time.Location) (Filter, error) {
+	f := Filter{Client: in.Client, Staff: in.Staff, Action: in.Action, Outcome: in.Outcome}
+	bad := &fault.Error{Code: fault.Invalid, Message: "The filter needs attention."}
+	if f.Outcome != "" && f.Outcome != audit.Allowed && f.Outcome != audit.Denied {
+		bad.Fields = append(bad.Fields, fault.Field{Name: "outcome", Message: "Choose allowed or denied."})
+	}
+	day := func(name, v string) time.Time {
+		if v == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, zone)
+		if err != nil {
+			bad.Fields = append(bad.Fields, fault.Field{Name: name, Message: "Give a date such as 2026-11-23."})
+		}
+		return t
+	}
+	f.From = day("from", in.From)
+	if to := day("to", in.To); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
+		bad.Fields = append(bad.Fields, fault.Field{Name: "to", Message: "The end date is before the start date."})
+	}
+	f.Before, _ = strconv.ParseInt(in.Before, 10, 64)
+	if len(bad.Fields) > 0 {
+		if len(bad.Fields) == 1 {
+			bad.Message = bad.Fields[0].Message
+		}
+		return f, bad
+	}
+	return f, nil
 }
 
 // Entry is one entry of the trail with the names of the people it names.

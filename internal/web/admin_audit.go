@@ -11,6 +11,7 @@ import (
 
 	"holdspace/internal/audit"
 	"holdspace/internal/audittrail"
+	"holdspace/internal/fault"
 )
 
 // auditPageSize is how many entries one page of the trail shows.
@@ -20,33 +21,16 @@ const auditPageSize = 50
 // links.
 type auditFilter audittrail.Filter
 
-// parseAuditFilter reads the filter form. Dates are days in the practice's
-// zone, so "to 23 Nov" takes in that whole local day; the trail stores UTC.
+// parseAuditFilter reads the filter form, each problem beside its field.
 func parseAuditFilter(form *Form, zone *time.Location) auditFilter {
-	f := auditFilter{Client: form.Get("client"), Staff: form.Get("staff"), Action: form.Get("action"), Outcome: form.Get("outcome")}
-	if f.Outcome != "" && f.Outcome != audit.Allowed && f.Outcome != audit.Denied {
-		form.Fail("outcome", "Choose allowed or denied.")
-	}
-	day := func(name string) time.Time {
-		v := form.Get(name)
-		if v == "" {
-			return time.Time{}
+	f, err := audittrail.ReadFilter(audittrail.Typed{Client: form.Get("client"), Staff: form.Get("staff"), Action: form.Get("action"),
+		Outcome: form.Get("outcome"), From: form.Get("from"), To: form.Get("to"), Before: form.Get("before")}, zone)
+	if fe := fault.Of(err); fe != nil {
+		for _, fl := range fe.Fields {
+			form.Fail(fl.Name, fl.Message)
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, zone)
-		if err != nil {
-			form.Fail(name, "Give a date such as 2026-11-23.")
-		}
-		return t
 	}
-	f.From = day("from")
-	if to := day("to"); !to.IsZero() {
-		f.To = to.AddDate(0, 0, 1)
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
-		form.Fail("to", "The end date is before the start date.")
-	}
-	f.Before, _ = strconv.ParseInt(form.Get("before"), 10, 64)
-	return f
+	return auditFilter(f)
 }
 
 // query is the filter as URL parameters, for links that keep it.

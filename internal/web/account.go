@@ -46,7 +46,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	some, err := access.AnyPractice(r.Context(), s.db)
+	some, err := s.access.HasPractice(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -2,18 +2,16 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"holdspace/internal/access"
-	"holdspace/internal/store"
+	"holdspace/internal/fault"
 )
 
 // routesAdmin registers the practice administration pages. The gate lets
@@ -142,22 +140,12 @@ func reasonSentence(reason string) string {
 // may asks access whether the actor may do act, for pages that only show
 // a form; the question is on the trail like every other.
 func (s *Server) may(ctx context.Context, a access.Actor, act access.Action, ref access.Ref) error {
-	return s.access.Do(ctx, a, act, ref, func(*store.Tx, access.Decision) error { return nil })
+	return s.access.May(ctx, a, act, ref)
 }
 
-// staffMember is one row of the staff list, with how far their sign-in is
-// set up.
-type staffMember struct {
-	ID, Name, Credentials, Email, Licence, NPI, DEA string
-	Roles                                           []access.Role
-	HasAccount, HasPassword, Disabled               bool
-	// ClinicalLead: the practice names them clinical lead (they change clinical settings).
-	ClinicalLead bool
-	MFA          string
-	CreatedAt    time.Time
-	// InviteUntil is when the newest unused invitation expires.
-	InviteUntil *time.Time
-}
+// staffMember is one row of the staff list; the methods word it for the
+// pages.
+type staffMember access.StaffMember
 
 // RoleList names the roles for a table cell.
 func (m staffMember) RoleList() string {
@@ -177,62 +165,6 @@ func (m staffMember) RoleValues() []string {
 	return out
 }
 
-// loadStaff reads the practice's staff, or the one with id. It runs inside
-// a use case that access has allowed.
-func loadStaff(ctx context.Context, tx *store.Tx, practiceID, id string) ([]staffMember, error) {
-	q := `SELECT st.id, st.full_name, st.credentials, st.email, st.licence_number, st.npi, st.dea_number, st.created_at,
-		CASE WHEN ac.id IS NULL THEN 0 ELSE 1 END, CASE WHEN ac.password_hash <> '' THEN 1 ELSE 0 END,
-		CASE WHEN ac.disabled OR NOT st.active THEN 1 ELSE 0 END, COALESCE(ac.mfa_method, ''), st.clinical_lead
-		FROM staff st LEFT JOIN account ac ON ac.staff_id = st.id WHERE st.practice_id = ?`
-	args := []any{practiceID}
-	if id != "" {
-		q += ` AND st.id = ?`
-		args = append(args, id)
-	}
-	rows, err := tx.Query(ctx, q+` ORDER BY LOWER(st.full_name), st.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []staffMember
-	index := map[string]int{}
-	for rows.Next() {
-		var m staffMember
-		var hasAccount, hasPassword, disabled int
-		if err := rows.Scan(&m.ID, &m.Name, &m.Credentials, &m.Email, &m.Licence, &m.NPI, &m.DEA, &m.CreatedAt,
-			&hasAccount, &hasPassword, &disabled, &m.MFA, &m.ClinicalLead); err != nil {
-			return nil, err
-		}
-		m.HasAccount, m.HasPassword, m.Disabled = hasAccount == 1, hasPassword == 1, disabled == 1
-		index[m.ID] = len(out)
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	rrows, err := tx.Query(ctx, `SELECT r.staff_id, r.role FROM staff_role r JOIN staff st ON st.id = r.staff_id WHERE st.practice_id = ?`, practiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rrows.Close()
-	for rrows.Next() {
-		var sid, role string
-		if err := rrows.Scan(&sid, &role); err != nil {
-			return nil, err
-		}
-		if i, ok := index[sid]; ok {
-			out[i].Roles = append(out[i].Roles, access.Role(role))
-		}
-	}
-	for i := range out {
-		slices.SortFunc(out[i].Roles, func(a, b access.Role) int {
-			return slices.Index(access.StaffRoles, a) - slices.Index(access.StaffRoles, b)
-		})
-	}
-	return out, rrows.Err()
-}
-
 // staffListData is what the staff list shows.
 type staffListData struct {
 	adminTabs
@@ -247,14 +179,13 @@ type staffNewData struct {
 
 func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	var staff []staffMember
-	err := s.access.Do(r.Context(), sess.Actor, access.StaffManage, access.Ref{Type: "staff"}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		staff, err = loadStaff(r.Context(), tx, sess.Actor.PracticeID, "")
-		return err
-	})
+	list, err := s.access.Staff(r.Context(), sess.Actor)
 	if err != nil && s.failed(w, r, err, NewForm(nil)) {
 		return
+	}
+	staff := make([]staffMember, len(list))
+	for i, m := range list {
+		staff[i] = staffMember(m)
 	}
 	s.render(w, r, http.StatusOK, "admin_staff", s.page(w, r, "Staff", staffListData{tabsFor(r.URL.Path), staff}))
 }
@@ -304,47 +235,20 @@ type staffDetail struct {
 	Self   bool
 }
 
-// loadMember reads one staff member of the actor's practice inside an
-// allowed use case; found is false for an unknown id or another
-// practice's staff, which the page answers alike.
-func (s *Server) loadMember(ctx context.Context, tx *store.Tx, practiceID, id string) (staffMember, bool, error) {
-	ms, err := loadStaff(ctx, tx, practiceID, id)
-	if err != nil || len(ms) == 0 {
-		return staffMember{}, false, err
-	}
-	m := ms[0]
-	var until time.Time
-	err = tx.QueryRow(ctx, `SELECT t.expires_at FROM one_time_token t JOIN account ac ON ac.id = t.account_id
-		WHERE ac.staff_id = ? AND t.purpose = 'invite' AND t.used_at IS NULL AND t.expires_at > ? ORDER BY t.expires_at DESC`,
-		id, s.now()).Scan(&until)
-	switch {
-	case err == nil:
-		m.InviteUntil = &until
-	case !errors.Is(err, sql.ErrNoRows):
-		return m, false, err
-	}
-	return m, true, nil
-}
-
 // showStaff draws one staff member's page; the roles form shows form's
 // values when it has any (a refused change), else the stored roles.
 func (s *Server) showStaff(w http.ResponseWriter, r *http.Request, status int, form *Form) {
 	sess, _ := sessionFrom(r.Context())
 	id := r.PathValue("id")
-	var m staffMember
-	found := false
-	err := s.access.Do(r.Context(), sess.Actor, access.StaffManage, access.Ref{Type: "staff", ID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		m, found, err = s.loadMember(r.Context(), tx, sess.Actor.PracticeID, id)
-		return err
-	})
+	got, err := s.access.StaffMember(r.Context(), sess.Actor, id)
+	if f := fault.Of(err); f != nil && f.Code == fault.NotFound && !errors.Is(err, access.ErrDenied) {
+		s.notFoundMsg(w, r, f.Message)
+		return
+	}
 	if err != nil && s.failed(w, r, err, NewForm(nil)) {
 		return
 	}
-	if !found {
-		s.notFoundMsg(w, r, "There is no such staff member in this practice.")
-		return
-	}
+	m := staffMember(got)
 	checked := m.RoleValues()
 	if form.HasErrors() && form.Errors["invite"] == "" {
 		checked = form.Values["roles"]
@@ -411,24 +315,7 @@ func (s *Server) staffClinicalLead(w http.ResponseWriter, r *http.Request) {
 func (s *Server) staffInvite(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	id := r.PathValue("id")
-	var email string
-	err := s.access.Do(r.Context(), sess.Actor, access.StaffManage, access.Ref{Type: "staff", ID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var accountID string
-		var hasPassword int
-		err := tx.QueryRow(r.Context(), `SELECT ac.id, ac.email, CASE WHEN ac.password_hash <> '' THEN 1 ELSE 0 END
-			FROM account ac JOIN staff st ON st.id = ac.staff_id WHERE st.id = ? AND st.practice_id = ?`,
-			id, sess.Actor.PracticeID).Scan(&accountID, &email, &hasPassword)
-		if errors.Is(err, sql.ErrNoRows) {
-			return &access.Problem{Field: "staff", Message: "No such staff member."}
-		}
-		if err != nil {
-			return err
-		}
-		if hasPassword == 1 {
-			return &access.Problem{Field: "invite", Message: "This person has already chosen a password. If they have forgotten it, they can reset it from the sign-in page."}
-		}
-		return s.access.SendInvitation(r.Context(), tx, sess.Actor, accountID)
-	})
+	email, err := s.access.ResendInvitation(r.Context(), sess.Actor, id)
 	if err == nil {
 		s.redirect(w, r, "/admin/staff/"+id, "ok", "A new invitation is on its way to "+email+". Earlier links no longer work.")
 		return

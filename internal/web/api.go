@@ -12,7 +12,6 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/fault"
-	"holdspace/internal/store"
 )
 
 func (s *Server) routesAPI() {
@@ -147,16 +146,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a access.Actor) {
 }
 
 func (s *Server) apiClients(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	var list []clinic.Client
-	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "client_list"}, func(tx *store.Tx, _ access.Decision) error {
-		f := clinic.ClientFilter{PracticeID: a.PracticeID, Query: r.URL.Query().Get("q"), Now: s.now()}
-		if !a.IsAdmin() {
-			f.StaffID = a.StaffID
-		}
-		var err error
-		list, err = clinic.ListClients(r.Context(), tx, f)
-		return err
-	})
+	list, err := s.clinicDoor().List(r.Context(), a, r.URL.Query().Get("q"))
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
@@ -174,19 +164,12 @@ type apiClientRecord struct {
 
 func (s *Server) apiClient(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	var rec apiClientRecord
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "client", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if rec.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		rec.CareTeam, err = clinic.CareTeam(r.Context(), tx, id)
-		return err
-	})
+	got, err := s.clinicDoor().Client(r.Context(), a, id)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
 	}
+	rec := apiClientRecord{got.Client, got.CareTeam}
 	if rec.CareTeam == nil {
 		rec.CareTeam = []clinic.CareTeamMember{}
 	}
@@ -195,11 +178,10 @@ func (s *Server) apiClient(w http.ResponseWriter, r *http.Request, a access.Acto
 
 // practiceZone is the practice's time zone, for dates given without one.
 func (s *Server) practiceZone(r *http.Request, practiceID string) (*time.Location, error) {
-	var zone *time.Location
-	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		var err error
-		zone, err = access.PracticeZone(r.Context(), tx, practiceID)
-		return err
-	})
-	return zone, err
+	return s.access.ZoneOf(r.Context(), practiceID)
+}
+
+// clinicDoor is the client records' front door as the API uses it.
+func (s *Server) clinicDoor() *clinic.Door {
+	return &clinic.Door{Access: s.access, Now: s.now}
 }

@@ -23,7 +23,8 @@
 // (Current). Publishing a new version of a required document therefore
 // asks everyone who signed an older one to sign again.
 //
-// Functions here run inside a transaction the caller opened through
-// access.Service.Do, so the access has been decided and audited; the clock
-// is passed in.
+// Door is how the faces use all this: each of its methods is one use case,
+// decided and audited through access.Service.Do in one transaction, with
+// the consent events on the trail beside the access. The functions it
+// composes run inside that transaction; the clock is passed in.
 package consent

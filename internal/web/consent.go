@@ -1,24 +1,20 @@
 package web
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"holdspace/internal/access"
-	"holdspace/internal/audit"
-	"holdspace/internal/clinic"
 	"holdspace/internal/consent"
-	"holdspace/internal/store"
 )
 
 // routesConsent registers informed consent: the client reads and signs in
 // the portal, the care team sees, countersigns and records withdrawals,
 // administrators publish the documents, and a signed consent downloads as
-// a PDF. Every request is decided and audited by access.Service.Do.
+// a PDF. Every request goes through consent.Door, which decides and
+// audits it.
 func (s *Server) routesConsent() {
 	s.handle(GateClient, "GET /portal/consents", s.portalConsents)
 	// {ref} is a version id (the page to read and sign) or a signature id
@@ -77,23 +73,11 @@ type portalConsentsData struct {
 
 func (s *Server) portalConsents(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	var d portalConsentsData
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
-			return err
-		}
-		docs, err := consent.ClientStatus(r.Context(), tx, a.PracticeID, a.ClientID)
-		if err != nil {
-			return err
-		}
-		d.Docs, d.Current = consentDocs(docs, false), len(consent.Missing(docs)) == 0
-		d.History, err = consent.History(r.Context(), tx, a.PracticeID, a.ClientID)
-		return err
-	})
+	st, err := s.consentDoor().Mine(r.Context(), sess.Actor)
 	if s.consentFailed(w, r, err) {
 		return
 	}
+	d := portalConsentsData{Docs: consentDocs(st.Docs, false), History: st.History, Current: st.Current()}
 	s.render(w, r, http.StatusOK, "consent_portal", s.page(w, r, "Consent documents", d))
 }
 
@@ -124,40 +108,12 @@ func (s *Server) portalConsent(w http.ResponseWriter, r *http.Request) {
 // is the latest published one, to sign.
 func (s *Server) showSignPage(w http.ResponseWriter, r *http.Request, status int, versionID string, form *Form, changed string) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	var d consentSignData
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent_version", ID: versionID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		v, err := consent.LoadVersion(r.Context(), tx, a.PracticeID, versionID)
-		if err != nil {
-			return err
-		}
-		if !v.Published {
-			return clinic.ErrNotFound
-		}
-		c, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, a.ClientID)
-		if err != nil {
-			return err
-		}
-		docs, err := consent.ClientStatus(r.Context(), tx, a.PracticeID, a.ClientID)
-		if err != nil {
-			return err
-		}
-		d = consentSignData{Version: v, Blocks: consent.Blocks(v.Body), LegalName: c.LegalName, Changed: changed}
-		for _, doc := range docs {
-			if doc.DocumentID != v.DocumentID {
-				continue
-			}
-			d.Status, d.Signature = doc.Status, doc.Signature
-			if doc.Latest.ID != v.ID {
-				latest := doc.Latest
-				d.Latest = &latest
-			}
-		}
-		return nil
-	})
+	rd, err := s.consentDoor().Read(r.Context(), sess.Actor, versionID)
 	if s.consentFailed(w, r, err) {
 		return
 	}
+	d := consentSignData{Version: rd.Version, Blocks: rd.Blocks, LegalName: rd.LegalName, Status: rd.Status, Signature: rd.Signature,
+		Latest: rd.Latest, Changed: changed}
 	p := s.page(w, r, d.Version.Title, d)
 	p.Form = form
 	s.render(w, r, status, "consent_portal_sign", p)
@@ -165,21 +121,11 @@ func (s *Server) showSignPage(w http.ResponseWriter, r *http.Request, status int
 
 func (s *Server) portalSign(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	versionID := r.PathValue("versionID")
-	meta := access.MetaFrom(r.Context())
-	var sig consent.Signature
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent_signature", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		sig, err = consent.Sign(r.Context(), tx, a.PracticeID, a.ClientID, consent.SignInput{VersionID: versionID, TypedName: form.Get("name"),
-			Agreed: form.Get("agree") == "yes", ShownSHA256: form.Get("sha256"), At: s.now(), Address: meta.Address, UserAgent: meta.UserAgent})
-		if err != nil {
-			return err
-		}
-		return s.consentAudit(r.Context(), tx, a, "consent.sign", "consent_signature", sig.ID, a.ClientID, sig.Label())
-	})
+	sig, err := s.consentDoor().Sign(r.Context(), sess.Actor, versionID, consent.Agreement{TypedName: form.Get("name"),
+		Agreed: form.Get("agree") == "yes", ShownSHA256: form.Get("sha256")})
 	var changed *consent.ChangedError
 	switch {
 	case err == nil:
@@ -200,18 +146,7 @@ func (s *Server) portalRevoke(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	r.ParseForm()
-	id := r.PathValue("signatureID")
-	meta := access.MetaFrom(r.Context())
-	var sig consent.Signature
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent_signature", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		sig, err = consent.Revoke(r.Context(), tx, a.PracticeID, a.ClientID, id, consent.RevokeInput{Reason: r.PostForm.Get("reason"),
-			At: s.now(), Address: meta.Address, UserAgent: meta.UserAgent})
-		if err != nil {
-			return err
-		}
-		return s.consentAudit(r.Context(), tx, a, "consent.revoke", "consent_signature", id, a.ClientID, "withdrawn by the client")
-	})
+	sig, err := s.consentDoor().Revoke(r.Context(), a, a.ClientID, r.PathValue("signatureID"), r.PostForm.Get("reason"), nil)
 	var p *access.Problem
 	switch {
 	case err == nil:
@@ -226,32 +161,11 @@ func (s *Server) portalRevoke(w http.ResponseWriter, r *http.Request) {
 func (s *Server) portalConsentPDF(w http.ResponseWriter, r *http.Request, signatureID string) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	var pdf bytes.Buffer
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "consent_signature", ID: signatureID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		return s.consentPDF(r.Context(), tx, a, sess, a.ClientID, signatureID, &pdf)
-	})
+	pdf, err := s.consentDoor().PDF(r.Context(), a, a.ClientID, signatureID, nil)
 	if s.consentFailed(w, r, err) {
 		return
 	}
-	writePDF(w, "consent-"+signatureID+".pdf", pdf.Bytes())
-}
-
-// consentPDF draws one signed consent into buf and writes the export to
-// the audit trail in the same transaction.
-func (s *Server) consentPDF(ctx context.Context, tx *store.Tx, a access.Actor, sess access.Session, clientID, signatureID string, buf *bytes.Buffer) error {
-	sig, v, err := consent.LoadSignature(ctx, tx, a.PracticeID, clientID, signatureID)
-	if err != nil {
-		return err
-	}
-	c, err := clinic.LoadClient(ctx, tx, a.PracticeID, clientID)
-	if err != nil {
-		return err
-	}
-	if err := consent.WritePDF(buf, consent.PDFRecord{PracticeName: sess.PracticeName, ClientLegalName: c.LegalName, Version: v, Signature: sig,
-		Zone: sess.Zone, Generated: s.now()}); err != nil {
-		return err
-	}
-	return s.consentAudit(ctx, tx, a, "consent.export", "consent_signature", sig.ID, clientID, "PDF of "+sig.Label())
+	writePDF(w, "consent-"+signatureID+".pdf", pdf)
 }
 
 func writePDF(w http.ResponseWriter, name string, b []byte) {
@@ -262,15 +176,9 @@ func writePDF(w http.ResponseWriter, name string, b []byte) {
 	w.Write(b)
 }
 
-// consentAudit writes a named consent event (a signature, a
-// countersignature, a withdrawal, a publication, an export) to the trail in
-// the transaction that makes it, beside the access entry Do wrote.
-func (s *Server) consentAudit(ctx context.Context, tx *store.Tx, a access.Actor, action, recordType, recordID, clientID, reason string) error {
-	m := access.MetaFrom(ctx)
-	_, err := audit.Append(ctx, tx, audit.Entry{Chain: a.PracticeID, At: s.now(), ActorKind: string(a.Kind), ActorID: a.ID(),
-		Action: action, RecordType: recordType, RecordID: recordID, ClientID: clientID, Reason: reason,
-		Address: m.Address, UserAgent: m.UserAgent, RequestID: m.RequestID})
-	return err
+// consentDoor is the door every consent page and API route goes through.
+func (s *Server) consentDoor() *consent.Door {
+	return &consent.Door{Access: s.access, Now: s.now}
 }
 
 // consentFailed answers err, if there is one, and reports whether it did.

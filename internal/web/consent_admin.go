@@ -5,9 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"holdspace/internal/access"
 	"holdspace/internal/consent"
-	"holdspace/internal/store"
 )
 
 func (s *Server) routesConsentAdmin() {
@@ -32,8 +30,6 @@ func consentTabs(path string) adminTabs {
 	return t
 }
 
-var consentDocRef = access.Ref{Type: "consent_document"}
-
 // adminConsentsData lists the practice's documents and their versions.
 type adminConsentsData struct {
 	adminTabs
@@ -42,20 +38,11 @@ type adminConsentsData struct {
 
 func (s *Server) adminConsents(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	var d adminConsentsData
-	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, consentDocRef, func(tx *store.Tx, _ access.Decision) error {
-		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
-			return err
-		}
-		var err error
-		d.Documents, err = consent.Documents(r.Context(), tx, a.PracticeID)
-		return err
-	})
+	docs, err := s.consentDoor().Documents(r.Context(), sess.Actor)
 	if s.consentFailed(w, r, err) {
 		return
 	}
-	d.adminTabs = consentTabs(r.URL.Path)
+	d := adminConsentsData{adminTabs: consentTabs(r.URL.Path), Documents: docs}
 	s.render(w, r, http.StatusOK, "consent_admin", s.page(w, r, "Consent documents", d))
 }
 
@@ -77,34 +64,21 @@ func kindOptions() []string {
 
 func (s *Server) adminConsentNew(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	kind := consent.Kind(r.URL.Query().Get("kind"))
-	if !kind.Valid() {
-		kind = consent.KAPTreatment
-	}
-	form := NewForm(nil)
-	form.Set("kind", string(kind))
-	from := ""
-	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, consentDocRef, func(tx *store.Tx, _ access.Decision) error {
-		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
-			return err
-		}
-		docs, err := consent.Documents(r.Context(), tx, a.PracticeID)
-		for _, d := range docs {
-			if v, ok := d.Latest(); ok && d.Kind == kind {
-				// A new version starts from the one in force.
-				form.Set("title", v.Title)
-				form.Set("text", v.Body)
-				if v.Required {
-					form.Set("required", "yes")
-				}
-				from = v.Label()
-			}
-		}
-		return err
-	})
+	start, err := s.consentDoor().StartDraft(r.Context(), sess.Actor, consent.Kind(r.URL.Query().Get("kind")))
 	if s.consentFailed(w, r, err) {
 		return
+	}
+	form := NewForm(nil)
+	form.Set("kind", string(start.Kind))
+	from := ""
+	if v := start.From; v != nil {
+		// A new version starts from the one in force.
+		form.Set("title", v.Title)
+		form.Set("text", v.Body)
+		if v.Required {
+			form.Set("required", "yes")
+		}
+		from = v.Label()
 	}
 	s.renderConsentDraft(w, r, http.StatusOK, form, from)
 }
@@ -119,19 +93,10 @@ func (s *Server) renderConsentDraft(w http.ResponseWriter, r *http.Request, stat
 
 func (s *Server) adminConsentDraft(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	var v consent.Version
-	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, consentDocRef, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		v, err = consent.Draft(r.Context(), tx, a.PracticeID, a.StaffID, consent.DraftInput{Kind: consent.Kind(form.Get("kind")),
-			Title: form.Get("title"), Body: r.PostForm.Get("text"), Required: form.Get("required") == "yes", Note: form.Get("note")}, s.now())
-		if err != nil {
-			return err
-		}
-		return s.consentAudit(r.Context(), tx, a, "consent_document.draft", "consent_version", v.ID, "", v.Kind.Label())
-	})
+	v, err := s.consentDoor().Draft(r.Context(), sess.Actor, consent.DraftInput{Kind: consent.Kind(form.Get("kind")),
+		Title: form.Get("title"), Body: r.PostForm.Get("text"), Required: form.Get("required") == "yes", Note: form.Get("note")})
 	switch {
 	case err == nil:
 		s.redirect(w, r, "/admin/consents/"+v.ID, "ok", "The draft is saved. Read it through as clients will see it, then publish it.")
@@ -162,35 +127,11 @@ func (s *Server) adminConsentVersion(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showConsentVersion(w http.ResponseWriter, r *http.Request, status int, form *Form) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("versionID")
-	var d consentVersionData
-	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, access.Ref{Type: "consent_version", ID: id}, func(tx *store.Tx, _ access.Decision) error {
-		v, err := consent.LoadVersion(r.Context(), tx, a.PracticeID, id)
-		if err != nil {
-			return err
-		}
-		d.Version, d.Blocks = v, consent.Blocks(v.Body)
-		docs, err := consent.Documents(r.Context(), tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		d.Next = 1
-		for _, doc := range docs {
-			if latest, ok := doc.Latest(); ok && doc.ID == v.DocumentID && latest.ID != v.ID {
-				d.Latest = &latest
-				d.Next = latest.Number + 1
-			}
-		}
-		if !v.Published && v.Required {
-			d.Asked, err = consent.StaleSigners(r.Context(), tx, a.PracticeID, v.DocumentID)
-		}
-		return err
-	})
+	pv, err := s.consentDoor().Preview(r.Context(), sess.Actor, r.PathValue("versionID"))
 	if s.consentFailed(w, r, err) {
 		return
 	}
-	d.adminTabs = consentTabs(r.URL.Path)
+	d := consentVersionData{adminTabs: consentTabs(r.URL.Path), Version: pv.Version, Blocks: pv.Blocks, Latest: pv.Latest, Asked: pv.Asked, Next: pv.Next}
 	p := s.page(w, r, d.Version.Label(), d)
 	p.Form = form
 	s.render(w, r, status, "consent_admin_version", p)
@@ -198,25 +139,8 @@ func (s *Server) showConsentVersion(w http.ResponseWriter, r *http.Request, stat
 
 func (s *Server) adminConsentPublish(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("versionID")
-	var v consent.Version
-	asked := 0
-	err := s.access.Do(r.Context(), a, access.ConsentDocumentManage, access.Ref{Type: "consent_version", ID: id}, func(tx *store.Tx, _ access.Decision) error {
-		draft, err := consent.LoadVersion(r.Context(), tx, a.PracticeID, id)
-		if err != nil {
-			return err
-		}
-		if !draft.Published && draft.Required {
-			if asked, err = consent.StaleSigners(r.Context(), tx, a.PracticeID, draft.DocumentID); err != nil {
-				return err
-			}
-		}
-		if v, err = consent.Publish(r.Context(), tx, a.PracticeID, id, a.StaffID, s.now()); err != nil {
-			return err
-		}
-		return s.consentAudit(r.Context(), tx, a, "consent_document.publish", "consent_version", v.ID, "", v.Label())
-	})
+	pub, err := s.consentDoor().Publish(r.Context(), sess.Actor, r.PathValue("versionID"))
+	v, asked := pub.Version, pub.Asked
 	form := NewForm(nil)
 	switch {
 	case err == nil:

@@ -1,14 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
 	"holdspace/internal/access"
-	"holdspace/internal/clinic"
 	"holdspace/internal/consent"
-	"holdspace/internal/store"
 )
 
 func (s *Server) routesConsentAPI() {
@@ -44,15 +41,7 @@ func apiVersion(v consent.Version, withText bool) apiConsentVersion {
 // staff who may list clients may read them: they are what every client
 // is asked to sign.
 func (s *Server) apiConsentDocuments(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	var list []consent.Version
-	err := s.access.Do(r.Context(), a, access.ClientList, consentDocRef, func(tx *store.Tx, _ access.Decision) error {
-		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
-			return err
-		}
-		var err error
-		list, err = consent.Published(r.Context(), tx, a.PracticeID)
-		return err
-	})
+	list, err := s.consentDoor().InForce(r.Context(), a)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
@@ -83,36 +72,23 @@ type apiClientConsents struct {
 
 func (s *Server) apiClientConsents(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	out := apiClientConsents{ClientID: id, Missing: []string{}, Documents: []apiClientConsent{}, Signatures: []consent.Signature{}}
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "consent", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
-			return err
-		}
-		docs, err := consent.ClientStatus(r.Context(), tx, a.PracticeID, id)
-		if err != nil {
-			return err
-		}
-		for _, d := range docs {
-			c := apiClientConsent{apiConsentVersion: apiVersion(d.Latest, false), Status: d.Status}
-			c.Required = d.Required
-			if d.Signature != nil {
-				c.SignatureID = d.Signature.ID
-			}
-			out.Documents = append(out.Documents, c)
-		}
-		out.Missing = append(out.Missing, consent.Missing(docs)...)
-		out.Current = len(out.Missing) == 0
-		sigs, err := consent.History(r.Context(), tx, a.PracticeID, id)
-		out.Signatures = append(out.Signatures, sigs...)
-		return err
-	})
+	st, err := s.consentDoor().OfClient(r.Context(), a, id)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
 	}
+	out := apiClientConsents{ClientID: id, Missing: []string{}, Documents: []apiClientConsent{}, Signatures: []consent.Signature{}}
+	for _, d := range st.Docs {
+		c := apiClientConsent{apiConsentVersion: apiVersion(d.Latest, false), Status: d.Status}
+		c.Required = d.Required
+		if d.Signature != nil {
+			c.SignatureID = d.Signature.ID
+		}
+		out.Documents = append(out.Documents, c)
+	}
+	out.Missing = append(out.Missing, st.Missing...)
+	out.Current = len(out.Missing) == 0
+	out.Signatures = append(out.Signatures, st.History...)
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -125,27 +101,10 @@ func (s *Server) apiRevokeConsent(w http.ResponseWriter, r *http.Request, a acce
 	}
 	// The reason may be left out: the body may be empty.
 	bad := decodeOptionalJSON(r, &in)
-	meta := access.MetaFrom(r.Context())
-	var sig consent.Signature
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "consent_signature", ID: sigID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if bad != nil {
-			return bad
-		}
-		var err error
-		sig, err = consent.Revoke(r.Context(), tx, a.PracticeID, id, sigID, consent.RevokeInput{StaffID: a.StaffID, Reason: in.Reason,
-			At: s.now(), Address: meta.Address, UserAgent: meta.UserAgent})
-		if err != nil {
-			return err
-		}
-		return s.consentAudit(r.Context(), tx, a, "consent.revoke", "consent_signature", sigID, id, "withdrawal recorded by staff")
-	})
-	var p *access.Problem
-	switch {
-	case err == nil:
-		writeJSON(w, http.StatusOK, sig)
-	case errors.As(err, &p) && p.Field == "revoke":
-		writeProblem(w, r, http.StatusConflict, "Already withdrawn", p.Message, nil)
-	default:
+	sig, err := s.consentDoor().Revoke(r.Context(), a, id, sigID, in.Reason, bad)
+	if err != nil {
 		s.apiError(w, r, a, err)
+		return
 	}
+	writeJSON(w, http.StatusOK, sig)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -10,7 +9,6 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/consent"
-	"holdspace/internal/store"
 )
 
 func (s *Server) routesConsentStaff() {
@@ -45,39 +43,17 @@ func (s *Server) clientConsents(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showClientConsents(w http.ResponseWriter, r *http.Request, status int, form *Form, revokeFor string) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("id")
-	d := staffConsentsData{RevokeFor: revokeFor}
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "consent", ClientID: id}, func(tx *store.Tx, dec access.Decision) error {
-		var err error
-		if d.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if err := consent.EnsureDefaults(r.Context(), tx, a.PracticeID, s.now()); err != nil {
-			return err
-		}
-		docs, err := consent.ClientStatus(r.Context(), tx, a.PracticeID, id)
-		if err != nil {
-			return err
-		}
-		d.Docs, d.Missing = consentDocs(docs, true), consent.Missing(docs)
-		d.Current = len(d.Missing) == 0
-		if d.History, err = consent.History(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		d.Reason = map[string]Field{}
-		for _, sig := range d.History {
-			fl := form.Input("reason-"+sig.ID, "How did the client withdraw, and why?", "textarea").Req().Lines(3).
-				WithHint("For example: said so by phone on 3 March; wants to pause treatment.")
-			fl.Name = "reason"
-			d.Reason[sig.ID] = fl
-		}
-		d.BreakGlass = dec.ViaBreakGlass
-		d.CanCountersign, err = clinic.OnCareTeam(r.Context(), tx, id, a.StaffID)
-		return err
-	})
+	st, err := s.consentDoor().OfClient(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.consentFailed(w, r, err) {
 		return
+	}
+	d := staffConsentsData{Client: st.Client, Docs: consentDocs(st.Docs, true), History: st.History, Current: st.Current(), Missing: st.Missing,
+		CanCountersign: st.CanCountersign, BreakGlass: st.BreakGlass, RevokeFor: revokeFor, Reason: map[string]Field{}}
+	for _, sig := range d.History {
+		fl := form.Input("reason-"+sig.ID, "How did the client withdraw, and why?", "textarea").Req().Lines(3).
+			WithHint("For example: said so by phone on 3 March; wants to pause treatment.")
+		fl.Name = "reason"
+		d.Reason[sig.ID] = fl
 	}
 	p := s.page(w, r, "Consents · "+d.Client.Name(), d)
 	p.Form = form
@@ -86,40 +62,23 @@ func (s *Server) showClientConsents(w http.ResponseWriter, r *http.Request, stat
 
 func (s *Server) clientConsentPDF(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("id")
 	sigID, isPDF := strings.CutSuffix(r.PathValue("file"), ".pdf")
-	var pdf bytes.Buffer
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "consent_signature", ID: sigID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if !isPDF {
-			return clinic.ErrNotFound
-		}
-		return s.consentPDF(r.Context(), tx, a, sess, id, sigID, &pdf)
-	})
+	var refused error
+	if !isPDF {
+		refused = clinic.ErrNotFound
+	}
+	pdf, err := s.consentDoor().PDF(r.Context(), sess.Actor, r.PathValue("id"), sigID, refused)
 	if s.consentFailed(w, r, err) {
 		return
 	}
-	writePDF(w, "consent-"+sigID+".pdf", pdf.Bytes())
+	writePDF(w, "consent-"+sigID+".pdf", pdf)
 }
 
 func (s *Server) countersignConsent(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	id, sigID := r.PathValue("id"), r.PathValue("signatureID")
 	back := "/clients/" + id + "/consents"
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "consent_signature", ID: sigID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		sig, err := consent.Countersign(r.Context(), tx, a.PracticeID, id, sigID, a.StaffID, s.now())
-		if errors.Is(err, consent.ErrNotCareTeam) {
-			// Administrators may update a chart but are not witnesses;
-			// the refusal goes on the trail like any other.
-			return &access.Denied{Action: access.ClientUpdate, Reason: consent.ErrNotCareTeam.Error(),
-				Record: access.Record{Type: "consent_signature", ID: sigID, PracticeID: a.PracticeID, ClientID: id}}
-		}
-		if err != nil {
-			return err
-		}
-		return s.consentAudit(r.Context(), tx, a, "consent.countersign", "consent_signature", sigID, id, "witness of "+sig.Label())
-	})
+	_, err := s.consentDoor().Countersign(r.Context(), sess.Actor, id, sigID)
 	var p *access.Problem
 	switch {
 	case err == nil:
@@ -133,21 +92,10 @@ func (s *Server) countersignConsent(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) recordRevocation(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	id, sigID := r.PathValue("id"), r.PathValue("signatureID")
-	meta := access.MetaFrom(r.Context())
-	var sig consent.Signature
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "consent_signature", ID: sigID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		sig, err = consent.Revoke(r.Context(), tx, a.PracticeID, id, sigID, consent.RevokeInput{StaffID: a.StaffID, Reason: form.Get("reason"),
-			At: s.now(), Address: meta.Address, UserAgent: meta.UserAgent})
-		if err != nil {
-			return err
-		}
-		return s.consentAudit(r.Context(), tx, a, "consent.revoke", "consent_signature", sigID, id, "withdrawal recorded by staff")
-	})
+	sig, err := s.consentDoor().Revoke(r.Context(), sess.Actor, id, sigID, form.Get("reason"), nil)
 	back := "/clients/" + id + "/consents"
 	var p *access.Problem
 	switch {

@@ -1,15 +1,11 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/api"
 	"holdspace/internal/clinic"
 	"holdspace/internal/fault"
 )
@@ -24,107 +20,23 @@ func (s *Server) routesAPI() {
 	}))
 }
 
-// Problem is an RFC 9457 problem detail.
-type Problem struct {
-	Type     string            `json:"type"`
-	Title    string            `json:"title"`
-	Status   int               `json:"status"`
-	Detail   string            `json:"detail,omitempty"`
-	Instance string            `json:"instance,omitempty"`
-	Errors   map[string]string `json:"errors,omitempty"`
-	// RequestID lets an operator find the log lines of a failure.
-	RequestID string `json:"request_id,omitempty"`
-}
-
+// writeProblem, writeJSON, writeFault and apiError are the API face's
+// own (internal/api), named here for the handlers not yet moved there.
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, detail string, fields map[string]string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: title, Status: status, Detail: detail,
-		Instance: r.URL.Path, Errors: fields, RequestID: RequestID(r.Context())})
+	api.WriteProblem(w, r, status, title, detail, fields)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { api.WriteJSON(w, status, v) }
 
-// api authenticates the bearer token and maps errors to problem details in
-// one place.
-func (s *Server) api(h func(http.ResponseWriter, *http.Request, access.Actor)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		token, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok || token == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="holdspace"`)
-			writeProblem(w, r, http.StatusUnauthorized, "Unauthorized", "Send an API token as 'Authorization: Bearer hs_…'. An administrator makes tokens under Settings.", nil)
-			return
-		}
-		actor, err := s.access.AuthenticateAPI(r.Context(), token)
-		if errors.Is(err, access.ErrBadToken) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="holdspace", error="invalid_token"`)
-			writeProblem(w, r, http.StatusUnauthorized, "Unauthorized", err.Error(), nil)
-			return
-		}
-		if err != nil {
-			s.apiError(w, r, access.Actor{}, err)
-			return
-		}
-		need, known := s.apiScopes[r.Pattern]
-		if !known || (need != "" && !slices.Contains(actor.Scopes, need)) {
-			// RFC 6750 §3.1: the token is good but not for this.
-			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="holdspace", error="insufficient_scope", scope=%q`, need))
-			writeProblem(w, r, http.StatusForbidden, "Forbidden", fmt.Sprintf("This API token lacks the %s scope this endpoint needs.", need), nil)
-			return
-		}
-		h(w, r, actor)
-	}
-}
+func writeFault(w http.ResponseWriter, r *http.Request, f *fault.Error) { api.WriteFault(w, r, f) }
 
-// apiError is the JSON API's one mapping of an error to its RFC 9457
-// problem: a refusal (fault.Of) with its status, heading, message, fields
-// and the rule's own members; anything else is a failure, logged with the
-// request id and answered without its cause.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, _ access.Actor, err error) {
-	f := fault.Of(err)
-	if f == nil {
-		s.log.Error("api error", "request_id", RequestID(r.Context()), "route", r.Pattern, "err", err)
-		writeProblem(w, r, http.StatusInternalServerError, "Internal error", "holdspace could not finish this request; quote the request id when reporting it.", nil)
-		return
-	}
-	if f.Code == fault.Unavailable {
-		s.log.Error("api: database unavailable", "request_id", RequestID(r.Context()), "err", err)
-		w.Header().Set("Retry-After", "10")
-	}
-	writeFault(w, r, f)
+	s.apiFace.Error(w, r, err)
 }
 
-// writeFault writes f as a problem, its Extra members beside the standard
-// ones.
-func writeFault(w http.ResponseWriter, r *http.Request, f *fault.Error) {
-	status := f.HTTPStatus()
-	p := Problem{Type: "about:blank", Title: f.Heading(), Status: status, Detail: f.Message, Instance: r.URL.Path,
-		Errors: f.FieldMap(), RequestID: RequestID(r.Context())}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	if len(f.Extra) == 0 {
-		json.NewEncoder(w).Encode(p)
-		return
-	}
-	members := map[string]any{}
-	for k, v := range f.Extra {
-		members[k] = v
-	}
-	b, _ := json.Marshal(p)
-	var std map[string]any
-	json.Unmarshal(b, &std)
-	for k, v := range std {
-		members[k] = v
-	}
-	json.NewEncoder(w).Encode(members)
+// api puts an endpoint behind the bearer token and its scope.
+func (s *Server) api(h func(http.ResponseWriter, *http.Request, access.Actor)) http.HandlerFunc {
+	return s.apiFace.Authenticate(h)
 }
 
 type apiMe struct {

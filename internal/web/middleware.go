@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -12,14 +10,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"holdspace/internal/requestid"
 )
 
 type ctxKey int
 
-const (
-	requestIDKey ctxKey = iota
-	routeKey
-)
+const routeKey ctxKey = iota
 
 // routeLabel is filled in by the route's guard with the pattern it was
 // registered under: the ServeMux sets Request.Pattern only on the request
@@ -34,16 +31,7 @@ func setRoute(r *http.Request, pattern string) {
 }
 
 // RequestID returns the id given to the request being served.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
-}
-
-func newRequestID() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+func RequestID(ctx context.Context) string { return requestid.From(ctx) }
 
 // statusWriter remembers the status for the log and the metrics.
 type statusWriter struct {
@@ -111,9 +99,9 @@ func NewMetrics() *Metrics {
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := newRequestID()
+		id := requestid.New()
 		label := &routeLabel{}
-		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), routeKey, label)
+		ctx := context.WithValue(requestid.With(r.Context(), id), routeKey, label)
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		h := sw.Header()

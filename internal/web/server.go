@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"holdspace/internal/access"
+	"holdspace/internal/api"
 	"holdspace/internal/fault"
 	"holdspace/internal/instrument"
 	"holdspace/internal/keyring"
@@ -52,8 +53,8 @@ type Server struct {
 	secure    bool
 	openapi   []byte
 	proxies   []netip.Prefix
-	// apiScopes is each API route's scope, by pattern, as Routes lists.
-	apiScopes map[string]access.Scope
+	// apiFace is the JSON API, whose routes the edge registers.
+	apiFace *api.Server
 	// instruments are the questionnaire definitions, read once: they are
 	// compiled in and never change while holdspace runs.
 	instruments *instrument.Catalog
@@ -82,7 +83,7 @@ func New(d Deps) (*Server, error) {
 		d.Metrics = NewMetrics()
 	}
 	s := &Server{db: d.DB, log: d.Log, metrics: d.Metrics, tmpl: tmpl, version: d.Version, now: d.Now, mux: http.NewServeMux(),
-		access: d.Access, secure: d.Secure, proxies: d.TrustedProxies}
+		access: d.Access, secure: d.Secure, proxies: d.TrustedProxies, apiFace: api.New(api.Deps{Access: d.Access, Log: d.Log})}
 	if d.Keys != nil {
 		s.cookieKey = d.Keys.Key("cookies")
 	} else {
@@ -156,40 +157,10 @@ func (s *Server) Routes() []Route { return s.routes }
 func (s *Server) handle(g Gate, pattern string, h http.HandlerFunc) {
 	rt := Route{Pattern: pattern, Gate: g}
 	if g == GateAPI {
-		rt.Scope = apiScope(pattern)
-		if s.apiScopes == nil {
-			s.apiScopes = map[string]access.Scope{}
-		}
-		s.apiScopes[pattern] = rt.Scope
+		rt.Scope = api.Scope(pattern)
 	}
 	s.routes = append(s.routes, rt)
 	s.mux.HandleFunc(pattern, s.guard(g, pattern, s.edge(g, h)))
-}
-
-// apiScope is the scope a token needs for an API route: reads need the
-// read scope of their area, writes its write scope, whatever the use case
-// behind them decides after. A token that may change records is not
-// thereby one that may read them all (an integration that posts check-ins
-// has no business listing the inquiry queue).
-func apiScope(pattern string) access.Scope {
-	method, path, ok := strings.Cut(pattern, " ")
-	if !ok {
-		// The API's catch-all answers 404 to any token.
-		return ""
-	}
-	switch {
-	case path == "/api/v1/me":
-		return ""
-	case path == "/metrics":
-		return access.ScopeMetrics
-	case strings.HasSuffix(path, "/process-notes"):
-		return access.ScopeProcessNotes
-	case strings.HasPrefix(path, "/api/v1/audit"):
-		return access.ScopeAuditRead
-	case method == http.MethodGet || method == http.MethodHead:
-		return access.ScopeClientsRead
-	}
-	return access.ScopeClientsWrite
 }
 
 func (s *Server) public(pattern string, h http.HandlerFunc) { s.handle(GatePublic, pattern, h) }

@@ -67,7 +67,7 @@ func (in *ConvertInput) Check(now time.Time) access.Problems {
 // (therapist and prescriber), a portal account and its emailed
 // invitation, all in one transaction with the inquiry's link to the new
 // client. If any part fails, nothing is written.
-func (s *Service) Convert(ctx context.Context, a access.Actor, id string, in ConvertInput) (clientID string, err error) {
+func (s *Door) Convert(ctx context.Context, a access.Actor, id string, in ConvertInput) (clientID string, err error) {
 	defer s.mailQueued()
 	err = s.Access.Do(ctx, a, access.ClientCreate, access.Ref{Type: "client"}, func(tx *store.Tx, _ access.Decision) error {
 		// Taking on a client from the queue needs both: the inquiry is

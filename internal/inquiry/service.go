@@ -13,9 +13,10 @@ import (
 	"holdspace/internal/store"
 )
 
-// Service carries out the inquiry use cases. It is cheap to build: the web
-// layer makes one per request from what it already holds.
-type Service struct {
+// Door is the front door of inquiries: the public form, the queue and its
+// replies, declines and conversions, and the public page's settings. It is
+// cheap to build: a face makes one per request from what it already holds.
+type Door struct {
 	Access *access.Service
 	Now    func() time.Time
 	// RateLimit accepted inquiries per address per RateWindow; zero
@@ -24,21 +25,21 @@ type Service struct {
 	RateWindow time.Duration
 }
 
-func (s *Service) now() time.Time {
+func (s *Door) now() time.Time {
 	if s.Now == nil {
 		return time.Now()
 	}
 	return s.Now()
 }
 
-func (s *Service) mailQueued() {
+func (s *Door) mailQueued() {
 	if s.Access.MailQueued != nil {
 		s.Access.MailQueued()
 	}
 }
 
 // record appends an audit entry for a specific change in tx.
-func (s *Service) record(ctx context.Context, tx *store.Tx, a access.Actor, action, recordType, recordID, clientID, reason string) error {
+func (s *Door) record(ctx context.Context, tx *store.Tx, a access.Actor, action, recordType, recordID, clientID, reason string) error {
 	return audited(ctx, tx, a, s.now(), action, recordType, recordID, clientID, reason)
 }
 
@@ -66,7 +67,7 @@ type PublicPage struct {
 }
 
 // Public reads the practice's public page by its short name.
-func (s *Service) Public(ctx context.Context, slug string) (PublicPage, error) {
+func (s *Door) Public(ctx context.Context, slug string) (PublicPage, error) {
 	pp := PublicPage{Slug: slug}
 	err := s.Access.DB.Read(ctx, func(tx *store.Tx) error {
 		var err error
@@ -83,7 +84,7 @@ func (s *Service) Public(ctx context.Context, slug string) (PublicPage, error) {
 // has reached the rate limit. The caller has turned away automated
 // submissions (honeypot, timing) before: they write nothing at all. The
 // submission is on the audit trail as an anonymous change.
-func (s *Service) Submit(ctx context.Context, slug string, sub Submission, addressKey string) (string, error) {
+func (s *Door) Submit(ctx context.Context, slug string, sub Submission, addressKey string) (string, error) {
 	limit, window := s.RateLimit, s.RateWindow
 	if limit <= 0 {
 		limit = DefaultRateLimit
@@ -121,7 +122,7 @@ func (s *Service) Submit(ctx context.Context, slug string, sub Submission, addre
 }
 
 // List reads the queue, newest first, with the count in each status.
-func (s *Service) List(ctx context.Context, a access.Actor, status Status) ([]Inquiry, map[Status]int, error) {
+func (s *Door) List(ctx context.Context, a access.Actor, status Status) ([]Inquiry, map[Status]int, error) {
 	var list []Inquiry
 	var counts map[Status]int
 	err := s.Access.Do(ctx, a, access.InquiryRead, access.Ref{Type: "inquiry_list"}, func(tx *store.Tx, _ access.Decision) error {
@@ -144,7 +145,7 @@ type Detail struct {
 }
 
 // Get reads one inquiry; the read is on the audit trail.
-func (s *Service) Get(ctx context.Context, a access.Actor, id string) (Detail, error) {
+func (s *Door) Get(ctx context.Context, a access.Actor, id string) (Detail, error) {
 	var d Detail
 	err := s.Access.Do(ctx, a, access.InquiryRead, access.Ref{Type: "inquiry", ID: id}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
@@ -219,7 +220,7 @@ func signature(ctx context.Context, tx *store.Tx, staffID, practiceID string) (s
 }
 
 // send queues an email to the person in tx and records it on the inquiry.
-func (s *Service) send(ctx context.Context, tx *store.Tx, a access.Actor, q Inquiry, kind, subject, message string) error {
+func (s *Door) send(ctx context.Context, tx *store.Tx, a access.Actor, q Inquiry, kind, subject, message string) error {
 	sig, err := signature(ctx, tx, a.StaffID, a.PracticeID)
 	if err != nil {
 		return err
@@ -235,7 +236,7 @@ func (s *Service) send(ctx context.Context, tx *store.Tx, a access.Actor, q Inqu
 
 // Reply emails the person and records the reply; a new inquiry becomes
 // replied.
-func (s *Service) Reply(ctx context.Context, a access.Actor, id string, in ReplyInput) error {
+func (s *Door) Reply(ctx context.Context, a access.Actor, id string, in ReplyInput) error {
 	defer s.mailQueued()
 	return s.Access.Do(ctx, a, access.InquiryManage, access.Ref{Type: "inquiry", ID: id}, func(tx *store.Tx, _ access.Decision) error {
 		q, err := Load(ctx, tx, a.PracticeID, id)
@@ -301,7 +302,7 @@ func DeclineEmail(name, practice string) (subject, body string) {
 
 // Decline closes an open inquiry with a reason, and emails the person if
 // asked to.
-func (s *Service) Decline(ctx context.Context, a access.Actor, id string, in DeclineInput) error {
+func (s *Door) Decline(ctx context.Context, a access.Actor, id string, in DeclineInput) error {
 	defer s.mailQueued()
 	return s.Access.Do(ctx, a, access.InquiryManage, access.Ref{Type: "inquiry", ID: id}, func(tx *store.Tx, _ access.Decision) error {
 		q, err := Load(ctx, tx, a.PracticeID, id)

@@ -25,7 +25,7 @@ type practice struct {
 	t                                      *testing.T
 	db                                     *store.DB
 	clk                                    *clock
-	svc                                    *inquiry.Service
+	svc                                    *inquiry.Door
 	id, other                              string
 	owner, therapist, prescriber, monitor  access.Actor
 	otherOwner                             access.Actor
@@ -44,7 +44,7 @@ func newPractice(t *testing.T, db *store.DB) *practice {
 	ring, _ := keyring.New(make([]byte, 32))
 	acc := &access.Service{DB: db, Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2),
 		Keys: ring, Now: clk.Now, BaseURL: "http://holdspace.test/", Policy: access.DefaultPolicy()}
-	p := &practice{t: t, db: db, clk: clk, svc: &inquiry.Service{Access: acc, Now: clk.Now}}
+	p := &practice{t: t, db: db, clk: clk, svc: &inquiry.Door{Access: acc, Now: clk.Now}}
 	var err error
 	if p.id, err = access.CreatePractice(ctx, db, "Stillwater", "stillwater", "America/New_York", clk.t); err != nil {
 		t.Fatal(err)

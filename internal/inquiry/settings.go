@@ -14,12 +14,12 @@ type PageSettings struct {
 	Page         Page
 }
 
-func (s *Service) pageRef(a access.Actor) access.Ref {
+func (s *Door) pageRef(a access.Actor) access.Ref {
 	return access.Ref{Type: "practice_page", ID: a.PracticeID}
 }
 
 // LoadPageSettings reads the practice's page for its administrator.
-func (s *Service) LoadPageSettings(ctx context.Context, a access.Actor) (PageSettings, error) {
+func (s *Door) LoadPageSettings(ctx context.Context, a access.Actor) (PageSettings, error) {
 	var ps PageSettings
 	err := s.Access.Do(ctx, a, access.SettingsManage, s.pageRef(a), func(tx *store.Tx, _ access.Decision) error {
 		if err := tx.QueryRow(ctx, `SELECT name, slug FROM practice WHERE id = ?`, a.PracticeID).Scan(&ps.PracticeName, &ps.Slug); err != nil {
@@ -33,7 +33,7 @@ func (s *Service) LoadPageSettings(ctx context.Context, a access.Actor) (PageSet
 }
 
 // SavePage stores the practice's own words for its public page.
-func (s *Service) SavePage(ctx context.Context, a access.Actor, p Page) error {
+func (s *Door) SavePage(ctx context.Context, a access.Actor, p Page) error {
 	return s.Access.Do(ctx, a, access.SettingsManage, s.pageRef(a), func(tx *store.Tx, _ access.Decision) error {
 		if ps := p.Check(); len(ps) > 0 {
 			return ps
@@ -47,7 +47,7 @@ func (s *Service) SavePage(ctx context.Context, a access.Actor, p Page) error {
 
 // RestoreDefaultPage drops the practice's own text: the page shows
 // holdspace's default again.
-func (s *Service) RestoreDefaultPage(ctx context.Context, a access.Actor) error {
+func (s *Door) RestoreDefaultPage(ctx context.Context, a access.Actor) error {
 	return s.Access.Do(ctx, a, access.SettingsManage, s.pageRef(a), func(tx *store.Tx, _ access.Decision) error {
 		if err := restoreDefault(ctx, tx, a.PracticeID); err != nil {
 			return err

@@ -7,17 +7,9 @@ import (
 	"time"
 
 	"holdspace/internal/access"
-	"holdspace/internal/alert"
+	"holdspace/internal/chart"
 	"holdspace/internal/clinic"
-	"holdspace/internal/course"
 	"holdspace/internal/dosing"
-	"holdspace/internal/measure"
-	"holdspace/internal/prescribing"
-	"holdspace/internal/safety"
-	"holdspace/internal/schedule"
-	"holdspace/internal/sessionrecord"
-	"holdspace/internal/settings"
-	"holdspace/internal/store"
 )
 
 func (s *Server) routesClients() {
@@ -51,16 +43,7 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	var clients []clinic.Client
-	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "client_list"}, func(tx *store.Tx, _ access.Decision) error {
-		f := clinic.ClientFilter{PracticeID: a.PracticeID, Query: q, Now: s.now()}
-		if !a.IsAdmin() {
-			f.StaffID = a.StaffID
-		}
-		var err error
-		clients, err = clinic.ListClients(r.Context(), tx, f)
-		return err
-	})
+	clients, err := s.chartDoor().List(r.Context(), a, q)
 	if s.denied(w, r, err) {
 		return
 	}
@@ -85,98 +68,22 @@ type chartData struct {
 	Treatment chartTreatment
 }
 
-// chartTreatment is the chart's short account of the medicine phase: the
-// course under way, the medicine session of today or the next one (with
-// its live record), and safety alerts still open.
-type chartTreatment struct {
-	Course *course.Course
-	// Session is today's medicine session if there is one, else the next
-	// booked one.
-	Session *course.Session
-	Today   bool
-	Alerts  []alert.Alert
-	// Orders are the current evaluation's structured orders, for the room; nil when the
-	// prescriber set none.
-	Orders *dosing.ClientConditions
+// chartTreatment is the chart's short account of the medicine phase.
+type chartTreatment = chart.Treatment
+
+// chartDoor reads the chart on the server's clock.
+func (s *Server) chartDoor() *chart.Door {
+	return &chart.Door{Access: s.access, Now: s.now}
 }
 
 func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartData, error) {
-	var d chartData
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "client", ID: id, ClientID: id}, func(tx *store.Tx, dec access.Decision) error {
-		var err error
-		if d.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if d.Team, err = clinic.CareTeam(r.Context(), tx, id); err != nil {
-			return err
-		}
-		if d.Readiness, err = readinessFor(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if d.Treatment, err = s.treatmentFor(r, tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		d.BreakGlass = dec.ViaBreakGlass
-		d.CanManage = access.Decide(a, access.CareTeamManage, access.Record{PracticeID: a.PracticeID}).Allow
-		if d.CanManage {
-			d.Staff, err = clinic.Staff(r.Context(), tx, a.PracticeID)
-		}
-		return err
-	})
-	d.RoleOptions = access.CareTeamRoles
-	return d, err
-}
-
-func (s *Server) treatmentFor(r *http.Request, tx *store.Tx, practiceID, clientID string) (chartTreatment, error) {
-	var t chartTreatment
-	ctx := r.Context()
 	zone := time.UTC
-	if sess, ok := sessionFrom(ctx); ok && sess.Zone != nil {
+	if sess, ok := sessionFrom(r.Context()); ok && sess.Zone != nil {
 		zone = sess.Zone
 	}
-	// The course's words (a stall's reason) name times in the practice's zone.
-	now := s.now().In(zone)
-	ms, err := settings.MedicineSettings(ctx, tx, practiceID)
-	if err != nil {
-		return t, err
-	}
-	courses, err := course.List(ctx, tx, clientID, now, ms.Course)
-	if err != nil {
-		return t, err
-	}
-	if ev, err := prescribing.Current(ctx, tx, clientID); err != nil {
-		return t, err
-	} else if ev.Approved() && !ev.Orders.Empty() {
-		t.Orders = &ev.Orders
-	}
-	for i := range courses {
-		if c := &courses[i]; c.Status == dosing.CourseActive || (t.Course == nil && c.Status == dosing.CoursePlanned) {
-			t.Course = c
-		}
-	}
-	if t.Course != nil {
-		today := now.In(zone).Format("2006-01-02")
-		for i := range t.Course.Sessions {
-			cs := &t.Course.Sessions[i]
-			if cs.ScheduledAt == nil || cs.Status != dosing.SessionBooked {
-				continue
-			}
-			if cs.ScheduledAt.In(zone).Format("2006-01-02") == today {
-				t.Session, t.Today = cs, true
-				break
-			}
-			if cs.ScheduledAt.After(now) && (t.Session == nil || cs.ScheduledAt.Before(*t.Session.ScheduledAt)) {
-				t.Session = cs
-			}
-		}
-	}
-	list, err := alert.List(ctx, tx, practiceID, alert.Filter{ClientID: clientID, Since: now})
-	for _, al := range list {
-		if al.Open() {
-			t.Alerts = append(t.Alerts, al)
-		}
-	}
-	return t, err
+	v, err := s.chartDoor().View(r.Context(), a, id, zone)
+	return chartData{Client: v.Client, Readiness: v.Readiness, Team: v.Team, Staff: v.Staff, CanManage: v.CanManage, BreakGlass: v.BreakGlass,
+		RoleOptions: access.CareTeamRoles, Treatment: v.Treatment}, err
 }
 
 func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
@@ -263,84 +170,21 @@ func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 func (s *Server) disclosures(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	id := r.PathValue("id")
-	var c clinic.Client
-	var list []clinic.Disclosure
-	err := s.access.Do(r.Context(), sess.Actor, access.DisclosureRead, access.Ref{Type: "disclosures", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if c, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
-			return err
-		}
-		list, err = clinic.Disclosures(r.Context(), tx, sess.Actor.PracticeID, id, 500)
-		return err
-	})
+	dl, err := s.chartDoor().Disclosures(r.Context(), sess.Actor, id)
 	if s.readFailed(w, r, err) {
 		return
 	}
-	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen this record", map[string]any{"Client": c, "List": list, "Portal": false}))
+	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen this record", map[string]any{"Client": dl.Client, "List": dl.List, "Portal": false}))
 }
 
-// portalNext is what the portal's home puts first: what the client has
-// to do or look forward to, so nobody has to search the menus for it.
-type portalNext struct {
-	Appointment    *schedule.Appointment
-	Questionnaires int
-	CheckIns       []alert.CheckIn
-	Summary        *sessionrecord.Shared
-	Crisis         safety.CrisisResources
-}
+// portalNext is what the portal's home puts first.
+type portalNext = chart.Next
 
 func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	var c clinic.Client
-	var team []clinic.CareTeamMember
-	var next portalNext
+	home, err := s.chartDoor().Portal(r.Context(), a)
 	now := s.now()
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "client", ID: a.ClientID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		ctx := r.Context()
-		var err error
-		if c, err = clinic.LoadClient(ctx, tx, a.PracticeID, a.ClientID); err != nil {
-			return err
-		}
-		if team, err = clinic.CareTeam(ctx, tx, a.ClientID); err != nil {
-			return err
-		}
-		appts, err := schedule.List(ctx, tx, schedule.Filter{PracticeID: a.PracticeID, ClientID: a.ClientID, From: now})
-		if err != nil {
-			return err
-		}
-		for i := range appts {
-			if appts[i].Status == schedule.Booked {
-				next.Appointment = &appts[i]
-				break
-			}
-		}
-		sched, err := measure.ClientSchedule(ctx, tx, a.PracticeID, a.ClientID, now)
-		if err != nil {
-			return err
-		}
-		next.Questionnaires = len(measure.Outstanding(sched))
-		checkIns, err := alert.CheckIns(ctx, tx, a.PracticeID, a.ClientID)
-		if err != nil {
-			return err
-		}
-		for _, ci := range checkIns {
-			if ci.Open(now) {
-				next.CheckIns = append(next.CheckIns, ci)
-			}
-		}
-		shared, err := sessionrecord.SharedSummaries(ctx, tx, a.ClientID)
-		if err != nil {
-			return err
-		}
-		for i := range shared {
-			if next.Summary == nil || shared[i].SignedAt.After(next.Summary.SignedAt) {
-				next.Summary = &shared[i]
-			}
-		}
-		next.Crisis, err = alert.Crisis(ctx, tx, a.PracticeID)
-		return err
-	})
 	if s.denied(w, r, err) {
 		return
 	}
@@ -356,29 +200,13 @@ func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 	} else {
 		greeting = "Good evening"
 	}
-	s.render(w, r, http.StatusOK, "portal", s.page(w, r, "My care", map[string]any{"Client": c, "Team": team, "Greeting": greeting, "Name": sess.Name, "Next": next}))
+	s.render(w, r, http.StatusOK, "portal", s.page(w, r, "My care", map[string]any{"Client": home.Client, "Team": home.Team, "Greeting": greeting, "Name": sess.Name, "Next": home.Next}))
 }
 
 func (s *Server) portalDisclosures(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	var list []clinic.Disclosure
-	var c clinic.Client
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "disclosures", ID: a.ClientID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if c, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, a.ClientID); err != nil {
-			return err
-		}
-		// The client sees who opened their record; their own visits are
-		// left out to keep the list about others.
-		all, err := clinic.Disclosures(r.Context(), tx, a.PracticeID, a.ClientID, 500)
-		for _, d := range all {
-			if d.ActorKind != "client" && d.Outcome == "allowed" {
-				list = append(list, d)
-			}
-		}
-		return err
-	})
+	dl, err := s.chartDoor().OwnDisclosures(r.Context(), a)
 	if s.denied(w, r, err) {
 		return
 	}
@@ -386,5 +214,5 @@ func (s *Server) portalDisclosures(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen my record", map[string]any{"Client": c, "List": list, "Portal": true}))
+	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen my record", map[string]any{"Client": dl.Client, "List": dl.List, "Portal": true}))
 }

@@ -29,8 +29,8 @@ func (s *Server) routesInquiries() {
 	s.routesInquiryAPI()
 }
 
-func (s *Server) inquiries() *inquiry.Service {
-	return &inquiry.Service{Access: s.access, Now: s.now}
+func (s *Server) inquiries() *inquiry.Door {
+	return &inquiry.Door{Access: s.access, Now: s.now}
 }
 
 // maxPublicBody bounds what an anonymous form or JSON body may send.

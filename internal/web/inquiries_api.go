@@ -34,11 +34,6 @@ func (s *Server) readInquiryJSON(w http.ResponseWriter, r *http.Request, limit i
 	return true
 }
 
-// apiInquiryError answers as apiError: the queue's conflicts are faults.
-func (s *Server) apiInquiryError(w http.ResponseWriter, r *http.Request, a access.Actor, err error) {
-	s.apiError(w, r, a, err)
-}
-
 // received is the answer to every submission that is not refused for its
 // input: the same for a person and a program caught by the honeypot.
 var received = map[string]string{"status": "received",
@@ -124,7 +119,7 @@ func (s *Server) apiInquiryReply(w http.ResponseWriter, r *http.Request, a acces
 		return
 	}
 	if err := s.inquiries().Reply(r.Context(), a, r.PathValue("id"), in); err != nil {
-		s.apiInquiryError(w, r, a, err)
+		s.apiError(w, r, a, err)
 		return
 	}
 	s.apiInquiryAfter(w, r, a, http.StatusOK, nil)
@@ -136,7 +131,7 @@ func (s *Server) apiInquiryDecline(w http.ResponseWriter, r *http.Request, a acc
 		return
 	}
 	if err := s.inquiries().Decline(r.Context(), a, r.PathValue("id"), in); err != nil {
-		s.apiInquiryError(w, r, a, err)
+		s.apiError(w, r, a, err)
 		return
 	}
 	s.apiInquiryAfter(w, r, a, http.StatusOK, nil)
@@ -149,7 +144,7 @@ func (s *Server) apiInquiryConvert(w http.ResponseWriter, r *http.Request, a acc
 	}
 	clientID, err := s.inquiries().Convert(r.Context(), a, r.PathValue("id"), in)
 	if err != nil {
-		s.apiInquiryError(w, r, a, err)
+		s.apiError(w, r, a, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/clients/"+clientID)

@@ -330,7 +330,7 @@ func TestThePublicJSONEndpointFollowsTheSameRules(t *testing.T) {
 // submitted files an inquiry as the public form does and returns its id.
 func (s *inquirySite) submitted(name, email string) string {
 	s.t.Helper()
-	svc := &inquiry.Service{Access: s.svc, Now: s.clk.Now}
+	svc := &inquiry.Door{Access: s.svc, Now: s.clk.Now}
 	id, err := svc.Submit(context.Background(), "harbour", inquiry.Submission{Name: name, Email: email, PreferredContact: "email",
 		Message: "I would like to learn about KAP.", Consent: true}, name)
 	if err != nil {

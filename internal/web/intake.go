@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,8 +13,6 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/eligibility"
 	"holdspace/internal/intake"
-	"holdspace/internal/screening"
-	"holdspace/internal/store"
 )
 
 // routesIntake registers the intake questionnaire: the client fills it in
@@ -43,49 +40,28 @@ type intakeScope struct {
 	ClientID   string
 	ClientName string
 	Base       string
-	read       access.Action
-	write      access.Action
-}
-
-func (sc intakeScope) ref() access.Ref {
-	return access.Ref{Type: "intake", ID: sc.ClientID, ClientID: sc.ClientID}
 }
 
 func intakeScopeFor(r *http.Request) (access.Actor, intakeScope) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	if a.Kind == access.ClientActor {
-		return a, intakeScope{ClientID: a.ClientID, Base: "/portal/intake", read: access.PortalUse, write: access.PortalUse}
+		return a, intakeScope{ClientID: a.ClientID, Base: "/portal/intake"}
 	}
 	id := r.PathValue("id")
-	return a, intakeScope{Staff: true, ClientID: id, Base: "/clients/" + id + "/intake", read: access.ClientRead, write: access.ClientUpdate}
+	return a, intakeScope{Staff: true, ClientID: id, Base: "/clients/" + id + "/intake"}
 }
 
-// eligibilityUse runs fn as one use case: access decided and audited, then
-// the intake read or changed in the same transaction.
-func (s *Server) eligibilityUse(ctx context.Context, a access.Actor, act access.Action, ref access.Ref, fn func(u eligibility.Use) error) error {
-	rules, err := screening.Load()
-	if err != nil {
-		return err
-	}
-	return s.access.Do(ctx, a, act, ref, func(tx *store.Tx, _ access.Decision) error {
-		return fn(eligibility.Use{Tx: tx, PracticeID: a.PracticeID, By: eligibility.ByActor(a), Now: s.now(), Rules: rules})
-	})
+// eligibilityDoor is the intake's front door on the server's clock.
+func (s *Server) eligibilityDoor() *eligibility.Door {
+	return &eligibility.Door{Access: s.access, Now: s.now}
 }
 
 // loadIntake reads the intake, and for staff the client's name.
 func (s *Server) loadIntake(r *http.Request, a access.Actor, sc *intakeScope) (eligibility.Record, error) {
-	var rec eligibility.Record
-	err := s.eligibilityUse(r.Context(), a, sc.read, sc.ref(), func(u eligibility.Use) error {
-		c, err := clinic.LoadClient(r.Context(), u.Tx, a.PracticeID, sc.ClientID)
-		if err != nil {
-			return err
-		}
-		sc.ClientName = c.Name()
-		rec, err = u.Load(r.Context(), sc.ClientID)
-		return err
-	})
-	return rec, err
+	f, err := s.eligibilityDoor().Form(r.Context(), a, sc.ClientID)
+	sc.ClientName = f.Client.Name()
+	return f.Record, err
 }
 
 // intakeFailed answers an error that is not about what was typed.
@@ -337,20 +313,9 @@ func (s *Server) intakeSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	action := r.PostForm.Get("action")
-	var res eligibility.TypedResult
-	var rec eligibility.Record
-	err := s.eligibilityUse(r.Context(), a, sc.write, sc.ref(), func(u eligibility.Use) error {
-		c, err := clinic.LoadClient(r.Context(), u.Tx, a.PracticeID, sc.ClientID)
-		if err != nil {
-			return err
-		}
-		sc.ClientName = c.Name()
-		if res, err = u.SaveTyped(r.Context(), sc.ClientID, name, typed); err != nil {
-			return err
-		}
-		rec, err = u.Load(r.Context(), sc.ClientID)
-		return err
-	})
+	saved, err := s.eligibilityDoor().SaveTyped(r.Context(), a, sc.ClientID, name, typed)
+	sc.ClientName = saved.Client.Name()
+	res, rec := saved.Result, saved.Record
 	if errors.Is(err, eligibility.ErrSubmitted) {
 		s.redirect(w, r, sc.Base, "info", "Your answers were already sent to your care team, so this page can no longer be changed. "+
 			"If something has changed, please tell your care team.")

@@ -153,11 +153,7 @@ func answerText(q intake.Question, v string) string {
 
 func (s *Server) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	a, sc := intakeScopeFor(r)
-	var result eligibility.Screening
-	err := s.eligibilityUse(r.Context(), a, sc.write, sc.ref(), func(u eligibility.Use) (err error) {
-		result, err = u.Submit(r.Context(), sc.ClientID)
-		return err
-	})
+	result, err := s.eligibilityDoor().Submit(r.Context(), a, sc.ClientID, nil)
 	var missing *eligibility.MissingAnswers
 	switch {
 	case errors.As(err, &missing):

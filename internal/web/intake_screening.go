@@ -12,7 +12,6 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/eligibility"
 	"holdspace/internal/screening"
-	"holdspace/internal/store"
 )
 
 // routesScreening registers the staff's screening page, the prescriber's
@@ -87,21 +86,8 @@ func (s *Server) drawScreening(w http.ResponseWriter, r *http.Request, status in
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	id := r.PathValue("id")
-	var d screeningPageData
-	err := s.eligibilityUse(r.Context(), a, access.ClientRead, access.Ref{Type: "screening", ID: id, ClientID: id}, func(u eligibility.Use) error {
-		var err error
-		if d.Client, err = clinic.LoadClient(r.Context(), u.Tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if d.Intake, err = u.Load(r.Context(), id); err != nil {
-			return err
-		}
-		if d.History, err = u.Screenings(r.Context(), id); err != nil {
-			return err
-		}
-		d.Vitals, err = u.VitalsList(r.Context(), id)
-		return err
-	})
+	v, err := s.eligibilityDoor().ScreeningView(r.Context(), a, id)
+	d := screeningPageData{Client: v.Client, Intake: v.Intake, History: v.History, Vitals: v.Vitals}
 	if s.intakeFailed(w, r, err) {
 		return
 	}
@@ -166,12 +152,7 @@ func (s *Server) acknowledgeFinding(w http.ResponseWriter, r *http.Request) {
 	id, screeningID := r.PathValue("id"), r.PathValue("screeningID")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	ackID := store.NewID()
-	err := s.eligibilityUse(r.Context(), a, access.ScreeningAcknowledge, access.Ref{Type: "screening_acknowledgement", ID: ackID, ClientID: id},
-		func(u eligibility.Use) error {
-			_, err := u.Acknowledge(r.Context(), id, screeningID, ackID, form.Get("rule_id"), form.Get("reason"))
-			return err
-		})
+	_, err := s.eligibilityDoor().Acknowledge(r.Context(), a, id, screeningID, form.Get("rule_id"), form.Get("reason"), nil)
 	var ps access.Problems
 	switch {
 	case errors.Is(err, eligibility.ErrSuperseded):
@@ -198,25 +179,24 @@ func (s *Server) screeningBloodPressure(w http.ResponseWriter, r *http.Request) 
 	sys, errSys := strconv.Atoi(form.Get("bp_systolic"))
 	dia, errDia := strconv.Atoi(form.Get("bp_diastolic"))
 	at, errAt := time.ParseInLocation("2006-01-02T15:04", form.Get("taken_at"), sess.Zone)
-	var rescreened *eligibility.Screening
-	err := s.eligibilityUse(r.Context(), a, access.ClientUpdate, access.Ref{Type: "screening_vitals", ID: id, ClientID: id}, func(u eligibility.Use) error {
-		var ps access.Problems
-		if errSys != nil {
-			ps = append(ps, &access.Problem{Field: "bp_systolic", Message: "Enter the systolic (upper) number in mmHg, such as 120."})
-		}
-		if errDia != nil {
-			ps = append(ps, &access.Problem{Field: "bp_diastolic", Message: "Enter the diastolic (lower) number in mmHg, such as 80."})
-		}
-		if errAt != nil {
-			ps = append(ps, &access.Problem{Field: "taken_at", Message: "Enter the date and time the reading was taken."})
-		}
-		if len(ps) > 0 {
-			return ps
-		}
-		var err error
-		_, rescreened, err = u.RecordBloodPressure(r.Context(), id, sys, dia, at)
-		return err
-	})
+	// What could not be read is refused once access is decided, so that
+	// someone refused learns nothing from it.
+	var unread access.Problems
+	if errSys != nil {
+		unread = append(unread, &access.Problem{Field: "bp_systolic", Message: "Enter the systolic (upper) number in mmHg, such as 120."})
+	}
+	if errDia != nil {
+		unread = append(unread, &access.Problem{Field: "bp_diastolic", Message: "Enter the diastolic (lower) number in mmHg, such as 80."})
+	}
+	if errAt != nil {
+		unread = append(unread, &access.Problem{Field: "taken_at", Message: "Enter the date and time the reading was taken."})
+	}
+	var bad error
+	if len(unread) > 0 {
+		bad = unread
+	}
+	done, err := s.eligibilityDoor().RecordBloodPressure(r.Context(), a, id, eligibility.BloodPressure{Systolic: sys, Diastolic: dia, TakenAt: &at}, bad)
+	rescreened := done.Screening
 	var ps access.Problems
 	switch {
 	case errors.As(err, &ps):

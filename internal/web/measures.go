@@ -148,11 +148,14 @@ func crisisBlocks(c safety.CrisisResources, practice string) []crisisBlock {
 	return out
 }
 
-// measures is the front door of measurement-based care, on the server's
-// clock.
-func (s *Server) measures() *measure.Door {
+// measureDoor is the front door of measurement-based care, on the
+// server's clock.
+func (s *Server) measureDoor() *measure.Door {
 	return &measure.Door{Access: s.access, Instruments: s.instruments, Now: s.now, BaseURL: s.access.BaseURL}
 }
+
+// measures is measureDoor under the name the portal's pages still call.
+func (s *Server) measures() *measure.Door { return s.measureDoor() }
 
 // typedAnswers are a questionnaire form's answers, by item id.
 func typedAnswers(form *Form) map[string]string {

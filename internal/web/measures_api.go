@@ -4,9 +4,7 @@ import (
 	"net/http"
 
 	"holdspace/internal/access"
-	"holdspace/internal/clinic"
 	"holdspace/internal/measure"
-	"holdspace/internal/store"
 )
 
 // The JSON API of questionnaires: instrument definitions (not client data:
@@ -38,15 +36,7 @@ func (s *Server) apiInstrument(w http.ResponseWriter, r *http.Request, a access.
 
 func (s *Server) apiMeasureSchedule(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	var list []measure.CourseSchedule
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_schedule", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		list, err = measure.ClientSchedule(r.Context(), tx, a.PracticeID, id, s.now())
-		return err
-	})
+	list, err := s.measures().Schedule(r.Context(), a, id)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
@@ -69,15 +59,7 @@ func (s *Server) apiMeasureSchedule(w http.ResponseWriter, r *http.Request, a ac
 
 func (s *Server) apiResponses(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	var list []measure.Response
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_response", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		list, err = measure.List(r.Context(), tx, id)
-		return err
-	})
+	list, err := s.measures().Responses(r.Context(), a, id)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
@@ -90,12 +72,7 @@ func (s *Server) apiResponses(w http.ResponseWriter, r *http.Request, a access.A
 
 func (s *Server) apiResponse(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
-	var resp *measure.Response
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		resp, err = measure.Load(r.Context(), tx, id, rid)
-		return err
-	})
+	resp, err := s.measures().Response(r.Context(), a, id, rid)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return

@@ -7,11 +7,9 @@ import (
 	"strconv"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/dosing"
 	"holdspace/internal/measure"
 	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
 
 // The practice's measurement settings (SettingsManage) and the outcomes
@@ -28,12 +26,7 @@ const followUpRows = 6
 
 func (s *Server) measureSettings(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	var set measure.Settings
-	err := s.access.Do(r.Context(), sess.Actor, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "measures"}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		set, err = measure.LoadSettings(r.Context(), tx, sess.Actor.PracticeID)
-		return err
-	})
+	set, err := s.measures().Settings(r.Context(), sess.Actor)
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -122,12 +115,7 @@ func (s *Server) saveMeasureSettings(w http.ResponseWriter, r *http.Request) {
 		set.Schedule.FollowUps = append(set.Schedule.FollowUps, safety.FollowUp{Label: form.Get(k + "label"), Days: num(k + "days"), Months: num(k + "months"),
 			OpensDaysBefore: num(k + "opens"), ClosesDaysAfter: num(k + "closes")})
 	}
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "measures"}, func(tx *store.Tx, _ access.Decision) error {
-		if err := formProblems(form); err != nil {
-			return err
-		}
-		return measure.SaveSettings(r.Context(), tx, a.PracticeID, set, a.StaffID, s.now())
-	})
+	err := s.measures().SaveSettings(r.Context(), a, set, formProblems(form))
 	if err == nil {
 		s.redirect(w, r, "/admin/measure-settings", "ok", "The questionnaire settings are saved; schedules follow them from now on.")
 		return
@@ -175,14 +163,8 @@ func outcomeFilter(q url.Values, form *Form) measure.OutcomeFilter {
 
 func (s *Server) loadOutcomes(r *http.Request, form *Form) (measure.Outcomes, error) {
 	sess, _ := sessionFrom(r.Context())
-	cat := s.instruments
 	f := outcomeFilter(r.URL.Query(), form)
-	var o measure.Outcomes
-	err := s.access.Do(r.Context(), sess.Actor, access.OutcomesRead, access.Ref{Type: "outcomes"}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		o, err = measure.ComputeOutcomes(r.Context(), tx, cat, sess.Actor.PracticeID, f)
-		return err
-	})
+	o, err := s.measures().Outcomes(r.Context(), sess.Actor, f)
 	return o, err
 }
 

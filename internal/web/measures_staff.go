@@ -8,14 +8,12 @@ import (
 	"time"
 
 	"holdspace/internal/access"
-	"holdspace/internal/clinic"
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
 	"holdspace/internal/instrument"
 	"holdspace/internal/measure"
 	"holdspace/internal/safety"
 	"holdspace/internal/scorechart"
-	"holdspace/internal/store"
 )
 
 // The care team's view of a client's questionnaires: the schedule of each
@@ -75,32 +73,13 @@ func (s *Server) renderClientMeasures(w http.ResponseWriter, r *http.Request, st
 	id := r.PathValue("id")
 	cat := s.instruments
 	d := clientMeasuresPage{Nav: chartNav{Current: "measures"}}
-	var sched []measure.CourseSchedule
-	var history []measure.Response
-	var plans []safety.InstrumentPlan
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_response", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if sched, err = measure.ClientSchedule(r.Context(), tx, a.PracticeID, id, s.now()); err != nil {
-			return err
-		}
-		if history, err = measure.List(r.Context(), tx, id); err != nil {
-			return err
-		}
-		set, err := measure.LoadSettings(r.Context(), tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		o, err := measure.LoadOverrides(r.Context(), tx, id)
-		d.Overridden = len(o.Add)+len(o.Remove) > 0 || o.ReplaceFollowUps
-		plans = set.Schedule.WithOverrides(o).Instruments
-		return err
-	})
+	v, err := s.measures().ClientView(r.Context(), a, id)
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d.Nav.Client = v.Client
+	sched, history, plans := v.Schedule, v.History, v.Plans
+	d.Overridden = v.Overridden
 	d.CanUpdate = access.Decide(a, access.ClientUpdate, access.Record{PracticeID: a.PracticeID, ClientID: id, OnCareTeam: true}).Allow
 	var sessions []time.Time
 	for _, cs := range sched {
@@ -227,42 +206,13 @@ func plansFromForm(cat *instrument.Catalog, f *Form) []safety.InstrumentPlan {
 	return out
 }
 
-// overridesFor is the smallest set of changes that turns the practice's
-// plans into want.
-func overridesFor(practice, want []safety.InstrumentPlan) safety.ClientOverrides {
-	var o safety.ClientOverrides
-	for _, w := range want {
-		i := slices.IndexFunc(practice, func(p safety.InstrumentPlan) bool { return p.Code == w.Code })
-		if i < 0 || practice[i] != w {
-			o.Add = append(o.Add, w)
-		}
-	}
-	for _, p := range practice {
-		if !slices.ContainsFunc(want, func(w safety.InstrumentPlan) bool { return w.Code == p.Code }) {
-			o.Remove = append(o.Remove, p.Code)
-		}
-	}
-	return o
-}
-
 func (s *Server) saveMeasureOverrides(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat := s.instruments
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_schedule", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		set, err := measure.LoadSettings(r.Context(), tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		o := overridesFor(set.Schedule.Instruments, plansFromForm(cat, form))
-		return measure.SaveOverrides(r.Context(), tx, a.PracticeID, id, o, a.StaffID, s.now())
-	})
+	err := s.measures().SetPlans(r.Context(), a, id, plansFromForm(s.instruments, form))
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/measures#schedule", "ok", "This client's questionnaire schedule is saved.")
 		return
@@ -281,21 +231,12 @@ func (s *Server) administerMeasure(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat := s.instruments
 	slot := measure.Slot{Instrument: form.Get("instrument"), Occasion: measure.OccasionAdHoc}
 	if v := form.Get("slot"); v != "" {
 		parts := append(strings.SplitN(v, "|", 3), "", "")
 		slot = measure.Slot{CourseID: parts[0], Occasion: parts[1], Instrument: parts[2]}
 	}
-	var resp *measure.Response
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		resp, err = measure.Start(r.Context(), tx, cat, a.PracticeID, id, slot, measure.Filler{Kind: measure.FilledByStaff, StaffID: a.StaffID}, s.now())
-		return err
-	})
+	resp, err := s.measures().Start(r.Context(), a, id, slot)
 	if err == nil {
 		http.Redirect(w, r, "/clients/"+id+"/measures/"+resp.ID, http.StatusSeeOther)
 		return
@@ -324,14 +265,8 @@ func (s *Server) renderStaffMeasure(w http.ResponseWriter, r *http.Request, errs
 	cat := s.instruments
 	d := staffMeasurePage{Nav: chartNav{Current: "measures"}}
 	var resp *measure.Response
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		resp, err = measure.Load(r.Context(), tx, id, rid)
-		return err
-	})
+	v, err := s.measures().ResponseView(r.Context(), a, id, rid)
+	d.Nav.Client, resp = v.Client, v.Response
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -384,12 +319,7 @@ func (s *Server) correctMeasure(w http.ResponseWriter, r *http.Request) {
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	var fix *measure.Response
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "measure_response", ID: rid, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		fix, err = measure.Correct(r.Context(), tx, a.PracticeID, id, rid, form.Get("reason"), a.StaffID, s.now())
-		return err
-	})
+	fix, err := s.measures().Correct(r.Context(), a, id, rid, form.Get("reason"))
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/measures/"+fix.ID, "ok", "A correction is open with the original answers; change what was wrong and submit it. The original stays on record.")
 		return

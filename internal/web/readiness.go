@@ -9,7 +9,7 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
 	"holdspace/internal/preparation"
-	"holdspace/internal/store"
+	"holdspace/internal/readiness"
 )
 
 func (s *Server) routesReadiness() {
@@ -23,28 +23,15 @@ func (s *Server) routesReadiness() {
 	s.handle(GateAPI, "POST /api/v1/clients/{id}/preparation-sessions", s.api(s.apiRecordPreparation))
 }
 
-type portalPreparationData struct {
-	Intentions   []preparation.Intention
-	Instructions preparation.Instructions
-	Acknowledged *time.Time
-	Items        dosing.ReadinessList
+type portalPreparationData = readiness.Preparation
+
+// readinessDoor is preparation's front door on the server's clock.
+func (s *Server) readinessDoor() *readiness.Door {
+	return &readiness.Door{Access: s.access, Now: s.now}
 }
 
 func (s *Server) loadPortalPreparation(r *http.Request, a access.Actor) (portalPreparationData, error) {
-	var d portalPreparationData
-	d.Instructions = preparation.CurrentInstructions()
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "preparation", ID: a.ClientID, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Intentions, err = preparation.Intentions(r.Context(), tx, a.ClientID); err != nil {
-			return err
-		}
-		if d.Acknowledged, err = preparation.Acknowledged(r.Context(), tx, a.ClientID); err != nil {
-			return err
-		}
-		d.Items, err = readinessFor(r.Context(), tx, a.PracticeID, a.ClientID)
-		return err
-	})
-	return d, err
+	return s.readinessDoor().Preparation(r.Context(), a)
 }
 
 func (s *Server) portalPreparation(w http.ResponseWriter, r *http.Request) {
@@ -82,10 +69,7 @@ func (s *Server) portalIntentions(w http.ResponseWriter, r *http.Request) {
 	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "intention", ClientID: a.ClientID, ID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		_, err := preparation.SaveIntention(r.Context(), tx, a.PracticeID, a.ClientID, "client", a.ClientID, r.PostForm.Get("text"), s.now())
-		return err
-	})
+	err := s.readinessDoor().SaveIntention(r.Context(), a, r.PostForm.Get("text"))
 	var prob *preparation.Problem
 	switch {
 	case s.denied(w, r, err):
@@ -103,10 +87,7 @@ func (s *Server) portalInstructions(w http.ResponseWriter, r *http.Request) {
 	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "instructions", ClientID: a.ClientID, ID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		return preparation.Acknowledge(r.Context(), tx, a.PracticeID, a.ClientID, r.PostForm.Get("sha256"),
-			access.MetaFrom(r.Context()).Address, r.PostForm.Get("agree") == "yes", s.now())
-	})
+	err := s.readinessDoor().AcknowledgeInstructions(r.Context(), a, r.PostForm.Get("sha256"), access.MetaFrom(r.Context()).Address, r.PostForm.Get("agree") == "yes")
 	var prob *preparation.Problem
 	switch {
 	case s.denied(w, r, err):
@@ -126,41 +107,12 @@ type readinessData struct {
 	Sessions   []preparation.Session
 	CanRecord  bool
 	Today      string
-	team       []clinic.CareTeamMember
-}
-
-func onTeam(clientID, staffID string, team []clinic.CareTeamMember) bool {
-	for _, m := range team {
-		if m.StaffID == staffID {
-			return clientID != ""
-		}
-	}
-	return false
 }
 
 func (s *Server) loadReadiness(r *http.Request, a access.Actor, id string, zone *time.Location) (readinessData, error) {
-	var d readinessData
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "readiness", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if d.Items, err = readinessFor(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if d.Intentions, err = preparation.Intentions(r.Context(), tx, id); err != nil {
-			return err
-		}
-		if d.team, err = clinic.CareTeam(r.Context(), tx, id); err != nil {
-			return err
-		}
-		d.Sessions, err = preparation.Sessions(r.Context(), tx, id)
-		return err
-	})
-	d.CanRecord = err == nil && access.Decide(a, access.PreparationRecord, access.Record{PracticeID: a.PracticeID, ClientID: id,
-		OnCareTeam: onTeam(d.Client.ID, a.StaffID, d.team)}).Allow
-	d.Today = s.now().In(zone).Format("2006-01-02")
-	return d, err
+	v, err := s.readinessDoor().View(r.Context(), a, id)
+	return readinessData{Client: v.Client, Items: v.Items, Intentions: v.Intentions, Sessions: v.Sessions, CanRecord: v.CanRecord,
+		Today: s.now().In(zone).Format("2006-01-02")}, err
 }
 
 func (s *Server) readinessPage(w http.ResponseWriter, r *http.Request) {
@@ -203,29 +155,14 @@ func (s *Server) recordPreparation(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// recordPreparationFor is the use case behind the page and the API: a
-// therapist or prescriber with access to the chart records the session.
+// recordPreparationFor is the use case behind the page and the API.
 func (s *Server) recordPreparationFor(r *http.Request, a access.Actor, clientID string, zone *time.Location, heldOn, note string) error {
-	return s.access.Do(r.Context(), a, access.PreparationRecord, access.Ref{Type: "preparation_session", ID: clientID, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, clientID); err != nil {
-			return err
-		}
-		_, err := preparation.RecordSession(r.Context(), tx, a.PracticeID, clientID, a.StaffID, heldOn, note, zone, s.now())
-		return err
-	})
+	return s.readinessDoor().RecordSession(r.Context(), a, clientID, zone, heldOn, note)
 }
 
 func (s *Server) apiReadiness(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	var items dosing.ReadinessList
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "readiness", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		items, err = readinessFor(r.Context(), tx, a.PracticeID, id)
-		return err
-	})
+	items, err := s.readinessDoor().Items(r.Context(), a, id)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
@@ -235,15 +172,7 @@ func (s *Server) apiReadiness(w http.ResponseWriter, r *http.Request, a access.A
 
 func (s *Server) apiIntentions(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	var list []preparation.Intention
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "intention", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		list, err = preparation.Intentions(r.Context(), tx, id)
-		return err
-	})
+	list, err := s.readinessDoor().Intentions(r.Context(), a, id)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return

@@ -127,9 +127,15 @@ func (d *Door) change(ctx context.Context, a access.Actor, act access.Action, re
 	})
 }
 
-// write is a change recorded under SessionRecordWrite.
-func (d *Door) write(ctx context.Context, a access.Actor, t Target, unread error, fn func(tx *store.Tx, recordID string, now time.Time) error) error {
-	return d.change(ctx, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, fn)
+// run is change for a use case that returns what it made.
+func run[T any](ctx context.Context, d *Door, a access.Actor, act access.Action, ref access.Ref, t Target, unread error,
+	fn func(tx *store.Tx, recordID string, now time.Time) (T, error)) (T, error) {
+	var out T
+	err := d.change(ctx, a, act, ref, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
+		out, err = fn(tx, recordID, now)
+		return err
+	})
+	return out, err
 }
 
 // Start opens the record of a booked session, once the dosing gate's
@@ -157,115 +163,85 @@ func (d *Door) Start(ctx context.Context, a access.Actor, clientID, sessionID st
 // SaveChecklist saves the pre-dose checklist, based on the version the
 // person saw (0 for the first save).
 func (d *Door) SaveChecklist(ctx context.Context, a access.Actor, t Target, baseVersion int64, c dosing.PreDoseChecklist, unread error) (*Checklist, error) {
-	var out *Checklist
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = SaveChecklist(ctx, tx, t.ClientID, recordID, baseVersion, c, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Checklist, error) {
+		return SaveChecklist(ctx, tx, t.ClientID, recordID, baseVersion, c, a.StaffID, now)
 	})
-	return out, err
 }
 
 // AddReading records a set of vitals; one beyond an alarm threshold
 // raises the record's alert.
 func (d *Door) AddReading(ctx context.Context, a access.Actor, t Target, in ReadingInput, unread error) (*Reading, error) {
-	var out *Reading
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = AddReading(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Reading, error) {
+		return AddReading(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
 	})
-	return out, err
 }
 
 // OverrideHold lifts the pre-dose blood pressure hold with a reason: a
 // prescriber's decision (HoldOverride).
 func (d *Door) OverrideHold(ctx context.Context, a access.Actor, t Target, reason string, unread error) (*Override, error) {
-	var out *Override
-	err := d.change(ctx, a, access.HoldOverride, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = OverrideHold(ctx, tx, t.ClientID, recordID, reason, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.HoldOverride, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Override, error) {
+		return OverrideHold(ctx, tx, t.ClientID, recordID, reason, a.StaffID, now)
 	})
-	return out, err
 }
 
 // RecordPreMedication records a pre-medication the prescriber ordered as
 // given.
 func (d *Door) RecordPreMedication(ctx context.Context, a access.Actor, t Target, in PreMedicationInput, unread error) (*PreMedication, error) {
-	var out *PreMedication
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = RecordPreMedication(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*PreMedication, error) {
+		return RecordPreMedication(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
 	})
-	return out, err
 }
 
 // AuthoriseDose authorises a dose beyond the plan: a prescriber's
 // decision, like the override (HoldOverride).
 func (d *Door) AuthoriseDose(ctx context.Context, a access.Actor, t Target, in AuthorisationInput, unread error) (*Authorisation, error) {
-	var out *Authorisation
-	err := d.change(ctx, a, access.HoldOverride, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = AuthoriseDose(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.HoldOverride, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Authorisation, error) {
+		return AuthoriseDose(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
 	})
-	return out, err
 }
 
 // Administer records a dose given, once every check of the dose passes.
 func (d *Door) Administer(ctx context.Context, a access.Actor, t Target, in DoseInput, unread error) (*Administration, error) {
-	var out *Administration
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = Administer(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Administration, error) {
+		return Administer(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
 	})
-	return out, err
 }
 
 // AcknowledgeAlert closes one of the record's alerts with the action
 // taken.
 func (d *Door) AcknowledgeAlert(ctx context.Context, a access.Actor, t Target, alertID, action string, unread error) error {
-	return d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) error {
+	return d.change(ctx, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) error {
 		return AcknowledgeAlert(ctx, tx, t.ClientID, recordID, alertID, action, a.StaffID, now)
 	})
 }
 
 // AddObservation records what was seen in the room.
 func (d *Door) AddObservation(ctx context.Context, a access.Actor, t Target, in ObservationInput, unread error) (*Event, error) {
-	var out *Event
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = AddObservation(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Event, error) {
+		return AddObservation(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
 	})
-	return out, err
 }
 
 // AddIntervention records what a clinician did.
 func (d *Door) AddIntervention(ctx context.Context, a access.Actor, t Target, in InterventionInput, unread error) (*Event, error) {
-	var out *Event
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = AddIntervention(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Event, error) {
+		return AddIntervention(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
 	})
-	return out, err
 }
 
 // AddAdverseEvent records an adverse event with its severity and outcome.
 func (d *Door) AddAdverseEvent(ctx context.Context, a access.Actor, t Target, in AdverseEventInput, unread error) (*Event, error) {
-	var out *Event
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = AddAdverseEvent(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Event, error) {
+		return AddAdverseEvent(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
 	})
-	return out, err
 }
 
 // SaveSummary saves the session summary the client reads once the record
 // is signed.
 func (d *Door) SaveSummary(ctx context.Context, a access.Actor, t Target, text string, unread error) (*Note, error) {
-	var out *Note
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = SaveSummary(ctx, tx, t.ClientID, recordID, text, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Note, error) {
+		return SaveSummary(ctx, tx, t.ClientID, recordID, text, a.StaffID, now)
 	})
-	return out, err
 }
 
 // noteRef is a process note of the target's record; a new one has no
@@ -280,34 +256,25 @@ func noteRef(t Target, author string) access.Ref {
 // AddProcessNote seals a therapist's process note, readable by its author
 // alone (ProcessNoteWrite).
 func (d *Door) AddProcessNote(ctx context.Context, a access.Actor, t Target, text string, unread error) (*ProcessNote, error) {
-	var out *ProcessNote
-	err := d.change(ctx, a, access.ProcessNoteWrite, noteRef(t, ""), t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = AddProcessNote(ctx, tx, d.Keys, t.ClientID, recordID, text, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.ProcessNoteWrite, noteRef(t, ""), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*ProcessNote, error) {
+		return AddProcessNote(ctx, tx, d.Keys, t.ClientID, recordID, text, a.StaffID, now)
 	})
-	return out, err
 }
 
 // ProcessNotes opens the viewer's own process notes of a record
 // (ProcessNoteRead).
 func (d *Door) ProcessNotes(ctx context.Context, a access.Actor, t Target) ([]ProcessNote, error) {
-	var out []ProcessNote
-	err := d.change(ctx, a, access.ProcessNoteRead, noteRef(t, a.StaffID), t, nil, func(tx *store.Tx, recordID string, _ time.Time) (err error) {
-		out, err = ProcessNotes(ctx, tx, d.Keys, t.ClientID, recordID, a.StaffID)
-		return err
+	return run(ctx, d, a, access.ProcessNoteRead, noteRef(t, a.StaffID), t, nil, func(tx *store.Tx, recordID string, _ time.Time) ([]ProcessNote, error) {
+		return ProcessNotes(ctx, tx, d.Keys, t.ClientID, recordID, a.StaffID)
 	})
-	return out, err
 }
 
 // Discharge records the discharge once every criterion holds, and marks
 // the booked session held.
 func (d *Door) Discharge(ctx context.Context, a access.Actor, t Target, in DischargeInput, unread error) (*Record, error) {
-	var out *Record
-	err := d.write(ctx, a, t, unread, func(tx *store.Tx, recordID string, now time.Time) (err error) {
-		out, err = Discharge(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
-		return err
+	return run(ctx, d, a, access.SessionRecordWrite, t.ref("session_record"), t, unread, func(tx *store.Tx, recordID string, now time.Time) (*Record, error) {
+		return Discharge(ctx, tx, t.ClientID, recordID, in, a.StaffID, now)
 	})
-	return out, err
 }
 
 // Sign signs and locks the record, the signer confirmed by their password.

@@ -6,6 +6,13 @@
 // pre-medication, the additional-dose plan and authorisations beyond it), the dose limits and
 // who may give a dose, the vitals ranges, alarms and schedule, and discharge.
 //
+// The faces (the room's page, the JSON API) come through Door: one method per use case, each
+// deciding its action with access.Service.Do, loading the client and the record, and calling
+// the function below in that one transaction, at the door's clock in the practice's zone. A
+// Target names the record by its booking (the page) or by its id (the API); the decision on
+// the trail names whichever is given. A signature is confirmed by the signer's password
+// (access.ConfirmSigner) inside the transaction, and a wrong one goes on the trail.
+//
 // Every function runs inside a transaction the caller opened with access.Service.Do, with the
 // action named on each function, and takes the client the record belongs to: a record of
 // another client is ErrNotFound. now is the time of the action in the practice's zone (refusal

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"html/template"
 	"net/http"
@@ -10,13 +8,8 @@ import (
 	"time"
 
 	"holdspace/internal/access"
-	"holdspace/internal/clinic"
-	"holdspace/internal/course"
 	"holdspace/internal/dosing"
-	"holdspace/internal/measure"
 	"holdspace/internal/sessionrecord"
-	"holdspace/internal/settings"
-	"holdspace/internal/store"
 	"holdspace/internal/vitalschart"
 )
 
@@ -36,43 +29,10 @@ func (s *Server) routesSessionRecord() {
 	s.routesSessionRecordAPI()
 }
 
-// sessionBooking is the booked medicine session a record belongs to.
-type sessionBooking struct {
-	Course  *course.Course
-	Session course.Session
-	// PlannedMg is the course's planned dose for this session.
-	PlannedMg float64
-}
-
-// loadSessionBooking finds the course session of the client, or
-// clinic.ErrNotFound.
-func loadSessionBooking(ctx context.Context, tx *store.Tx, clientID, sessionID string, now time.Time) (*sessionBooking, error) {
-	var courseID string
-	err := tx.QueryRow(ctx, `SELECT course_id FROM course_session WHERE id = ? AND client_id = ?`, sessionID, clientID).Scan(&courseID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, clinic.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	c, err := course.Load(ctx, tx, clientID, courseID, now, dosing.DefaultSettings().Course)
-	if err != nil {
-		return nil, err
-	}
-	b := &sessionBooking{Course: c}
-	found := false
-	for _, cs := range c.Sessions {
-		if cs.ID == sessionID {
-			b.Session, found = cs, true
-		}
-	}
-	if !found {
-		return nil, clinic.ErrNotFound
-	}
-	if d, ok := c.Dose(b.Session.Number); ok {
-		b.PlannedMg = d.Mg
-	}
-	return b, nil
+// sessionDoor is the live session record's front door, on the server's
+// clock.
+func (s *Server) sessionDoor() *sessionrecord.Door {
+	return &sessionrecord.Door{Access: s.access, Now: s.now, Keys: s.access.Keys, Log: s.log}
 }
 
 // sessionCan is what the viewer's roles let them do on the page; the
@@ -91,7 +51,7 @@ type nextDue struct {
 // sessionPage is what the live record, and the signed record, show.
 type sessionPage struct {
 	Nav     chartNav
-	Booking *sessionBooking
+	Booking sessionrecord.Booking
 	Record  *sessionrecord.Record
 	// StartRefusals say what stops the record from being started.
 	StartRefusals []dosing.Refusal
@@ -299,52 +259,23 @@ func (p sessionPage) Reading(id string) *sessionrecord.Reading {
 	return nil
 }
 
-// sessionData loads everything the page shows, inside the read's
-// transaction.
-func (s *Server) sessionData(ctx context.Context, tx *store.Tx, a access.Actor, clientID, sessionID string, now time.Time) (*sessionPage, error) {
-	d := &sessionPage{Nav: chartNav{Current: "courses"}, Now: now, Viewer: a.StaffID, Base: "/clients/" + clientID + "/sessions/" + sessionID,
+// sessionData makes the page of what the door read.
+func (s *Server) sessionData(a access.Actor, clientID, sessionID string, v *sessionrecord.Live) *sessionPage {
+	d := &sessionPage{Nav: chartNav{Current: "courses", Client: v.Client}, Now: v.Now, Viewer: a.StaffID, Base: "/clients/" + clientID + "/sessions/" + sessionID,
+		Booking: v.Booking, Record: v.Record, StartRefusals: v.StartRefusals, Settings: v.Settings, ProcessNotes: v.ProcessNotes,
 		Kinds: sessionrecord.ObservationKinds(), Severities: sessionrecord.Severities(), Routes: dosing.Routes(),
 		Can: sessionCan{Write: a.IsClinician(), Override: a.Has(access.Prescriber), Sign: a.Has(access.Prescriber, access.Therapist),
 			ProcessNotes: a.Has(access.Prescriber, access.Therapist)}}
-	var err error
-	if d.Nav.Client, err = clinic.LoadClient(ctx, tx, a.PracticeID, clientID); err != nil {
-		return nil, err
+	for _, q := range v.Due {
+		d.Questionnaires = append(d.Questionnaires, portalDue{Due: q, Name: instrumentName(s.instruments, q.Instrument)})
 	}
-	if d.Booking, err = loadSessionBooking(ctx, tx, clientID, sessionID, now); err != nil {
-		return nil, err
+	if d.Record == nil {
+		return d
 	}
-	if d.Settings, err = settings.MedicineSettings(ctx, tx, a.PracticeID); err != nil {
-		return nil, err
-	}
-	recordID, err := sessionrecord.Find(ctx, tx, clientID, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	if recordID == "" {
-		d.StartRefusals, err = sessionrecord.StartCheck(ctx, tx, clientID, sessionID, now)
-		return d, err
-	}
-	if d.Record, err = sessionrecord.Load(ctx, tx, clientID, recordID, sessionrecord.View{StaffID: a.StaffID, Now: now}); err != nil {
-		return nil, err
-	}
-	if len(d.Record.ProcessNotes) > 0 {
-		// The viewer's own notes only: opening them is its own decision
-		// and its own line on the trail.
-		ref := access.Ref{Type: "process_note", ID: recordID, ClientID: clientID, AuthorStaffID: a.StaffID}
-		if _, err := s.access.Authorize(ctx, tx, a, access.ProcessNoteRead, ref); err == nil {
-			if d.ProcessNotes, err = sessionrecord.ProcessNotes(ctx, tx, s.access.Keys, clientID, recordID, a.StaffID); err != nil {
-				return nil, err
-			}
-		} else if !errors.As(err, new(*access.Denied)) {
-			return nil, err
-		}
-	}
-	// The page shows the numbers the session runs on, not the practice's current ones.
-	d.Settings = d.Record.Settings
 	d.Timeline = d.Record.Timeline()
-	d.Chart, d.ChartText = sessionChart(d.Record, d.Settings.Vitals.Ranges, now.Location(), "vitals")
+	d.Chart, d.ChartText = sessionChart(d.Record, d.Settings.Vitals.Ranges, v.Now.Location(), "vitals")
 	if n := d.Record.NextReading; n != nil && d.Record.Discharge == nil {
-		d.Due = dueLine(*n, now)
+		d.Due = dueLine(*n, v.Now)
 	}
 	for _, g := range d.Record.Givers {
 		d.GiverOptions = append(d.GiverOptions, g.ID, g.Name)
@@ -352,7 +283,7 @@ func (s *Server) sessionData(ctx context.Context, tx *store.Tx, a access.Actor, 
 	for _, c := range d.Record.Clinicians {
 		d.ClinicianOptions = append(d.ClinicianOptions, c.ID, c.Name)
 	}
-	return d, nil
+	return d
 }
 
 // heldBox is one of the prescriber's held substances on the checklist.
@@ -431,22 +362,11 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, form *For
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	id, sessionID := r.PathValue("id"), r.PathValue("sessionID")
-	now := s.now().In(sess.Zone)
-	var d *sessionPage
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "session_record", ID: sessionID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d, err = s.sessionData(r.Context(), tx, a, id, sessionID, now); err != nil {
-			return err
-		}
-		due, err := measure.DueBefore(r.Context(), tx, id, sessionID, now)
-		for _, q := range due {
-			d.Questionnaires = append(d.Questionnaires, portalDue{Due: q, Name: instrumentName(s.instruments, q.Instrument)})
-		}
-		return err
-	})
+	v, err := s.sessionDoor().View(r.Context(), a, id, sessionID)
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d := s.sessionData(a, id, sessionID, v)
 	if form == nil {
 		form = NewForm(nil)
 	}
@@ -463,52 +383,21 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, form *For
 }
 
 // sessionChanges answers the live page's script: the record's version
-// number, and nothing of its content. It is asked every few seconds by
-// every tablet in the room, so it is decided by the same rule as reading
-// the chart (access.Decide: the care team, an administrator or emergency
-// access) without a line on the trail each time; the page the script then
-// fetches is read, and audited, as usual.
+// number, and nothing of its content (sessionrecord.Door.Poll: decided
+// without a line on the trail each time).
 func (s *Server) sessionChanges(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id, sessionID := r.PathValue("id"), r.PathValue("sessionID")
-	var version int64
-	var d access.Decision
-	found := false
-	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		var err error
-		d, err = s.access.Check(r.Context(), tx, a, access.ClientRead, access.Ref{Type: "session_record", ID: sessionID, ClientID: id})
-		var denied *access.Denied
-		if errors.As(err, &denied) {
-			// Another practice's client, or an unknown one, is not found;
-			// this practice's client off the care team is refused.
-			found = denied.Record.PracticeID == a.PracticeID
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var n int
-		if err := tx.QueryRow(r.Context(), `SELECT COUNT(*) FROM course_session WHERE id = ? AND client_id = ?`, sessionID, id).Scan(&n); err != nil || n == 0 {
-			return err
-		}
-		found = true
-		recordID, err := sessionrecord.Find(r.Context(), tx, id, sessionID)
-		if err != nil || recordID == "" {
-			return err
-		}
-		version, err = sessionrecord.Changed(r.Context(), tx, recordID)
-		return err
-	})
+	version, err := s.sessionDoor().Poll(r.Context(), sess.Actor, r.PathValue("id"), r.PathValue("sessionID"))
 	w.Header().Set("Cache-Control", "no-store")
+	var denied *access.Denied
 	switch {
+	case errors.Is(err, sessionrecord.ErrNotFound):
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
+	case errors.As(err, &denied):
+		writeJSON(w, http.StatusForbidden, map[string]any{"error": reasonSentence(denied.Reason)})
 	case err != nil:
 		s.log.Error("session changes", "request_id", RequestID(r.Context()), "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "unavailable"})
-	case !found:
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
-	case !d.Allow:
-		writeJSON(w, http.StatusForbidden, map[string]any{"error": reasonSentence(d.Reason)})
 	default:
 		writeJSON(w, http.StatusOK, map[string]any{"version": version, "changed": r.URL.Query().Get("since") != strconv.FormatInt(version, 10)})
 	}

@@ -1,91 +1,100 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"net/http"
-	"reflect"
-	"time"
 
 	"holdspace/internal/access"
-	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
-	"holdspace/internal/prescribing"
 	"holdspace/internal/sessionrecord"
-	"holdspace/internal/store"
 )
 
 // The JSON API of the live dosing-session record (KAP.md §1), one endpoint per action, under
-// the same access as the pages: reading is ClientRead, recording SessionRecordWrite (pre-medication
-// given included), the hold override and a dose authorisation beyond the plan HoldOverride, signing and addenda SessionRecordSign (with the signer's password in
-// the body), process notes ProcessNoteRead/ProcessNoteWrite. Refusals are problem details
-// with field errors; a refused dose or discharge carries the rule's numbers.
+// the same access as the pages (sessionrecord.Door): reading is ClientRead, recording
+// SessionRecordWrite (pre-medication given included), the hold override and a dose
+// authorisation beyond the plan HoldOverride, signing and addenda SessionRecordSign (with the
+// signer's password in the body), process notes ProcessNoteRead/ProcessNoteWrite. Refusals are
+// problem details with field errors; a refused dose or discharge carries the rule's numbers.
+// A POST that adds an entry answers 201; the discharge and the signature change the record
+// and answer 200.
 func (s *Server) routesSessionRecordAPI() {
+	door := s.sessionDoor()
 	rec := "/api/v1/clients/{id}/session-records/{recordID}"
 	booking := "/api/v1/clients/{id}/course-sessions/{sessionID}"
-	s.handle(GateAPI, "GET "+booking+"/gate", s.api(s.apiSessionGate))
-	s.handle(GateAPI, "POST "+booking+"/record", s.api(s.apiStartSession))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/session-records", s.api(s.apiSessionRecords))
-	s.handle(GateAPI, "GET "+rec, s.api(s.apiSessionRecord))
-	s.handle(GateAPI, "GET "+rec+"/version", s.api(s.apiSessionVersion))
-	s.handle(GateAPI, "PUT "+rec+"/checklist", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in srChecklist) (any, error) {
-		return sessionrecord.SaveChecklist(c.ctx(), c.tx, c.client, c.record, in.BaseVersion, in.Checklist, c.a.StaffID, c.now)
+	s.handle(GateAPI, "GET "+booking+"/gate", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+		refusals, err := door.Gate(r.Context(), a, r.PathValue("id"), r.PathValue("sessionID"))
+		if refusals == nil {
+			refusals = []dosing.Refusal{}
+		}
+		return map[string]any{"allowed": len(refusals) == 0, "refusals": refusals}, err
 	})))
-	s.handle(GateAPI, "POST "+rec+"/readings", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.ReadingInput) (any, error) {
-		return sessionrecord.AddReading(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	s.handle(GateAPI, "POST "+booking+"/record", s.api(func(w http.ResponseWriter, r *http.Request, a access.Actor) {
+		// Starting takes no input: only nothing or {} is accepted.
+		var none struct{}
+		out, err := door.Start(r.Context(), a, r.PathValue("id"), r.PathValue("sessionID"), decodeOptionalJSON(r, &none))
+		s.srAnswer(w, r, a, http.StatusCreated, out, err)
+	}))
+	s.handle(GateAPI, "GET /api/v1/clients/{id}/session-records", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+		return door.List(r.Context(), a, r.PathValue("id"))
 	})))
-	s.handle(GateAPI, "POST "+rec+"/hold-override", s.api(srAPI(s, access.HoldOverride, func(c srCall, in srText) (any, error) {
-		return sessionrecord.OverrideHold(c.ctx(), c.tx, c.client, c.record, in.Reason, c.a.StaffID, c.now)
+	s.handle(GateAPI, "GET "+rec, s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+		v, err := door.Show(r.Context(), a, r.PathValue("id"), r.PathValue("recordID"))
+		return srView{Record: v.Record, Timeline: v.Timeline, Chart: v.Chart}, err
 	})))
-	s.handle(GateAPI, "POST "+rec+"/premedications", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.PreMedicationInput) (any, error) {
-		return sessionrecord.RecordPreMedication(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	s.handle(GateAPI, "GET "+rec+"/version", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+		v, err := door.Version(r.Context(), a, r.PathValue("id"), r.PathValue("recordID"))
+		return map[string]int64{"version": v}, err
 	})))
-	s.handle(GateAPI, "POST "+rec+"/dose-authorisations", s.api(srAPI(s, access.HoldOverride, func(c srCall, in sessionrecord.AuthorisationInput) (any, error) {
-		return sessionrecord.AuthoriseDose(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	s.handle(GateAPI, "PUT "+rec+"/checklist", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srChecklist, bad error) (any, error) {
+		return door.SaveChecklist(r.Context(), a, srTarget(r), in.BaseVersion, in.Checklist, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/doses", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.DoseInput) (any, error) {
-		return sessionrecord.Administer(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	s.handle(GateAPI, "POST "+rec+"/readings", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.ReadingInput, bad error) (any, error) {
+		return door.AddReading(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/alerts/{alertID}/acknowledge", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in srText) (any, error) {
-		if err := sessionrecord.AcknowledgeAlert(c.ctx(), c.tx, c.client, c.record, c.r.PathValue("alertID"), in.Action, c.a.StaffID, c.now); err != nil {
+	s.handle(GateAPI, "POST "+rec+"/hold-override", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
+		return door.OverrideHold(r.Context(), a, srTarget(r), in.Reason, bad)
+	})))
+	s.handle(GateAPI, "POST "+rec+"/premedications", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.PreMedicationInput, bad error) (any, error) {
+		return door.RecordPreMedication(r.Context(), a, srTarget(r), in, bad)
+	})))
+	s.handle(GateAPI, "POST "+rec+"/dose-authorisations", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.AuthorisationInput, bad error) (any, error) {
+		return door.AuthoriseDose(r.Context(), a, srTarget(r), in, bad)
+	})))
+	s.handle(GateAPI, "POST "+rec+"/doses", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.DoseInput, bad error) (any, error) {
+		return door.Administer(r.Context(), a, srTarget(r), in, bad)
+	})))
+	s.handle(GateAPI, "POST "+rec+"/alerts/{alertID}/acknowledge", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
+		alertID := r.PathValue("alertID")
+		if err := door.AcknowledgeAlert(r.Context(), a, srTarget(r), alertID, in.Action, bad); err != nil {
 			return nil, err
 		}
-		return map[string]string{"alert_id": c.r.PathValue("alertID"), "action_taken": in.Action}, nil
+		return map[string]string{"alert_id": alertID, "action_taken": in.Action}, nil
 	})))
-	s.handle(GateAPI, "POST "+rec+"/observations", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.ObservationInput) (any, error) {
-		return sessionrecord.AddObservation(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	s.handle(GateAPI, "POST "+rec+"/observations", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.ObservationInput, bad error) (any, error) {
+		return door.AddObservation(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/interventions", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.InterventionInput) (any, error) {
-		return sessionrecord.AddIntervention(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	s.handle(GateAPI, "POST "+rec+"/interventions", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.InterventionInput, bad error) (any, error) {
+		return door.AddIntervention(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/adverse-events", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.AdverseEventInput) (any, error) {
-		return sessionrecord.AddAdverseEvent(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	s.handle(GateAPI, "POST "+rec+"/adverse-events", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.AdverseEventInput, bad error) (any, error) {
+		return door.AddAdverseEvent(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "PUT "+rec+"/summary", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in srText) (any, error) {
-		return sessionrecord.SaveSummary(c.ctx(), c.tx, c.client, c.record, in.Text, c.a.StaffID, c.now)
+	s.handle(GateAPI, "PUT "+rec+"/summary", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
+		return door.SaveSummary(r.Context(), a, srTarget(r), in.Text, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/process-notes", s.api(srAPI(s, access.ProcessNoteWrite, func(c srCall, in srText) (any, error) {
-		return sessionrecord.AddProcessNote(c.ctx(), c.tx, s.access.Keys, c.client, c.record, in.Text, c.a.StaffID, c.now)
+	s.handle(GateAPI, "POST "+rec+"/process-notes", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
+		return door.AddProcessNote(r.Context(), a, srTarget(r), in.Text, bad)
 	})))
-	s.handle(GateAPI, "GET "+rec+"/process-notes", s.api(srAPI(s, access.ProcessNoteRead, func(c srCall, _ srNoBody) (any, error) {
-		return sessionrecord.ProcessNotes(c.ctx(), c.tx, s.access.Keys, c.client, c.record, c.a.StaffID)
+	s.handle(GateAPI, "GET "+rec+"/process-notes", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+		return door.ProcessNotes(r.Context(), a, srTarget(r))
 	})))
-	s.handle(GateAPI, "POST "+rec+"/discharge", s.api(srAPI(s, access.SessionRecordWrite, func(c srCall, in sessionrecord.DischargeInput) (any, error) {
-		return sessionrecord.Discharge(c.ctx(), c.tx, c.client, c.record, in, c.a.StaffID, c.now)
+	s.handle(GateAPI, "POST "+rec+"/discharge", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in sessionrecord.DischargeInput, bad error) (any, error) {
+		return door.Discharge(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/sign", s.api(srAPI(s, access.SessionRecordSign, func(c srCall, in srSignature) (any, error) {
-		signer, err := s.sessionSigner(c, in.Password)
-		if err != nil {
-			return nil, err
-		}
-		return sessionrecord.Sign(c.ctx(), c.tx, c.client, c.record, signer, c.now)
+	s.handle(GateAPI, "POST "+rec+"/sign", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srSignature, bad error) (any, error) {
+		return door.Sign(r.Context(), a, srTarget(r), in.Password, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/addenda", s.api(srAPI(s, access.SessionRecordSign, func(c srCall, in srSignature) (any, error) {
-		signer, err := s.sessionSigner(c, in.Password)
-		if err != nil {
-			return nil, err
-		}
-		return sessionrecord.AddAddendum(c.ctx(), c.tx, c.client, c.record, in.Text, signer, c.now)
+	s.handle(GateAPI, "POST "+rec+"/addenda", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srSignature, bad error) (any, error) {
+		return door.AddAddendum(r.Context(), a, srTarget(r), in.Text, in.Password, bad)
 	})))
 }
 
@@ -109,124 +118,6 @@ type srSignature struct {
 	Text     string `json:"text,omitempty"`
 }
 
-// srNoBody marks an endpoint that reads no request body.
-type srNoBody struct{}
-
-// srCall is one authorised call on a record, inside its transaction.
-type srCall struct {
-	r              *http.Request
-	tx             *store.Tx
-	a              access.Actor
-	client, record string
-	now            time.Time
-	// wrongPassword is set when a signature's password was refused, to be put on the trail
-	// after the transaction rolls back.
-	wrongPassword *bool
-}
-
-func (c srCall) ctx() context.Context { return c.r.Context() }
-
-// srAPI runs fn on one record under act: the body decoded (empty or {} when T is srNoBody), access
-// decided and audited, the answer written as JSON (201 for a POST that adds an entry) or as a
-// problem.
-func srAPI[T any](s *Server, act access.Action, fn func(c srCall, in T) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
-	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
-		client, record := r.PathValue("id"), r.PathValue("recordID")
-		var in T
-		var bad error
-		switch {
-		case reflect.TypeOf(in) != reflect.TypeOf(srNoBody{}):
-			bad = decodeJSON(r, &in)
-		case r.Method != http.MethodGet:
-			// An action without input still refuses a body that says
-			// something: only nothing or {} is accepted.
-			bad = decodeOptionalJSON(r, &in)
-		}
-		zone, err := s.practiceZone(r, a.PracticeID)
-		if err != nil {
-			s.apiError(w, r, a, err)
-			return
-		}
-		ref := access.Ref{Type: "session_record", ID: record, ClientID: client}
-		if act == access.ProcessNoteRead {
-			ref.AuthorStaffID = a.StaffID
-		}
-		var out any
-		wrongPassword := false
-		err = s.access.Do(r.Context(), a, act, ref, func(tx *store.Tx, _ access.Decision) error {
-			if bad != nil {
-				return bad
-			}
-			if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, client); err != nil {
-				return err
-			}
-			var err error
-			out, err = fn(srCall{r: r, tx: tx, a: a, client: client, record: record, now: s.now().In(zone), wrongPassword: &wrongPassword}, in)
-			return err
-		})
-		if wrongPassword {
-			s.sessionSignatureRefused(r.Context(), a, record, client)
-		}
-		if err != nil {
-			s.sessionRecordError(w, r, a, err)
-			return
-		}
-		status := http.StatusOK
-		if r.Method == http.MethodPost && !srNoCreate(r) {
-			status = http.StatusCreated
-		}
-		writeJSON(w, status, out)
-	}
-}
-
-func srNoCreate(r *http.Request) bool {
-	return r.Pattern == "POST /api/v1/clients/{id}/session-records/{recordID}/discharge" ||
-		r.Pattern == "POST /api/v1/clients/{id}/session-records/{recordID}/sign"
-}
-
-// sessionRecordError answers a refusal of the session record: its reason,
-// field errors and numbers travel in the fault (sessionrecord.Refused).
-func (s *Server) sessionRecordError(w http.ResponseWriter, r *http.Request, a access.Actor, err error) {
-	s.apiError(w, r, a, err)
-}
-
-// sessionSigner confirms the signer by their password (as an evaluation is signed) and
-// returns their printed name. A wrong password is a field error and goes on the trail.
-func (s *Server) sessionSigner(c srCall, password string) (prescribing.Signer, error) {
-	// An unknown record is not found before the password is asked about.
-	if _, err := sessionrecord.ChangedFor(c.ctx(), c.tx, c.client, c.record); err != nil {
-		return prescribing.Signer{}, err
-	}
-	signer, err := prescribing.LoadSigner(c.ctx(), c.tx, c.a.PracticeID, c.a.StaffID)
-	if err != nil {
-		return signer, err
-	}
-	var ps access.Problems
-	err = s.checkSignature(c.ctx(), c.tx, c.a, password, &ps)
-	if errors.Is(err, errWrongPassword) {
-		*c.wrongPassword = true
-	} else if err != nil {
-		return signer, err
-	}
-	if len(ps) > 0 {
-		return signer, ps
-	}
-	return signer, nil
-}
-
-// sessionSignatureRefused puts a signature refused for its password on the trail once the
-// refused transaction is over.
-func (s *Server) sessionSignatureRefused(ctx context.Context, a access.Actor, recordID, clientID string) {
-	err := s.access.RecordDenial(ctx, a, &access.Denied{Action: access.SessionRecordSign, Reason: errWrongPassword.Error(),
-		Record: access.Record{Type: "session_record", ID: recordID, PracticeID: a.PracticeID, ClientID: clientID}})
-	if err != nil {
-		s.log.Error("recording a refused signature", "err", err)
-	}
-	if err := s.access.PasswordRefused(ctx, a); err != nil {
-		s.log.Error("counting a refused signature password", "err", err)
-	}
-}
-
 // srView is a record with its timeline and chart data.
 type srView struct {
 	*sessionrecord.Record
@@ -234,41 +125,36 @@ type srView struct {
 	Chart    sessionrecord.Chart           `json:"chart"`
 }
 
-func (s *Server) apiSessionRecord(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	srAPI(s, access.ClientRead, func(c srCall, _ srNoBody) (any, error) {
-		rec, err := sessionrecord.Load(c.ctx(), c.tx, c.client, c.record, sessionrecord.View{StaffID: c.a.StaffID, Now: c.now})
-		if err != nil {
-			return nil, err
-		}
-		return srView{Record: rec, Timeline: rec.Timeline(), Chart: rec.Chart(c.now)}, nil
-	})(w, r, a)
+// srTarget is the record an API call names by its id.
+func srTarget(r *http.Request) sessionrecord.Target {
+	return sessionrecord.ByRecord(r.PathValue("id"), r.PathValue("recordID"))
 }
 
-func (s *Server) apiSessionVersion(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	srAPI(s, access.ClientRead, func(c srCall, _ srNoBody) (any, error) {
-		v, err := sessionrecord.ChangedFor(c.ctx(), c.tx, c.client, c.record)
-		return map[string]int64{"version": v}, err
-	})(w, r, a)
+// srWrite decodes the body of a change as T and calls the door with it; a body that cannot be
+// read is handed to the door, which refuses it once access is decided. status is the route's
+// answer on success.
+func srWrite[T any](s *Server, status int, call func(r *http.Request, a access.Actor, in T, bad error) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
+		var in T
+		bad := decodeJSON(r, &in)
+		out, err := call(r, a, in, bad)
+		s.srAnswer(w, r, a, status, out, err)
+	}
 }
 
-func (s *Server) apiSessionRecords(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	srAPI(s, access.ClientRead, func(c srCall, _ srNoBody) (any, error) {
-		return sessionrecord.List(c.ctx(), c.tx, c.client)
-	})(w, r, a)
+// srRead calls the door for a read, which takes no body.
+func srRead(s *Server, call func(r *http.Request, a access.Actor) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
+		out, err := call(r, a)
+		s.srAnswer(w, r, a, http.StatusOK, out, err)
+	}
 }
 
-func (s *Server) apiSessionGate(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	srAPI(s, access.ClientRead, func(c srCall, _ srNoBody) (any, error) {
-		refusals, err := sessionrecord.StartCheck(c.ctx(), c.tx, c.client, c.r.PathValue("sessionID"), c.now)
-		if refusals == nil {
-			refusals = []dosing.Refusal{}
-		}
-		return map[string]any{"allowed": len(refusals) == 0, "refusals": refusals}, err
-	})(w, r, a)
-}
-
-func (s *Server) apiStartSession(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	srAPI(s, access.SessionRecordWrite, func(c srCall, _ srNoBody) (any, error) {
-		return sessionrecord.Start(c.ctx(), c.tx, c.client, c.r.PathValue("sessionID"), c.a.StaffID, c.now)
-	})(w, r, a)
+// srAnswer writes what the door returned, or its refusal as a problem.
+func (s *Server) srAnswer(w http.ResponseWriter, r *http.Request, a access.Actor, status int, out any, err error) {
+	if err != nil {
+		s.apiError(w, r, a, err)
+		return
+	}
+	writeJSON(w, status, out)
 }

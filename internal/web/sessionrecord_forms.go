@@ -11,9 +11,7 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
-	"holdspace/internal/prescribing"
 	"holdspace/internal/sessionrecord"
-	"holdspace/internal/store"
 )
 
 // Each form of the live record names its fields with its own prefix, so
@@ -173,19 +171,16 @@ func checklistToForm(f *Form, c *sessionrecord.Checklist, zone *time.Location) {
 	}
 }
 
-// sessionCtx is what one change from the live page works with.
+// sessionCtx is one change from the live page: the form it sent, and what
+// the door is told.
 type sessionCtx struct {
-	r        *http.Request
-	tx       *store.Tx
-	a        access.Actor
-	client   string
-	session  string
-	recordID string
-	form     *Form
-	prefix   string
-	now      time.Time
-	// done replaces the handler's message, when the change has more to say.
-	done string
+	r      *http.Request
+	a      access.Actor
+	target sessionrecord.Target
+	form   *Form
+	prefix string
+	// now reads the times of day typed into the form.
+	now time.Time
 }
 
 func (c *sessionCtx) ctx() context.Context { return c.r.Context() }
@@ -243,33 +238,57 @@ func (c *sessionCtx) measure(k string) *int {
 	return &n
 }
 
-// parsed stops the change when the form itself could not be read.
-func (c *sessionCtx) parsed() error { return formProblems(c.form) }
+// mg reads a dose in mg, when one is given.
+func (c *sessionCtx) mg(k, msg string) float64 {
+	v := c.get(k)
+	if v == "" {
+		return 0
+	}
+	mg, err := strconv.ParseFloat(v, 64)
+	if err != nil || mg <= 0 {
+		c.form.Fail(c.prefix+k, msg)
+	}
+	return mg
+}
 
-// sessionProblems puts the package's problems beside the form's fields.
+// unread is the refusal of what the form could not be read as, which the
+// door gives once access is decided.
+func (c *sessionCtx) unread() error { return formProblems(c.form) }
+
+// sessionProblems puts the door's problems beside the form's fields.
 func sessionProblems(err error, prefix string) error {
+	field := func(f string) string {
+		if strings.HasPrefix(f, prefix) {
+			return f
+		}
+		return prefix + f
+	}
+	var aps access.Problems
+	if errors.As(err, &aps) {
+		out := make(access.Problems, 0, len(aps))
+		for _, p := range aps {
+			out = append(out, &access.Problem{Field: field(p.Field), Message: p.Message})
+		}
+		return out
+	}
 	var ps clinic.Problems
 	if !errors.As(err, &ps) {
 		return err
 	}
 	out := make(access.Problems, 0, len(ps))
 	for _, p := range ps {
-		f := p.Field
-		if !strings.HasPrefix(f, prefix) {
-			f = prefix + f
-		}
-		out = append(out, &access.Problem{Field: f, Message: p.Message})
+		out = append(out, &access.Problem{Field: field(p.Field), Message: p.Message})
 	}
 	return out
 }
 
-// sessionChange runs one change of the live record under act: back to
-// the record's section on success, the page with the refusal beside the
-// field (422) otherwise. Every change but the start needs the record open.
-func (s *Server) sessionChange(act access.Action, formPrefix, anchor, done string, apply func(c *sessionCtx) error) http.HandlerFunc {
+// sessionChange is one change of the live record: apply reads the form
+// and calls the door, and says what was done when it has more to say than
+// done. Back to the record's section on success; the page with the
+// refusal beside the field (422) otherwise.
+func (s *Server) sessionChange(formPrefix, anchor, done string, apply func(c *sessionCtx) (string, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := sessionFrom(r.Context())
-		a := sess.Actor
 		id, sessionID := r.PathValue("id"), r.PathValue("sessionID")
 		r.ParseForm()
 		form := NewForm(r.PostForm)
@@ -281,45 +300,13 @@ func (s *Server) sessionChange(act access.Action, formPrefix, anchor, done strin
 		if prefix == fAck {
 			prefix = ackPrefix(r.PathValue("alertID"))
 		}
-		c := &sessionCtx{r: r, a: a, client: id, session: sessionID, form: form, prefix: prefix, now: s.now().In(sess.Zone), done: done}
-		ref := access.Ref{Type: "session_record", ID: sessionID, ClientID: id}
-		if act == access.ProcessNoteWrite {
-			ref.Type = "process_note"
-		}
-		wrongPassword := false
-		err := s.access.Do(r.Context(), a, act, ref, func(tx *store.Tx, _ access.Decision) error {
-			if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-				return err
-			}
-			c.tx = tx
-			var err error
-			if c.recordID, err = sessionrecord.Find(r.Context(), tx, id, sessionID); err != nil {
-				return err
-			}
-			if c.recordID == "" && prefix != fStart {
-				if _, err := loadSessionBooking(r.Context(), tx, id, sessionID, c.now); err != nil {
-					return err
-				}
-				return access.Problems{{Field: prefix + "record", Message: "The record of this session is not started yet: start it first."}}
-			}
-			if prefix == fSign || prefix == fAddendum {
-				var ps access.Problems
-				if err := s.checkSignature(r.Context(), tx, a, c.get("password"), &ps); errors.Is(err, errWrongPassword) {
-					wrongPassword = true
-				} else if err != nil {
-					return err
-				}
-				for _, p := range ps {
-					c.form.Fail(prefix+p.Field, p.Message)
-				}
-			}
-			return apply(c)
-		})
-		if wrongPassword {
-			s.recordRefusedSessionSignature(r.Context(), a, sessionID, id)
-		}
+		c := &sessionCtx{r: r, a: sess.Actor, target: sessionrecord.BySession(id, sessionID), form: form, prefix: prefix, now: s.now().In(sess.Zone)}
+		said, err := apply(c)
 		if err == nil {
-			s.redirect(w, r, "/clients/"+id+"/sessions/"+sessionID+"#"+anchor, "ok", c.done)
+			if said == "" {
+				said = done
+			}
+			s.redirect(w, r, "/clients/"+id+"/sessions/"+sessionID+"#"+anchor, "ok", said)
 			return
 		}
 		if s.chartFailed(w, r, err) || s.failed(w, r, sessionProblems(err, prefix), form) {
@@ -329,28 +316,15 @@ func (s *Server) sessionChange(act access.Action, formPrefix, anchor, done strin
 	}
 }
 
-// recordRefusedSessionSignature puts a signature refused for its
-// password on the trail and counts it toward the account's lock.
-func (s *Server) recordRefusedSessionSignature(ctx context.Context, a access.Actor, sessionID, clientID string) {
-	err := s.access.RecordDenial(ctx, a, &access.Denied{Action: access.SessionRecordSign, Reason: errWrongPassword.Error(),
-		Record: access.Record{Type: "session_record", ID: sessionID, PracticeID: a.PracticeID, ClientID: clientID}})
-	if err != nil {
-		s.log.Error("recording a refused signature", "err", err)
-	}
-	if err := s.access.PasswordRefused(ctx, a); err != nil {
-		s.log.Error("counting a refused signature password", "err", err)
-	}
-}
-
 func (s *Server) routesSessionRecordForms(base string) {
-	write := access.SessionRecordWrite
-	s.handle(GateStaff, "POST "+base+"/start", s.sessionChange(write, fStart, "top", "The session record is started. Work through the checklist and the pre-dose vitals.",
-		func(c *sessionCtx) error {
-			_, err := sessionrecord.Start(c.ctx(), c.tx, c.client, c.session, c.a.StaffID, c.now)
-			return err
+	door := s.sessionDoor()
+	s.handle(GateStaff, "POST "+base+"/start", s.sessionChange(fStart, "top", "The session record is started. Work through the checklist and the pre-dose vitals.",
+		func(c *sessionCtx) (string, error) {
+			_, err := door.Start(c.ctx(), c.a, c.target.ClientID, c.target.SessionID, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/checklist", s.sessionChange(write, fChecklist, "checklist", "The checklist is saved.",
-		func(c *sessionCtx) error {
+	s.handle(GateStaff, "POST "+base+"/checklist", s.sessionChange(fChecklist, "checklist", "The checklist is saved.",
+		func(c *sessionCtx) (string, error) {
 			base, _ := strconv.ParseInt(c.get("base_version"), 10, 64)
 			cl := dosing.PreDoseChecklist{
 				IdentityConfirmed: c.checked("identity_confirmed"), LastFoodAt: c.dateTime("last_food_at"), LastLiquidAt: c.dateTime("last_liquid_at"),
@@ -362,147 +336,98 @@ func (s *Server) routesSessionRecordForms(base string) {
 				// One box per substance the prescriber holds, each sending the substance's name.
 				HeldSubstancesConfirmed: c.form.Values[fChecklist+"held_substance"],
 			}
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			_, err := sessionrecord.SaveChecklist(c.ctx(), c.tx, c.client, c.recordID, base, cl, c.a.StaffID, c.now)
-			return err
+			_, err := door.SaveChecklist(c.ctx(), c.a, c.target, base, cl, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/vitals", s.sessionChange(write, fVitals, "top", "The reading is recorded.",
-		func(c *sessionCtx) error {
+	s.handle(GateStaff, "POST "+base+"/vitals", s.sessionChange(fVitals, "top", "The reading is recorded.",
+		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.ReadingInput{TakenAt: c.clock("taken_at"), Systolic: c.measure("systolic"), Diastolic: c.measure("diastolic"),
 				HeartRate: c.measure("heart_rate"), SpO2: c.measure("spo2"), RespiratoryRate: c.measure("respiratory_rate")}
-			if err := c.parsed(); err != nil {
-				return err
+			rd, err := door.AddReading(c.ctx(), c.a, c.target, in, c.unread())
+			switch {
+			case err != nil:
+				return "", err
+			case rd.Status == dosing.StatusAlarm:
+				return "The reading is recorded. It is beyond an alarm threshold: an alert is raised at the top of the record for acknowledgement.", nil
+			case rd.Status == dosing.StatusOutOfRange:
+				return "The reading is recorded; it is outside the practice's ranges.", nil
 			}
-			rd, err := sessionrecord.AddReading(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
-			if err == nil && rd.Status == dosing.StatusAlarm {
-				c.done = "The reading is recorded. It is beyond an alarm threshold: an alert is raised at the top of the record for acknowledgement."
-			} else if err == nil && rd.Status == dosing.StatusOutOfRange {
-				c.done = "The reading is recorded; it is outside the practice's ranges."
-			}
-			return err
+			return "", nil
 		}))
-	s.handle(GateStaff, "POST "+base+"/override", s.sessionChange(access.HoldOverride, fOverride, "hold", "The hold is overridden; the reason is on record.",
-		func(c *sessionCtx) error {
-			_, err := sessionrecord.OverrideHold(c.ctx(), c.tx, c.client, c.recordID, c.get("reason"), c.a.StaffID, c.now)
-			return err
+	s.handle(GateStaff, "POST "+base+"/override", s.sessionChange(fOverride, "hold", "The hold is overridden; the reason is on record.",
+		func(c *sessionCtx) (string, error) {
+			_, err := door.OverrideHold(c.ctx(), c.a, c.target, c.get("reason"), c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/doses", s.sessionChange(write, fDose, "administration", "The dose is recorded.",
-		func(c *sessionCtx) error {
+	s.handle(GateStaff, "POST "+base+"/doses", s.sessionChange(fDose, "administration", "The dose is recorded.",
+		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.DoseInput{Product: c.get("product"), Strength: c.get("strength"), Lot: c.get("lot"), Route: dosing.Route(c.get("route")),
-				GivenAt: c.clock("given_at"), GivenBy: c.get("given_by")}
-			if v := c.get("dose_mg"); v != "" {
-				mg, err := strconv.ParseFloat(v, 64)
-				if err != nil || mg <= 0 {
-					c.form.Fail(fDose+"dose_mg", "Enter the dose in mg as a number, such as 100.")
-				}
-				in.DoseMg = mg
-			}
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			_, err := sessionrecord.Administer(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
-			return err
+				GivenAt: c.clock("given_at"), GivenBy: c.get("given_by"), DoseMg: c.mg("dose_mg", "Enter the dose in mg as a number, such as 100.")}
+			_, err := door.Administer(c.ctx(), c.a, c.target, in, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/premedications", s.sessionChange(write, fPremed, "orders", "The pre-medication is recorded.",
-		func(c *sessionCtx) error {
+	s.handle(GateStaff, "POST "+base+"/premedications", s.sessionChange(fPremed, "orders", "The pre-medication is recorded.",
+		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.PreMedicationInput{Drug: c.get("drug"), At: c.clock("at"), GivenBy: c.get("given_by")}
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			_, err := sessionrecord.RecordPreMedication(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
-			return err
+			_, err := door.RecordPreMedication(c.ctx(), c.a, c.target, in, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/dose-authorisations", s.sessionChange(access.HoldOverride, fAuth, "administration",
+	s.handle(GateStaff, "POST "+base+"/dose-authorisations", s.sessionChange(fAuth, "administration",
 		"The additional dose is authorised; your name, the time and the reason are on record.",
-		func(c *sessionCtx) error {
-			in := sessionrecord.AuthorisationInput{Reason: c.get("reason")}
-			if v := c.get("dose_mg"); v != "" {
-				mg, err := strconv.ParseFloat(v, 64)
-				if err != nil || mg <= 0 {
-					c.form.Fail(fAuth+"dose_mg", "Enter the dose authorised in mg as a number, such as 50.")
-				}
-				in.DoseMg = mg
-			}
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			_, err := sessionrecord.AuthoriseDose(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
-			return err
+		func(c *sessionCtx) (string, error) {
+			in := sessionrecord.AuthorisationInput{Reason: c.get("reason"), DoseMg: c.mg("dose_mg", "Enter the dose authorised in mg as a number, such as 50.")}
+			_, err := door.AuthoriseDose(c.ctx(), c.a, c.target, in, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/alerts/{alertID}/acknowledge", s.sessionChange(write, fAck, "alerts", "The alert is acknowledged; the action taken is on record.",
-		func(c *sessionCtx) error {
-			return sessionrecord.AcknowledgeAlert(c.ctx(), c.tx, c.client, c.recordID, c.r.PathValue("alertID"), c.get("action"), c.a.StaffID, c.now)
+	s.handle(GateStaff, "POST "+base+"/alerts/{alertID}/acknowledge", s.sessionChange(fAck, "alerts", "The alert is acknowledged; the action taken is on record.",
+		func(c *sessionCtx) (string, error) {
+			return "", door.AcknowledgeAlert(c.ctx(), c.a, c.target, c.r.PathValue("alertID"), c.get("action"), c.unread())
 		}))
-	s.handle(GateStaff, "POST "+base+"/observations", s.sessionChange(write, fObs, "during", "The observation is recorded.",
-		func(c *sessionCtx) error {
+	s.handle(GateStaff, "POST "+base+"/observations", s.sessionChange(fObs, "during", "The observation is recorded.",
+		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.ObservationInput{Kind: sessionrecord.ObservationKind(c.get("kind")), Severity: sessionrecord.Severity(c.get("severity")),
 				Text: c.get("text"), At: c.clock("at")}
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			_, err := sessionrecord.AddObservation(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
-			return err
+			_, err := door.AddObservation(c.ctx(), c.a, c.target, in, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/interventions", s.sessionChange(write, fInt, "during", "The intervention is recorded.",
-		func(c *sessionCtx) error {
+	s.handle(GateStaff, "POST "+base+"/interventions", s.sessionChange(fInt, "during", "The intervention is recorded.",
+		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.InterventionInput{Text: c.get("text"), At: c.clock("at")}
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			_, err := sessionrecord.AddIntervention(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
-			return err
+			_, err := door.AddIntervention(c.ctx(), c.a, c.target, in, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/adverse-events", s.sessionChange(write, fAE, "during", "The adverse event is recorded.",
-		func(c *sessionCtx) error {
+	s.handle(GateStaff, "POST "+base+"/adverse-events", s.sessionChange(fAE, "during", "The adverse event is recorded.",
+		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.AdverseEventInput{Description: c.get("description"), Severity: sessionrecord.Severity(c.get("severity")),
 				Outcome: c.get("outcome"), FollowUp: c.get("follow_up"), At: c.clock("at")}
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			_, err := sessionrecord.AddAdverseEvent(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
-			return err
+			_, err := door.AddAdverseEvent(c.ctx(), c.a, c.target, in, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/summary", s.sessionChange(write, fSummary, "notes", "The session summary is saved. The client sees it once the record is signed.",
-		func(c *sessionCtx) error {
-			_, err := sessionrecord.SaveSummary(c.ctx(), c.tx, c.client, c.recordID, c.get("summary"), c.a.StaffID, c.now)
-			return err
+	s.handle(GateStaff, "POST "+base+"/summary", s.sessionChange(fSummary, "notes", "The session summary is saved. The client sees it once the record is signed.",
+		func(c *sessionCtx) (string, error) {
+			_, err := door.SaveSummary(c.ctx(), c.a, c.target, c.get("summary"), c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/process-notes", s.sessionChange(access.ProcessNoteWrite, fProcess, "notes", "Your process note is saved, encrypted and readable by you alone.",
-		func(c *sessionCtx) error {
-			_, err := sessionrecord.AddProcessNote(c.ctx(), c.tx, s.access.Keys, c.client, c.recordID, c.form.Values.Get(fProcess+"process_note"), c.a.StaffID, c.now)
-			return err
+	s.handle(GateStaff, "POST "+base+"/process-notes", s.sessionChange(fProcess, "notes", "Your process note is saved, encrypted and readable by you alone.",
+		func(c *sessionCtx) (string, error) {
+			_, err := door.AddProcessNote(c.ctx(), c.a, c.target, c.form.Values.Get(fProcess+"process_note"), c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/discharge", s.sessionChange(write, fDischarge, "discharge", "The client is discharged and the session is marked held.",
-		func(c *sessionCtx) error {
+	s.handle(GateStaff, "POST "+base+"/discharge", s.sessionChange(fDischarge, "discharge", "The client is discharged and the session is marked held.",
+		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.DischargeInput{AlertAndOriented: c.checked("alert_and_oriented"), WalkingSteadily: c.checked("walking_steadily"),
 				EscortPresent: c.checked("escort_present"), AftercareGiven: c.checked("aftercare_given")}
-			_, err := sessionrecord.Discharge(c.ctx(), c.tx, c.client, c.recordID, in, c.a.StaffID, c.now)
-			return err
+			_, err := door.Discharge(c.ctx(), c.a, c.target, in, c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/sign", s.sessionChange(access.SessionRecordSign, fSign, "top", "The record is signed and locked. The care team sees it, and the client sees the summary in their portal.",
-		func(c *sessionCtx) error {
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			signer, err := prescribing.LoadSigner(c.ctx(), c.tx, c.a.PracticeID, c.a.StaffID)
-			if err != nil {
-				return err
-			}
-			_, err = sessionrecord.Sign(c.ctx(), c.tx, c.client, c.recordID, signer, c.now)
-			return err
+	s.handle(GateStaff, "POST "+base+"/sign", s.sessionChange(fSign, "top", "The record is signed and locked. The care team sees it, and the client sees the summary in their portal.",
+		func(c *sessionCtx) (string, error) {
+			_, err := door.Sign(c.ctx(), c.a, c.target, c.get("password"), c.unread())
+			return "", err
 		}))
-	s.handle(GateStaff, "POST "+base+"/addenda", s.sessionChange(access.SessionRecordSign, fAddendum, "addenda", "The addendum is signed and added to the record.",
-		func(c *sessionCtx) error {
-			if err := c.parsed(); err != nil {
-				return err
-			}
-			signer, err := prescribing.LoadSigner(c.ctx(), c.tx, c.a.PracticeID, c.a.StaffID)
-			if err != nil {
-				return err
-			}
-			_, err = sessionrecord.AddAddendum(c.ctx(), c.tx, c.client, c.recordID, c.form.Values.Get(fAddendum+"text"), signer, c.now)
-			return err
+	s.handle(GateStaff, "POST "+base+"/addenda", s.sessionChange(fAddendum, "addenda", "The addendum is signed and added to the record.",
+		func(c *sessionCtx) (string, error) {
+			_, err := door.AddAddendum(c.ctx(), c.a, c.target, c.form.Values.Get(fAddendum+"text"), c.get("password"), c.unread())
+			return "", err
 		}))
 }

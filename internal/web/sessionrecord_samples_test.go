@@ -79,7 +79,7 @@ func sampleSession(now time.Time, signed bool) *sessionPage {
 	booked := start
 	c := &course.Course{ID: "k1", ClientID: "c1", Route: dosing.RouteSublingualRDT, Course: dosing.Course{Status: dosing.CourseActive, PlannedSessions: 6}}
 	d := &sessionPage{Nav: chartNav{Client: clinic.Client{ID: "c1", LegalName: "Alex Rivera", PreferredName: "Alex", Pronouns: "they/them"}, Current: "courses"},
-		Booking: &sessionBooking{Course: c, Session: course.Session{ID: "cs4", Number: 4, ScheduledAt: &booked, Status: dosing.SessionBooked}, PlannedMg: 200},
+		Booking: sessionrecord.Booking{Course: c, Session: course.Session{ID: "cs4", Number: 4, ScheduledAt: &booked, Status: dosing.SessionBooked}, PlannedMg: 200},
 		Record:  rec, Settings: dosing.DefaultSettings(), Now: now, Base: "/clients/c1/sessions/cs4", Viewer: "s1",
 		Kinds: sessionrecord.ObservationKinds(), Severities: sessionrecord.Severities(), Routes: dosing.Routes(),
 		Can:              sessionCan{Write: true, Override: true, Sign: true, ProcessNotes: true},
@@ -104,8 +104,8 @@ func init() {
 	live.selects(f)
 	addSamples(map[string]any{
 		"sessionrecord_live":           live,
-		"sessionrecord_portal_list":    portalSessionsPage{Sessions: []portalSessionItem{{Shared: sessionrecord.Shared{RecordID: "r1", SessionNumber: 3, SessionDate: now, Summary: "Today you...", SignedBy: "Sam Okafor, LCSW", SignedAt: now}, SessionID: "cs3"}}},
-		"sessionrecord_portal_session": portalSessionPage{Session: portalSessionItem{Shared: sessionrecord.Shared{RecordID: "r1", SessionNumber: 3, SessionDate: now, Summary: "Today you stayed with the grief.", SignedBy: "Sam Okafor, LCSW", SignedAt: now}, SessionID: "cs3"}, Aftercare: "Rest today. Call 988 at any hour."},
+		"sessionrecord_portal_list":    portalSessionsPage{Sessions: []sessionrecord.SharedSession{{Shared: sessionrecord.Shared{RecordID: "r1", SessionNumber: 3, SessionDate: now, Summary: "Today you...", SignedBy: "Sam Okafor, LCSW", SignedAt: now}, SessionID: "cs3"}}},
+		"sessionrecord_portal_session": portalSessionPage{Session: sessionrecord.SharedSession{Shared: sessionrecord.Shared{RecordID: "r1", SessionNumber: 3, SessionDate: now, Summary: "Today you stayed with the grief.", SignedBy: "Sam Okafor, LCSW", SignedAt: now}, SessionID: "cs3"}, Aftercare: "Rest today. Call 988 at any hour."},
 	})
 }
 

@@ -135,7 +135,8 @@ func (d *Door) MyCheckIn(ctx context.Context, a access.Actor, checkInID string) 
 }
 
 // SubmitCheckIn records a check-in's answers: a client's own, through the
-// portal, or one a clinician took from the client (a phone call, say). A
+// portal (clientID is then theirs, whatever is given), or one a clinician
+// took from the client (a phone call, say). A
 // yes to self-harm raises an alert in the same transaction; its id comes
 // back. unread is the face's refusal of the body it could not read, given
 // only once access is decided. A refusal that names no field names

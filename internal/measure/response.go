@@ -397,12 +397,8 @@ func Submit(ctx context.Context, tx *store.Tx, cat *instrument.Catalog, clientID
 	if out.Response, err = Load(ctx, tx, clientID, id); err != nil {
 		return Submitted{}, err
 	}
-	t, fired, err := safety.TriggerFor(SafetyResponse(def, out.Response))
-	if err != nil {
-		return Submitted{}, fmt.Errorf("measure: safety check of %s: %w", r.Instrument, err)
-	}
-	if fired {
-		out.Trigger = &t
+	if out.Trigger, err = triggerOf(def, out.Response); err != nil {
+		return Submitted{}, err
 	}
 	out.Trigger = withNotDue(out.Trigger, held)
 	return out, nil

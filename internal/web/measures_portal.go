@@ -6,12 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"holdspace/internal/access"
-	"holdspace/internal/clinic"
 	"holdspace/internal/instrument"
 	"holdspace/internal/measure"
-	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
 
 // The portal's questionnaires: what is due, filling one in (saved as a
@@ -41,27 +37,14 @@ type portalDone struct {
 
 func (s *Server) portalMeasures(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	cat := s.instruments
-	var d portalMeasuresPage
-	var history []measure.Response
-	var sched []measure.CourseSchedule
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		set, err := measure.LoadSettings(r.Context(), tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		d.SeeScores = set.ClientsSeeScores
-		if sched, err = measure.ClientSchedule(r.Context(), tx, a.PracticeID, a.ClientID, s.now()); err != nil {
-			return err
-		}
-		history, err = measure.List(r.Context(), tx, a.ClientID)
-		return err
-	})
+	q, err := s.measures().MyQuestionnaires(r.Context(), sess.Actor)
 	if s.chartFailed(w, r, err) {
 		return
 	}
-	for _, due := range measure.Outstanding(sched) {
+	history := q.History
+	d := portalMeasuresPage{SeeScores: q.SeeScores}
+	for _, due := range q.Due {
 		if due.Response != nil && due.Response.Status == measure.StatusDraft {
 			continue // listed with the drafts below
 		}
@@ -108,28 +91,10 @@ func scoreWords(def *instrument.Definition, res *instrument.Result) string {
 
 func (s *Server) portalMeasureStart(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	cat := s.instruments
 	slot := measure.Slot{CourseID: form.Get("course_id"), Instrument: form.Get("instrument"), Occasion: form.Get("occasion")}
-	var resp *measure.Response
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		// Only what the schedule has open may be started from the portal.
-		sched, err := measure.ClientSchedule(r.Context(), tx, a.PracticeID, a.ClientID, s.now())
-		if err != nil {
-			return err
-		}
-		open := false
-		for _, due := range measure.Outstanding(sched) {
-			open = open || due.Slot() == slot
-		}
-		if !open {
-			return clinic.Problems{{Field: "instrument", Message: "This questionnaire is not open for you right now."}}
-		}
-		resp, err = measure.Start(r.Context(), tx, cat, a.PracticeID, a.ClientID, slot, measure.Filler{Kind: measure.FilledByClient}, s.now())
-		return err
-	})
+	resp, err := s.measures().StartMine(r.Context(), sess.Actor, slot)
 	if err == nil {
 		http.Redirect(w, r, "/portal/measures/"+resp.ID, http.StatusSeeOther)
 		return
@@ -165,39 +130,24 @@ func (s *Server) portalMeasure(w http.ResponseWriter, r *http.Request) {
 // thanks page of a submitted one.
 func (s *Server) renderPortalMeasure(w http.ResponseWriter, r *http.Request, errs map[string]string, review bool, status int) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	id := r.PathValue("responseID")
-	cat := s.instruments
-	var resp *measure.Response
-	var set measure.Settings
-	var crisis sfCrisisView
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "measure_response", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if resp, err = measure.Load(r.Context(), tx, a.ClientID, id); err != nil {
-			return err
-		}
-		if set, err = measure.LoadSettings(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		crisis, err = sfLoadCrisisView(r, tx, a.PracticeID)
-		return err
-	})
+	m, err := s.measures().MyResponse(r.Context(), sess.Actor, id)
 	if s.chartFailed(w, r, err) {
 		return
 	}
-	def, ok := cat.Get(resp.Instrument)
-	if !ok {
+	def, resp := m.Definition, m.Response
+	if def == nil {
 		s.notFound(w, r)
 		return
 	}
 	if resp.Status == measure.StatusSubmitted {
 		d := portalDonePage{Name: def.Name, Occasion: measure.OccasionLabel(resp.Occasion)}
-		if set.ClientsSeeScores {
+		if m.SeeScores {
 			d.Words = scoreWords(def, resp.Result)
 		}
-		if _, fired, _ := safety.TriggerFor(measure.SafetyResponse(def, resp)); fired {
-			d.Alerted, d.Crisis, d.Emergency = true, crisisBlocks(crisis.Resources, sess.PracticeName), crisis.Resources.Emergency
-			d.Contact, d.Practice = crisis.Contact, crisis.Practice
+		if m.Alerted {
+			d.Alerted, d.Crisis, d.Emergency = true, crisisBlocks(m.Crisis.Resources, sess.PracticeName), m.Crisis.Resources.Emergency
+			d.Contact, d.Practice = m.Crisis.Contact, m.Crisis.Practice
 		}
 		s.render(w, r, status, "measures_portal_done", s.page(w, r, "Thank you", d))
 		return

@@ -9,9 +9,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
-	"holdspace/internal/clinic"
 	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
 
 // routesSafety registers the pages and API of safety alerts and their
@@ -41,14 +39,10 @@ func (s *Server) routesSafety() {
 // clients, and those escalated to them (on call, or as the practice owner),
 // shown at the top of every page: one indexed query per view.
 func (s *Server) safetyBanners(ctx context.Context, sess access.Session) []Banner {
-	if s.db == nil || sess.Actor.Kind != access.StaffActor || sess.Actor.StaffID == "" {
+	if s.access == nil {
 		return nil
 	}
-	var items []alert.BannerItem
-	err := s.db.Read(ctx, func(tx *store.Tx) (err error) {
-		items, err = alert.Banner(ctx, tx, sess.Actor.PracticeID, sess.Actor.StaffID)
-		return err
-	})
+	items, err := s.safetyDoor().Banner(ctx, sess.Actor)
 	if err != nil {
 		// The page still renders; the alert is also in everyone's email.
 		s.log.Error("safety banner", "err", err)
@@ -87,9 +81,10 @@ func sfZone(z *time.Location) *time.Location {
 	return z
 }
 
-// baseCtx lets emails sent while handling r link back to this site.
-func (s *Server) baseCtx(r *http.Request) context.Context {
-	return alert.WithBaseURL(r.Context(), s.access.BaseURL)
+// safetyDoor is the front door of safety alerts, check-ins, safety plans and
+// the safety settings, on the server's clock.
+func (s *Server) safetyDoor() *alert.Door {
+	return &alert.Door{Access: s.access, Now: s.now, Keys: s.access.Keys, BaseURL: s.access.BaseURL}
 }
 
 type sfAlertsPage struct {
@@ -105,50 +100,11 @@ type sfAlertsPage struct {
 // them.
 func (s *Server) alertsList(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	d := sfAlertsPage{All: a.IsAdmin()}
-	now := s.now()
-	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "safety_alert_list"}, func(tx *store.Tx, _ access.Decision) error {
-		list, err := alert.List(r.Context(), tx, a.PracticeID, alert.Filter{Since: now.AddDate(0, 0, -30), Limit: 200})
-		if err != nil {
-			return err
-		}
-		missed, err := alert.MissedCheckIns(r.Context(), tx, a.PracticeID, now.AddDate(0, 0, -14))
-		if err != nil {
-			return err
-		}
-		mine, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
-		if err != nil {
-			return err
-		}
-		toMe, err := alert.EscalatedTo(r.Context(), tx, a.PracticeID, a.StaffID)
-		if err != nil {
-			return err
-		}
-		for _, al := range list {
-			if !d.All && !mine[al.ClientID] && !toMe[al.ID] {
-				continue
-			}
-			if al.Open() {
-				d.Open = append(d.Open, al)
-			} else {
-				d.Recent = append(d.Recent, al)
-			}
-		}
-		for _, k := range missed {
-			if d.All || mine[k.ClientID] {
-				d.Missed = append(d.Missed, k)
-			}
-		}
-		return nil
-	})
-	if s.denied(w, r, err) {
+	l, err := s.safetyDoor().List(r.Context(), sess.Actor, alert.ListQuery{Limit: 200, Escalated: true, Missed: true})
+	if s.pageFailed(w, r, err, false, "") {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	d := sfAlertsPage{Open: l.Open, Recent: l.Recent, Missed: l.Missed, All: l.All}
 	s.render(w, r, http.StatusOK, "safety_alerts", s.page(w, r, "Safety alerts", d))
 }
 
@@ -186,53 +142,27 @@ func sfActionLabel(a safety.Action) string {
 	return string(a)
 }
 
-// alertClient finds the client an alert is about, for the access decision.
-func (s *Server) alertClient(r *http.Request, practiceID, id string) (string, error) {
-	var c string
-	err := s.db.Read(r.Context(), func(tx *store.Tx) (err error) {
-		c, err = alert.ClientOf(r.Context(), tx, practiceID, id)
-		return err
-	})
-	return c, err
-}
-
 func (s *Server) renderAlert(w http.ResponseWriter, r *http.Request, form *Form, status int) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	id := r.PathValue("id")
-	clientID, err := s.alertClient(r, a.PracticeID, id)
+	v, err := s.safetyDoor().Alert(r.Context(), a, r.PathValue("id"))
 	if errors.Is(err, alert.ErrNotFound) {
 		s.notFoundMsg(w, r, "There is no such safety alert in your practice.")
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	d := sfAlertPage{Actions: sfActionLabels()}
-	err = s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		d.View, err = alert.Detail(r.Context(), tx, a.PracticeID, id, s.now())
-		d.Alert, d.Events, d.Messages = d.View.Alert, d.View.Events, d.View.Messages
-		return err
-	})
 	var denied *access.Denied
 	if errors.As(err, &denied) && denied.Record.PracticeID == a.PracticeID && a.IsClinician() && !denied.Record.OnCareTeam {
 		// The on-call clinician woken for a client outside their care
 		// team is offered emergency access, which the owner is told of,
 		// rather than a dead end.
-		p := s.page(w, r, "Not on the care team", map[string]any{"ID": clientID, "Reason": denied.Reason})
+		p := s.page(w, r, "Not on the care team", map[string]any{"ID": denied.Record.ClientID, "Reason": denied.Reason})
 		s.render(w, r, http.StatusForbidden, "chart_denied", p)
 		return
 	}
-	if s.denied(w, r, err) {
+	if s.pageFailed(w, r, err, false, "") {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	d.CanAck = access.Decide(a, access.SafetyAlertAcknowledge, access.Record{PracticeID: a.PracticeID, ClientID: clientID, OnCareTeam: true}).Allow
+	d := sfAlertPage{Actions: sfActionLabels(), View: v.View, Alert: v.Alert, Events: v.Events, Messages: v.Messages, CanAck: v.MayAcknowledge}
 	if form == nil {
 		form = NewForm(nil)
 	}
@@ -241,24 +171,15 @@ func (s *Server) renderAlert(w http.ResponseWriter, r *http.Request, form *Form,
 	s.render(w, r, status, "safety_alert", p)
 }
 
-// alertChange runs an acknowledgement or closure and answers it.
-func (s *Server) alertChange(w http.ResponseWriter, r *http.Request, done, noteField string, apply func(tx *store.Tx, a access.Actor, id string, form *Form) error) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	clientID, err := s.alertClient(r, a.PracticeID, id)
+// alertChange answers an acknowledgement or closure step: the form again,
+// with the refusal beside noteField or the field it concerns.
+func (s *Server) alertChange(w http.ResponseWriter, r *http.Request, form *Form, err error, done, noteField string) {
 	if errors.Is(err, alert.ErrNotFound) {
 		s.notFoundMsg(w, r, "There is no such safety alert in your practice.")
 		return
 	}
 	if err == nil {
-		err = s.access.Do(r.Context(), a, access.SafetyAlertAcknowledge, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID},
-			func(tx *store.Tx, _ access.Decision) error { return apply(tx, a, id, form) })
-	}
-	if err == nil {
-		s.redirect(w, r, "/alerts/"+id, "ok", done)
+		s.redirect(w, r, "/alerts/"+r.PathValue("id"), "ok", done)
 		return
 	}
 	if s.denied(w, r, err) {
@@ -284,15 +205,18 @@ func (s *Server) alertChange(w http.ResponseWriter, r *http.Request, done, noteF
 }
 
 func (s *Server) alertAcknowledge(w http.ResponseWriter, r *http.Request) {
-	s.alertChange(w, r, "The alert is acknowledged; the action you took is on record.", "note", func(tx *store.Tx, a access.Actor, id string, form *Form) error {
-		_, err := alert.Acknowledge(r.Context(), tx, a.PracticeID, id, a.StaffID, safety.Action(form.Get("action")), form.Get("note"), s.now())
-		return err
-	})
+	sess, _ := sessionFrom(r.Context())
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	_, err := s.safetyDoor().Acknowledge(r.Context(), sess.Actor, r.PathValue("id"),
+		alert.Acknowledgement{Action: safety.Action(form.Get("action")), Note: form.Get("note")}, nil)
+	s.alertChange(w, r, form, err, "The alert is acknowledged; the action you took is on record.", "note")
 }
 
 func (s *Server) alertClose(w http.ResponseWriter, r *http.Request) {
-	s.alertChange(w, r, "The alert is closed.", "close_note", func(tx *store.Tx, a access.Actor, id string, form *Form) error {
-		_, err := alert.Close(r.Context(), tx, a.PracticeID, id, a.StaffID, form.Get("close_note"), s.now())
-		return err
-	})
+	sess, _ := sessionFrom(r.Context())
+	r.ParseForm()
+	form := NewForm(r.PostForm)
+	_, err := s.safetyDoor().Close(r.Context(), sess.Actor, r.PathValue("id"), form.Get("close_note"), nil)
+	s.alertChange(w, r, form, err, "The alert is closed.", "close_note")
 }

@@ -1,16 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
-	"holdspace/internal/clinic"
-	"holdspace/internal/fault"
 	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
 
 // The JSON API of safety alerts, check-ins and safety plans, under the same
@@ -43,59 +39,29 @@ type sfAPIAlertRecord struct {
 	Events []sfAPIAlertEvent `json:"events,omitempty"`
 }
 
-// safetyAPIError answers a safety refusal as apiError does, placing an
-// invalid one that names no field beside the handler's field.
-func (s *Server) safetyAPIError(w http.ResponseWriter, r *http.Request, a access.Actor, err error, field string) {
-	if f := fault.Of(err); f != nil && f.Code == fault.Invalid && len(f.Fields) == 0 && field != "" {
-		placed := *f
-		placed.Fields = []fault.Field{{Name: field, Message: f.Message}}
-		err = &placed
-	}
-	s.apiError(w, r, a, err)
-}
-
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	out := []safety.Alert{}
-	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "safety_alert_list"}, func(tx *store.Tx, _ access.Decision) error {
-		list, err := alert.List(r.Context(), tx, a.PracticeID, alert.Filter{ClientID: r.URL.Query().Get("client"), Since: s.now().AddDate(0, 0, -30), Limit: 500})
-		if err != nil {
-			return err
-		}
-		mine, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
-		for _, al := range list {
-			if a.IsAdmin() || mine[al.ClientID] {
-				out = append(out, al.Alert)
-			}
-		}
-		return err
-	})
+	l, err := s.safetyDoor().List(r.Context(), a, alert.ListQuery{ClientID: r.URL.Query().Get("client"), Limit: 500})
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
+	}
+	out := []safety.Alert{}
+	for _, al := range append(l.Open, l.Recent...) {
+		out = append(out, al.Alert)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"alerts": out})
 }
 
 func (s *Server) apiAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	clientID, err := s.alertClient(r, a.PracticeID, id)
+	v, err := s.safetyDoor().Alert(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.safetyAPIError(w, r, a, err, "")
+		s.apiError(w, r, a, err)
 		return
 	}
-	var rec sfAPIAlertRecord
-	err = s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
-		al, evs, err := alert.Get(r.Context(), tx, a.PracticeID, id)
-		rec.Alert = al.Alert
-		for _, e := range evs {
-			rec.Events = append(rec.Events, sfAPIAlertEvent{Kind: e.Kind, At: e.At, By: e.By, Level: e.Level, Due: e.Due,
-				Recipient: e.Recipient, Audience: e.Audience, Action: e.Action, Note: e.Note})
-		}
-		return err
-	})
-	if err != nil {
-		s.safetyAPIError(w, r, a, err, "")
-		return
+	rec := sfAPIAlertRecord{Alert: v.Alert.Alert}
+	for _, e := range v.Events {
+		rec.Events = append(rec.Events, sfAPIAlertEvent{Kind: e.Kind, At: e.At, By: e.By, Level: e.Level, Due: e.Due,
+			Recipient: e.Recipient, Audience: e.Audience, Action: e.Action, Note: e.Note})
 	}
 	writeJSON(w, http.StatusOK, rec)
 }
@@ -107,14 +73,9 @@ type sfAPIAckInput struct {
 
 func (s *Server) apiAcknowledgeAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in sfAPIAckInput
-	s.apiAlertStep(w, r, a, &in, func() string {
-		if in.Action == safety.ActionOther {
-			return "note"
-		}
-		return "action"
-	}, func(tx *store.Tx, id string) (alert.Alert, error) {
-		return alert.Acknowledge(r.Context(), tx, a.PracticeID, id, a.StaffID, in.Action, in.Note, s.now())
-	})
+	bad := decodeJSON(r, &in)
+	out, err := s.safetyDoor().Acknowledge(r.Context(), a, r.PathValue("id"), alert.Acknowledgement{Action: in.Action, Note: in.Note}, bad)
+	s.apiAlertStep(w, r, a, out, err)
 }
 
 type sfAPICloseInput struct {
@@ -125,34 +86,16 @@ type sfAPICloseInput struct {
 // with it, under the same rule as acknowledging.
 func (s *Server) apiCloseAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in sfAPICloseInput
-	s.apiAlertStep(w, r, a, &in, func() string { return "note" }, func(tx *store.Tx, id string) (alert.Alert, error) {
-		return alert.Close(r.Context(), tx, a.PracticeID, id, a.StaffID, in.Note, s.now())
-	})
+	bad := decodeJSON(r, &in)
+	out, err := s.safetyDoor().Close(r.Context(), a, r.PathValue("id"), in.Note, bad)
+	s.apiAlertStep(w, r, a, out, err)
 }
 
-// apiAlertStep records one clinician's step on an alert (acknowledge,
-// close): the body decoded into in, the step decided as
-// SafetyAlertAcknowledge for the alert's client and done in the same
-// transaction; a refusal names field().
-func (s *Server) apiAlertStep(w http.ResponseWriter, r *http.Request, a access.Actor, in any, field func() string, step func(tx *store.Tx, id string) (alert.Alert, error)) {
-	id := r.PathValue("id")
-	clientID, err := s.alertClient(r, a.PracticeID, id)
+// apiAlertStep answers one clinician's step on an alert (acknowledge,
+// close) with the alert as it now stands.
+func (s *Server) apiAlertStep(w http.ResponseWriter, r *http.Request, a access.Actor, out alert.Alert, err error) {
 	if err != nil {
-		s.safetyAPIError(w, r, a, err, "")
-		return
-	}
-	bad := decodeJSON(r, in)
-	var out alert.Alert
-	err = s.access.Do(r.Context(), a, access.SafetyAlertAcknowledge, access.Ref{Type: "safety_alert", ID: id, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
-		if bad != nil {
-			return bad
-		}
-		var err error
-		out, err = step(tx, id)
-		return err
-	})
-	if err != nil {
-		s.safetyAPIError(w, r, a, err, field())
+		s.apiError(w, r, a, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, out.Alert)
@@ -179,21 +122,14 @@ func sfAPICheckIn(k alert.CheckIn) sfAPICheckInJSON {
 }
 
 func (s *Server) apiCheckIns(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	out := []sfAPICheckInJSON{}
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "check_in", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		list, err := alert.CheckIns(r.Context(), tx, a.PracticeID, id)
-		for _, k := range list {
-			out = append(out, sfAPICheckIn(k))
-		}
-		return err
-	})
+	c, err := s.safetyDoor().CheckIns(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.safetyAPIError(w, r, a, err, "")
+		s.apiError(w, r, a, err)
 		return
+	}
+	out := []sfAPICheckInJSON{}
+	for _, k := range c.CheckIns {
+		out = append(out, sfAPICheckIn(k))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"check_ins": out})
 }
@@ -201,68 +137,31 @@ func (s *Server) apiCheckIns(w http.ResponseWriter, r *http.Request, a access.Ac
 // apiSubmitCheckIn records a check-in a clinician took from the client (a
 // phone call, say); a yes to self-harm raises an alert as in the portal.
 func (s *Server) apiSubmitCheckIn(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id, checkInID := r.PathValue("id"), r.PathValue("checkInID")
 	var in alert.Answers
 	bad := decodeJSON(r, &in)
-	var out alert.CheckIn
-	err := s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "check_in", ID: checkInID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if bad != nil {
-			return bad
-		}
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		out, _, err = alert.Submit(s.baseCtx(r), tx, a.PracticeID, id, checkInID, in, s.now())
-		return err
-	})
+	out, _, err := s.safetyDoor().SubmitCheckIn(r.Context(), a, r.PathValue("id"), r.PathValue("checkInID"), in, bad)
 	if err != nil {
-		s.safetyAPIError(w, r, a, err, "answers")
+		s.apiError(w, r, a, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, sfAPICheckIn(out))
 }
 
 func (s *Server) apiSafetyPlan(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	var v alert.PlanVersion
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "safety_plan", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		v, err = alert.Plan(r.Context(), tx, a.PracticeID, id, 0)
-		if errors.Is(err, alert.ErrNotFound) {
-			// No plan yet is not an error: version 0, every step empty.
-			v.ClientID, v.Plan, err = id, safety.SafetyPlan{}.Tidy(), nil
-		}
-		return err
-	})
+	p, err := s.safetyDoor().Plans(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.safetyAPIError(w, r, a, err, "")
+		s.apiError(w, r, a, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, v.PlanVersion)
+	writeJSON(w, http.StatusOK, p.Latest().PlanVersion)
 }
 
 func (s *Server) apiPutSafetyPlan(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
 	var in safety.SafetyPlan
 	bad := decodeJSON(r, &in)
-	var v alert.PlanVersion
-	err := s.access.Do(r.Context(), a, access.SafetyPlanWrite, access.Ref{Type: "safety_plan", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if bad != nil {
-			return bad
-		}
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		v, err = alert.SavePlan(r.Context(), tx, a.PracticeID, id, in, a.StaffID, s.now())
-		return err
-	})
+	v, err := s.safetyDoor().SavePlan(r.Context(), a, r.PathValue("id"), in, bad)
 	if err != nil {
-		s.safetyAPIError(w, r, a, err, "plan")
+		s.apiError(w, r, a, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, v.PlanVersion)

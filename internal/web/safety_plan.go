@@ -8,11 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/alert"
-	"holdspace/internal/clinic"
 	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
 
 // sfPlanStep is one step of a plan as drawn: its number, title, key and
@@ -59,22 +56,12 @@ type safetyPlanPage struct {
 
 func (s *Server) renderSafetyPlan(w http.ResponseWriter, r *http.Request, form *Form, status int) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("id")
 	want, _ := strconv.Atoi(r.URL.Query().Get("version"))
-	d := safetyPlanPage{Nav: chartNav{Current: "safety-plan"}}
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "safety_plan", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		d.History, err = alert.PlanHistory(r.Context(), tx, a.PracticeID, id)
-		return err
-	})
+	plans, err := s.safetyDoor().Plans(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.chartFailed(w, r, err) {
 		return
 	}
-	d.CanWrite = access.Decide(a, access.SafetyPlanWrite, access.Record{PracticeID: a.PracticeID, ClientID: id, OnCareTeam: true}).Allow
+	d := safetyPlanPage{Nav: chartNav{Current: "safety-plan", Client: plans.Client}, History: plans.History, CanWrite: plans.MayWrite}
 	if len(d.History) > 0 {
 		d.Current = &d.History[0]
 		d.Shown = d.Current
@@ -167,19 +154,10 @@ func sfPlanFieldFor(msg string) string {
 
 func (s *Server) saveSafetyPlan(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	var v alert.PlanVersion
-	err := s.access.Do(r.Context(), a, access.SafetyPlanWrite, access.Ref{Type: "safety_plan", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		v, err = alert.SavePlan(r.Context(), tx, a.PracticeID, id, sfPlanFromForm(form), a.StaffID, s.now())
-		return err
-	})
+	v, err := s.safetyDoor().SavePlan(r.Context(), sess.Actor, id, sfPlanFromForm(form), nil)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/safety-plan", "ok", fmt.Sprintf("Version %d of the safety plan is saved; the client can read it in the portal.", v.Version))
 		return
@@ -213,19 +191,10 @@ type clientCheckInsPage struct {
 // missed ones marked (the chart's lower-level notice).
 func (s *Server) clientCheckIns(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("id")
-	d := clientCheckInsPage{Nav: chartNav{Current: "check-ins"}, Now: s.now()}
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "check_in", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		d.CheckIns, err = alert.CheckIns(r.Context(), tx, a.PracticeID, id)
-		return err
-	})
+	c, err := s.safetyDoor().CheckIns(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d := clientCheckInsPage{Nav: chartNav{Current: "check-ins", Client: c.Client}, CheckIns: c.CheckIns, Now: s.now()}
 	s.render(w, r, http.StatusOK, "safety_checkins", s.page(w, r, "Check-ins · "+d.Nav.Client.Name(), d))
 }

@@ -6,39 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"holdspace/internal/access"
 	"holdspace/internal/alert"
-	"holdspace/internal/reminder"
 	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
-
-// sfCrisisView is what a client is shown of the practice's crisis resources.
-type sfCrisisView struct {
-	Resources safety.CrisisResources
-	Contact   string
-	Practice  string
-}
-
-func sfLoadCrisisView(r *http.Request, tx *store.Tx, practiceID string) (sfCrisisView, error) {
-	st, err := alert.LoadSettings(r.Context(), tx, practiceID)
-	if err != nil {
-		return sfCrisisView{Resources: safety.USCrisisResources()}, err
-	}
-	v := sfCrisisView{Resources: safety.ResourcesFor(&st.Crisis), Contact: st.Contact, Practice: st.PracticeName}
-	if v.Contact == "" {
-		// A practice that has set only the phone its reminder emails give
-		// is reached on that number here too.
-		rs, err := reminder.Load(r.Context(), tx, practiceID)
-		if err != nil {
-			return v, err
-		}
-		if rs.Phone != "" {
-			v.Contact = "call " + rs.Phone
-		}
-	}
-	return v, nil
-}
 
 type portalCheckInsPage struct {
 	Open, Later, Done []alert.CheckIn
@@ -47,35 +17,11 @@ type portalCheckInsPage struct {
 // portalCheckIns lists the client's check-ins: those open now first.
 func (s *Server) portalCheckIns(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	now := s.now()
-	var d portalCheckInsPage
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "check_in", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		// Planning here as well as in the worker means a check-in is
-		// there the moment the client looks, even if the worker is late.
-		if _, err := alert.PlanCheckIns(s.baseCtx(r), tx, a.PracticeID, a.ClientID, now); err != nil {
-			return err
-		}
-		list, err := alert.CheckIns(r.Context(), tx, a.PracticeID, a.ClientID)
-		for _, k := range list {
-			switch {
-			case k.Answered():
-				d.Done = append(d.Done, k)
-			case k.Open(now):
-				d.Open = append(d.Open, k)
-			default:
-				d.Later = append(d.Later, k)
-			}
-		}
-		return err
-	})
-	if s.denied(w, r, err) {
+	l, err := s.safetyDoor().MyCheckIns(r.Context(), sess.Actor)
+	if s.pageFailed(w, r, err, false, "") {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	d := portalCheckInsPage{Open: l.Open, Later: l.Later, Done: l.Done}
 	s.render(w, r, http.StatusOK, "safety_portal_checkins", s.page(w, r, "Check-ins", d))
 }
 
@@ -88,7 +34,7 @@ type portalCheckInPage struct {
 	// Message is shown at once after a yes to self-harm, paragraph by
 	// paragraph (safety.PositiveAnswerMessage).
 	Message []string
-	Crisis  sfCrisisView
+	Crisis  alert.CrisisView
 }
 
 func sfSleepOptions() []sfOption {
@@ -101,29 +47,15 @@ func sfSleepOptions() []sfOption {
 
 func (s *Server) renderPortalCheckIn(w http.ResponseWriter, r *http.Request, form *Form, status int) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("id")
-	d := portalCheckInPage{Questions: safety.CheckInQuestions(), Sleep: sfSleepOptions(), Moods: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "check_in", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.CheckIn, err = alert.GetCheckIn(r.Context(), tx, a.PracticeID, a.ClientID, id); err != nil {
-			return err
-		}
-		d.Crisis, err = sfLoadCrisisView(r, tx, a.PracticeID)
-		return err
-	})
+	k, err := s.safetyDoor().MyCheckIn(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.denied(w, r, err) {
 		return
 	}
-	if errors.Is(err, alert.ErrNotFound) {
-		s.notFoundMsg(w, r, "There is no such check-in.")
+	if s.pageFailed(w, r, err, false, "There is no such check-in.") {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	d.Open = d.CheckIn.Open(s.now())
+	d := portalCheckInPage{CheckIn: k.CheckIn, Open: k.Open, Crisis: k.Crisis,
+		Questions: safety.CheckInQuestions(), Sleep: sfSleepOptions(), Moods: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
 	if d.CheckIn.AlertID != "" {
 		d.Message = strings.Split(safety.PositiveAnswerMessage(d.Crisis.Resources, d.Crisis.Practice), "\n\n")
 	}
@@ -140,7 +72,6 @@ func (s *Server) renderPortalCheckIn(w http.ResponseWriter, r *http.Request, for
 // crisis lines at once (safety.PositiveAnswerMessage).
 func (s *Server) submitPortalCheckIn(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
@@ -149,12 +80,7 @@ func (s *Server) submitPortalCheckIn(w http.ResponseWriter, r *http.Request) {
 		s.renderPortalCheckIn(w, r, form, http.StatusUnprocessableEntity)
 		return
 	}
-	var alertID string
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "check_in", ID: id, ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		_, alertID, err = alert.Submit(s.baseCtx(r), tx, a.PracticeID, a.ClientID, id, ans, s.now())
-		return err
-	})
+	_, alertID, err := s.safetyDoor().SubmitCheckIn(r.Context(), sess.Actor, "", id, ans, nil)
 	if s.denied(w, r, err) {
 		return
 	}
@@ -213,21 +139,15 @@ func sfAnswersFromForm(f *Form) alert.Answers {
 // emergency number and the practice's own contact.
 func (s *Server) portalCrisis(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	var d sfCrisisView
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "crisis_resources", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		d, err = sfLoadCrisisView(r, tx, a.PracticeID)
-		return err
-	})
+	d, err := s.safetyDoor().Crisis(r.Context(), sess.Actor)
 	if s.denied(w, r, err) {
 		return
 	}
 	if err != nil {
-		// Never leave a person in crisis with an error page: show the
-		// national lines even if the practice's settings cannot be read.
+		// Never leave a person in crisis with an error page: the door
+		// gives the national lines even if the practice's settings cannot
+		// be read.
 		s.log.Error("crisis page settings", "err", err)
-		d = sfCrisisView{Resources: safety.USCrisisResources()}
 	}
 	s.render(w, r, http.StatusOK, "safety_portal_crisis", s.page(w, r, "Help right now", d))
 }
@@ -235,30 +155,18 @@ func (s *Server) portalCrisis(w http.ResponseWriter, r *http.Request) {
 type portalPlanPage struct {
 	Plan   *alert.PlanVersion
 	Steps  []sfPlanStep
-	Crisis sfCrisisView
+	Crisis alert.CrisisView
 }
 
 func (s *Server) portalSafetyPlan(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	var d portalPlanPage
-	err := s.access.Do(r.Context(), a, access.PortalUse, access.Ref{Type: "safety_plan", ClientID: a.ClientID}, func(tx *store.Tx, _ access.Decision) error {
-		v, err := alert.Plan(r.Context(), tx, a.PracticeID, a.ClientID, 0)
-		if err == nil {
-			d.Plan = &v
-			d.Steps = sfPlanSteps(v.Plan)
-		} else if !errors.Is(err, alert.ErrNotFound) {
-			return err
-		}
-		d.Crisis, err = sfLoadCrisisView(r, tx, a.PracticeID)
-		return err
-	})
-	if s.denied(w, r, err) {
+	p, err := s.safetyDoor().MyPlan(r.Context(), sess.Actor)
+	if s.pageFailed(w, r, err, false, "") {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
+	d := portalPlanPage{Plan: p.Plan, Crisis: p.Crisis}
+	if p.Plan != nil {
+		d.Steps = sfPlanSteps(p.Plan.Plan)
 	}
 	s.render(w, r, http.StatusOK, "safety_portal_plan", s.page(w, r, "My safety plan", d))
 }

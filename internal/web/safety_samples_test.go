@@ -37,7 +37,7 @@ func init() {
 	v2 := alert.PlanVersion{PlanVersion: safety.PlanVersion{ClientID: "c1", Version: 2, Plan: plan, Author: "s1", SavedAt: at}, AuthorName: "Sam Okafor"}
 	v1 := v2
 	v1.Version, v1.Plan.WorthLivingFor = 1, ""
-	crisis := sfCrisisView{Resources: safety.USCrisisResources(), Contact: "(555) 010-0200, weekdays 9-5", Practice: "Stillwater"}
+	crisis := alert.CrisisView{Resources: safety.USCrisisResources(), Contact: "(555) 010-0200, weekdays 9-5", Practice: "Stillwater"}
 	form := NewForm(nil)
 	sfFillPlanForm(form, plan)
 	addSamples(map[string]any{

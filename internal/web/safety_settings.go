@@ -1,19 +1,15 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/alert"
-	"holdspace/internal/clinic"
+	"holdspace/internal/fault"
 	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
 
 type safetySettingsPage struct {
@@ -51,33 +47,11 @@ const sfCrisisBlankRows = 2
 
 func (s *Server) renderSafetySettings(w http.ResponseWriter, r *http.Request, form *Form, status int) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	var st alert.Settings
-	var clinicians []clinic.StaffMember
-	var secretAt time.Time
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "safety"}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if st, err = alert.LoadSettings(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		if secretAt, err = alert.GatewaySecretSetAt(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		staff, err := clinic.Staff(r.Context(), tx, a.PracticeID)
-		for _, m := range staff {
-			if slices.Contains(m.Roles, "prescriber") || slices.Contains(m.Roles, "therapist") {
-				clinicians = append(clinicians, m)
-			}
-		}
-		return err
-	})
-	if s.denied(w, r, err) {
+	v, err := s.safetyDoor().Settings(r.Context(), sess.Actor)
+	if s.pageFailed(w, r, err, false, "") {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	st, clinicians, secretAt := v.Settings, v.Clinicians, v.SecretSetAt
 	if form == nil {
 		form = NewForm(nil)
 		sfFillSettings(form, st)
@@ -190,9 +164,9 @@ func sfParseClock(v string) (safety.TimeOfDay, bool) {
 	return t, err1 == nil && err2 == nil && hh >= 0 && mm >= 0 && mm < 60 && (hh < 24 || hh == 24 && mm == 0)
 }
 
-// sfSettingsFromForm reads the form over st, failing each field that does
-// not parse; the safety package's Validate functions then judge the whole.
-func sfSettingsFromForm(f *Form, st alert.Settings) alert.Settings {
+// sfSettingsFromForm reads the form, failing each field that does not
+// parse; the door then judges the whole against the safety rules.
+func sfSettingsFromForm(f *Form) alert.SettingsChange {
 	num := func(name, msg string) int {
 		n, err := strconv.Atoi(f.Get(name))
 		if err != nil {
@@ -200,49 +174,47 @@ func sfSettingsFromForm(f *Form, st alert.Settings) alert.Settings {
 		}
 		return n
 	}
-	e := &st.Escalation
-	e.AckWindowMinutes = num("ack_window_minutes", "Give the minutes of business hours before the first escalation, such as 60.")
-	e.RepeatMinutes = num("repeat_minutes", "Give the minutes between further escalations, such as 60.")
-	e.HighSeverityWindowMinutes = num("high_severity_window_minutes", fmt.Sprintf("Give minutes from %d to %d, such as 15.", safety.MinHighSeverityWindow, safety.MaxHighSeverityWindow))
-	e.Hours.Open = nil
+	var c alert.SettingsChange
+	c.AckWindowMinutes = num("ack_window_minutes", "Give the minutes of business hours before the first escalation, such as 60.")
+	c.RepeatMinutes = num("repeat_minutes", "Give the minutes between further escalations, such as 60.")
+	c.HighSeverityWindowMinutes = num("high_severity_window_minutes", fmt.Sprintf("Give minutes from %d to %d, such as 15.", safety.MinHighSeverityWindow, safety.MaxHighSeverityWindow))
 	for d := 0; d < 7; d++ {
 		k := fmt.Sprintf("hours.%d", d)
 		if f.Get(k+".open") == "" {
 			continue
 		}
 		o, ok1 := sfParseClock(f.Get(k + ".opens"))
-		c, ok2 := sfParseClock(f.Get(k + ".closes"))
+		cl, ok2 := sfParseClock(f.Get(k + ".closes"))
 		if !ok1 || !ok2 {
 			f.Fail(k+".opens", fmt.Sprintf("Give %s's hours as times such as 09:00 and 17:00.", time.Weekday(d)))
 			continue
 		}
-		e.Hours.Open = append(e.Hours.Open, safety.OpenHours{Day: time.Weekday(d), Opens: o, Closes: c})
+		c.Hours = append(c.Hours, safety.OpenHours{Day: time.Weekday(d), Opens: o, Closes: cl})
 	}
-	st.CheckIns.DaysAfter = nil
 	for _, part := range strings.FieldsFunc(f.Get("days_after"), func(r rune) bool { return r == ',' || r == ' ' }) {
 		n, err := strconv.Atoi(part)
 		if err != nil {
 			f.Fail("days_after", "List whole days after a session, separated by commas, such as 1, 3.")
 			break
 		}
-		st.CheckIns.DaysAfter = append(st.CheckIns.DaysAfter, n)
+		c.DaysAfter = append(c.DaysAfter, n)
 	}
 	if g, err := strconv.ParseFloat(f.Get("grace_hours"), 64); err != nil {
 		f.Fail("grace_hours", "Give the grace period in hours, such as 12.")
 	} else {
-		st.CheckIns.GraceMinutes = int(g * 60)
+		c.GraceMinutes = int(g * 60)
 	}
-	st.CheckIns.SelfHarmSeverity = safety.Severity(f.Get("self_harm_severity"))
-	st.Crisis = safety.CrisisResources{Region: f.Get("region"), Emergency: f.Get("emergency")}
+	c.SelfHarmSeverity = safety.Severity(f.Get("self_harm_severity"))
+	c.Crisis = safety.CrisisResources{Region: f.Get("region"), Emergency: f.Get("emergency")}
 	for i := 0; i < 20; i++ {
 		k := fmt.Sprintf("line.%d.", i)
 		l := safety.CrisisLine{Name: f.Get(k + "name"), Call: f.Get(k + "call"), Text: f.Get(k + "text"), Chat: f.Get(k + "chat"), For: f.Get(k + "for")}
 		if l != (safety.CrisisLine{}) {
-			st.Crisis.Lines = append(st.Crisis.Lines, l)
+			c.Crisis.Lines = append(c.Crisis.Lines, l)
 		}
 	}
-	st.Contact = f.Get("contact")
-	e.OnCall = safety.OnCall{Clinician: f.Get("on_call_clinician"), Phone: f.Get("on_call_phone")}
+	c.Contact = f.Get("contact")
+	c.OnCall = safety.OnCall{Clinician: f.Get("on_call_clinician"), Phone: f.Get("on_call_phone")}
 	for i := 0; i < sfRotaMaxRows; i++ {
 		k := fmt.Sprintf("rota.%d.", i)
 		who, from, until := f.Get(k+"clinician"), f.Get(k+"from"), f.Get(k+"until")
@@ -256,13 +228,11 @@ func sfSettingsFromForm(f *Form, st alert.Settings) alert.Settings {
 			f.Fail(k+"from", fmt.Sprintf("Give rota line %d a day and times such as 17:00 and 24:00.", i+1))
 			continue
 		}
-		e.OnCall.Rota = append(e.OnCall.Rota, safety.OnCallSlot{Day: time.Weekday(day), From: fr, Until: un, Clinician: who, Phone: f.Get(k + "phone")})
+		c.OnCall.Rota = append(c.OnCall.Rota, safety.OnCallSlot{Day: time.Weekday(day), From: fr, Until: un, Clinician: who, Phone: f.Get(k + "phone")})
 	}
-	st.Gateway = alert.Gateway{URL: f.Get("gateway_url"), Channel: f.Get("gateway_channel")}
-	if st.Gateway.URL == "" {
-		st.Gateway.Channel = ""
-	}
-	return st
+	c.Gateway = alert.Gateway{URL: f.Get("gateway_url"), Channel: f.Get("gateway_channel")}
+	c.GatewaySecret = f.Get("gateway_secret")
+	return c
 }
 
 // sfRotaLine turns a refusal about rota line n of the saved rota into the
@@ -287,83 +257,36 @@ func sfRotaLine(f *Form, field string) string {
 	return field
 }
 
-// sfSettingsRefusal puts a refusal of the save (a gateway without its
-// secret, an on-call clinician who cannot acknowledge) beside its field.
-func sfSettingsRefusal(form *Form, err error) error {
-	var se *safety.Error
-	if errors.As(err, &se) && se.Code == safety.CodeInvalid {
-		form.Fail(sfRotaLine(form, sfSettingsField("", se)), reasonSentence(se.Message))
-		return errFormInvalid
-	}
-	return err
-}
-
-// sfSettingsField puts a Validate refusal beside the field it is about.
-func sfSettingsField(part string, se *safety.Error) string {
-	if se.Field != "" {
-		return se.Field
-	}
-	msg := se.Message
-	switch {
-	case part == "crisis" && strings.Contains(msg, "emergency"):
-		return "emergency"
-	case part == "crisis":
-		return "line.0.name"
-	case part == "checkins" && strings.Contains(msg, "grace"):
-		return "grace_hours"
-	case part == "checkins" && strings.Contains(msg, "severity"):
-		return "self_harm_severity"
-	case part == "checkins":
-		return "days_after"
-	case strings.Contains(msg, "acknowledgement window"):
-		return "ack_window_minutes"
-	case strings.Contains(msg, "repeat"):
-		return "repeat_minutes"
-	case strings.Contains(msg, "high-severity"):
-		return "high_severity_window_minutes"
-	}
-	return "hours"
-}
-
 func (s *Server) saveSafetySettings(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "safety"}, func(tx *store.Tx, _ access.Decision) error {
-		st, err := alert.LoadSettings(r.Context(), tx, a.PracticeID)
-		if err != nil {
-			return err
+	in := sfSettingsFromForm(form)
+	// What could not be read is refused by the door with what the rules
+	// refuse, once access is decided; it is already on the form.
+	var unread error
+	skip := 0
+	if form.HasErrors() {
+		f := &fault.Error{Code: fault.Invalid, Message: "Some settings could not be read."}
+		for _, name := range form.order {
+			f.Fields = append(f.Fields, fault.Field{Name: name, Message: form.Errors[name]})
 		}
-		st = sfSettingsFromForm(form, st)
-		for part, check := range map[string]func() error{"escalation": st.Escalation.Validate, "checkins": st.CheckIns.Validate, "crisis": st.Crisis.Validate} {
-			var se *safety.Error
-			if err := check(); errors.As(err, &se) {
-				form.Fail(sfRotaLine(form, sfSettingsField(part, se)), reasonSentence(se.Message))
-			} else if err != nil {
-				return err
-			}
-		}
-		if form.HasErrors() {
-			return errFormInvalid
-		}
-		if secret := form.Get("gateway_secret"); secret != "" {
-			if err := alert.SetGatewaySecret(r.Context(), tx, s.access.Keys, a.PracticeID, secret, a.StaffID, s.now()); err != nil {
-				return sfSettingsRefusal(form, err)
-			}
-		}
-		return sfSettingsRefusal(form, alert.SaveSettings(r.Context(), tx, a.PracticeID, st, a.StaffID, s.now()))
-	})
+		unread, skip = f, len(f.Fields)
+	}
+	err := s.safetyDoor().SaveSettings(r.Context(), sess.Actor, in, unread)
 	if err == nil {
 		s.redirect(w, r, "/admin/safety-settings", "ok", "The safety settings are saved. Alerts raised from now on use them.")
 		return
 	}
-	if s.denied(w, r, err) {
+	if s.pageFailed(w, r, err, true, "") {
 		return
 	}
-	if !errors.Is(err, errFormInvalid) {
-		s.serverError(w, r, err)
-		return
+	fields := fault.Of(err).Fields
+	if len(fields) >= skip {
+		fields = fields[skip:]
+	}
+	for _, f := range fields {
+		form.Fail(sfRotaLine(form, f.Name), reasonSentence(f.Message))
 	}
 	s.renderSafetySettings(w, r, form, http.StatusUnprocessableEntity)
 }

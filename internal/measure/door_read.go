@@ -102,6 +102,9 @@ func (d *Door) Start(ctx context.Context, a access.Actor, clientID string, slot 
 type Viewed struct {
 	Client   clinic.Client
 	Response *Response
+	// Alerted: the submitted answers raised a safety alert (the same
+	// rule Submit raised it by, not a second evaluation of the face's).
+	Alerted bool
 }
 
 // ResponseView reads one response of a client, with the client, for the
@@ -113,7 +116,15 @@ func (d *Door) ResponseView(ctx context.Context, a access.Actor, clientID, respo
 		if v.Client, err = clinic.LoadClient(ctx, tx, a.PracticeID, clientID); err != nil {
 			return err
 		}
-		v.Response, err = Load(ctx, tx, clientID, responseID)
+		if v.Response, err = Load(ctx, tx, clientID, responseID); err != nil || v.Response.Result == nil {
+			return err
+		}
+		def, ok := d.Instruments.Get(v.Response.Instrument)
+		if !ok {
+			return clinic.ErrNotFound
+		}
+		t, err := triggerOf(def, v.Response)
+		v.Alerted = t != nil
 		return err
 	})
 	return v, err

@@ -279,7 +279,7 @@ func (s *Server) renderStaffMeasure(w http.ResponseWriter, r *http.Request, errs
 	d.Response = msrResponse{Response: resp, Name: def.Name, Occasion: measure.OccasionLabel(resp.Occasion)}
 	if resp.Result != nil {
 		d.Response.Critical = resp.Result.Critical
-		_, d.Alerted, _ = safety.TriggerFor(measure.SafetyResponse(def, resp))
+		d.Alerted = v.Alerted
 	}
 	p := s.page(w, r, def.ShortName+" · "+d.Nav.Client.Name(), d)
 	for f, msg := range errs {

@@ -136,10 +136,7 @@ func TestTheDoorNamesTheSettingsItRefuses(t *testing.T) {
 		if !errors.As(err, &bad) {
 			t.Fatalf("an unbounded hold: %v; want the settings refused", err)
 		}
-		fields := map[string]bool{}
-		for _, p := range bad {
-			fields[p.Field] = true
-		}
+		fields := named(len(bad), func(i int) string { return bad[i].Field })
 		if !fields["hold.systolic_mmhg"] || !fields["reason"] {
 			t.Errorf("refused %v; want hold.systolic_mmhg and reason named", bad)
 		}
@@ -157,10 +154,7 @@ func TestTheDoorNamesTheSettingsItRefuses(t *testing.T) {
 		if !errors.As(err, &ps) {
 			t.Fatalf("reminders with no crisis line: %v; want problems", err)
 		}
-		got := map[string]bool{}
-		for _, p := range ps {
-			got[p.Field] = true
-		}
+		got := named(len(ps), func(i int) string { return ps[i].Field })
 		if !got["hours_before"] || !got["crisis_line"] {
 			t.Errorf("refused %v; want hours_before and crisis_line named", ps)
 		}
@@ -173,4 +167,13 @@ func TestTheDoorNamesTheSettingsItRefuses(t *testing.T) {
 			t.Errorf("saved place %q (%v); want %q", v.Settings.Place, err, rs.Place)
 		}
 	})
+}
+
+// named is the set of the n field names field gives.
+func named(n int, field func(i int) string) map[string]bool {
+	out := map[string]bool{}
+	for i := range n {
+		out[field(i)] = true
+	}
+	return out
 }

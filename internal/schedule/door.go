@@ -229,47 +229,41 @@ type Changed struct {
 }
 
 // change runs one change of appointment id under AppointmentManage.
-func (d *Door) change(ctx context.Context, a access.Actor, id string, unread error, fn func(tx *store.Tx, by By, now time.Time) error) error {
-	return d.appointment(ctx, a, id, access.AppointmentManage, func(tx *store.Tx) error {
-		if unread != nil {
-			return unread
+func (d *Door) change(ctx context.Context, a access.Actor, id string, unread Unread, fn func(tx *store.Tx, by By, now time.Time) (*Appointment, []dosing.Warning, error)) (Changed, error) {
+	var out Changed
+	err := d.appointment(ctx, a, id, access.AppointmentManage, func(tx *store.Tx) error {
+		if err := unread.err(); err != nil {
+			return err
 		}
-		return fn(tx, who(a), d.now())
+		var err error
+		out.Appointment, out.Warnings, err = fn(tx, who(a), d.now())
+		return err
 	})
+	return out, err
 }
 
 // Move moves an appointment; a medicine session passes the dosing gate
 // again at its new time.
 func (d *Door) Move(ctx context.Context, a access.Actor, id string, m Change, unread Unread) (Changed, error) {
-	var out Changed
-	err := d.change(ctx, a, id, unread.err(), func(tx *store.Tx, by By, now time.Time) error {
-		var err error
-		out.Appointment, out.Warnings, err = Move(ctx, tx, a.PracticeID, id, m, by, now)
-		return err
+	return d.change(ctx, a, id, unread, func(tx *store.Tx, by By, now time.Time) (*Appointment, []dosing.Warning, error) {
+		return Move(ctx, tx, a.PracticeID, id, m, by, now)
 	})
-	return out, err
 }
 
 // Cancel cancels an appointment with its reason.
 func (d *Door) Cancel(ctx context.Context, a access.Actor, id, reason string, unread Unread) (Changed, error) {
-	var out Changed
-	err := d.change(ctx, a, id, unread.err(), func(tx *store.Tx, by By, now time.Time) error {
-		var err error
-		out.Appointment, err = Cancel(ctx, tx, a.PracticeID, id, reason, by, now)
-		return err
+	return d.change(ctx, a, id, unread, func(tx *store.Tx, by By, now time.Time) (*Appointment, []dosing.Warning, error) {
+		ap, err := Cancel(ctx, tx, a.PracticeID, id, reason, by, now)
+		return ap, nil, err
 	})
-	return out, err
 }
 
 // Mark records how an appointment went (attended, no-show …).
 func (d *Door) Mark(ctx context.Context, a access.Actor, id string, st Status, unread Unread) (Changed, error) {
-	var out Changed
-	err := d.change(ctx, a, id, unread.err(), func(tx *store.Tx, by By, now time.Time) error {
-		var err error
-		out.Appointment, err = Mark(ctx, tx, a.PracticeID, id, st, by, now)
-		return err
+	return d.change(ctx, a, id, unread, func(tx *store.Tx, by By, now time.Time) (*Appointment, []dosing.Warning, error) {
+		ap, err := Mark(ctx, tx, a.PracticeID, id, st, by, now)
+		return ap, nil, err
 	})
-	return out, err
 }
 
 func (u Unread) err() error {

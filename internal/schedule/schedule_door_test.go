@@ -196,3 +196,49 @@ func TestTheDoorServesAFeedByItsToken(t *testing.T) {
 		}
 	})
 }
+
+// The portal shows a client only their own appointments, and in a group
+// only their own place; the portal is refused to staff, on the trail.
+func TestTheDoorShowsAClientTheirOwnAppointments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		p := newPractice(t, db)
+		d, ctx := p.door(), context.Background()
+		owner := p.staff(p.owner, access.Owner)
+		for _, b := range []schedule.Booking{
+			{Kind: schedule.Consultation, Start: p.at(2026, 11, 25, 10, 0), StaffIDs: []string{p.sam}, Clients: []schedule.Attendee{{ClientID: p.alex}}},
+			{Kind: schedule.Consultation, Start: p.at(2026, 11, 25, 12, 0), StaffIDs: []string{p.elena}, Clients: []schedule.Attendee{{ClientID: p.jamie}}},
+			{Kind: schedule.GroupSession, Title: "Integration circle", Start: p.at(2026, 11, 26, 10, 0), RoomID: p.cedar, StaffIDs: []string{p.sam, p.elena},
+				Clients: []schedule.Attendee{{ClientID: p.alex}, {ClientID: p.jamie}}},
+		} {
+			if _, err := d.Book(ctx, owner, b, schedule.Unread{}); err != nil {
+				t.Fatalf("booking %s: %v", b.Kind, err)
+			}
+		}
+		alex := access.Actor{Kind: access.ClientActor, ClientID: p.alex, PracticeID: p.id}
+		v, err := d.Portal(ctx, alex, p.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Upcoming) != 2 || v.HasMedicine || !v.Now.Equal(p.now) {
+			t.Fatalf("Alex sees %d upcoming, medicine %v at %v; want his two, no medicine session, at %v", len(v.Upcoming), v.HasMedicine, v.Now, p.now)
+		}
+		// The demo's appointments, cancelled for these tests, are his past.
+		for _, ap := range v.Past {
+			if ap.Status == schedule.Booked && ap.End.After(p.now) {
+				t.Errorf("%s, booked and still to come, is in the past", ap.Label())
+			}
+		}
+		for _, ap := range v.Upcoming {
+			if len(ap.Clients) != 1 || ap.Clients[0].ClientID != p.alex {
+				t.Errorf("%s shows %+v; want only Alex's own place", ap.Label(), ap.Clients)
+			}
+		}
+		var denied *access.Denied
+		if _, err := d.Portal(ctx, p.staff(p.sam, access.Therapist), p.zone); !errors.As(err, &denied) {
+			t.Fatalf("Sam on the portal: %v; want a refusal", err)
+		}
+		if n := p.audited(t, p.sam, access.PortalUse, "appointment_list", "denied"); n != 1 {
+			t.Errorf("%d denied portal reads on the trail; want 1", n)
+		}
+	})
+}

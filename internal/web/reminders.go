@@ -7,11 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/dosing"
 	"holdspace/internal/reminder"
-	"holdspace/internal/settings"
-	"holdspace/internal/store"
 )
 
 // routesReminders registers the pages and API of reminder emails before and after medicine sessions, their practice-edited texts, and clinicians' ICS feeds.
@@ -31,7 +28,11 @@ func (s *Server) routesReminders() {
 // errFormInvalid rolls back a change whose form already holds its errors.
 var errFormInvalid = errors.New("the form has errors")
 
-var remindersRef = access.Ref{Type: "practice_setting", ID: string(settings.Reminders)}
+// reminderDoor is the reminder emails' and medicine settings' front
+// door, on the server's clock.
+func (s *Server) reminderDoor() *reminder.Door {
+	return &reminder.Door{Access: s.access, Now: s.now}
+}
 
 // reminderPreview is one email as a client would read it, with sample values.
 type reminderPreview struct {
@@ -76,20 +77,11 @@ func reminderFromForm(f *Form) reminder.Settings {
 func (s *Server) remindersPage(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	var rs reminder.Settings
-	var ms dosing.Settings
-	err := s.access.Do(r.Context(), a, access.SettingsManage, remindersRef, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if rs, err = reminder.Load(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		ms, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID)
-		return err
-	})
+	v, err := s.reminderDoor().Reminders(r.Context(), a)
 	if err != nil && s.failed(w, r, err, NewForm(nil)) {
 		return
 	}
-	s.renderReminders(w, r, reminderForm(rs), ms, "", http.StatusOK)
+	s.renderReminders(w, r, reminderForm(v.Settings), v.Medicine, "", http.StatusOK)
 }
 
 func (s *Server) renderReminders(w http.ResponseWriter, r *http.Request, form *Form, ms dosing.Settings, restored string, status int) {
@@ -124,16 +116,12 @@ func (s *Server) saveReminders(w http.ResponseWriter, r *http.Request) {
 	form := NewForm(r.PostForm)
 	do := form.Get("do")
 	var ms dosing.Settings
-	err := s.access.Do(r.Context(), a, access.SettingsManage, remindersRef, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if ms, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		if do != "save" {
-			return nil
-		}
-		return reminder.Save(r.Context(), tx, a.PracticeID, reminderFromForm(form), a.StaffID, s.now())
-	})
+	var err error
+	if do == "save" {
+		ms, err = s.reminderDoor().SaveReminders(r.Context(), a, reminderFromForm(form))
+	} else {
+		ms, err = s.reminderDoor().PreviewValues(r.Context(), a)
+	}
 	if err == nil && do == "save" {
 		s.redirect(w, r, "/admin/reminders", "ok", "The reminder emails are saved. Reminders queued from now on use them.")
 		return

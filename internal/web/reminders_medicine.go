@@ -6,12 +6,10 @@ import (
 	"strconv"
 	"strings"
 
-	"context"
-
 	"holdspace/internal/access"
 	"holdspace/internal/dosing"
+	"holdspace/internal/reminder"
 	"holdspace/internal/settings"
-	"holdspace/internal/store"
 )
 
 // medField is one number of dosing.Settings on the medicine settings page.
@@ -293,17 +291,6 @@ func newMedicinePage(path string, form *Form) medicinePage {
 	return d
 }
 
-// mayChangeClinical says whether the page offers the form: a prescriber or a named clinical
-// lead. The door (settings.ChangeMedicine) asks again whatever the page showed.
-func mayChangeClinical(ctx context.Context, tx *store.Tx, a access.Actor) (bool, error) {
-	if a.Has(access.Prescriber) {
-		return true, nil
-	}
-	return access.IsClinicalLead(ctx, tx, a.PracticeID, a.StaffID)
-}
-
-var medicineRef = access.Ref{Type: "practice_setting", ID: string(settings.Medicine)}
-
 func (s *Server) medicineSettingsPage(w http.ResponseWriter, r *http.Request) {
 	s.showMedicineSettings(w, r, nil, http.StatusOK)
 }
@@ -313,28 +300,15 @@ func (s *Server) medicineSettingsPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) showMedicineSettings(w http.ResponseWriter, r *http.Request, form *Form, status int) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	var ms dosing.Settings
-	var history []settings.HistoryEntry
-	var can bool
-	err := s.access.Do(r.Context(), a, access.ClinicalSettingsRead, medicineRef, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if ms, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		if history, err = settings.MedicineHistory(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		can, err = mayChangeClinical(r.Context(), tx, a)
-		return err
-	})
+	v, err := s.reminderDoor().Medicine(r.Context(), a)
 	if err != nil && s.failed(w, r, err, NewForm(nil)) {
 		return
 	}
 	if form == nil {
-		form = medicineForm(ms)
+		form = medicineForm(v.Settings)
 	}
 	d := newMedicinePage(r.URL.Path, form)
-	d.CanChange, d.History = can, history
+	d.CanChange, d.History = v.CanChange, v.History
 	p := s.page(w, r, "Medicine settings", d)
 	p.Form = form
 	s.render(w, r, status, "reminders_medicine", p)
@@ -357,15 +331,12 @@ func (s *Server) saveMedicineSettings(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	ms := medicineFromForm(form)
-	var changes []dosing.Change
-	err := s.access.Do(r.Context(), a, access.ClinicalSettingsChange, medicineRef, func(tx *store.Tx, _ access.Decision) error {
-		if form.HasErrors() {
-			return errFormInvalid
-		}
-		var err error
-		changes, err = settings.ChangeMedicine(r.Context(), tx, a, ms, form.Get("reason"), s.now())
-		return err
-	})
+	in := reminder.MedicineChange{Settings: ms, Reason: form.Get("reason")}
+	if form.HasErrors() {
+		in.Unread = errFormInvalid
+	}
+	res, err := s.reminderDoor().ChangeMedicine(r.Context(), a, in)
+	changes := res.Changes
 	var bad settings.Invalid
 	switch {
 	case err == nil && len(changes) == 0:
@@ -400,18 +371,8 @@ type apiBound struct {
 }
 
 func (s *Server) apiGetMedicineSettings(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	var out apiMedicineSettings
-	err := s.access.Do(r.Context(), a, access.ClinicalSettingsRead, medicineRef, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if out.Settings, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		if out.History, err = settings.MedicineHistory(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		out.CanChange, err = mayChangeClinical(r.Context(), tx, a)
-		return err
-	})
+	v, err := s.reminderDoor().Medicine(r.Context(), a)
+	out := apiMedicineSettings{Settings: v.Settings, History: v.History, CanChange: v.CanChange}
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
@@ -440,23 +401,15 @@ func (s *Server) apiPutMedicineSettings(w http.ResponseWriter, r *http.Request, 
 		s.apiError(w, r, a, err)
 		return
 	}
-	var out apiMedicineSettings
-	err := s.access.Do(r.Context(), a, access.ClinicalSettingsChange, medicineRef, func(tx *store.Tx, _ access.Decision) error {
-		// Asked after the access decision, so a refusal is the same whatever was sent.
-		if in.Settings == nil {
-			return settings.Invalid{{Field: "settings", Message: "Send the whole settings document under \"settings\", with a \"reason\"."}}
-		}
-		var err error
-		if _, err = settings.ChangeMedicine(r.Context(), tx, a, *in.Settings, in.Reason, s.now()); err != nil {
-			return err
-		}
-		if out.Settings, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		out.CanChange = true
-		out.History, err = settings.MedicineHistory(r.Context(), tx, a.PracticeID)
-		return err
-	})
+	change := reminder.MedicineChange{Reason: in.Reason}
+	if in.Settings != nil {
+		change.Settings = *in.Settings
+	} else {
+		// Refused after the access decision, so a refusal is the same whatever was sent.
+		change.Unread = settings.Invalid{{Field: "settings", Message: "Send the whole settings document under \"settings\", with a \"reason\"."}}
+	}
+	res, err := s.reminderDoor().ChangeMedicine(r.Context(), a, change)
+	out := apiMedicineSettings{Settings: res.Settings, History: res.History, CanChange: res.CanChange}
 	var bad settings.Invalid
 	if errors.As(err, &bad) {
 		fields := map[string]string{}

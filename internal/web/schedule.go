@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
 	"holdspace/internal/schedule"
-	"holdspace/internal/store"
 )
 
 // routesSchedule registers the pages and API of the calendar, appointments, rooms, availability, group sessions and the dosing gate at booking.
@@ -29,73 +27,9 @@ func (s *Server) routesSchedule() {
 	s.routesScheduleAPI()
 }
 
-// scheduleWho is how the schedule package sees the actor.
-func scheduleWho(a access.Actor) schedule.By {
-	return schedule.By{StaffID: a.StaffID, Admin: a.IsAdmin(), Kind: a.Kind}
-}
-
-// appointmentAccess decides a change of (or a look at) an appointment: for
-// each of its clients under act, in tx, so a group needs the actor to be
-// allowed for every client. A staff-only block is an administrator's, or
-// its own clinicians'.
-func (s *Server) appointmentAccess(ctx context.Context, a access.Actor, id string, act access.Action, fn func(tx *store.Tx) error) error {
-	var clients []string
-	if err := s.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		clients, err = schedule.ClientsOf(ctx, tx, a.PracticeID, id)
-		return err
-	}); err != nil {
-		return err
-	}
-	ref := access.Ref{Type: "appointment", ID: id}
-	useAct := act
-	if len(clients) > 0 {
-		ref.ClientID = clients[0]
-	} else if act == access.AppointmentManage && !a.IsAdmin() {
-		useAct = access.ScheduleRead
-	}
-	return s.access.Do(ctx, a, useAct, ref, func(tx *store.Tx, _ access.Decision) error {
-		for _, c := range clients[min(1, len(clients)):] {
-			if _, err := s.access.Authorize(ctx, tx, a, act, access.Ref{Type: "appointment", ID: id, ClientID: c}); err != nil {
-				return err
-			}
-		}
-		if len(clients) == 0 && useAct != act {
-			ap, err := schedule.Load(ctx, tx, a.PracticeID, id)
-			if err != nil {
-				return err
-			}
-			if !ap.HasStaff(a.StaffID) {
-				return &access.Denied{Action: act, Record: access.Record{Type: "appointment", ID: id, PracticeID: a.PracticeID},
-					Reason: "a staff-only block is changed by the clinicians on it or by an administrator"}
-			}
-		}
-		return fn(tx)
-	})
-}
-
-// bookingAccess decides a new booking the same way: every client under
-// AppointmentManage; with no client, an administrator, or a clinician
-// blocking their own time.
-func (s *Server) bookingAccess(ctx context.Context, a access.Actor, id string, b schedule.Booking, fn func(tx *store.Tx) error) error {
-	ref := access.Ref{Type: "appointment", ID: id}
-	act := access.AppointmentManage
-	if len(b.Clients) > 0 {
-		ref.ClientID = b.Clients[0].ClientID
-	} else if !a.IsAdmin() {
-		act = access.ScheduleRead
-	}
-	return s.access.Do(ctx, a, act, ref, func(tx *store.Tx, _ access.Decision) error {
-		for _, c := range b.Clients[min(1, len(b.Clients)):] {
-			if _, err := s.access.Authorize(ctx, tx, a, access.AppointmentManage, access.Ref{Type: "appointment", ID: id, ClientID: c.ClientID}); err != nil {
-				return err
-			}
-		}
-		if act == access.ScheduleRead && (len(b.StaffIDs) != 1 || b.StaffIDs[0] != a.StaffID) {
-			return clinic.Problems{{Field: "staff", Message: "Without a client, a clinician books only their own time; a practice administrator books time for others."}}
-		}
-		return fn(tx)
-	})
+// scheduleDoor is the calendar's front door, on the server's clock.
+func (s *Server) scheduleDoor() *schedule.Door {
+	return &schedule.Door{Access: s.access, Now: s.now}
 }
 
 // parseLocal reads a form's datetime-local value in the practice's zone.
@@ -176,36 +110,13 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, form *For
 	if prefill {
 		form = bookingPrefill(r.URL.Query(), a)
 	}
-	err := s.access.Do(r.Context(), a, access.ScheduleRead, access.Ref{Type: "booking_form"}, func(tx *store.Tx, _ access.Decision) error {
-		ctx := r.Context()
-		var err error
-		if d.Rooms, err = schedule.Rooms(ctx, tx, a.PracticeID); err != nil {
-			return err
-		}
-		if d.Staff, err = clinic.Staff(ctx, tx, a.PracticeID); err != nil {
-			return err
-		}
-		f := clinic.ClientFilter{PracticeID: a.PracticeID, Now: s.now()}
-		if !a.IsAdmin() {
-			f.StaffID = a.StaffID
-		}
-		if d.Clients, err = clinic.ListClients(ctx, tx, f); err != nil {
-			return err
-		}
-		names := map[string]string{}
-		for _, c := range d.Clients {
-			names[c.ID] = c.Name()
-		}
-		if d.Courses, err = schedule.ActiveCourses(ctx, tx, a.PracticeID, names); err != nil {
-			return err
-		}
-		if err := s.bookingMoves(ctx, tx, a, form, names, sess.Zone, prefill, &d); err != nil {
-			return err
-		}
-		set, err := schedule.LoadSettings(ctx, tx, a.PracticeID)
-		d.Minutes = set.Minutes
-		return err
-	})
+	n, _ := strconv.Atoi(form.Get("clients.0.session"))
+	bf, err := s.scheduleDoor().BookingForm(r.Context(), a, schedule.BookingFormIn{Kind: schedule.Kind(form.Get("kind")),
+		ClientID: form.Get("clients.0"), CourseID: form.Get("clients.0.course"), Session: n})
+	d.Rooms, d.Staff, d.Clients, d.Courses, d.Minutes = bf.Rooms, bf.Staff, bf.Clients, bf.Courses, bf.Minutes
+	if err == nil && bf.Moving != nil {
+		bookingMoves(form, bf.Moving, n, sess.Zone, prefill, &d)
+	}
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -252,23 +163,10 @@ func bookingPrefill(q url.Values, a access.Actor) *Form {
 	return form
 }
 
-// bookingMoves says, for a medicine session whose session is already
-// booked on the calendar, that saving moves that appointment; a fresh form
-// starts from its time, room and clinicians. Only for a client the viewer
-// may book (the names list).
-func (s *Server) bookingMoves(ctx context.Context, tx *store.Tx, a access.Actor, form *Form, names map[string]string, zone *time.Location, prefill bool, d *bookingPage) error {
-	if schedule.Kind(form.Get("kind")) != schedule.MedicineSession {
-		return nil
-	}
-	client, courseID := form.Get("clients.0"), form.Get("clients.0.course")
-	n, _ := strconv.Atoi(form.Get("clients.0.session"))
-	if _, ok := names[client]; !ok || courseID == "" || n < 1 {
-		return nil
-	}
-	h, err := schedule.Holder(ctx, tx, a.PracticeID, courseID, n)
-	if err != nil || h == nil || len(h.Clients) != 1 || h.Clients[0].ClientID != client {
-		return err
-	}
+// bookingMoves says, for a medicine session whose session n is already
+// booked on the calendar (by h), that saving moves that appointment; a
+// fresh form starts from its time, room and clinicians.
+func bookingMoves(form *Form, h *schedule.Appointment, n int, zone *time.Location, prefill bool, d *bookingPage) {
 	d.MovingID = h.ID
 	d.Moving = "Session " + strconv.Itoa(n) + " is booked for " + h.Start.In(zone).Format("Mon 2 Jan 15:04") + inRoom(h.RoomName) +
 		" with " + h.StaffNames() + "; saving moves that appointment to the time below."
@@ -284,7 +182,6 @@ func (s *Server) bookingMoves(ctx context.Context, tx *store.Tx, a access.Actor,
 		form.Values["staff"] = staff
 		form.Set("title", h.Title)
 	}
-	return nil
 }
 
 func inRoom(room string) string {
@@ -300,24 +197,12 @@ func (s *Server) bookAppointment(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	b := bookingFromForm(form, sess.Zone)
-	var booked *schedule.Appointment
-	var warnings []dosing.Warning
-	var moved *schedule.Appointment
+	var res schedule.BookResult
 	err := formProblems(form)
 	if err == nil {
-		err = s.bookingAccess(r.Context(), a, store.NewID(), b, func(tx *store.Tx) error {
-			ctx := r.Context()
-			if b.Kind == schedule.MedicineSession && len(b.Clients) == 1 && b.Clients[0].CourseID != "" {
-				var err error
-				if moved, err = schedule.Holder(ctx, tx, a.PracticeID, b.Clients[0].CourseID, b.Clients[0].SessionNumber); err != nil {
-					return err
-				}
-			}
-			var err error
-			booked, warnings, err = schedule.Book(ctx, tx, a.PracticeID, b, scheduleWho(a), s.now())
-			return err
-		})
+		res, err = s.scheduleDoor().Book(r.Context(), a, b, schedule.Unread{})
 	}
+	booked, moved, warnings := res.Appointment, res.Moved, res.Warnings
 	if err == nil {
 		msg := "Booked: " + booked.Label() + ", " + booked.Start.In(sess.Zone).Format("Mon 2 Jan 15:04") + "."
 		if moved != nil && moved.ID == booked.ID {
@@ -354,24 +239,8 @@ func (s *Server) renderAppointment(w http.ResponseWriter, r *http.Request, form 
 	a := sess.Actor
 	id := r.PathValue("id")
 	d := appointmentPage{Admin: a.IsAdmin(), Open: open}
-	err := s.appointmentAccess(r.Context(), a, id, access.ScheduleRead, func(tx *store.Tx) error {
-		ctx := r.Context()
-		var err error
-		if d.Appointment, err = schedule.Load(ctx, tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		team, err := clinic.CareTeamClients(ctx, tx, a.StaffID)
-		if err != nil {
-			return err
-		}
-		d.Appointment.Redact(a.IsAdmin(), team)
-		d.CanManage = a.IsAdmin() || (a.Has(access.Prescriber, access.Therapist) && allVisible(d.Appointment)) || (len(d.Appointment.Clients) == 0 && d.Appointment.HasStaff(a.StaffID))
-		if d.History, err = schedule.History(ctx, tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		d.Rooms, err = schedule.Rooms(ctx, tx, a.PracticeID)
-		return err
-	})
+	v, err := s.scheduleDoor().Appointment(r.Context(), a, id)
+	d.Appointment, d.History, d.Rooms, d.CanManage = v.Appointment, v.History, v.Rooms, v.CanManage
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -384,15 +253,6 @@ func (s *Server) renderAppointment(w http.ResponseWriter, r *http.Request, form 
 	p := s.page(w, r, d.Appointment.Label(), d)
 	p.Form = form
 	s.render(w, r, status, "schedule_appointment", p)
-}
-
-func allVisible(a *schedule.Appointment) bool {
-	for _, c := range a.Clients {
-		if c.Hidden {
-			return false
-		}
-	}
-	return true
 }
 
 // appointmentChange answers the move, cancel and mark forms.
@@ -420,25 +280,22 @@ func (s *Server) appointmentChange(op string) http.HandlerFunc {
 		var warnings []dosing.Warning
 		err := formProblems(form)
 		if err == nil {
-			err = s.appointmentAccess(r.Context(), a, id, access.AppointmentManage, func(tx *store.Tx) error {
-				ctx, by, now := r.Context(), scheduleWho(a), s.now()
-				var err error
-				switch op {
-				case "move":
-					var ap *schedule.Appointment
-					ap, warnings, err = schedule.Move(ctx, tx, a.PracticeID, id, m, by, now)
-					if err == nil {
-						msg = "Moved to " + ap.Start.In(sess.Zone).Format("Mon 2 Jan 15:04") + "; the old time is kept in the history."
-					}
-				case "cancel":
-					_, err = schedule.Cancel(ctx, tx, a.PracticeID, id, form.Get("reason"), by, now)
-					msg = "The appointment is cancelled; the reason is on record."
-				case "mark":
-					_, err = schedule.Mark(ctx, tx, a.PracticeID, id, schedule.Status(form.Get("status")), by, now)
-					msg = "Marked " + form.Get("status") + "."
+			door := s.scheduleDoor()
+			var res schedule.Changed
+			switch op {
+			case "move":
+				res, err = door.Move(r.Context(), a, id, m, schedule.Unread{})
+				if err == nil {
+					msg = "Moved to " + res.Appointment.Start.In(sess.Zone).Format("Mon 2 Jan 15:04") + "; the old time is kept in the history."
 				}
-				return err
-			})
+			case "cancel":
+				_, err = door.Cancel(r.Context(), a, id, form.Get("reason"), schedule.Unread{})
+				msg = "The appointment is cancelled; the reason is on record."
+			case "mark":
+				_, err = door.Mark(r.Context(), a, id, schedule.Status(form.Get("status")), schedule.Unread{})
+				msg = "Marked " + form.Get("status") + "."
+			}
+			warnings = res.Warnings
 		}
 		if err == nil {
 			for _, wa := range warnings {

@@ -1,15 +1,12 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/schedule"
-	"holdspace/internal/store"
 )
 
 // Rooms and durations are the practice's (SettingsManage); weekly hours
@@ -38,11 +35,8 @@ func (s *Server) renderRooms(w http.ResponseWriter, r *http.Request, form *Form,
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	d := roomsPage{adminTabs: tabsFor(r.URL.Path)}
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "room_list"}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		d.Rooms, err = schedule.Rooms(r.Context(), tx, a.PracticeID)
-		return err
-	})
+	var err error
+	d.Rooms, err = s.scheduleDoor().RoomsToManage(r.Context(), a)
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -60,35 +54,21 @@ func (s *Server) roomChange(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	op := form.Get("op")
-	msg := ""
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "room", ID: id}, func(tx *store.Tx, _ access.Decision) error {
-		ctx := r.Context()
-		if id != "" {
-			if _, err := schedule.LoadRoom(ctx, tx, a.PracticeID, id); err != nil {
-				return err
-			}
+	res, err := s.scheduleDoor().ChangeRoom(r.Context(), a, id, schedule.RoomChange{Op: op, Name: form.Get("name")})
+	var msg string
+	switch {
+	case id == "":
+		msg = res.Room.Name + " is added."
+	case op == "rename":
+		msg = "The room is renamed."
+	case op == "restore":
+		msg = "The room is back in use."
+	case op == "retire":
+		msg = "The room is retired; it is no longer offered for new bookings."
+		if res.StillBooked > 0 {
+			msg += " " + strconv.Itoa(res.StillBooked) + " booked appointment(s) still use it: please move them."
 		}
-		switch {
-		case id == "":
-			room, err := schedule.AddRoom(ctx, tx, a.PracticeID, form.Get("name"), s.now())
-			msg = room.Name + " is added."
-			return err
-		case op == "rename":
-			msg = "The room is renamed."
-			return prefixed(schedule.RenameRoom(ctx, tx, a.PracticeID, id, form.Get("name")), "rename.")
-		case op == "retire" || op == "restore":
-			n, err := schedule.SetRoomActive(ctx, tx, a.PracticeID, id, op == "restore", s.now())
-			msg = "The room is back in use."
-			if op == "retire" {
-				msg = "The room is retired; it is no longer offered for new bookings."
-				if n > 0 {
-					msg += " " + strconv.Itoa(n) + " booked appointment(s) still use it: please move them."
-				}
-			}
-			return err
-		}
-		return clinic.Problems{{Field: "op", Message: "Choose rename, retire or restore."}}
-	})
+	}
 	if err == nil {
 		s.redirect(w, r, "/admin/rooms", "ok", msg)
 		return
@@ -97,17 +77,6 @@ func (s *Server) roomChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderRooms(w, r, form, http.StatusUnprocessableEntity)
-}
-
-// prefixed moves a problem's field under prefix, for a form of one row.
-func prefixed(err error, prefix string) error {
-	if ps, ok := err.(clinic.Problems); ok {
-		for i := range ps {
-			ps[i].Field = prefix + ps[i].Field
-		}
-		return ps
-	}
-	return err
 }
 
 type scheduleSettingsPage struct {
@@ -120,12 +89,7 @@ func (s *Server) renderScheduleSettings(w http.ResponseWriter, r *http.Request, 
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	d := scheduleSettingsPage{adminTabs: tabsFor(r.URL.Path), Kinds: schedule.Kinds, Defaults: schedule.DefaultSettings()}
-	var set schedule.Settings
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "schedule"}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		set, err = schedule.LoadSettings(r.Context(), tx, a.PracticeID)
-		return err
-	})
+	set, err := s.scheduleDoor().Settings(r.Context(), a)
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -154,9 +118,7 @@ func (s *Server) saveScheduleSettings(w http.ResponseWriter, r *http.Request) {
 		set.Minutes[k], _ = strconv.Atoi(form.Get("minutes." + string(k)))
 	}
 	set.ClientsPerClinician, _ = strconv.Atoi(form.Get("clients_per_clinician"))
-	err := s.access.Do(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice_setting", ID: "schedule"}, func(tx *store.Tx, _ access.Decision) error {
-		return schedule.SaveSettings(r.Context(), tx, a.PracticeID, set, a.StaffID, s.now())
-	})
+	err := s.scheduleDoor().SaveSettings(r.Context(), a, set)
 	if err == nil {
 		s.redirect(w, r, "/admin/schedule-settings", "ok", "The scheduling settings are saved.")
 		return
@@ -179,16 +141,6 @@ type availabilityPage struct {
 	Slots     []int
 }
 
-// availabilityAccess: one's own hours under ScheduleRead, anyone's as an
-// administrator (SettingsManage).
-func (s *Server) availabilityAccess(ctx context.Context, a access.Actor, staffID string, fn func(tx *store.Tx) error) error {
-	act := access.ScheduleRead
-	if staffID != a.StaffID {
-		act = access.SettingsManage
-	}
-	return s.access.Do(ctx, a, act, access.Ref{Type: "staff_availability", ID: staffID}, func(tx *store.Tx, _ access.Decision) error { return fn(tx) })
-}
-
 func (s *Server) renderAvailability(w http.ResponseWriter, r *http.Request, form *Form, status int) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
@@ -200,23 +152,9 @@ func (s *Server) renderAvailability(w http.ResponseWriter, r *http.Request, form
 	if d.StaffID == "" {
 		d.StaffID = a.StaffID
 	}
-	var spans []schedule.Span
-	err := s.availabilityAccess(r.Context(), a, d.StaffID, func(tx *store.Tx) error {
-		var err error
-		if d.Staff, err = clinic.Staff(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		for _, m := range d.Staff {
-			if m.ID == d.StaffID {
-				d.StaffName = m.Name
-			}
-		}
-		if d.StaffName == "" {
-			return clinic.ErrNotFound
-		}
-		spans, err = schedule.Availability(r.Context(), tx, a.PracticeID, d.StaffID)
-		return err
-	})
+	v, err := s.scheduleDoor().Availability(r.Context(), a, d.StaffID)
+	d.Staff, d.StaffName = v.Staff, v.StaffName
+	spans := v.Spans
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -271,9 +209,7 @@ func (s *Server) saveAvailability(w http.ResponseWriter, r *http.Request) {
 	}
 	err := formProblems(form)
 	if err == nil {
-		err = s.availabilityAccess(r.Context(), a, staffID, func(tx *store.Tx) error {
-			return schedule.SetAvailability(r.Context(), tx, a.PracticeID, staffID, spans, fields)
-		})
+		err = s.scheduleDoor().SetAvailability(r.Context(), a, staffID, spans, fields)
 	}
 	if err == nil {
 		s.redirect(w, r, "/calendar/availability?staff="+staffID, "ok", "The working hours are saved.")
@@ -296,11 +232,8 @@ func (s *Server) renderFeed(w http.ResponseWriter, r *http.Request, url string) 
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	d := feedPage{URL: url}
-	err := s.access.Do(r.Context(), a, access.ScheduleRead, access.Ref{Type: "calendar_feed", ID: a.StaffID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		d.Feed, err = schedule.CurrentFeed(r.Context(), tx, a.PracticeID, a.StaffID)
-		return err
-	})
+	var err error
+	d.Feed, err = s.scheduleDoor().Feed(r.Context(), a)
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -312,14 +245,12 @@ func (s *Server) feedChange(w http.ResponseWriter, r *http.Request) {
 	a := sess.Actor
 	revoke := r.URL.Path == "/calendar/feed/revoke"
 	var token string
-	err := s.access.Do(r.Context(), a, access.ScheduleRead, access.Ref{Type: "calendar_feed", ID: a.StaffID}, func(tx *store.Tx, _ access.Decision) error {
-		if revoke {
-			return schedule.RevokeFeed(r.Context(), tx, a.PracticeID, a.StaffID, s.now())
-		}
-		var err error
-		token, err = schedule.NewFeed(r.Context(), tx, a.PracticeID, a.StaffID, s.now())
-		return err
-	})
+	var err error
+	if revoke {
+		err = s.scheduleDoor().RevokeFeed(r.Context(), a)
+	} else {
+		token, err = s.scheduleDoor().NewFeed(r.Context(), a)
+	}
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -338,43 +269,17 @@ func (s *Server) feedChange(w http.ResponseWriter, r *http.Request) {
 // token is the only key; the read is audited as the feed's owner.
 func (s *Server) icsFeed(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	var owner schedule.FeedOwner
-	var ok bool
-	err := s.db.Read(r.Context(), func(tx *store.Tx) error {
-		var err error
-		owner, ok, err = schedule.FeedFor(r.Context(), tx, token)
-		return err
-	})
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if !ok {
-		http.Error(w, "There is no calendar feed at this address; make a new one in holdspace under Calendar.", http.StatusNotFound)
-		return
-	}
-	actor := access.Actor{Kind: access.StaffActor, StaffID: owner.StaffID, PracticeID: owner.PracticeID}
-	for _, ro := range owner.Roles {
-		actor.Roles = append(actor.Roles, access.Role(ro))
-	}
-	var body string
-	err = s.access.Do(r.Context(), actor, access.ScheduleRead, access.Ref{Type: "calendar_feed", ID: owner.StaffID}, func(tx *store.Tx, _ access.Decision) error {
-		set, err := schedule.LoadSettings(r.Context(), tx, owner.PracticeID)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		list, err := schedule.List(r.Context(), tx, schedule.Filter{PracticeID: owner.PracticeID, StaffID: owner.StaffID,
-			From: now.Add(-schedule.FeedBack), To: now.Add(schedule.FeedAhead), IncludeCancelled: true})
-		body = schedule.ICS("holdspace: "+owner.Name, list, set.FeedClientNames)
-		return err
-	})
+	body, ok, err := s.scheduleDoor().FeedICS(r.Context(), token)
 	if err != nil {
 		// A feed whose owner lost every staff role is refused like any read.
 		if s.denied(w, r, err) {
 			return
 		}
 		s.serverError(w, r, err)
+		return
+	}
+	if !ok {
+		http.Error(w, "There is no calendar feed at this address; make a new one in holdspace under Calendar.", http.StatusNotFound)
 		return
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")

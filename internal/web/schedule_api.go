@@ -8,7 +8,6 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
 	"holdspace/internal/schedule"
-	"holdspace/internal/store"
 )
 
 // The JSON API of the calendar, under the same access as the pages.
@@ -67,46 +66,22 @@ func (s *Server) apiAppointments(w http.ResponseWriter, r *http.Request, a acces
 	if f.To.Sub(f.From) > 370*24*time.Hour {
 		ps.Add("to", "Ask for at most a year at a time.")
 	}
-	list := []schedule.Appointment{}
-	err = s.access.Do(r.Context(), a, access.ScheduleRead, access.Ref{Type: "calendar"}, func(tx *store.Tx, _ access.Decision) error {
-		if err := ps.Err(); err != nil {
-			return err
-		}
-		got, err := schedule.List(r.Context(), tx, f)
-		if err != nil {
-			return err
-		}
-		team, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
-		for _, ap := range got {
-			ap.Redact(a.IsAdmin(), team)
-			list = append(list, ap)
-		}
-		return err
-	})
+	v, err := s.scheduleDoor().Calendar(r.Context(), a, f, ps.Err())
 	if err != nil {
 		s.apiError(w, r, a, chartProblems(err, ""))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"appointments": list})
+	writeJSON(w, http.StatusOK, map[string]any{"appointments": v.Appointments})
 }
 
 func (s *Server) apiAppointment(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	var ap *schedule.Appointment
-	err := s.appointmentAccess(r.Context(), a, id, access.ScheduleRead, func(tx *store.Tx) error {
-		var err error
-		if ap, err = schedule.Load(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		team, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
-		ap.Redact(a.IsAdmin(), team)
-		return err
-	})
+	v, err := s.scheduleDoor().Appointment(r.Context(), a, id)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ap)
+	writeJSON(w, http.StatusOK, v.Appointment)
 }
 
 type apiBookingInput struct {
@@ -134,24 +109,12 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor)
 	for i := range b.Clients {
 		b.Clients[i].CourseSessionID, b.Clients[i].Name, b.Clients[i].Hidden = "", "", false
 	}
+	booked, err := s.scheduleDoor().Book(r.Context(), a, b, schedule.Unread{Body: bad, Fields: ps.Err()})
 	if bad != nil {
-		// A body that cannot be read names no client to decide the booking
-		// on: decide only that this token may use the schedule, then refuse
-		// the body, rather than answer a rule about a booking never asked for.
-		err = s.access.Do(r.Context(), a, access.ScheduleRead, access.Ref{Type: "appointment"}, func(*store.Tx, access.Decision) error { return bad })
 		s.apiError(w, r, a, err)
 		return
 	}
-	res := apiAppointmentResult{Warnings: []dosing.Warning{}}
-	err = s.bookingAccess(r.Context(), a, store.NewID(), b, func(tx *store.Tx) error {
-		if err := ps.Err(); err != nil {
-			return err
-		}
-		ap, warnings, err := schedule.Book(r.Context(), tx, a.PracticeID, b, scheduleWho(a), s.now())
-		res.Appointment = ap
-		res.Warnings = append(res.Warnings, warnings...)
-		return err
-	})
+	res := apiAppointmentResult{Appointment: booked.Appointment, Warnings: append([]dosing.Warning{}, booked.Warnings...)}
 	if err != nil {
 		s.apiError(w, r, a, chartProblems(err, ""))
 		return
@@ -184,28 +147,17 @@ func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http
 		}
 		var ps clinic.Problems
 		m := schedule.Change{Start: apiTime(in.Start, "start", zone, &ps), End: apiTime(in.End, "end", zone, &ps), RoomID: in.RoomID, Override: in.Override}
-		res := apiAppointmentResult{Warnings: []dosing.Warning{}}
-		err = s.appointmentAccess(r.Context(), a, id, access.AppointmentManage, func(tx *store.Tx) error {
-			if bad != nil {
-				return bad
-			}
-			if err := ps.Err(); err != nil {
-				return err
-			}
-			ctx, by, now := r.Context(), scheduleWho(a), s.now()
-			var err error
-			switch op {
-			case "move":
-				var warnings []dosing.Warning
-				res.Appointment, warnings, err = schedule.Move(ctx, tx, a.PracticeID, id, m, by, now)
-				res.Warnings = append(res.Warnings, warnings...)
-			case "cancel":
-				res.Appointment, err = schedule.Cancel(ctx, tx, a.PracticeID, id, in.Reason, by, now)
-			case "mark":
-				res.Appointment, err = schedule.Mark(ctx, tx, a.PracticeID, id, schedule.Status(in.Status), by, now)
-			}
-			return err
-		})
+		door, unread := s.scheduleDoor(), schedule.Unread{Body: bad, Fields: ps.Err()}
+		var ch schedule.Changed
+		switch op {
+		case "move":
+			ch, err = door.Move(r.Context(), a, id, m, unread)
+		case "cancel":
+			ch, err = door.Cancel(r.Context(), a, id, in.Reason, unread)
+		case "mark":
+			ch, err = door.Mark(r.Context(), a, id, schedule.Status(in.Status), unread)
+		}
+		res := apiAppointmentResult{Appointment: ch.Appointment, Warnings: append([]dosing.Warning{}, ch.Warnings...)}
 		if err != nil {
 			s.apiError(w, r, a, chartProblems(err, ""))
 			return
@@ -215,12 +167,7 @@ func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http
 }
 
 func (s *Server) apiRooms(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	list := []schedule.Room{}
-	err := s.access.Do(r.Context(), a, access.ScheduleRead, access.Ref{Type: "room_list"}, func(tx *store.Tx, _ access.Decision) error {
-		got, err := schedule.Rooms(r.Context(), tx, a.PracticeID)
-		list = append(list, got...)
-		return err
-	})
+	list, err := s.scheduleDoor().Rooms(r.Context(), a)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
@@ -230,23 +177,7 @@ func (s *Server) apiRooms(w http.ResponseWriter, r *http.Request, a access.Actor
 
 func (s *Server) apiClientAppointments(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	list := []schedule.Appointment{}
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "appointment_list", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		got, err := schedule.List(r.Context(), tx, schedule.Filter{PracticeID: a.PracticeID, ClientID: id, IncludeCancelled: true})
-		if err != nil {
-			return err
-		}
-		team, err := clinic.CareTeamClients(r.Context(), tx, a.StaffID)
-		for _, ap := range got {
-			// Others in a group are not this client's record.
-			ap.Redact(false, map[string]bool{id: a.IsAdmin() || team[id]})
-			list = append(list, ap)
-		}
-		return err
-	})
+	list, err := s.scheduleDoor().ClientAppointments(r.Context(), a, id)
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return

@@ -4,10 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/schedule"
-	"holdspace/internal/store"
 )
 
 // calendarDay is one column of the calendar.
@@ -80,34 +78,16 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 		date := first.AddDate(0, 0, i)
 		d.Days = append(d.Days, calendarDay{Date: date, Today: date.Equal(today)})
 	}
-	err := s.access.Do(r.Context(), a, access.ScheduleRead, access.Ref{Type: "calendar"}, func(tx *store.Tx, _ access.Decision) error {
-		ctx := r.Context()
-		var err error
-		if d.Staff, err = clinic.Staff(ctx, tx, a.PracticeID); err != nil {
-			return err
-		}
-		if d.Rooms, err = schedule.Rooms(ctx, tx, a.PracticeID); err != nil {
-			return err
-		}
-		list, err := schedule.List(ctx, tx, schedule.Filter{PracticeID: a.PracticeID, From: first, To: last, StaffID: d.StaffID, RoomID: d.RoomID, IncludeCancelled: true})
-		if err != nil {
-			return err
-		}
-		team, err := clinic.CareTeamClients(ctx, tx, a.StaffID)
-		if err != nil {
-			return err
-		}
-		for _, ap := range list {
-			ap.Redact(a.IsAdmin(), team)
-			for i := range d.Days {
-				start, end := d.Days[i].Date, d.Days[i].Date.AddDate(0, 0, 1)
-				if ap.Start.Before(end) && ap.End.After(start) {
-					d.Days[i].Items = append(d.Days[i].Items, ap)
-				}
+	v, err := s.scheduleDoor().Calendar(r.Context(), a, schedule.Filter{From: first, To: last, StaffID: d.StaffID, RoomID: d.RoomID, IncludeCancelled: true}, nil)
+	d.Staff, d.Rooms = v.Staff, v.Rooms
+	for _, ap := range v.Appointments {
+		for i := range d.Days {
+			start, end := d.Days[i].Date, d.Days[i].Date.AddDate(0, 0, 1)
+			if ap.Start.Before(end) && ap.End.After(start) {
+				d.Days[i].Items = append(d.Days[i].Items, ap)
 			}
 		}
-		return nil
-	})
+	}
 	if s.chartFailed(w, r, err) {
 		return
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
+	"holdspace/internal/prescribing"
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/store"
 )
@@ -100,21 +102,11 @@ func formFromDetails(d clinic.Details) *Form {
 
 func (s *Server) detailsPage(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	id := r.PathValue("id")
-	var c clinic.Client
-	var d clinic.Details
-	err := s.access.Do(r.Context(), sess.Actor, access.ClientRead, access.Ref{Type: "client_details", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if c, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
-			return err
-		}
-		d, err = clinic.LoadDetails(r.Context(), tx, sess.Actor.PracticeID, id)
-		return err
-	})
+	d, err := s.prescribingDoor().Details(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.chartFailed(w, r, err) {
 		return
 	}
-	s.renderDetails(w, r, c, formFromDetails(d), http.StatusOK)
+	s.renderDetails(w, r, d.Client, formFromDetails(d.Details), http.StatusOK)
 }
 
 func (s *Server) saveDetails(w http.ResponseWriter, r *http.Request) {
@@ -122,15 +114,7 @@ func (s *Server) saveDetails(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	var c clinic.Client
-	err := s.access.Do(r.Context(), sess.Actor, access.ClientUpdate, access.Ref{Type: "client_details", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if c, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
-			return err
-		}
-		_, err = clinic.SaveDetails(r.Context(), tx, sess.Actor.PracticeID, id, detailsFromForm(form), s.now().In(sess.Zone))
-		return err
-	})
+	d, err := s.prescribingDoor().SaveDetails(r.Context(), sess.Actor, id, detailsFromForm(form), nil)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/details", "ok", "The details are saved.")
 		return
@@ -138,7 +122,7 @@ func (s *Server) saveDetails(w http.ResponseWriter, r *http.Request) {
 	if s.chartFailed(w, r, err) || s.failed(w, r, chartProblems(err, ""), form) {
 		return
 	}
-	s.renderDetails(w, r, c, form, http.StatusUnprocessableEntity)
+	s.renderDetails(w, r, d.Client, form, http.StatusUnprocessableEntity)
 }
 
 // chartFailed answers an error of the chart unless it is about what was
@@ -221,7 +205,6 @@ func (s *Server) renderMedical(w http.ResponseWriter, r *http.Request, form *For
 
 // medicalChange is one change to the medical history from a form.
 type medicalChange struct {
-	refType string
 	// prefix of the form's fields; {item} stands for the entry's id.
 	prefix string
 	anchor string
@@ -229,16 +212,19 @@ type medicalChange struct {
 	apply  func(c chartChange) error
 }
 
-// chartChange is what a change needs, inside the use case's transaction.
+// chartChange is what a change from a form passes to the door.
 type chartChange struct {
 	r      *http.Request
-	tx     *store.Tx
+	door   *prescribing.Door
 	a      access.Actor
 	client string
 	item   string
 	form   *Form
-	at     time.Time
+	// today is now in the reader's zone, for what the face checks itself.
+	today time.Time
 }
+
+func (c chartChange) ctx() context.Context { return c.r.Context() }
 
 func (c chartChange) get(name string) string { return c.form.Get(name) }
 
@@ -251,13 +237,7 @@ func (s *Server) medicalPost(m medicalChange) http.HandlerFunc {
 		// A row's own form names its fields with the row's prefix, so a
 		// refusal shows beside that row.
 		form := NewForm(r.PostForm)
-		ref := access.Ref{Type: m.refType, ID: item, ClientID: id}
-		if item == "" {
-			ref.ID = store.NewID()
-		}
-		err := s.access.Do(r.Context(), sess.Actor, access.ClientUpdate, ref, func(tx *store.Tx, _ access.Decision) error {
-			return m.apply(chartChange{r: r, tx: tx, a: sess.Actor, client: id, item: ref.ID, form: form, at: s.now().In(sess.Zone)})
-		})
+		err := m.apply(chartChange{r: r, door: s.prescribingDoor(), a: sess.Actor, client: id, item: item, form: form, today: s.now().In(sess.Zone)})
 		if err == nil {
 			s.redirect(w, r, "/clients/"+id+"/medical#"+m.anchor, "ok", m.done)
 			return
@@ -292,61 +272,56 @@ func (s *Server) routesChart() {
 	s.handle(GateStaff, "POST /clients/{id}/details", s.saveDetails)
 	s.handle(GateStaff, "GET /clients/{id}/medical", s.medicalPage)
 	s.routesOffered()
-	s.handle(GateStaff, "POST /clients/{id}/medical/diagnoses", s.medicalPost(medicalChange{refType: "diagnosis", prefix: dxPrefix, anchor: "diagnoses", done: "The diagnosis is recorded.",
+	s.handle(GateStaff, "POST /clients/{id}/medical/diagnoses", s.medicalPost(medicalChange{prefix: dxPrefix, anchor: "diagnoses", done: "The diagnosis is recorded.",
 		apply: func(c chartChange) error {
-			_, err := clinic.AddDiagnosis(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.DiagnosisInput{ID: c.item, Code: c.get(dxPrefix + "code"),
-				Description: c.get(dxPrefix + "description"), Primary: c.get(dxPrefix+"primary") != "", DiagnosedOn: c.get(dxPrefix + "diagnosed_on")}, c.a.StaffID, c.at)
+			_, err := c.door.AddDiagnosis(c.ctx(), c.a, c.client, clinic.DiagnosisInput{Code: c.get(dxPrefix + "code"),
+				Description: c.get(dxPrefix + "description"), Primary: c.get(dxPrefix+"primary") != "", DiagnosedOn: c.get(dxPrefix + "diagnosed_on")}, nil)
 			return err
 		}}))
-	s.handle(GateStaff, "POST /clients/{id}/medical/medications", s.medicalPost(medicalChange{refType: "medication", prefix: medPrefix, anchor: "medications", done: "The medication is recorded.",
+	s.handle(GateStaff, "POST /clients/{id}/medical/medications", s.medicalPost(medicalChange{prefix: medPrefix, anchor: "medications", done: "The medication is recorded.",
 		apply: func(c chartChange) error {
-			_, err := clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.MedicationInput{ID: c.item, Name: c.get(medPrefix + "name"),
-				Dose: c.get(medPrefix + "dose"), Frequency: c.get(medPrefix + "frequency"), StartedOn: c.get(medPrefix + "started_on")}, c.a.StaffID, c.at)
-			if err != nil {
-				return err
-			}
-			return s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
-		}}))
-	s.handle(GateStaff, "POST /clients/{id}/medical/allergies", s.medicalPost(medicalChange{refType: "allergy", prefix: alPrefix, anchor: "allergies", done: "The allergy is recorded.",
-		apply: func(c chartChange) error {
-			_, err := clinic.AddAllergy(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.AllergyInput{ID: c.item, Substance: c.get(alPrefix + "substance"),
-				Reaction: c.get(alPrefix + "reaction")}, c.a.StaffID, c.at)
+			_, err := c.door.AddMedication(c.ctx(), c.a, c.client, clinic.MedicationInput{Name: c.get(medPrefix + "name"),
+				Dose: c.get(medPrefix + "dose"), Frequency: c.get(medPrefix + "frequency"), StartedOn: c.get(medPrefix + "started_on")}, nil)
 			return err
 		}}))
-	s.handle(GateStaff, "POST /clients/{id}/medical/measurements", s.medicalPost(medicalChange{refType: "body_measurement", prefix: msPrefix, anchor: "measurements", done: "The measurement is recorded.",
+	s.handle(GateStaff, "POST /clients/{id}/medical/allergies", s.medicalPost(medicalChange{prefix: alPrefix, anchor: "allergies", done: "The allergy is recorded.",
+		apply: func(c chartChange) error {
+			_, err := c.door.AddAllergy(c.ctx(), c.a, c.client, clinic.AllergyInput{Substance: c.get(alPrefix + "substance"),
+				Reaction: c.get(alPrefix + "reaction")}, nil)
+			return err
+		}}))
+	s.handle(GateStaff, "POST /clients/{id}/medical/measurements", s.medicalPost(medicalChange{prefix: msPrefix, anchor: "measurements", done: "The measurement is recorded.",
 		apply: func(c chartChange) error {
 			weight, okW := number(c.form, msPrefix+"weight", "weight")
 			height, okH := number(c.form, msPrefix+"height", "height")
-			in := clinic.MeasurementInput{ID: c.item, MeasuredOn: c.get(msPrefix + "measured_on"), Weight: weight, WeightUnit: c.get(msPrefix + "weight_unit"),
+			in := clinic.MeasurementInput{MeasuredOn: c.get(msPrefix + "measured_on"), Weight: weight, WeightUnit: c.get(msPrefix + "weight_unit"),
 				Height: height, HeightUnit: c.get(msPrefix + "height_unit")}
+			var unread error
 			if !okW || !okH {
 				// Show the unit and date problems too, in one round.
-				_, _, ps := in.Convert(c.at)
+				_, _, ps := in.Convert(c.today)
 				for _, p := range ps {
 					if p.Field != "weight" && p.Field != "height" {
 						c.form.Fail(msPrefix+p.Field, p.Message)
 					}
 				}
-				return formProblems(c.form)
+				unread = formProblems(c.form)
 			}
-			_, err := clinic.AddMeasurement(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+			_, err := c.door.AddMeasurement(c.ctx(), c.a, c.client, in, unread)
 			return err
 		}}))
 	remove := func(kind, anchor, done string) http.HandlerFunc {
-		return s.medicalPost(medicalChange{refType: kind, prefix: "remove-{item}-", anchor: anchor, done: done, apply: func(c chartChange) error {
-			return clinic.RemoveEntry(c.r.Context(), c.tx, kind, c.client, c.item, c.get("remove-"+c.item+"-reason"), c.a.StaffID, c.at)
+		return s.medicalPost(medicalChange{prefix: "remove-{item}-", anchor: anchor, done: done, apply: func(c chartChange) error {
+			return c.door.RemoveEntry(c.ctx(), c.a, kind, c.client, c.item, c.get("remove-"+c.item+"-reason"), nil)
 		}})
 	}
 	s.handle(GateStaff, "POST /clients/{id}/medical/diagnoses/{itemID}/remove", remove(clinic.KindDiagnosis, "diagnoses", "The diagnosis is marked removed; it stays in the history."))
 	s.handle(GateStaff, "POST /clients/{id}/medical/allergies/{itemID}/remove", remove(clinic.KindAllergy, "allergies", "The allergy is marked removed; it stays in the history."))
 	s.handle(GateStaff, "POST /clients/{id}/medical/measurements/{itemID}/remove", remove(clinic.KindMeasurement, "measurements", "The measurement is marked removed; it stays in the history."))
-	s.handle(GateStaff, "POST /clients/{id}/medical/medications/{itemID}/stop", s.medicalPost(medicalChange{refType: "medication", prefix: "stop-{item}-", anchor: "medications",
+	s.handle(GateStaff, "POST /clients/{id}/medical/medications/{itemID}/stop", s.medicalPost(medicalChange{prefix: "stop-{item}-", anchor: "medications",
 		done: "The medication is marked stopped; it stays in the history.", apply: func(c chartChange) error {
 			p := "stop-" + c.item + "-"
-			if err := clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, c.get(p+"stopped_on"), c.get(p+"reason"), c.a.StaffID, c.at); err != nil {
-				return err
-			}
-			return s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
+			return c.door.StopMedication(c.ctx(), c.a, c.client, c.item, c.get(p+"stopped_on"), c.get(p+"reason"), nil)
 		}}))
 }
 

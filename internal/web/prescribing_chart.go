@@ -15,7 +15,6 @@ import (
 	"holdspace/internal/dosing"
 	"holdspace/internal/prescribing"
 	"holdspace/internal/sessionrecord"
-	"holdspace/internal/store"
 )
 
 // The client chart's clinical details: demographics and contacts, and the
@@ -159,22 +158,11 @@ func (s *Server) medicalPage(w http.ResponseWriter, r *http.Request) {
 // page with form, which holds what was typed when a change was refused.
 func (s *Server) renderMedical(w http.ResponseWriter, r *http.Request, form *Form, open string, status int) {
 	sess, _ := sessionFrom(r.Context())
-	id := r.PathValue("id")
-	d := medicalPage{Open: open}
-	err := s.access.Do(r.Context(), sess.Actor, access.ClientRead, access.Ref{Type: "medical_history", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
-			return err
-		}
-		if d.Medical, err = clinic.LoadMedical(r.Context(), tx, id); err != nil {
-			return err
-		}
-		d.Exception, err = sessionrecord.CurrentDischargeException(r.Context(), tx, id)
-		return err
-	})
+	h, err := s.exceptionDoor().MedicalHistory(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d := medicalPage{Nav: chartNav{Client: h.Client}, Medical: h.Medical, Exception: h.Exception, Open: open}
 	d.MaySignException = sess.Actor.Has(access.Prescriber)
 	if b, ok := dosing.BoundFor("discharge.min_observation_minutes"); ok {
 		d.ExceptionHint = fmt.Sprintf("From %d to %d minutes; the practice settings may not go below %d (%s). Blood pressure peaks around 40 minutes after dosing, so no exception goes below %d.",
@@ -337,6 +325,12 @@ func formProblems(f *Form) error {
 	return ps
 }
 
+// exceptionDoor is the door of the discharge exception and of the
+// medical history page that shows it.
+func (s *Server) exceptionDoor() *sessionrecord.ExceptionDoor {
+	return &sessionrecord.ExceptionDoor{Access: s.access, Now: s.now}
+}
+
 // signDischargeException records a prescriber's shorter discharge observation for one client.
 func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
@@ -344,16 +338,12 @@ func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) 
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	minutes, convErr := strconv.Atoi(form.Get("min_observation_minutes"))
+	var unread error
 	if convErr != nil {
 		form.Fail("min_observation_minutes", "Give the least observation as a whole number of minutes.")
+		unread = errFormInvalid
 	}
-	err := s.access.Do(r.Context(), sess.Actor, access.DischargeExceptionSign, access.Ref{Type: "discharge_exception", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if form.HasErrors() {
-			return errFormInvalid
-		}
-		_, err := sessionrecord.RecordDischargeException(r.Context(), tx, sess.Actor.PracticeID, id, sess.Actor.StaffID, minutes, form.Get("exception_reason"), s.now())
-		return err
-	})
+	_, err := s.exceptionDoor().SignException(r.Context(), sess.Actor, id, minutes, form.Get("exception_reason"), unread)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/medical#discharge-exception", "ok", "The discharge exception is signed. This client's discharges use it from now on.")
 		return
@@ -365,7 +355,7 @@ func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) 
 			}
 			form.Fail(f, m)
 		}
-	} else if err != errFormInvalid && s.chartFailed(w, r, err) {
+	} else if !errors.Is(err, errFormInvalid) && s.chartFailed(w, r, err) {
 		return
 	}
 	s.renderMedical(w, r, form, "dx_exception", http.StatusUnprocessableEntity)
@@ -374,7 +364,6 @@ func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) 
 // apiSignDischargeException is the exception through the API: the same rule, a prescriber on
 // the care team, with minutes and a reason.
 func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
 	var in struct {
 		MinObservationMinutes int    `json:"min_observation_minutes"`
 		Reason                string `json:"reason"`
@@ -383,12 +372,7 @@ func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Reques
 		s.apiError(w, r, a, err)
 		return
 	}
-	var e *sessionrecord.DischargeException
-	err := s.access.Do(r.Context(), a, access.DischargeExceptionSign, access.Ref{Type: "discharge_exception", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		e, err = sessionrecord.RecordDischargeException(r.Context(), tx, a.PracticeID, id, a.StaffID, in.MinObservationMinutes, in.Reason, s.now())
-		return err
-	})
+	e, err := s.exceptionDoor().SignException(r.Context(), a, r.PathValue("id"), in.MinObservationMinutes, in.Reason, nil)
 	if rf := sessionrecord.AsRefused(err); rf != nil {
 		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+rf.Error(), rf.Fields())
 		return

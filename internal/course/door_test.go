@@ -4,23 +4,20 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/course"
-	"holdspace/internal/demo"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/dosing"
 	"holdspace/internal/fault"
-	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
 
 // doorSite is the demo practice behind a course door.
 type doorSite struct {
-	t                 *testing.T
-	db                *store.DB
+	*demotest.Site
 	door              *course.Door
 	rx, therapist     access.Actor
 	dan, alex         string
@@ -29,24 +26,10 @@ type doorSite struct {
 
 func newDoorSite(t *testing.T, db *store.DB) *doorSite {
 	t.Helper()
+	site := demotest.Load(t, db)
+	s := &doorSite{Site: site, door: &course.Door{Access: site.Access, Now: demotest.Clock}, rx: site.Prescriber(), therapist: site.Therapist(),
+		dan: site.Client("dan@client.example"), alex: site.Client("alex@client.example")}
 	ctx := context.Background()
-	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-	ring, _ := keyring.New(make([]byte, 32))
-	hasher := access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1)
-	if _, err := demo.Load(ctx, db, demo.Options{Hasher: hasher, Keys: ring}, now); err != nil {
-		t.Fatal(err)
-	}
-	clock := func() time.Time { return now }
-	s := &doorSite{t: t, db: db, door: &course.Door{Access: &access.Service{DB: db, Hasher: hasher, Keys: ring, Now: clock, Policy: access.DefaultPolicy()}, Now: clock}}
-	staff := func(email string, role access.Role) access.Actor {
-		a := access.Actor{Kind: access.StaffActor, Roles: []access.Role{role}}
-		s.read(`SELECT s.id, s.practice_id, a.id FROM staff s JOIN account a ON a.staff_id = s.id WHERE s.email = ?`, []any{email}, &a.StaffID, &a.PracticeID, &a.AccountID)
-		return a
-	}
-	s.rx = staff("prescriber@stillwater.example", access.Prescriber)
-	s.therapist = staff("therapist2@stillwater.example", access.Therapist)
-	s.read(`SELECT id FROM client WHERE email = 'dan@client.example'`, nil, &s.dan)
-	s.read(`SELECT id FROM client WHERE email = 'alex@client.example'`, nil, &s.alex)
 	if err := db.Read(ctx, func(tx *store.Tx) error {
 		m, err := clinic.LoadMedical(ctx, tx, s.dan)
 		if err == nil && len(m.Diagnoses) > 0 {
@@ -62,30 +45,9 @@ func newDoorSite(t *testing.T, db *store.DB) *doorSite {
 	return s
 }
 
-func (s *doorSite) read(q string, args []any, into ...any) {
-	s.t.Helper()
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(into...)
-	}); err != nil {
-		s.t.Fatalf("%s: %v", q, err)
-	}
-}
-
-func (s *doorSite) count(q string, args ...any) int {
-	s.t.Helper()
-	var n int
-	s.read(q, args, &n)
-	return n
-}
-
 // outcomes counts the trail's entries of action on records of refType by actor, per outcome.
 func (s *doorSite) outcomes(a access.Actor, action access.Action, refType string) map[string]int {
-	s.t.Helper()
-	out := map[string]int{}
-	for _, o := range []string{"allowed", "denied"} {
-		out[o] = s.count(`SELECT COUNT(*) FROM audit_event WHERE actor_id = ? AND action = ? AND record_type = ? AND outcome = ?`, a.StaffID, string(action), refType, o)
-	}
-	return out
+	return map[string]int{"allowed": s.Trail(a, action, refType, "allowed"), "denied": s.Trail(a, action, refType, "denied")}
 }
 
 func testPlan() course.Plan {
@@ -142,7 +104,7 @@ func TestTheDoorRefusesATherapistAPlanAndAuditsIt(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newDoorSite(t, db)
 		ctx := context.Background()
-		courses := s.count(`SELECT COUNT(*) FROM course WHERE client_id = ?`, s.dan)
+		courses := s.Count(`SELECT COUNT(*) FROM course WHERE client_id = ?`, s.dan)
 		before := s.outcomes(s.therapist, access.EvaluationWrite, "course")
 		unread := fault.InvalidField("body", "The body is not JSON.")
 		_, err := s.door.Create(ctx, s.therapist, s.dan, course.NewPlan{Plan: testPlan()}, unread)
@@ -154,7 +116,7 @@ func TestTheDoorRefusesATherapistAPlanAndAuditsIt(t *testing.T) {
 		if after["denied"] != before["denied"]+1 || after["allowed"] != before["allowed"] {
 			t.Errorf("trail before %v, after %v; want one more denied entry", before, after)
 		}
-		if n := s.count(`SELECT COUNT(*) FROM course WHERE client_id = ?`, s.dan); n != courses {
+		if n := s.Count(`SELECT COUNT(*) FROM course WHERE client_id = ?`, s.dan); n != courses {
 			t.Errorf("%d courses after the refusal; want %d", n, courses)
 		}
 		if _, err := s.door.Planning(ctx, s.therapist, s.dan, nil); !errors.As(err, &denied) {
@@ -182,12 +144,12 @@ func TestTheDoorNamesTheFieldsItRefuses(t *testing.T) {
 			return out
 		}
 		var active string
-		s.read(`SELECT id FROM course WHERE client_id = ? AND status = 'active'`, []any{s.alex}, &active)
+		s.Scan(`SELECT id FROM course WHERE client_id = ? AND status = 'active'`, []any{s.alex}, &active)
 		_, err := s.door.Stop(ctx, s.rx, s.alex, active, "  ", nil)
 		if got := fields(err); !got["stop_reason"] {
 			t.Errorf("stopping without a reason refused on %v; want stop_reason", got)
 		}
-		if n := s.count(`SELECT COUNT(*) FROM course WHERE id = ? AND status = 'active'`, active); n != 1 {
+		if n := s.Count(`SELECT COUNT(*) FROM course WHERE id = ? AND status = 'active'`, active); n != 1 {
 			t.Error("the refused stop stopped the course")
 		}
 		p := testPlan()

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/demo"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/fault"
-	"holdspace/internal/keyring"
 	"holdspace/internal/prescribing"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
@@ -18,8 +17,7 @@ import (
 
 // doorSite is the demo practice behind a prescribing door.
 type doorSite struct {
-	t             *testing.T
-	db            *store.DB
+	*demotest.Site
 	door          *prescribing.Door
 	rx, therapist access.Actor
 	dan           string
@@ -27,48 +25,15 @@ type doorSite struct {
 
 func newDoorSite(t *testing.T, db *store.DB) *doorSite {
 	t.Helper()
-	ctx := context.Background()
-	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-	ring, _ := keyring.New(make([]byte, 32))
-	hasher := access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1)
-	if _, err := demo.Load(ctx, db, demo.Options{Hasher: hasher, Keys: ring}, now); err != nil {
-		t.Fatal(err)
-	}
-	clock := func() time.Time { return now }
-	s := &doorSite{t: t, db: db, door: &prescribing.Door{Access: &access.Service{DB: db, Hasher: hasher, Keys: ring, Now: clock, Policy: access.DefaultPolicy()}, Now: clock}}
-	staff := func(email string, role access.Role) access.Actor {
-		a := access.Actor{Kind: access.StaffActor, Roles: []access.Role{role}}
-		s.read(`SELECT s.id, s.practice_id, a.id FROM staff s JOIN account a ON a.staff_id = s.id WHERE s.email = ?`, []any{email}, &a.StaffID, &a.PracticeID, &a.AccountID)
-		return a
-	}
-	s.rx = staff("prescriber@stillwater.example", access.Prescriber)
-	s.therapist = staff("therapist2@stillwater.example", access.Therapist)
-	s.read(`SELECT id FROM client WHERE email = 'dan@client.example'`, nil, &s.dan)
-	return s
-}
-
-func (s *doorSite) read(q string, args []any, into ...any) {
-	s.t.Helper()
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(into...)
-	}); err != nil {
-		s.t.Fatalf("%s: %v", q, err)
-	}
-}
-
-func (s *doorSite) count(q string, args ...any) int {
-	s.t.Helper()
-	var n int
-	s.read(q, args, &n)
-	return n
+	site := demotest.Load(t, db)
+	return &doorSite{Site: site, door: &prescribing.Door{Access: site.Access, Now: demotest.Clock}, rx: site.Prescriber(), therapist: site.Therapist(),
+		dan: site.Client("dan@client.example")}
 }
 
 // trail counts the entries of evaluation.write on records of refType by
 // actor with outcome.
 func (s *doorSite) trail(a access.Actor, refType, outcome string) int {
-	s.t.Helper()
-	return s.count(`SELECT COUNT(*) FROM audit_event WHERE actor_id = ? AND action = ? AND record_type = ? AND outcome = ?`,
-		a.StaffID, string(access.EvaluationWrite), refType, outcome)
+	return s.Trail(a, access.EvaluationWrite, refType, outcome)
 }
 
 func fieldsOf(t *testing.T, err error) map[string]bool {
@@ -122,7 +87,7 @@ func TestTheDoorRefusesAWrongPasswordATherapistAndATokenOnTheTrail(t *testing.T)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newDoorSite(t, db)
 		ctx := context.Background()
-		evaluations := s.count(`SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, s.dan)
+		evaluations := s.Count(`SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, s.dan)
 		denied := s.trail(s.rx, "evaluation", "denied")
 		_, err := s.door.Sign(ctx, s.rx, s.dan, prescribing.Signing{Draft: approval, Password: "not the password"})
 		if got := fieldsOf(t, err); !got["password"] || len(got) != 1 {
@@ -131,7 +96,7 @@ func TestTheDoorRefusesAWrongPasswordATherapistAndATokenOnTheTrail(t *testing.T)
 		if n := s.trail(s.rx, "evaluation", "denied"); n != denied+1 {
 			t.Errorf("%d denied signatures on the trail; want %d", n, denied+1)
 		}
-		if n := s.count(`SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, s.dan); n != evaluations {
+		if n := s.Count(`SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, s.dan); n != evaluations {
 			t.Errorf("%d evaluations after the refusal; want %d", n, evaluations)
 		}
 
@@ -148,11 +113,11 @@ func TestTheDoorRefusesAWrongPasswordATherapistAndATokenOnTheTrail(t *testing.T)
 		// Every scope: the refusal is the door's own, not the token's.
 		token.Kind, token.Scopes = access.APIActor, access.Scopes
 		const signing = `SELECT COUNT(*) FROM audit_event WHERE record_type = 'evaluation_addendum' AND outcome = 'denied' AND reason LIKE 'API tokens cannot sign%'`
-		addenda := s.count(signing)
+		addenda := s.Count(signing)
 		if err := s.door.CannotSign(ctx, token, "evaluation_addendum", s.dan, ""); !errors.As(err, &refused) {
 			t.Fatalf("signing by token: %v; want a refusal of access", err)
 		}
-		if n := s.count(signing); n != addenda+1 {
+		if n := s.Count(signing); n != addenda+1 {
 			t.Errorf("%d denied addendum signatures on the trail; want %d", n, addenda+1)
 		}
 	})
@@ -175,12 +140,12 @@ func TestTheDoorNamesTheFieldsOfWhatItRefuses(t *testing.T) {
 		if got := fieldsOf(t, err); !got["weight_unit"] {
 			t.Errorf("a weight in stone refused on %v; want weight_unit", got)
 		}
-		allergies := s.count(`SELECT COUNT(*) FROM allergy WHERE client_id = ?`, s.dan)
+		allergies := s.Count(`SELECT COUNT(*) FROM allergy WHERE client_id = ?`, s.dan)
 		_, err = s.door.AddAllergy(ctx, s.rx, s.dan, clinic.AllergyInput{Reaction: "hives"}, nil)
 		if got := fieldsOf(t, err); !got["substance"] {
 			t.Errorf("an allergy without its substance refused on %v; want substance", got)
 		}
-		if n := s.count(`SELECT COUNT(*) FROM allergy WHERE client_id = ?`, s.dan); n != allergies {
+		if n := s.Count(`SELECT COUNT(*) FROM allergy WHERE client_id = ?`, s.dan); n != allergies {
 			t.Errorf("%d allergies after the refusal; want %d", n, allergies)
 		}
 

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"holdspace/internal/access"
-	"holdspace/internal/demo"
-	"holdspace/internal/keyring"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
@@ -16,8 +14,7 @@ import (
 
 // exceptionSite is the demo practice behind the discharge exception's door.
 type exceptionSite struct {
-	t             *testing.T
-	db            *store.DB
+	*demotest.Site
 	door          *sessionrecord.ExceptionDoor
 	rx, therapist access.Actor
 	dan           string
@@ -25,41 +22,13 @@ type exceptionSite struct {
 
 func newExceptionSite(t *testing.T, db *store.DB) *exceptionSite {
 	t.Helper()
-	ctx := context.Background()
-	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-	ring, _ := keyring.New(make([]byte, 32))
-	hasher := access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1)
-	if _, err := demo.Load(ctx, db, demo.Options{Hasher: hasher, Keys: ring}, now); err != nil {
-		t.Fatal(err)
-	}
-	clock := func() time.Time { return now }
-	s := &exceptionSite{t: t, db: db, door: &sessionrecord.ExceptionDoor{Access: &access.Service{DB: db, Hasher: hasher, Keys: ring, Now: clock, Policy: access.DefaultPolicy()}, Now: clock}}
-	staff := func(email string, role access.Role) access.Actor {
-		a := access.Actor{Kind: access.StaffActor, Roles: []access.Role{role}}
-		s.scan(`SELECT s.id, s.practice_id, a.id FROM staff s JOIN account a ON a.staff_id = s.id WHERE s.email = ?`, []any{email}, &a.StaffID, &a.PracticeID, &a.AccountID)
-		return a
-	}
-	s.rx = staff("prescriber@stillwater.example", access.Prescriber)
-	s.therapist = staff("therapist2@stillwater.example", access.Therapist)
-	s.scan(`SELECT id FROM client WHERE email = 'dan@client.example'`, nil, &s.dan)
-	return s
-}
-
-func (s *exceptionSite) scan(q string, args []any, into ...any) {
-	s.t.Helper()
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(into...)
-	}); err != nil {
-		s.t.Fatalf("%s: %v", q, err)
-	}
+	site := demotest.Load(t, db)
+	return &exceptionSite{Site: site, door: &sessionrecord.ExceptionDoor{Access: site.Access, Now: demotest.Clock}, rx: site.Prescriber(), therapist: site.Therapist(),
+		dan: site.Client("dan@client.example")}
 }
 
 func (s *exceptionSite) denials(a access.Actor) int {
-	s.t.Helper()
-	var n int
-	s.scan(`SELECT COUNT(*) FROM audit_event WHERE actor_id = ? AND action = ? AND record_type = 'discharge_exception' AND outcome = 'denied'`,
-		[]any{a.StaffID, string(access.DischargeExceptionSign)}, &n)
-	return n
+	return s.Trail(a, access.DischargeExceptionSign, "discharge_exception", "denied")
 }
 
 // A prescriber on the care team signs an exception, and the medical

@@ -4,7 +4,8 @@
 // why, and the sessions as booked and kept, from which a stalled course is
 // flagged (KAP.md §1 Session and course). The rules themselves live in
 // internal/dosing; this package stores and applies them. Every function
-// runs inside a transaction that access.Service.Do has allowed.
+// runs inside a transaction that access.Service.Do has allowed; the faces
+// come in through Door, which opens it.
 package course
 
 import (

@@ -12,8 +12,6 @@ import (
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
 	"holdspace/internal/prescribing"
-	"holdspace/internal/settings"
-	"holdspace/internal/store"
 )
 
 // Treatment courses: read by the care team (ClientRead); planned, started,
@@ -26,52 +24,41 @@ func (s *Server) routesCourses() {
 	s.handle(GateStaff, "GET /clients/{id}/courses/new", func(w http.ResponseWriter, r *http.Request) { s.renderCourseNew(w, r, nil, nil, http.StatusOK) })
 	s.handle(GateStaff, "POST /clients/{id}/courses/new", s.createCourse)
 	s.handle(GateStaff, "GET /clients/{id}/courses/{courseID}", func(w http.ResponseWriter, r *http.Request) { s.renderCourse(w, r, nil, nil, http.StatusOK) })
-	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/activate", s.courseChange(access.EvaluationWrite, "The course is active: medicine sessions can be booked.",
-		func(c courseCtx) error {
-			_, err := course.Activate(c.ctx(), c.tx, c.client, c.course, c.a.StaffID, c.now)
-			return err
+	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/activate", s.courseChange("The course is active: medicine sessions can be booked.",
+		func(c courseCtx) (course.Changed, error) {
+			return c.door.Activate(c.ctx(), c.a, c.client, c.course, nil)
 		}))
-	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/stop", s.courseChange(access.EvaluationWrite, "The course is stopped; the reason is on record.",
-		func(c courseCtx) error {
-			_, err := course.Stop(c.ctx(), c.tx, c.client, c.course, c.form.Values.Get("stop_reason"), c.a.StaffID, c.now)
-			return err
+	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/stop", s.courseChange("The course is stopped; the reason is on record.",
+		func(c courseCtx) (course.Changed, error) {
+			return c.door.Stop(c.ctx(), c.a, c.client, c.course, c.form.Values.Get("stop_reason"), nil)
 		}))
-	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/complete", s.courseChange(access.EvaluationWrite, "The course is completed. Touch-up sessions can be planned below.",
-		func(c courseCtx) error {
-			_, err := course.Complete(c.ctx(), c.tx, c.client, c.course, c.a.StaffID, c.now)
-			return err
+	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/complete", s.courseChange("The course is completed. Touch-up sessions can be planned below.",
+		func(c courseCtx) (course.Changed, error) {
+			return c.door.Complete(c.ctx(), c.a, c.client, c.course, nil)
 		}))
-	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/doses", s.courseChange(access.EvaluationWrite, "The planned dose is changed; the change and its reason are on record.",
-		func(c courseCtx) error {
+	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/doses", s.courseChange("The planned dose is changed; the change and its reason are on record.",
+		func(c courseCtx) (course.Changed, error) {
 			n, _ := strconv.Atoi(c.form.Get("session_number"))
-			mg := formMg(c.form, "new_mg")
-			_, warnings, err := course.ChangeDose(c.ctx(), c.tx, c.a.PracticeID, c.client, c.course, n, mg, c.form.Values.Get("reason"), c.a.StaffID, c.now)
-			*c.warnings = warnings
-			return err
+			return c.door.ChangeDose(c.ctx(), c.a, c.client, c.course, n, formMg(c.form, "new_mg"), c.form.Values.Get("reason"), nil)
 		}))
-	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/touch-ups", s.courseChange(access.EvaluationWrite, "The touch-up session is planned.",
-		func(c courseCtx) error {
-			_, warnings, err := course.AddTouchUp(c.ctx(), c.tx, c.a.PracticeID, c.client, c.course, formMg(c.form, "touch_up_mg"), c.a.StaffID, c.now)
-			*c.warnings = warnings
-			return err
+	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/touch-ups", s.courseChange("The touch-up session is planned.",
+		func(c courseCtx) (course.Changed, error) {
+			return c.door.AddTouchUp(c.ctx(), c.a, c.client, c.course, formMg(c.form, "touch_up_mg"), nil)
 		}))
-	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/sessions", s.courseChange(access.ClientUpdate, "The session is recorded.",
-		func(c courseCtx) error {
+	s.handle(GateStaff, "POST /clients/{id}/courses/{courseID}/sessions", s.courseChange("The session is recorded.",
+		func(c courseCtx) (course.Changed, error) {
 			n, _ := strconv.Atoi(c.form.Get("session_number"))
 			var at *time.Time
+			var unread error
 			if v := c.form.Get("scheduled_at"); v != "" {
-				t, err := time.ParseInLocation("2006-01-02T15:04", v, c.now.Location())
+				t, err := time.ParseInLocation("2006-01-02T15:04", v, c.zone)
 				if err != nil {
 					c.form.Fail("scheduled_at", "Give the date and time, such as 2026-12-01 10:00.")
-					return formProblems(c.form)
+					unread = formProblems(c.form)
 				}
 				at = &t
 			}
-			_, warnings, err := course.RecordSession(c.ctx(), c.tx, c.a.PracticeID, c.client, c.course, n, course.SessionAction(c.form.Get("action")), at, c.a.StaffID, c.now)
-			for _, w := range warnings {
-				*c.warnings = append(*c.warnings, w.Message)
-			}
-			return err
+			return c.door.RecordSession(c.ctx(), c.a, c.client, c.course, n, course.SessionAction(c.form.Get("action")), at, unread)
 		}))
 	s.routesCoursesAPI()
 }
@@ -94,27 +81,22 @@ type coursesOverviewPage struct {
 	Stalled  int
 }
 
+// courseDoor is the door the course pages and API go through.
+func (s *Server) courseDoor() *course.Door {
+	return &course.Door{Access: s.access, Now: s.now}
+}
+
 func (s *Server) coursesOverview(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	d := coursesOverviewPage{Admin: a.IsAdmin(), Status: r.URL.Query().Get("status"), Statuses: []string{"active", "planned", "completed", "stopped"}}
-	f := course.OverviewFilter{PracticeID: a.PracticeID, Status: dosing.CourseStatus(d.Status)}
 	switch d.Status {
 	case "", "active", "planned", "completed", "stopped":
 	default:
-		d.Status, f.Status = "", ""
+		d.Status = ""
 	}
-	if !a.IsAdmin() {
-		f.StaffID = a.StaffID
-	}
-	err := s.access.Do(r.Context(), a, access.ClientList, access.Ref{Type: "course_list"}, func(tx *store.Tx, _ access.Decision) error {
-		ms, err := settings.MedicineSettings(r.Context(), tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		d.Courses, err = course.Overview(r.Context(), tx, f, s.now().In(sess.Zone), ms.Course)
-		return err
-	})
+	var err error
+	d.Courses, err = s.courseDoor().Overview(r.Context(), a, dosing.CourseStatus(d.Status), sess.Zone)
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -136,23 +118,12 @@ type clientCoursesPage struct {
 func (s *Server) clientCourses(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	id := r.PathValue("id")
 	d := clientCoursesPage{Nav: chartNav{Current: "courses"}, CanPlan: a.Has(access.Prescriber)}
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "course", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		ms, err := settings.MedicineSettings(r.Context(), tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		d.Courses, err = course.List(r.Context(), tx, id, s.now().In(sess.Zone), ms.Course)
-		return err
-	})
+	list, err := s.courseDoor().List(r.Context(), a, r.PathValue("id"), sess.Zone)
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d.Nav.Client, d.Courses = list.Client, list.Courses
 	s.render(w, r, http.StatusOK, "courses_client", s.page(w, r, "Courses · "+d.Nav.Client.Name(), d))
 }
 
@@ -172,35 +143,12 @@ type courseNewPage struct {
 
 func (s *Server) renderCourseNew(w http.ResponseWriter, r *http.Request, form *Form, warnings []string, status int) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("id")
-	d := courseNewPage{Nav: chartNav{Current: "courses"}, Routes: dosing.Routes(), Warnings: warnings}
-	err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: "course", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		m, err := clinic.LoadMedical(r.Context(), tx, id)
-		if err != nil {
-			return err
-		}
-		d.Diagnoses = m.Diagnoses
-		if d.Defaults, err = settings.MedicineSettings(r.Context(), tx, a.PracticeID); err != nil {
-			return err
-		}
-		if d.Weight, err = clinic.LatestWeight(r.Context(), tx, id, s.now().In(sess.Zone)); err != nil {
-			return err
-		}
-		ev, ps, err := course.Ready(r.Context(), tx, id)
-		d.Current = ev
-		for _, p := range ps {
-			d.NotReady = append(d.NotReady, p.Message)
-		}
-		return err
-	})
+	pl, err := s.courseDoor().Planning(r.Context(), sess.Actor, r.PathValue("id"), sess.Zone)
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d := courseNewPage{Nav: chartNav{Client: pl.Client, Current: "courses"}, Routes: dosing.Routes(), Warnings: warnings,
+		Current: pl.Current, Weight: pl.Weight, Diagnoses: pl.Diagnoses, Defaults: pl.Defaults, NotReady: pl.NotReady}
 	if form == nil {
 		form = NewForm(nil)
 		p := course.DefaultPlan(d.Defaults.Course)
@@ -233,55 +181,35 @@ func (s *Server) renderCourseNew(w http.ResponseWriter, r *http.Request, form *F
 }
 
 // planFromForm reads the new-course form. A diagnosis chosen from the
-// chart gives code and words; "other" takes them as typed.
-func planFromForm(f *Form, dx []clinic.Diagnosis) course.Plan {
+// chart (indication) gives code and words; "other" takes them as typed.
+func planFromForm(f *Form) course.NewPlan {
 	atoi := func(k string) int { n, _ := strconv.Atoi(f.Get(k)); return n }
 	p := course.Plan{Route: dosing.Route(f.Get("route")), PlannedSessions: atoi("planned_sessions"), WindowDays: atoi("window_days"),
 		MinGapHours: atoi("min_gap_hours"), IndicationCode: f.Get("indication_code"), IndicationText: f.Get("indication_text")}
-	if pick := f.Get("indication"); pick != "" && pick != "other" {
-		for _, d := range dx {
-			if d.Code == pick {
-				p.IndicationCode, p.IndicationText = d.Code, d.Description
-			}
-		}
-	}
 	for i := 1; i <= p.PlannedSessions && i <= course.MaxSessions; i++ {
 		p.Doses = append(p.Doses, formMg(f, course.DoseField(i)))
 	}
-	return p
+	return course.NewPlan{Plan: p, Indication: f.Get("indication")}
 }
 
 func (s *Server) createCourse(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	courseID := store.NewID()
-	var warnings []string
-	err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: "course", ID: courseID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		m, err := clinic.LoadMedical(r.Context(), tx, id)
-		if err != nil {
-			return err
-		}
-		_, warnings, err = course.Create(r.Context(), tx, a.PracticeID, id, courseID, planFromForm(form, m.Diagnoses), a.StaffID, s.now().In(sess.Zone))
-		return err
-	})
+	res, err := s.courseDoor().Create(r.Context(), sess.Actor, id, planFromForm(form), nil)
 	if err == nil {
 		msg := "The course is planned. Make it active when the client is ready to begin."
-		if len(warnings) > 0 {
-			msg += " Note: " + strings.Join(warnings, " ")
+		if len(res.Warnings) > 0 {
+			msg += " Note: " + strings.Join(res.Warnings, " ")
 		}
-		s.redirect(w, r, "/clients/"+id+"/courses/"+courseID, "ok", msg)
+		s.redirect(w, r, "/clients/"+id+"/courses/"+res.Course.ID, "ok", msg)
 		return
 	}
 	if s.chartFailed(w, r, err) || s.failed(w, r, chartProblems(err, ""), form) {
 		return
 	}
-	s.renderCourseNew(w, r, form, warnings, http.StatusUnprocessableEntity)
+	s.renderCourseNew(w, r, form, res.Warnings, http.StatusUnprocessableEntity)
 }
 
 type coursePage struct {
@@ -297,29 +225,11 @@ type coursePage struct {
 func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, form *Form, warnings []string, status int) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
-	id, courseID := r.PathValue("id"), r.PathValue("courseID")
-	d := coursePage{Nav: chartNav{Current: "courses"}, CanPlan: a.Has(access.Prescriber), CanBook: true, Warnings: warnings}
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "course", ID: courseID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		ms, err := settings.MedicineSettings(r.Context(), tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		if d.Course, err = course.Load(r.Context(), tx, id, courseID, s.now().In(sess.Zone), ms.Course); err != nil {
-			return err
-		}
-		ev, err := prescribing.Current(r.Context(), tx, id)
-		if l, ok := ev.Limit(d.Course.Route); ok {
-			d.Limit = &l
-		}
-		return err
-	})
+	v, err := s.courseDoor().View(r.Context(), a, r.PathValue("id"), r.PathValue("courseID"), sess.Zone)
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d := coursePage{Nav: chartNav{Client: v.Client, Current: "courses"}, Course: v.Course, Limit: v.Limit, CanPlan: a.Has(access.Prescriber), CanBook: true, Warnings: warnings}
 	for _, dz := range d.Course.Doses {
 		d.Numbers = append(d.Numbers, dz.Number)
 	}
@@ -334,36 +244,29 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, form *Form
 // courseCtx is what one change from the course page works with.
 type courseCtx struct {
 	r              *http.Request
-	tx             *store.Tx
+	door           *course.Door
 	a              access.Actor
 	client, course string
 	form           *Form
-	now            time.Time
-	warnings       *[]string
+	// zone is the reader's, in which typed times are read.
+	zone *time.Location
 }
 
 func (c courseCtx) ctx() context.Context { return c.r.Context() }
 
-// courseChange runs one change of a course under act and answers it:
-// back to the course on success, the page again with 422 when refused.
-func (s *Server) courseChange(act access.Action, done string, apply func(courseCtx) error) http.HandlerFunc {
+// courseChange runs one change of a course and answers it: back to the
+// course on success, the page again with 422 when refused.
+func (s *Server) courseChange(done string, apply func(courseCtx) (course.Changed, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := sessionFrom(r.Context())
-		a := sess.Actor
 		id, courseID := r.PathValue("id"), r.PathValue("courseID")
 		r.ParseForm()
 		form := NewForm(r.PostForm)
-		var warnings []string
-		err := s.access.Do(r.Context(), a, act, access.Ref{Type: "course", ID: courseID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-			if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-				return err
-			}
-			return apply(courseCtx{r: r, tx: tx, a: a, client: id, course: courseID, form: form, now: s.now().In(sess.Zone), warnings: &warnings})
-		})
+		res, err := apply(courseCtx{r: r, door: s.courseDoor(), a: sess.Actor, client: id, course: courseID, form: form, zone: sess.Zone})
 		if err == nil {
 			msg := done
-			if len(warnings) > 0 {
-				msg += " Note: " + strings.Join(warnings, " ")
+			if len(res.Warnings) > 0 {
+				msg += " Note: " + strings.Join(res.Warnings, " ")
 			}
 			s.redirect(w, r, "/clients/"+id+"/courses/"+courseID, "ok", msg)
 			return
@@ -371,6 +274,6 @@ func (s *Server) courseChange(act access.Action, done string, apply func(courseC
 		if s.chartFailed(w, r, err) || s.failed(w, r, chartProblems(err, ""), form) {
 			return
 		}
-		s.renderCourse(w, r, form, warnings, http.StatusUnprocessableEntity)
+		s.renderCourse(w, r, form, res.Warnings, http.StatusUnprocessableEntity)
 	}
 }

@@ -41,23 +41,21 @@ func (s *Server) evaluationPage(w http.ResponseWriter, r *http.Request) {
 	s.renderEvaluation(w, r, NewForm(nil), "", http.StatusOK)
 }
 
+// prescribingDoor is the door the evaluation and chart pages and API go
+// through.
+func (s *Server) prescribingDoor() *prescribing.Door {
+	return &prescribing.Door{Access: s.access, Now: s.now, Log: s.log}
+}
+
 func (s *Server) renderEvaluation(w http.ResponseWriter, r *http.Request, form *Form, open string, status int) {
 	sess, _ := sessionFrom(r.Context())
-	id := r.PathValue("id")
-	d := evaluationPage{Nav: chartNav{Current: "evaluation"}, CanWrite: sess.Actor.Has(access.Prescriber), Open: open}
-	err := s.access.Do(r.Context(), sess.Actor, access.ClientRead, access.Ref{Type: "evaluation", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
-			return err
-		}
-		list, err := prescribing.History(r.Context(), tx, id)
-		if len(list) > 0 {
-			d.Current, d.Earlier = &list[0], list[1:]
-		}
-		return err
-	})
+	evs, err := s.prescribingDoor().Evaluations(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.chartFailed(w, r, err) {
 		return
+	}
+	d := evaluationPage{Nav: chartNav{Client: evs.Client, Current: "evaluation"}, CanWrite: sess.Actor.Has(access.Prescriber), Open: open}
+	if len(evs.History) > 0 {
+		d.Current, d.Earlier = &evs.History[0], evs.History[1:]
 	}
 	p := s.page(w, r, "Prescriber evaluation · "+d.Nav.Client.Name(), d)
 	p.Form = form
@@ -128,29 +126,12 @@ func (s *Server) evaluationNewPage(w http.ResponseWriter, r *http.Request) {
 // limits and orders, which a new evaluation usually carries on.
 func (s *Server) renderEvaluationNew(w http.ResponseWriter, r *http.Request, form *Form, status int) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	id := r.PathValue("id")
-	d := evaluationNewPage{Nav: chartNav{Current: "evaluation"}, Routes: dosing.Routes()}
-	err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: "evaluation", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		if d.Current, err = prescribing.Current(r.Context(), tx, id); err != nil {
-			return err
-		}
-		if d.Medical, err = clinic.LoadMedical(r.Context(), tx, id); err != nil {
-			return err
-		}
-		if d.Weight, err = clinic.LatestWeight(r.Context(), tx, id, s.now().In(sess.Zone)); err != nil {
-			return err
-		}
-		d.Signer, err = prescribing.LoadSigner(r.Context(), tx, a.PracticeID, a.StaffID)
-		return err
-	})
+	rv, err := s.prescribingDoor().Review(r.Context(), sess.Actor, r.PathValue("id"), sess.Zone)
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d := evaluationNewPage{Nav: chartNav{Client: rv.Client, Current: "evaluation"}, Routes: dosing.Routes(),
+		Current: rv.Current, Medical: rv.Medical, Weight: rv.Weight, Signer: rv.Signer}
 	if form == nil {
 		form = NewForm(nil)
 		if d.Current != nil {
@@ -266,55 +247,14 @@ func (s *Server) checkSignature(ctx context.Context, tx *store.Tx, a access.Acto
 	return err
 }
 
-// recordRefusedSignature puts a signature refused for a wrong password on
-// the trail: nothing else of the attempt was written.
-func (s *Server) recordRefusedSignature(ctx context.Context, a access.Actor, refType, id, clientID string) {
-	err := s.access.RecordDenial(ctx, a, &access.Denied{Action: access.EvaluationWrite, Reason: errWrongPassword.Error(),
-		Record: access.Record{Type: refType, ID: id, PracticeID: a.PracticeID, ClientID: clientID}})
-	if err != nil {
-		s.log.Error("recording a refused signature", "err", err)
-	}
-	if err := s.access.PasswordRefused(ctx, a); err != nil {
-		s.log.Error("counting a refused signature password", "err", err)
-	}
-}
-
 func (s *Server) signEvaluation(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	draft := draftFromForm(form)
-	evalID := store.NewID()
-	wrongPassword := false
-	var signed *prescribing.Evaluation
-	err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: "evaluation", ID: evalID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		signer, err := prescribing.LoadSigner(r.Context(), tx, a.PracticeID, a.StaffID)
-		if err != nil {
-			return err
-		}
-		ps, _ := formProblems(form).(access.Problems)
-		if cps, ok := chartProblems(draft.Normalised().Validate().Err(), "").(access.Problems); ok {
-			ps = append(ps, cps...)
-		}
-		if err := s.checkSignature(r.Context(), tx, a, r.PostForm.Get("password"), &ps); errors.Is(err, errWrongPassword) {
-			wrongPassword = true
-		} else if err != nil {
-			return err
-		}
-		if len(ps) > 0 {
-			return ps
-		}
-		signed, err = prescribing.Sign(r.Context(), tx, a.PracticeID, id, evalID, draft, signer, s.now())
-		return err
-	})
-	if wrongPassword {
-		s.recordRefusedSignature(r.Context(), a, "evaluation", evalID, id)
-	}
+	in := prescribing.Signing{Draft: draftFromForm(form), Password: r.PostForm.Get("password")}
+	in.Typed, _ = formProblems(form).(access.Problems)
+	signed, err := s.prescribingDoor().Sign(r.Context(), sess.Actor, id, in)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/evaluation", "ok", "The evaluation is signed ("+signed.Decision.Label()+"), meaning "+string(signed.Meaning)+".")
 		return
@@ -327,48 +267,33 @@ func (s *Server) signEvaluation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) addAddendum(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
 	id, evalID := r.PathValue("id"), r.PathValue("evalID")
 	r.ParseForm()
 	// Each evaluation's addendum form names its fields after it, so a
 	// refusal shows beside the right one.
 	prefix := "add-" + evalID + "-"
 	form := NewForm(r.PostForm)
-	text := r.PostForm.Get(prefix + "text")
-	addID := store.NewID()
-	wrongPassword := false
-	err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: "evaluation_addendum", ID: addID, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		signer, err := prescribing.LoadSigner(r.Context(), tx, a.PracticeID, a.StaffID)
-		if err != nil {
-			return err
-		}
-		var ps access.Problems
-		if strings.TrimSpace(text) == "" {
-			ps = append(ps, &access.Problem{Field: "text", Message: "Write the addendum."})
-		}
-		if err := s.checkSignature(r.Context(), tx, a, r.PostForm.Get(prefix+"password"), &ps); errors.Is(err, errWrongPassword) {
-			wrongPassword = true
-		} else if err != nil {
-			return err
-		}
-		if len(ps) > 0 {
-			for _, p := range ps {
-				p.Field = prefix + p.Field
-			}
-			return ps
-		}
-		_, err = prescribing.AddAddendum(r.Context(), tx, a.PracticeID, id, evalID, addID, text, signer, s.now())
-		return err
-	})
-	if wrongPassword {
-		s.recordRefusedSignature(r.Context(), a, "evaluation_addendum", addID, id)
-	}
+	_, err := s.prescribingDoor().AddAddendum(r.Context(), sess.Actor, id, evalID, r.PostForm.Get(prefix+"text"), r.PostForm.Get(prefix+"password"))
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/evaluation#e-"+evalID, "ok", "The addendum is signed and added below the evaluation.")
 		return
 	}
-	if s.chartFailed(w, r, err) || s.failed(w, r, chartProblems(err, prefix), form) {
+	if s.chartFailed(w, r, err) || s.failed(w, r, prefixProblems(chartProblems(err, ""), prefix), form) {
 		return
 	}
 	s.renderEvaluation(w, r, form, evalID, http.StatusUnprocessableEntity)
+}
+
+// prefixProblems renames each field of the problems in err with prefix,
+// the form's own name for it.
+func prefixProblems(err error, prefix string) error {
+	var ps access.Problems
+	if !errors.As(err, &ps) {
+		return err
+	}
+	out := make(access.Problems, len(ps))
+	for i, p := range ps {
+		out[i] = &access.Problem{Field: prefix + p.Field, Message: p.Message}
+	}
+	return out
 }

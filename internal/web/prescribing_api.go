@@ -1,13 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
-	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/prescribing"
-	"holdspace/internal/store"
 )
 
 // The JSON API of the chart's clinical details and the prescriber's
@@ -17,40 +16,29 @@ func (s *Server) routesPrescribingAPI() {
 	s.handle(GateAPI, "GET /api/v1/clients/{id}/details", s.api(s.apiDetails))
 	s.handle(GateAPI, "PUT /api/v1/clients/{id}/details", s.api(s.apiSaveDetails))
 	s.handle(GateAPI, "GET /api/v1/clients/{id}/medical", s.api(s.apiMedical))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/diagnoses", s.api(apiAdd(s, "diagnosis", func(c apiChange, in clinic.DiagnosisInput) (any, error) {
-		in.ID = c.item
-		return clinic.AddDiagnosis(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+	s.handle(GateAPI, "POST /api/v1/clients/{id}/diagnoses", s.api(apiAdd(s, func(c apiChange, in clinic.DiagnosisInput) (any, error) {
+		return c.door.AddDiagnosis(c.ctx, c.a, c.client, in, c.bad)
 	})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications", s.api(apiAdd(s, "medication", func(c apiChange, in clinic.MedicationInput) (any, error) {
-		in.ID = c.item
-		m, err := clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
-		if err != nil {
-			return nil, err
-		}
-		return m, s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
+	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications", s.api(apiAdd(s, func(c apiChange, in clinic.MedicationInput) (any, error) {
+		return c.door.AddMedication(c.ctx, c.a, c.client, in, c.bad)
 	})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/allergies", s.api(apiAdd(s, "allergy", func(c apiChange, in clinic.AllergyInput) (any, error) {
-		in.ID = c.item
-		return clinic.AddAllergy(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+	s.handle(GateAPI, "POST /api/v1/clients/{id}/allergies", s.api(apiAdd(s, func(c apiChange, in clinic.AllergyInput) (any, error) {
+		return c.door.AddAllergy(c.ctx, c.a, c.client, in, c.bad)
 	})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/measurements", s.api(apiAdd(s, "body_measurement", func(c apiChange, in clinic.MeasurementInput) (any, error) {
-		in.ID = c.item
-		return clinic.AddMeasurement(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+	s.handle(GateAPI, "POST /api/v1/clients/{id}/measurements", s.api(apiAdd(s, func(c apiChange, in clinic.MeasurementInput) (any, error) {
+		return c.door.AddMeasurement(c.ctx, c.a, c.client, in, c.bad)
 	})))
 	type markInput struct {
 		StoppedOn string `json:"stopped_on"`
 		Reason    string `json:"reason"`
 	}
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications/{itemID}/stop", s.api(apiAdd(s, "medication", func(c apiChange, in markInput) (any, error) {
-		if err := clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, in.StoppedOn, in.Reason, c.a.StaffID, c.at); err != nil {
-			return nil, err
-		}
-		return nil, s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
+	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications/{itemID}/stop", s.api(apiAdd(s, func(c apiChange, in markInput) (any, error) {
+		return nil, c.door.StopMedication(c.ctx, c.a, c.client, c.item, in.StoppedOn, in.Reason, c.bad)
 	})))
 	s.routesOfferedAPI()
 	for kind, path := range map[string]string{clinic.KindDiagnosis: "diagnoses", clinic.KindAllergy: "allergies", clinic.KindMeasurement: "measurements"} {
-		s.handle(GateAPI, "POST /api/v1/clients/{id}/"+path+"/{itemID}/remove", s.api(apiAdd(s, kind, func(c apiChange, in markInput) (any, error) {
-			return nil, clinic.RemoveEntry(c.r.Context(), c.tx, kind, c.client, c.item, in.Reason, c.a.StaffID, c.at)
+		s.handle(GateAPI, "POST /api/v1/clients/{id}/"+path+"/{itemID}/remove", s.api(apiAdd(s, func(c apiChange, in markInput) (any, error) {
+			return nil, c.door.RemoveEntry(c.ctx, c.a, kind, c.client, c.item, in.Reason, c.bad)
 		})))
 	}
 	s.handle(GateAPI, "GET /api/v1/clients/{id}/evaluations", s.api(s.apiEvaluations))
@@ -59,56 +47,27 @@ func (s *Server) routesPrescribingAPI() {
 }
 
 func (s *Server) apiDetails(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	var d clinic.Details
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "client_details", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		d, err = clinic.LoadDetails(r.Context(), tx, a.PracticeID, id)
-		return err
-	})
+	d, err := s.prescribingDoor().Details(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d)
+	writeJSON(w, http.StatusOK, d.Details)
 }
 
 func (s *Server) apiSaveDetails(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
 	var in clinic.Details
 	bad := decodeJSON(r, &in)
-	var d clinic.Details
-	zone, err := s.practiceZone(r, a.PracticeID)
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	err = s.access.Do(r.Context(), a, access.ClientUpdate, access.Ref{Type: "client_details", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if bad != nil {
-			return bad
-		}
-		var err error
-		d, err = clinic.SaveDetails(r.Context(), tx, a.PracticeID, id, in, s.now().In(zone))
-		return err
-	})
+	d, err := s.prescribingDoor().SaveDetails(r.Context(), a, r.PathValue("id"), in, bad)
 	if err != nil {
 		s.apiError(w, r, a, chartProblems(err, ""))
 		return
 	}
-	writeJSON(w, http.StatusOK, d)
+	writeJSON(w, http.StatusOK, d.Details)
 }
 
 func (s *Server) apiMedical(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	var m clinic.Medical
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "medical_history", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		m, err = clinic.LoadMedical(r.Context(), tx, id)
-		return err
-	})
+	m, err := s.prescribingDoor().Medical(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
@@ -145,41 +104,24 @@ func emptyNotNull(list any) {
 	}
 }
 
-// apiChange is what an API change needs inside its transaction.
+// apiChange is what an API change of the chart passes to the door; bad
+// is the body's refusal, which the door gives once access is decided.
 type apiChange struct {
-	r      *http.Request
-	tx     *store.Tx
+	ctx    context.Context
+	door   *prescribing.Door
 	a      access.Actor
 	client string
 	item   string
-	at     time.Time
+	bad    error
 }
 
 // apiAdd handles a POST that adds a chart entry (201 with the entry) or
 // marks one (204): access first, then the body, then the change.
-func apiAdd[T any](s *Server, refType string, do func(c apiChange, in T) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
+func apiAdd[T any](s *Server, do func(c apiChange, in T) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
-		id, item := r.PathValue("id"), r.PathValue("itemID")
 		var in T
 		bad := decodeJSON(r, &in)
-		ref := access.Ref{Type: refType, ID: item, ClientID: id}
-		if item == "" {
-			ref.ID = store.NewID()
-		}
-		var out any
-		zone, err := s.practiceZone(r, a.PracticeID)
-		if err != nil {
-			s.apiError(w, r, a, err)
-			return
-		}
-		err = s.access.Do(r.Context(), a, access.ClientUpdate, ref, func(tx *store.Tx, _ access.Decision) error {
-			if bad != nil {
-				return bad
-			}
-			var err error
-			out, err = do(apiChange{r: r, tx: tx, a: a, client: id, item: ref.ID, at: s.now().In(zone)}, in)
-			return err
-		})
+		out, err := do(apiChange{ctx: r.Context(), door: s.prescribingDoor(), a: a, client: r.PathValue("id"), item: r.PathValue("itemID"), bad: bad}, in)
 		switch {
 		case err != nil:
 			s.apiError(w, r, a, chartProblems(err, ""))
@@ -198,20 +140,12 @@ type apiEvaluation struct {
 }
 
 func (s *Server) apiEvaluations(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	var list []prescribing.Evaluation
-	err := s.access.Do(r.Context(), a, access.ClientRead, access.Ref{Type: "evaluation", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if _, err := clinic.LoadClient(r.Context(), tx, a.PracticeID, id); err != nil {
-			return err
-		}
-		var err error
-		list, err = prescribing.History(r.Context(), tx, id)
-		return err
-	})
+	evs, err := s.prescribingDoor().Evaluations(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		s.apiError(w, r, a, err)
 		return
 	}
+	list := evs.History
 	out := struct {
 		Current     *string         `json:"current"`
 		Evaluations []apiEvaluation `json:"evaluations"`
@@ -230,11 +164,6 @@ func (s *Server) apiEvaluations(w http.ResponseWriter, r *http.Request, a access
 // and puts the refusal on the trail.
 func (s *Server) apiCannotSign(refType string) func(http.ResponseWriter, *http.Request, access.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
-		id := r.PathValue("id")
-		err := s.access.Do(r.Context(), a, access.EvaluationWrite, access.Ref{Type: refType, ID: r.PathValue("evalID"), ClientID: id}, func(*store.Tx, access.Decision) error {
-			return &access.Denied{Action: access.EvaluationWrite, Record: access.Record{Type: refType, ID: r.PathValue("evalID"), PracticeID: a.PracticeID, ClientID: id},
-				Reason: "API tokens cannot sign; a prescriber signs evaluations and addenda in the browser, re-entering their password"}
-		})
-		s.apiError(w, r, a, err)
+		s.apiError(w, r, a, s.prescribingDoor().CannotSign(r.Context(), a, refType, r.PathValue("id"), r.PathValue("evalID")))
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,8 +13,8 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
+	"holdspace/internal/prescribing"
 	"holdspace/internal/sessionrecord"
-	"holdspace/internal/store"
 )
 
 // The client chart's clinical details: demographics and contacts, and the
@@ -100,21 +101,11 @@ func formFromDetails(d clinic.Details) *Form {
 
 func (s *Server) detailsPage(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
-	id := r.PathValue("id")
-	var c clinic.Client
-	var d clinic.Details
-	err := s.access.Do(r.Context(), sess.Actor, access.ClientRead, access.Ref{Type: "client_details", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if c, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
-			return err
-		}
-		d, err = clinic.LoadDetails(r.Context(), tx, sess.Actor.PracticeID, id)
-		return err
-	})
+	d, err := s.prescribingDoor().Details(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.chartFailed(w, r, err) {
 		return
 	}
-	s.renderDetails(w, r, c, formFromDetails(d), http.StatusOK)
+	s.renderDetails(w, r, d.Client, formFromDetails(d.Details), http.StatusOK)
 }
 
 func (s *Server) saveDetails(w http.ResponseWriter, r *http.Request) {
@@ -122,15 +113,7 @@ func (s *Server) saveDetails(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	r.ParseForm()
 	form := NewForm(r.PostForm)
-	var c clinic.Client
-	err := s.access.Do(r.Context(), sess.Actor, access.ClientUpdate, access.Ref{Type: "client_details", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if c, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
-			return err
-		}
-		_, err = clinic.SaveDetails(r.Context(), tx, sess.Actor.PracticeID, id, detailsFromForm(form), s.now().In(sess.Zone))
-		return err
-	})
+	d, err := s.prescribingDoor().SaveDetails(r.Context(), sess.Actor, id, detailsFromForm(form), nil)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/details", "ok", "The details are saved.")
 		return
@@ -138,7 +121,7 @@ func (s *Server) saveDetails(w http.ResponseWriter, r *http.Request) {
 	if s.chartFailed(w, r, err) || s.failed(w, r, chartProblems(err, ""), form) {
 		return
 	}
-	s.renderDetails(w, r, c, form, http.StatusUnprocessableEntity)
+	s.renderDetails(w, r, d.Client, form, http.StatusUnprocessableEntity)
 }
 
 // chartFailed answers an error of the chart unless it is about what was
@@ -175,22 +158,11 @@ func (s *Server) medicalPage(w http.ResponseWriter, r *http.Request) {
 // page with form, which holds what was typed when a change was refused.
 func (s *Server) renderMedical(w http.ResponseWriter, r *http.Request, form *Form, open string, status int) {
 	sess, _ := sessionFrom(r.Context())
-	id := r.PathValue("id")
-	d := medicalPage{Open: open}
-	err := s.access.Do(r.Context(), sess.Actor, access.ClientRead, access.Ref{Type: "medical_history", ID: id, ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if d.Nav.Client, err = clinic.LoadClient(r.Context(), tx, sess.Actor.PracticeID, id); err != nil {
-			return err
-		}
-		if d.Medical, err = clinic.LoadMedical(r.Context(), tx, id); err != nil {
-			return err
-		}
-		d.Exception, err = sessionrecord.CurrentDischargeException(r.Context(), tx, id)
-		return err
-	})
+	h, err := s.exceptionDoor().MedicalHistory(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.chartFailed(w, r, err) {
 		return
 	}
+	d := medicalPage{Nav: chartNav{Client: h.Client}, Medical: h.Medical, Exception: h.Exception, Open: open}
 	d.MaySignException = sess.Actor.Has(access.Prescriber)
 	if b, ok := dosing.BoundFor("discharge.min_observation_minutes"); ok {
 		d.ExceptionHint = fmt.Sprintf("From %d to %d minutes; the practice settings may not go below %d (%s). Blood pressure peaks around 40 minutes after dosing, so no exception goes below %d.",
@@ -221,7 +193,6 @@ func (s *Server) renderMedical(w http.ResponseWriter, r *http.Request, form *For
 
 // medicalChange is one change to the medical history from a form.
 type medicalChange struct {
-	refType string
 	// prefix of the form's fields; {item} stands for the entry's id.
 	prefix string
 	anchor string
@@ -229,16 +200,19 @@ type medicalChange struct {
 	apply  func(c chartChange) error
 }
 
-// chartChange is what a change needs, inside the use case's transaction.
+// chartChange is what a change from a form passes to the door.
 type chartChange struct {
 	r      *http.Request
-	tx     *store.Tx
+	door   *prescribing.Door
 	a      access.Actor
 	client string
 	item   string
 	form   *Form
-	at     time.Time
+	// today is now in the reader's zone, for what the face checks itself.
+	today time.Time
 }
+
+func (c chartChange) ctx() context.Context { return c.r.Context() }
 
 func (c chartChange) get(name string) string { return c.form.Get(name) }
 
@@ -251,13 +225,7 @@ func (s *Server) medicalPost(m medicalChange) http.HandlerFunc {
 		// A row's own form names its fields with the row's prefix, so a
 		// refusal shows beside that row.
 		form := NewForm(r.PostForm)
-		ref := access.Ref{Type: m.refType, ID: item, ClientID: id}
-		if item == "" {
-			ref.ID = store.NewID()
-		}
-		err := s.access.Do(r.Context(), sess.Actor, access.ClientUpdate, ref, func(tx *store.Tx, _ access.Decision) error {
-			return m.apply(chartChange{r: r, tx: tx, a: sess.Actor, client: id, item: ref.ID, form: form, at: s.now().In(sess.Zone)})
-		})
+		err := m.apply(chartChange{r: r, door: s.prescribingDoor(), a: sess.Actor, client: id, item: item, form: form, today: s.now().In(sess.Zone)})
 		if err == nil {
 			s.redirect(w, r, "/clients/"+id+"/medical#"+m.anchor, "ok", m.done)
 			return
@@ -292,61 +260,56 @@ func (s *Server) routesChart() {
 	s.handle(GateStaff, "POST /clients/{id}/details", s.saveDetails)
 	s.handle(GateStaff, "GET /clients/{id}/medical", s.medicalPage)
 	s.routesOffered()
-	s.handle(GateStaff, "POST /clients/{id}/medical/diagnoses", s.medicalPost(medicalChange{refType: "diagnosis", prefix: dxPrefix, anchor: "diagnoses", done: "The diagnosis is recorded.",
+	s.handle(GateStaff, "POST /clients/{id}/medical/diagnoses", s.medicalPost(medicalChange{prefix: dxPrefix, anchor: "diagnoses", done: "The diagnosis is recorded.",
 		apply: func(c chartChange) error {
-			_, err := clinic.AddDiagnosis(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.DiagnosisInput{ID: c.item, Code: c.get(dxPrefix + "code"),
-				Description: c.get(dxPrefix + "description"), Primary: c.get(dxPrefix+"primary") != "", DiagnosedOn: c.get(dxPrefix + "diagnosed_on")}, c.a.StaffID, c.at)
+			_, err := c.door.AddDiagnosis(c.ctx(), c.a, c.client, clinic.DiagnosisInput{Code: c.get(dxPrefix + "code"),
+				Description: c.get(dxPrefix + "description"), Primary: c.get(dxPrefix+"primary") != "", DiagnosedOn: c.get(dxPrefix + "diagnosed_on")}, nil)
 			return err
 		}}))
-	s.handle(GateStaff, "POST /clients/{id}/medical/medications", s.medicalPost(medicalChange{refType: "medication", prefix: medPrefix, anchor: "medications", done: "The medication is recorded.",
+	s.handle(GateStaff, "POST /clients/{id}/medical/medications", s.medicalPost(medicalChange{prefix: medPrefix, anchor: "medications", done: "The medication is recorded.",
 		apply: func(c chartChange) error {
-			_, err := clinic.AddMedication(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.MedicationInput{ID: c.item, Name: c.get(medPrefix + "name"),
-				Dose: c.get(medPrefix + "dose"), Frequency: c.get(medPrefix + "frequency"), StartedOn: c.get(medPrefix + "started_on")}, c.a.StaffID, c.at)
-			if err != nil {
-				return err
-			}
-			return s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
-		}}))
-	s.handle(GateStaff, "POST /clients/{id}/medical/allergies", s.medicalPost(medicalChange{refType: "allergy", prefix: alPrefix, anchor: "allergies", done: "The allergy is recorded.",
-		apply: func(c chartChange) error {
-			_, err := clinic.AddAllergy(c.r.Context(), c.tx, c.a.PracticeID, c.client, clinic.AllergyInput{ID: c.item, Substance: c.get(alPrefix + "substance"),
-				Reaction: c.get(alPrefix + "reaction")}, c.a.StaffID, c.at)
+			_, err := c.door.AddMedication(c.ctx(), c.a, c.client, clinic.MedicationInput{Name: c.get(medPrefix + "name"),
+				Dose: c.get(medPrefix + "dose"), Frequency: c.get(medPrefix + "frequency"), StartedOn: c.get(medPrefix + "started_on")}, nil)
 			return err
 		}}))
-	s.handle(GateStaff, "POST /clients/{id}/medical/measurements", s.medicalPost(medicalChange{refType: "body_measurement", prefix: msPrefix, anchor: "measurements", done: "The measurement is recorded.",
+	s.handle(GateStaff, "POST /clients/{id}/medical/allergies", s.medicalPost(medicalChange{prefix: alPrefix, anchor: "allergies", done: "The allergy is recorded.",
+		apply: func(c chartChange) error {
+			_, err := c.door.AddAllergy(c.ctx(), c.a, c.client, clinic.AllergyInput{Substance: c.get(alPrefix + "substance"),
+				Reaction: c.get(alPrefix + "reaction")}, nil)
+			return err
+		}}))
+	s.handle(GateStaff, "POST /clients/{id}/medical/measurements", s.medicalPost(medicalChange{prefix: msPrefix, anchor: "measurements", done: "The measurement is recorded.",
 		apply: func(c chartChange) error {
 			weight, okW := number(c.form, msPrefix+"weight", "weight")
 			height, okH := number(c.form, msPrefix+"height", "height")
-			in := clinic.MeasurementInput{ID: c.item, MeasuredOn: c.get(msPrefix + "measured_on"), Weight: weight, WeightUnit: c.get(msPrefix + "weight_unit"),
+			in := clinic.MeasurementInput{MeasuredOn: c.get(msPrefix + "measured_on"), Weight: weight, WeightUnit: c.get(msPrefix + "weight_unit"),
 				Height: height, HeightUnit: c.get(msPrefix + "height_unit")}
+			var unread error
 			if !okW || !okH {
 				// Show the unit and date problems too, in one round.
-				_, _, ps := in.Convert(c.at)
+				_, _, ps := in.Convert(c.today)
 				for _, p := range ps {
 					if p.Field != "weight" && p.Field != "height" {
 						c.form.Fail(msPrefix+p.Field, p.Message)
 					}
 				}
-				return formProblems(c.form)
+				unread = formProblems(c.form)
 			}
-			_, err := clinic.AddMeasurement(c.r.Context(), c.tx, c.a.PracticeID, c.client, in, c.a.StaffID, c.at)
+			_, err := c.door.AddMeasurement(c.ctx(), c.a, c.client, in, unread)
 			return err
 		}}))
 	remove := func(kind, anchor, done string) http.HandlerFunc {
-		return s.medicalPost(medicalChange{refType: kind, prefix: "remove-{item}-", anchor: anchor, done: done, apply: func(c chartChange) error {
-			return clinic.RemoveEntry(c.r.Context(), c.tx, kind, c.client, c.item, c.get("remove-"+c.item+"-reason"), c.a.StaffID, c.at)
+		return s.medicalPost(medicalChange{prefix: "remove-{item}-", anchor: anchor, done: done, apply: func(c chartChange) error {
+			return c.door.RemoveEntry(c.ctx(), c.a, kind, c.client, c.item, c.get("remove-"+c.item+"-reason"), nil)
 		}})
 	}
 	s.handle(GateStaff, "POST /clients/{id}/medical/diagnoses/{itemID}/remove", remove(clinic.KindDiagnosis, "diagnoses", "The diagnosis is marked removed; it stays in the history."))
 	s.handle(GateStaff, "POST /clients/{id}/medical/allergies/{itemID}/remove", remove(clinic.KindAllergy, "allergies", "The allergy is marked removed; it stays in the history."))
 	s.handle(GateStaff, "POST /clients/{id}/medical/measurements/{itemID}/remove", remove(clinic.KindMeasurement, "measurements", "The measurement is marked removed; it stays in the history."))
-	s.handle(GateStaff, "POST /clients/{id}/medical/medications/{itemID}/stop", s.medicalPost(medicalChange{refType: "medication", prefix: "stop-{item}-", anchor: "medications",
+	s.handle(GateStaff, "POST /clients/{id}/medical/medications/{itemID}/stop", s.medicalPost(medicalChange{prefix: "stop-{item}-", anchor: "medications",
 		done: "The medication is marked stopped; it stays in the history.", apply: func(c chartChange) error {
 			p := "stop-" + c.item + "-"
-			if err := clinic.StopMedication(c.r.Context(), c.tx, c.client, c.item, c.get(p+"stopped_on"), c.get(p+"reason"), c.a.StaffID, c.at); err != nil {
-				return err
-			}
-			return s.rescreenChart(c.tx, c.a, c.r, c.client, c.at)
+			return c.door.StopMedication(c.ctx(), c.a, c.client, c.item, c.get(p+"stopped_on"), c.get(p+"reason"), nil)
 		}}))
 }
 
@@ -362,6 +325,12 @@ func formProblems(f *Form) error {
 	return ps
 }
 
+// exceptionDoor is the door of the discharge exception and of the
+// medical history page that shows it.
+func (s *Server) exceptionDoor() *sessionrecord.ExceptionDoor {
+	return &sessionrecord.ExceptionDoor{Access: s.access, Now: s.now}
+}
+
 // signDischargeException records a prescriber's shorter discharge observation for one client.
 func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
@@ -369,16 +338,12 @@ func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) 
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	minutes, convErr := strconv.Atoi(form.Get("min_observation_minutes"))
+	var unread error
 	if convErr != nil {
 		form.Fail("min_observation_minutes", "Give the least observation as a whole number of minutes.")
+		unread = errFormInvalid
 	}
-	err := s.access.Do(r.Context(), sess.Actor, access.DischargeExceptionSign, access.Ref{Type: "discharge_exception", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		if form.HasErrors() {
-			return errFormInvalid
-		}
-		_, err := sessionrecord.RecordDischargeException(r.Context(), tx, sess.Actor.PracticeID, id, sess.Actor.StaffID, minutes, form.Get("exception_reason"), s.now())
-		return err
-	})
+	_, err := s.exceptionDoor().SignException(r.Context(), sess.Actor, id, minutes, form.Get("exception_reason"), unread)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/medical#discharge-exception", "ok", "The discharge exception is signed. This client's discharges use it from now on.")
 		return
@@ -390,7 +355,7 @@ func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) 
 			}
 			form.Fail(f, m)
 		}
-	} else if err != errFormInvalid && s.chartFailed(w, r, err) {
+	} else if !errors.Is(err, errFormInvalid) && s.chartFailed(w, r, err) {
 		return
 	}
 	s.renderMedical(w, r, form, "dx_exception", http.StatusUnprocessableEntity)
@@ -399,7 +364,6 @@ func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) 
 // apiSignDischargeException is the exception through the API: the same rule, a prescriber on
 // the care team, with minutes and a reason.
 func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
 	var in struct {
 		MinObservationMinutes int    `json:"min_observation_minutes"`
 		Reason                string `json:"reason"`
@@ -408,12 +372,7 @@ func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Reques
 		s.apiError(w, r, a, err)
 		return
 	}
-	var e *sessionrecord.DischargeException
-	err := s.access.Do(r.Context(), a, access.DischargeExceptionSign, access.Ref{Type: "discharge_exception", ClientID: id}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		e, err = sessionrecord.RecordDischargeException(r.Context(), tx, a.PracticeID, id, a.StaffID, in.MinObservationMinutes, in.Reason, s.now())
-		return err
-	})
+	e, err := s.exceptionDoor().SignException(r.Context(), a, r.PathValue("id"), in.MinObservationMinutes, in.Reason, nil)
 	if rf := sessionrecord.AsRefused(err); rf != nil {
 		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+rf.Error(), rf.Fields())
 		return

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
 	"holdspace/internal/prescribing"
-	"holdspace/internal/store"
 )
 
 // The prescriber's evaluation: read by the care team (ClientRead), written
@@ -232,19 +230,6 @@ func setOrders(f *Form, o dosing.ClientConditions) {
 		f.Set(prescribing.FieldAdditionalMaxMg, formatAmount(a.MaxTotalMg))
 		f.Set(prescribing.FieldAdditionalMinutes, strconv.Itoa(a.MinMinutesAfterFirst))
 	}
-}
-
-// errWrongPassword marks a signature refused for its password.
-var errWrongPassword = access.ErrSignaturePassword
-
-// checkSignature confirms the signer by their password (access.ConfirmSigner)
-// and adds a problem with it to ps.
-func (s *Server) checkSignature(ctx context.Context, tx *store.Tx, a access.Actor, password string, ps *access.Problems) error {
-	prob, err := s.access.ConfirmSigner(ctx, tx, a, password)
-	if prob != nil {
-		*ps = append(*ps, prob)
-	}
-	return err
 }
 
 func (s *Server) signEvaluation(w http.ResponseWriter, r *http.Request) {

@@ -19,12 +19,19 @@ import (
 	"holdspace/internal/fault"
 	"holdspace/internal/instrument"
 	"holdspace/internal/keyring"
-	"holdspace/internal/store"
 )
+
+// Database is what the pages ask of the database itself: whether it
+// answers and holds every migration, for the readiness probe. Everything
+// else goes through the doors.
+type Database interface {
+	Ping(ctx context.Context) error
+	Current(ctx context.Context) (bool, error)
+}
 
 // Deps is what the web layer is built from.
 type Deps struct {
-	DB      *store.DB
+	DB      Database
 	Log     *slog.Logger
 	Metrics *Metrics
 	Access  *access.Service
@@ -40,7 +47,7 @@ type Deps struct {
 
 // Server holds the routes and what they need.
 type Server struct {
-	db        *store.DB
+	db        Database
 	log       *slog.Logger
 	metrics   *Metrics
 	tmpl      *Templates

@@ -2,29 +2,16 @@ package sessionrecord
 
 import (
 	"context"
-	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/store"
 )
 
-// ExceptionDoor is the front door of a client's discharge exception, and
-// of the medical history page that shows it beside the chart: this package
+// The discharge exception, and the medical history page that shows it
+// beside the chart, come through the session record's door: this package
 // owns the exception and sits above prescribing, which keeps the rest of
 // the chart, so the page's one audited read is composed here.
-type ExceptionDoor struct {
-	Access *access.Service
-	// Now is the door's clock; the demo moves it to build its past.
-	Now func() time.Time
-}
-
-func (d *ExceptionDoor) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
 
 // MedicalHistory is a client's medical history with their discharge
 // exception, nil when there is none.
@@ -36,7 +23,7 @@ type MedicalHistory struct {
 
 // MedicalHistory reads a client's medical history and discharge exception
 // for the care team, in one audited read.
-func (d *ExceptionDoor) MedicalHistory(ctx context.Context, a access.Actor, clientID string) (MedicalHistory, error) {
+func (d *Door) MedicalHistory(ctx context.Context, a access.Actor, clientID string) (MedicalHistory, error) {
 	var out MedicalHistory
 	err := d.Access.Do(ctx, a, access.ClientRead, access.Ref{Type: "medical_history", ID: clientID, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
@@ -57,7 +44,7 @@ func (d *ExceptionDoor) MedicalHistory(ctx context.Context, a access.Actor, clie
 // naming the fields min_observation_minutes and reason. unread is the
 // face's refusal of what it could not read, given only once access is
 // decided.
-func (d *ExceptionDoor) SignException(ctx context.Context, a access.Actor, clientID string, minutes int, reason string, unread error) (*DischargeException, error) {
+func (d *Door) SignException(ctx context.Context, a access.Actor, clientID string, minutes int, reason string, unread error) (*DischargeException, error) {
 	var out *DischargeException
 	err := d.Access.Do(ctx, a, access.DischargeExceptionSign, access.Ref{Type: "discharge_exception", ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
 		if unread != nil {

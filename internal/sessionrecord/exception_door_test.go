@@ -15,7 +15,7 @@ import (
 // exceptionSite is the demo practice behind the discharge exception's door.
 type exceptionSite struct {
 	*demotest.Site
-	door          *sessionrecord.ExceptionDoor
+	door          *sessionrecord.Door
 	rx, therapist access.Actor
 	dan           string
 }
@@ -23,7 +23,7 @@ type exceptionSite struct {
 func newExceptionSite(t *testing.T, db *store.DB) *exceptionSite {
 	t.Helper()
 	site := demotest.Load(t, db)
-	return &exceptionSite{Site: site, door: &sessionrecord.ExceptionDoor{Access: site.Access, Now: demotest.Clock}, rx: site.Prescriber(), therapist: site.Therapist(),
+	return &exceptionSite{Site: site, door: &sessionrecord.Door{Access: site.Access, Now: demotest.Clock}, rx: site.Prescriber(), therapist: site.Therapist(),
 		dan: site.Client("dan@client.example")}
 }
 

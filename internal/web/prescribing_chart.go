@@ -158,7 +158,7 @@ func (s *Server) medicalPage(w http.ResponseWriter, r *http.Request) {
 // page with form, which holds what was typed when a change was refused.
 func (s *Server) renderMedical(w http.ResponseWriter, r *http.Request, form *Form, open string, status int) {
 	sess, _ := sessionFrom(r.Context())
-	h, err := s.exceptionDoor().MedicalHistory(r.Context(), sess.Actor, r.PathValue("id"))
+	h, err := s.sessionDoor().MedicalHistory(r.Context(), sess.Actor, r.PathValue("id"))
 	if s.chartFailed(w, r, err) {
 		return
 	}
@@ -325,12 +325,6 @@ func formProblems(f *Form) error {
 	return ps
 }
 
-// exceptionDoor is the door of the discharge exception and of the
-// medical history page that shows it.
-func (s *Server) exceptionDoor() *sessionrecord.ExceptionDoor {
-	return &sessionrecord.ExceptionDoor{Access: s.access, Now: s.now}
-}
-
 // signDischargeException records a prescriber's shorter discharge observation for one client.
 func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
@@ -343,7 +337,7 @@ func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) 
 		form.Fail("min_observation_minutes", "Give the least observation as a whole number of minutes.")
 		unread = errFormInvalid
 	}
-	_, err := s.exceptionDoor().SignException(r.Context(), sess.Actor, id, minutes, form.Get("exception_reason"), unread)
+	_, err := s.sessionDoor().SignException(r.Context(), sess.Actor, id, minutes, form.Get("exception_reason"), unread)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/medical#discharge-exception", "ok", "The discharge exception is signed. This client's discharges use it from now on.")
 		return
@@ -372,7 +366,7 @@ func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Reques
 		s.apiError(w, r, a, err)
 		return
 	}
-	e, err := s.exceptionDoor().SignException(r.Context(), a, r.PathValue("id"), in.MinObservationMinutes, in.Reason, nil)
+	e, err := s.sessionDoor().SignException(r.Context(), a, r.PathValue("id"), in.MinObservationMinutes, in.Reason, nil)
 	if rf := sessionrecord.AsRefused(err); rf != nil {
 		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+rf.Error(), rf.Fields())
 		return

@@ -18,6 +18,7 @@ import (
 	"holdspace/internal/alert"
 	"holdspace/internal/config"
 	"holdspace/internal/course"
+	"holdspace/internal/doors"
 	"holdspace/internal/keyring"
 	"holdspace/internal/measure"
 	"holdspace/internal/notify"
@@ -34,6 +35,8 @@ type App struct {
 	Keys   *keyring.Ring
 	Web    *web.Server
 	Access *access.Service
+	// Doors are the capabilities' front doors, which every face calls.
+	Doors *doors.Set
 	// Mail delivers the outbox; nil when no SMTP server is configured.
 	Mail    *notify.Worker
 	Version string
@@ -84,7 +87,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	// more would only queue on a small machine's cores anyway.
 	a.Access = &access.Service{DB: db, Hasher: access.NewHasher(access.RFC9106Params, 2), Keys: keys, Now: a.now,
 		BaseURL: cfg.PublicURL(), Policy: access.DefaultPolicy()}
-	a.Web, err = web.New(web.Deps{DB: db, Log: log, Version: version, Now: a.now, Access: a.Access, Keys: keys, Secure: cfg.TLSCert != "",
+	if a.Doors, err = doors.New(doors.Deps{Access: a.Access, Now: a.now, Log: log}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Web, err = web.New(web.Deps{DB: db, Log: log, Version: version, Now: a.now, Access: a.Access, Doors: a.Doors, Keys: keys, Secure: cfg.TLSCert != "",
 		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		db.Close()

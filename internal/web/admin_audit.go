@@ -199,7 +199,7 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request) {
 
 // auditDoor is the trail's front door as the pages use it.
 func (s *Server) auditDoor() *audittrail.Door {
-	return &audittrail.Door{Access: s.access, Now: s.now}
+	return s.doors.Audit
 }
 
 // spreadsheetSafe keeps a cell from being run as a formula when the file

@@ -7,7 +7,6 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/api"
 	"holdspace/internal/clinic"
-	"holdspace/internal/fault"
 )
 
 func (s *Server) routesAPI() {
@@ -20,15 +19,13 @@ func (s *Server) routesAPI() {
 	}))
 }
 
-// writeProblem, writeJSON, writeFault and apiError are the API face's
+// writeProblem, writeJSON and apiError are the API face's
 // own (internal/api), named here for the handlers not yet moved there.
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, detail string, fields map[string]string) {
 	api.WriteProblem(w, r, status, title, detail, fields)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) { api.WriteJSON(w, status, v) }
-
-func writeFault(w http.ResponseWriter, r *http.Request, f *fault.Error) { api.WriteFault(w, r, f) }
 
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, _ access.Actor, err error) {
 	s.apiFace.Error(w, r, err)
@@ -95,5 +92,5 @@ func (s *Server) practiceZone(r *http.Request, practiceID string) (*time.Locatio
 
 // clinicDoor is the client records' front door as the API uses it.
 func (s *Server) clinicDoor() *clinic.Door {
-	return &clinic.Door{Access: s.access, Now: s.now}
+	return s.doors.Clients
 }

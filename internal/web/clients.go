@@ -73,7 +73,7 @@ type chartTreatment = chart.Treatment
 
 // chartDoor reads the chart on the server's clock.
 func (s *Server) chartDoor() *chart.Door {
-	return &chart.Door{Access: s.access, Now: s.now}
+	return s.doors.Chart
 }
 
 func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartData, error) {

@@ -178,7 +178,7 @@ func writePDF(w http.ResponseWriter, name string, b []byte) {
 
 // consentDoor is the door every consent page and API route goes through.
 func (s *Server) consentDoor() *consent.Door {
-	return &consent.Door{Access: s.access, Now: s.now}
+	return s.doors.Consent
 }
 
 // consentFailed answers err, if there is one, and reports whether it did.

@@ -83,7 +83,7 @@ type coursesOverviewPage struct {
 
 // courseDoor is the door the course pages and API go through.
 func (s *Server) courseDoor() *course.Door {
-	return &course.Door{Access: s.access, Now: s.now}
+	return s.doors.Courses
 }
 
 func (s *Server) coursesOverview(w http.ResponseWriter, r *http.Request) {

@@ -30,7 +30,7 @@ func (s *Server) routesInquiries() {
 }
 
 func (s *Server) inquiries() *inquiry.Door {
-	return &inquiry.Door{Access: s.access, Now: s.now}
+	return s.doors.Inquiries
 }
 
 // maxPublicBody bounds what an anonymous form or JSON body may send.

@@ -54,7 +54,7 @@ func intakeScopeFor(r *http.Request) (access.Actor, intakeScope) {
 
 // eligibilityDoor is the intake's front door on the server's clock.
 func (s *Server) eligibilityDoor() *eligibility.Door {
-	return &eligibility.Door{Access: s.access, Now: s.now}
+	return s.doors.Intake
 }
 
 // loadIntake reads the intake, and for staff the client's name.

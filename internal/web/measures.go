@@ -151,7 +151,7 @@ func crisisBlocks(c safety.CrisisResources, practice string) []crisisBlock {
 // measureDoor is the front door of measurement-based care, on the
 // server's clock.
 func (s *Server) measureDoor() *measure.Door {
-	return &measure.Door{Access: s.access, Instruments: s.instruments, Now: s.now, BaseURL: s.access.BaseURL}
+	return s.doors.Measures
 }
 
 // measures is measureDoor under the name the portal's pages still call.

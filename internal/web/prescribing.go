@@ -42,7 +42,7 @@ func (s *Server) evaluationPage(w http.ResponseWriter, r *http.Request) {
 // prescribingDoor is the door the evaluation and chart pages and API go
 // through.
 func (s *Server) prescribingDoor() *prescribing.Door {
-	return &prescribing.Door{Access: s.access, Now: s.now, Log: s.log}
+	return s.doors.Prescribing
 }
 
 func (s *Server) renderEvaluation(w http.ResponseWriter, r *http.Request, form *Form, open string, status int) {

@@ -27,7 +27,7 @@ type portalPreparationData = readiness.Preparation
 
 // readinessDoor is preparation's front door on the server's clock.
 func (s *Server) readinessDoor() *readiness.Door {
-	return &readiness.Door{Access: s.access, Now: s.now}
+	return s.doors.Readiness
 }
 
 func (s *Server) loadPortalPreparation(r *http.Request, a access.Actor) (portalPreparationData, error) {

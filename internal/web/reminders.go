@@ -31,7 +31,7 @@ var errFormInvalid = errors.New("the form has errors")
 // reminderDoor is the reminder emails' and medicine settings' front
 // door, on the server's clock.
 func (s *Server) reminderDoor() *reminder.Door {
-	return &reminder.Door{Access: s.access, Now: s.now}
+	return s.doors.Reminders
 }
 
 // reminderPreview is one email as a client would read it, with sample values.

@@ -84,7 +84,7 @@ func sfZone(z *time.Location) *time.Location {
 // safetyDoor is the front door of safety alerts, check-ins, safety plans and
 // the safety settings, on the server's clock.
 func (s *Server) safetyDoor() *alert.Door {
-	return &alert.Door{Access: s.access, Now: s.now, Keys: s.access.Keys, BaseURL: s.access.BaseURL}
+	return s.doors.Safety
 }
 
 type sfAlertsPage struct {

@@ -29,7 +29,7 @@ func (s *Server) routesSchedule() {
 
 // scheduleDoor is the calendar's front door, on the server's clock.
 func (s *Server) scheduleDoor() *schedule.Door {
-	return &schedule.Door{Access: s.access, Now: s.now}
+	return s.doors.Schedule
 }
 
 // parseLocal reads a form's datetime-local value in the practice's zone.

@@ -16,6 +16,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/api"
+	"holdspace/internal/doors"
 	"holdspace/internal/fault"
 	"holdspace/internal/instrument"
 	"holdspace/internal/keyring"
@@ -35,6 +36,9 @@ type Deps struct {
 	Log     *slog.Logger
 	Metrics *Metrics
 	Access  *access.Service
+	// Doors are the capabilities' front doors; built from Access and Now
+	// when nil.
+	Doors   *doors.Set
 	Keys    *keyring.Ring
 	Version string
 	Now     func() time.Time
@@ -56,6 +60,7 @@ type Server struct {
 	mux       *http.ServeMux
 	routes    []Route
 	access    *access.Service
+	doors     *doors.Set
 	cookieKey []byte
 	secure    bool
 	openapi   []byte
@@ -99,9 +104,12 @@ func New(d Deps) (*Server, error) {
 	if s.openapi, err = openAPIDocument(); err != nil {
 		return nil, err
 	}
-	if s.instruments, err = instrument.Load(); err != nil {
-		return nil, err
+	if d.Doors == nil {
+		if d.Doors, err = doors.New(doors.Deps{Access: d.Access, Now: d.Now, Log: d.Log}); err != nil {
+			return nil, err
+		}
 	}
+	s.doors, s.instruments = d.Doors, d.Doors.Instruments()
 	s.routesFrame(d)
 	if d.Access != nil {
 		s.routesAccount()

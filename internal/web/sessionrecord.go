@@ -32,7 +32,7 @@ func (s *Server) routesSessionRecord() {
 // sessionDoor is the live session record's front door, on the server's
 // clock.
 func (s *Server) sessionDoor() *sessionrecord.Door {
-	return &sessionrecord.Door{Access: s.access, Now: s.now, Keys: s.access.Keys, Log: s.log}
+	return s.doors.Sessions
 }
 
 // sessionCan is what the viewer's roles let them do on the page; the

@@ -14,28 +14,100 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/doors"
+	"holdspace/internal/keyring"
 )
 
 // Deps is what the API is built from.
 type Deps struct {
 	Access *access.Service
-	Log    *slog.Logger
+	// Doors are the capabilities' front doors, the same the pages call.
+	Doors *doors.Set
+	Log   *slog.Logger
+	// Now is the face's clock, for defaults such as "the calendar from
+	// yesterday"; the doors keep their own.
+	Now func() time.Time
+	// Keys give the key the inquiry rate limit hashes addresses with.
+	Keys *keyring.Ring
 }
 
 // Server is the JSON API.
 type Server struct {
-	access *access.Service
-	log    *slog.Logger
+	access    *access.Service
+	doors     *doors.Set
+	log       *slog.Logger
+	now       func() time.Time
+	cookieKey []byte
+	openapi   []byte
+	routes    []Route
 }
 
-// New builds the API.
-func New(d Deps) *Server {
+// Route is one endpoint, for the edge to register behind its checks.
+type Route struct {
+	Pattern string
+	// Public routes take no token: the OpenAPI document, and the public
+	// inquiry form's JSON twin.
+	Public  bool
+	Handler http.HandlerFunc
+}
+
+// New builds the API and its routes.
+func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &Server{access: d.Access, log: d.Log}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{access: d.Access, doors: d.Doors, log: d.Log, now: d.Now, cookieKey: make([]byte, 32)}
+	if d.Keys != nil {
+		s.cookieKey = d.Keys.Key("cookies")
+	}
+	var err error
+	if s.openapi, err = Document(); err != nil {
+		return nil, err
+	}
+	s.public("GET /api/v1/openapi.json", s.openAPI)
+	s.handle("GET /api/v1/me", s.api(s.apiMe))
+	s.handle("GET /api/v1/clients", s.api(s.apiClients))
+	s.handle("GET /api/v1/clients/{id}", s.api(s.apiClient))
+	s.routesConsentAPI()
+	s.routesCoursesAPI()
+	s.routesInquiryAPI()
+	s.routesIntakeAPI()
+	s.routesMeasuresAPI()
+	s.routesPrescribingAPI()
+	s.routesReadinessAPI()
+	s.routesSafetyAPI()
+	s.routesScheduleAPI()
+	s.routesSessionRecordAPI()
+	s.routesSettingsAPI()
+	s.handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request, _ access.Actor) {
+		WriteProblem(w, r, http.StatusNotFound, "Not found", "There is no API endpoint at this address.", nil)
+	}))
+	return s, nil
+}
+
+// Routes lists every endpoint.
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{Pattern: pattern, Handler: h})
+}
+
+func (s *Server) public(pattern string, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{Pattern: pattern, Public: true, Handler: h})
+}
+
+// api puts an endpoint behind the bearer token and its scope.
+func (s *Server) api(h Handler) http.HandlerFunc { return s.Authenticate(h) }
+
+// practiceZone is the practice's time zone, for dates given without one.
+func (s *Server) practiceZone(r *http.Request, practiceID string) (*time.Location, error) {
+	return s.access.ZoneOf(r.Context(), practiceID)
 }
 
 // Handler is an API endpoint: it is called only for a good token with the

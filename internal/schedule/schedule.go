@@ -188,3 +188,15 @@ func exec(ctx context.Context, tx *store.Tx, q string, args ...any) error {
 	_, err := tx.Exec(ctx, q, args...)
 	return err
 }
+
+// ParseLocal reads a wall-clock time as a form's datetime-local field or
+// an API client sends it (no zone: "2026-12-07T14:30"), in the practice's
+// zone, where the people who booked it live.
+func ParseLocal(v string, zone *time.Location) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), zone); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

@@ -176,3 +176,8 @@ func Thousands(n int) string {
 	}
 	return b.String()
 }
+
+// MaxPublicBody bounds, in bytes, what an anonymous request (the public
+// inquiry form, or its JSON twin) may send: enough for the longest
+// inquiry, too little to fill a disk.
+const MaxPublicBody = 64 << 10

@@ -24,7 +24,6 @@ func (s *Server) routesConsent() {
 	s.handle(GateClient, "POST /portal/consents/{signatureID}/revoke", s.portalRevoke)
 	s.routesConsentStaff()
 	s.routesConsentAdmin()
-	s.routesConsentAPI()
 }
 
 // consentDoc is a client's standing with one document, with the words a

@@ -60,7 +60,6 @@ func (s *Server) routesCourses() {
 			}
 			return c.door.RecordSession(c.ctx(), c.a, c.client, c.course, n, course.SessionAction(c.form.Get("action")), at, unread)
 		}))
-	s.routesCoursesAPI()
 }
 
 // formMg reads a dose in mg; anything that is not a number reads as 0,

@@ -70,7 +70,7 @@ func (s *Server) edge(g Gate, h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if api {
-			s.apiError(w, r, access.Actor{}, ps)
+			s.apiFace.Error(w, r, ps)
 			return
 		}
 		var msg strings.Builder

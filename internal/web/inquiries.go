@@ -10,6 +10,7 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/fault"
 	"holdspace/internal/inquiry"
+	"holdspace/internal/textlimit"
 )
 
 // routesInquiries registers the practice's public page with its inquiry
@@ -26,7 +27,6 @@ func (s *Server) routesInquiries() {
 	s.handle(GateStaff, "POST /inquiries/{id}/convert", s.inquiryConvert)
 	s.handle(GateStaff, "GET /admin/practice-page", s.practicePageEdit)
 	s.handle(GateStaff, "POST /admin/practice-page", s.practicePageSave)
-	s.routesInquiryAPI()
 }
 
 func (s *Server) inquiries() *inquiry.Door {
@@ -34,7 +34,7 @@ func (s *Server) inquiries() *inquiry.Door {
 }
 
 // maxPublicBody bounds what an anonymous form or JSON body may send.
-const maxPublicBody = 64 << 10
+const maxPublicBody = textlimit.MaxPublicBody
 
 // publicPageData is the practice's page with its inquiry form.
 type publicPageData struct {

@@ -30,7 +30,6 @@ func (s *Server) routesIntake() {
 	s.handle(GateStaff, "GET /clients/{id}/intake/{section}", s.intakeSection)
 	s.handle(GateStaff, "POST /clients/{id}/intake/{section}", s.intakeSave)
 	s.routesScreening()
-	s.routesIntakeAPI()
 }
 
 // intakeScope is whose intake a page is about and who is filling it in:

@@ -33,7 +33,6 @@ func (s *Server) routesMeasures() {
 
 	s.handle(GateStaff, "GET /outcomes", s.outcomes)
 	s.handle(GateStaff, "GET /outcomes.csv", s.outcomesCSV)
-	s.routesMeasuresAPI()
 }
 
 // msrQuestion is one item as the form shows it: one fieldset, its

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"net/http"
-
-	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 )
 
@@ -29,36 +26,4 @@ func (s *Server) routesOffered() {
 			_, err := c.door.DeclineOffer(c.ctx(), c.a, c.client, c.item, c.get("decline-"+c.item+"-reason"), nil)
 			return err
 		}}))
-}
-
-func (s *Server) routesOfferedAPI() {
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/medications/offered", s.api(s.apiMedicationOffers))
-	type confirmInput struct {
-		// Empty fields keep the client's words.
-		Name      string `json:"name"`
-		Dose      string `json:"dose"`
-		Frequency string `json:"frequency"`
-		StartedOn string `json:"started_on"`
-	}
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications/offered/{itemID}/confirm", s.api(apiAdd(s, func(c apiChange, in confirmInput) (any, error) {
-		return c.door.ConfirmOffer(c.ctx, c.a, c.client, c.item, clinic.MedicationInput{Name: in.Name, Dose: in.Dose, Frequency: in.Frequency, StartedOn: in.StartedOn}, c.bad)
-	})))
-	type declineInput struct {
-		Reason string `json:"reason"`
-	}
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications/offered/{itemID}/decline", s.api(apiAdd(s, func(c apiChange, in declineInput) (any, error) {
-		return c.door.DeclineOffer(c.ctx, c.a, c.client, c.item, in.Reason, c.bad)
-	})))
-}
-
-// apiMedicationOffers lists every medicine offered from the intake, pending ones first, decided
-// ones with who decided and when.
-func (s *Server) apiMedicationOffers(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	list, err := s.prescribingDoor().MedicationOffers(r.Context(), a, r.PathValue("id"))
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	emptyNotNull(&list)
-	writeJSON(w, http.StatusOK, map[string]any{"offers": list})
 }

@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"holdspace/internal/access"
+	"holdspace/internal/api"
 )
 
 // Every JSON API route is described in the OpenAPI document, with its
 // method, and everything the document describes is served.
 func TestTheOpenAPIDocumentDescribesEveryAPIRoute(t *testing.T) {
-	raw, err := openAPIDocument()
+	raw, err := api.Document()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,6 @@ func (s *Server) routesPrescribing() {
 	s.handle(GateStaff, "GET /clients/{id}/evaluation/new", s.evaluationNewPage)
 	s.handle(GateStaff, "POST /clients/{id}/evaluation/new", s.signEvaluation)
 	s.handle(GateStaff, "POST /clients/{id}/evaluation/{evalID}/addenda", s.addAddendum)
-	s.routesPrescribingAPI()
 }
 
 type evaluationPage struct {

@@ -255,7 +255,6 @@ func number(f *Form, field, what string) (float64, bool) {
 func (s *Server) routesChart() {
 	// A prescriber's signed exception to the discharge observation minimum, for one client.
 	s.handle(GateStaff, "POST /clients/{id}/medical/discharge-exception", s.signDischargeException)
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/discharge-exceptions", s.api(s.apiSignDischargeException))
 	s.handle(GateStaff, "GET /clients/{id}/details", s.detailsPage)
 	s.handle(GateStaff, "POST /clients/{id}/details", s.saveDetails)
 	s.handle(GateStaff, "GET /clients/{id}/medical", s.medicalPage)
@@ -353,27 +352,4 @@ func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.renderMedical(w, r, form, "dx_exception", http.StatusUnprocessableEntity)
-}
-
-// apiSignDischargeException is the exception through the API: the same rule, a prescriber on
-// the care team, with minutes and a reason.
-func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	var in struct {
-		MinObservationMinutes int    `json:"min_observation_minutes"`
-		Reason                string `json:"reason"`
-	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	e, err := s.sessionDoor().SignException(r.Context(), a, r.PathValue("id"), in.MinObservationMinutes, in.Reason, nil)
-	if rf := sessionrecord.AsRefused(err); rf != nil {
-		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+rf.Error(), rf.Fields())
-		return
-	}
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, e)
 }

@@ -18,9 +18,6 @@ func (s *Server) routesReadiness() {
 	s.handle(GateClient, "POST /portal/preparation/instructions", s.portalInstructions)
 	s.handle(GateStaff, "GET /clients/{id}/readiness", s.readinessPage)
 	s.handle(GateStaff, "POST /clients/{id}/preparation-sessions", s.recordPreparation)
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/readiness", s.api(s.apiReadiness))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/intentions", s.api(s.apiIntentions))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/preparation-sessions", s.api(s.apiRecordPreparation))
 }
 
 type portalPreparationData = readiness.Preparation
@@ -158,54 +155,4 @@ func (s *Server) recordPreparation(w http.ResponseWriter, r *http.Request) {
 // recordPreparationFor is the use case behind the page and the API.
 func (s *Server) recordPreparationFor(r *http.Request, a access.Actor, clientID string, zone *time.Location, heldOn, note string) error {
 	return s.readinessDoor().RecordSession(r.Context(), a, clientID, zone, heldOn, note)
-}
-
-func (s *Server) apiReadiness(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	items, err := s.readinessDoor().Items(r.Context(), a, id)
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ready": items.Ready(), "items": items})
-}
-
-func (s *Server) apiIntentions(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	id := r.PathValue("id")
-	list, err := s.readinessDoor().Intentions(r.Context(), a, id)
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	if list == nil {
-		list = []preparation.Intention{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"intentions": list})
-}
-
-func (s *Server) apiRecordPreparation(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	var body struct {
-		HeldOn string `json:"held_on"`
-		Note   string `json:"note"`
-	}
-	if err := decodeJSON(r, &body); err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	zone, err := s.practiceZone(r, a.PracticeID)
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	err = s.recordPreparationFor(r, a, r.PathValue("id"), zone, body.HeldOn, body.Note)
-	var prob *preparation.Problem
-	if errors.As(err, &prob) {
-		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", prob.Message, map[string]string{prob.Field: prob.Message})
-		return
-	}
-	if err != nil {
-		s.apiError(w, r, a, err)
-		return
-	}
-	w.WriteHeader(http.StatusCreated)
 }

@@ -21,8 +21,6 @@ func (s *Server) routesReminders() {
 	s.handle(GateStaff, "POST /admin/medicine-settings", s.saveMedicineSettings)
 	// The medicine settings are clinical: prescribers and clinical leads change them, through
 	// the same door as the page.
-	s.handle(GateAPI, "GET /api/v1/settings/medicine", s.api(s.apiGetMedicineSettings))
-	s.handle(GateAPI, "PUT /api/v1/settings/medicine", s.api(s.apiPutMedicineSettings))
 }
 
 // errFormInvalid rolls back a change whose form already holds its errors.

@@ -32,7 +32,6 @@ func (s *Server) routesSafety() {
 	s.handle(GateClient, "POST /portal/checkins/{id}", s.submitPortalCheckIn)
 	s.handle(GateClient, "GET /portal/crisis", s.portalCrisis)
 	s.handle(GateClient, "GET /portal/safety-plan", s.portalSafetyPlan)
-	s.routesSafetyAPI()
 }
 
 // safetyBanners are the open alerts about the signed-in clinician's

@@ -24,22 +24,11 @@ func (s *Server) routesSchedule() {
 	s.handle(GateStaff, "POST /appointments/{id}/mark", s.appointmentChange("mark"))
 	s.handle(GateClient, "GET /portal/appointments", s.portalAppointments)
 	s.routesScheduleAdmin()
-	s.routesScheduleAPI()
 }
 
 // scheduleDoor is the calendar's front door, on the server's clock.
 func (s *Server) scheduleDoor() *schedule.Door {
 	return s.doors.Schedule
-}
-
-// parseLocal reads a form's datetime-local value in the practice's zone.
-func parseLocal(v string, zone *time.Location) (time.Time, bool) {
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), zone); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // maxGroupRows is how many client rows the booking form offers.
@@ -49,14 +38,14 @@ const maxGroupRows = 8
 func bookingFromForm(f *Form, zone *time.Location) schedule.Booking {
 	b := schedule.Booking{Kind: schedule.Kind(f.Get("kind")), Title: f.Get("title"), RoomID: f.Get("room"), Override: f.Get("override_reason")}
 	if v := f.Get("start"); v != "" {
-		if t, ok := parseLocal(v, zone); ok {
+		if t, ok := schedule.ParseLocal(v, zone); ok {
 			b.Start = t
 		} else {
 			f.Fail("start", "Give the date and time it starts, such as 2026-12-01 10:00.")
 		}
 	}
 	if v := f.Get("end"); v != "" {
-		if t, ok := parseLocal(v, zone); ok {
+		if t, ok := schedule.ParseLocal(v, zone); ok {
 			b.End = t
 		} else {
 			f.Fail("end", "Give the date and time it ends, such as 2026-12-01 12:30, or leave it empty for the usual length.")
@@ -265,13 +254,13 @@ func (s *Server) appointmentChange(op string) http.HandlerFunc {
 		form := NewForm(r.PostForm)
 		var m schedule.Change
 		if op == "move" {
-			start, ok := parseLocal(form.Get("start"), sess.Zone)
+			start, ok := schedule.ParseLocal(form.Get("start"), sess.Zone)
 			if !ok {
 				form.Fail("start", "Give the new date and time, such as 2026-12-01 10:00.")
 			}
 			m = schedule.Change{Start: start, RoomID: form.Get("room"), Override: form.Get("override_reason")}
 			if v := form.Get("end"); v != "" {
-				if m.End, ok = parseLocal(v, sess.Zone); !ok {
+				if m.End, ok = schedule.ParseLocal(v, sess.Zone); !ok {
 					form.Fail("end", "Give the new end, or leave it empty to keep the length.")
 				}
 			}

@@ -63,7 +63,6 @@ type Server struct {
 	doors     *doors.Set
 	cookieKey []byte
 	secure    bool
-	openapi   []byte
 	proxies   []netip.Prefix
 	// apiFace is the JSON API, whose routes the edge registers.
 	apiFace *api.Server
@@ -95,21 +94,23 @@ func New(d Deps) (*Server, error) {
 		d.Metrics = NewMetrics()
 	}
 	s := &Server{db: d.DB, log: d.Log, metrics: d.Metrics, tmpl: tmpl, version: d.Version, now: d.Now, mux: http.NewServeMux(),
-		access: d.Access, secure: d.Secure, proxies: d.TrustedProxies, apiFace: api.New(api.Deps{Access: d.Access, Log: d.Log})}
+		access: d.Access, secure: d.Secure, proxies: d.TrustedProxies}
 	if d.Keys != nil {
 		s.cookieKey = d.Keys.Key("cookies")
 	} else {
 		s.cookieKey = make([]byte, 32)
 	}
-	if s.openapi, err = openAPIDocument(); err != nil {
-		return nil, err
-	}
-	if d.Doors == nil {
+	if d.Doors == nil && d.Access != nil {
 		if d.Doors, err = doors.New(doors.Deps{Access: d.Access, Now: d.Now, Log: d.Log}); err != nil {
 			return nil, err
 		}
 	}
-	s.doors, s.instruments = d.Doors, d.Doors.Instruments()
+	if d.Doors != nil {
+		s.doors, s.instruments = d.Doors, d.Doors.Instruments()
+		if s.apiFace, err = api.New(api.Deps{Access: d.Access, Doors: d.Doors, Log: d.Log, Now: d.Now, Keys: d.Keys}); err != nil {
+			return nil, err
+		}
+	}
 	s.routesFrame(d)
 	if d.Access != nil {
 		s.routesAccount()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/api"
 	"holdspace/internal/dosing"
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/vitalschart"
@@ -26,7 +27,6 @@ func (s *Server) routesSessionRecord() {
 	s.routesSessionRecordForms(base)
 	s.handle(GateClient, "GET /portal/sessions", s.portalSessions)
 	s.handle(GateClient, "GET /portal/sessions/{sessionID}", s.portalSession)
-	s.routesSessionRecordAPI()
 }
 
 // sessionDoor is the live session record's front door, on the server's
@@ -392,14 +392,14 @@ func (s *Server) sessionChanges(w http.ResponseWriter, r *http.Request) {
 	var denied *access.Denied
 	switch {
 	case errors.Is(err, sessionrecord.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
+		api.WriteJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
 	case errors.As(err, &denied):
-		writeJSON(w, http.StatusForbidden, map[string]any{"error": reasonSentence(denied.Reason)})
+		api.WriteJSON(w, http.StatusForbidden, map[string]any{"error": reasonSentence(denied.Reason)})
 	case err != nil:
 		s.log.Error("session changes", "request_id", RequestID(r.Context()), "err", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "unavailable"})
+		api.WriteJSON(w, http.StatusInternalServerError, map[string]any{"error": "unavailable"})
 	default:
-		writeJSON(w, http.StatusOK, map[string]any{"version": version, "changed": r.URL.Query().Get("since") != strconv.FormatInt(version, 10)})
+		api.WriteJSON(w, http.StatusOK, map[string]any{"version": version, "changed": r.URL.Query().Get("since") != strconv.FormatInt(version, 10)})
 	}
 }
 

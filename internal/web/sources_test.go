@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"holdspace/docs"
+	"holdspace/internal/api"
 	"holdspace/internal/instrument"
 	"holdspace/internal/screening"
 )
@@ -53,7 +54,7 @@ func TestShownTextNamesPublishedSourcesNotTheInternalNote(t *testing.T) {
 
 	check("HAZARDS.md", docs.Hazards)
 
-	for name, fsys := range map[string]fs.FS{"templates": templateFS, "static": staticFS, "openapi": openapiFS} {
+	for name, fsys := range map[string]fs.FS{"templates": templateFS, "static": staticFS, "openapi": api.DocumentSources()} {
 		n := 0
 		err := fs.WalkDir(fsys, ".", func(path string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() {

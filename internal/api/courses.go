@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"context"
@@ -13,29 +13,29 @@ import (
 
 // The JSON API of treatment courses, under the same access as the pages.
 func (s *Server) routesCoursesAPI() {
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/courses", s.api(s.apiCourses))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/courses", s.api(s.apiCreateCourse))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/courses/{courseID}", s.api(s.apiCourse))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/courses/{courseID}/doses", s.api(s.apiChangeDose))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/courses/{courseID}/activate", s.api(s.apiCourseChange(false,
+	s.handle("GET /api/v1/clients/{id}/courses", s.api(s.apiCourses))
+	s.handle("POST /api/v1/clients/{id}/courses", s.api(s.apiCreateCourse))
+	s.handle("GET /api/v1/clients/{id}/courses/{courseID}", s.api(s.apiCourse))
+	s.handle("POST /api/v1/clients/{id}/courses/{courseID}/doses", s.api(s.apiChangeDose))
+	s.handle("POST /api/v1/clients/{id}/courses/{courseID}/activate", s.api(s.apiCourseChange(false,
 		func(c apiCourseCtx) (course.Changed, error) {
 			return c.door.Activate(c.ctx, c.a, c.client, c.course, c.bad)
 		})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/courses/{courseID}/stop", s.api(s.apiCourseChange(true,
+	s.handle("POST /api/v1/clients/{id}/courses/{courseID}/stop", s.api(s.apiCourseChange(true,
 		func(c apiCourseCtx) (course.Changed, error) {
 			res, err := c.door.Stop(c.ctx, c.a, c.client, c.course, c.in.Reason, c.bad)
 			return res, renameField(err, "stop_reason", "reason")
 		})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/courses/{courseID}/complete", s.api(s.apiCourseChange(false,
+	s.handle("POST /api/v1/clients/{id}/courses/{courseID}/complete", s.api(s.apiCourseChange(false,
 		func(c apiCourseCtx) (course.Changed, error) {
 			return c.door.Complete(c.ctx, c.a, c.client, c.course, c.bad)
 		})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/courses/{courseID}/touch-ups", s.api(s.apiCourseChange(true,
+	s.handle("POST /api/v1/clients/{id}/courses/{courseID}/touch-ups", s.api(s.apiCourseChange(true,
 		func(c apiCourseCtx) (course.Changed, error) {
 			res, err := c.door.AddTouchUp(c.ctx, c.a, c.client, c.course, c.in.DoseMg, c.bad)
 			return res, renameField(err, "touch_up_mg", "dose_mg")
 		})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/courses/{courseID}/sessions", s.api(s.apiCourseChange(true,
+	s.handle("POST /api/v1/clients/{id}/courses/{courseID}/sessions", s.api(s.apiCourseChange(true,
 		func(c apiCourseCtx) (course.Changed, error) {
 			return c.door.RecordSession(c.ctx, c.a, c.client, c.course, c.in.SessionNumber, course.SessionAction(c.in.Action), c.in.ScheduledAt, c.bad)
 		})))
@@ -68,11 +68,11 @@ type apiCourseCtx struct {
 // body or an empty object, and nothing else.
 func (s *Server) apiCourseChange(withBody bool, apply func(apiCourseCtx) (course.Changed, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
-		c := apiCourseCtx{ctx: r.Context(), door: s.courseDoor(), a: a, client: r.PathValue("id"), course: r.PathValue("courseID")}
+		c := apiCourseCtx{ctx: r.Context(), door: s.doors.Courses, a: a, client: r.PathValue("id"), course: r.PathValue("courseID")}
 		if withBody {
-			c.bad = decodeJSON(r, &c.in)
+			c.bad = Decode(r, &c.in)
 		} else {
-			c.bad = decodeOptionalJSON(r, &struct{}{})
+			c.bad = DecodeOptional(r, &struct{}{})
 		}
 		res, err := apply(c)
 		s.apiCourseAnswer(w, r, a, http.StatusOK, res, err)
@@ -83,10 +83,10 @@ func (s *Server) apiCourseChange(withBody bool, apply func(apiCourseCtx) (course
 // warnings the change drew, or the refusal.
 func (s *Server) apiCourseAnswer(w http.ResponseWriter, r *http.Request, a access.Actor, status int, res course.Changed, err error) {
 	if err != nil {
-		s.apiError(w, r, a, chartProblems(err, ""))
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, status, apiCourseResult{Course: res.Course, Warnings: append([]string{}, res.Warnings...)})
+	WriteJSON(w, status, apiCourseResult{Course: res.Course, Warnings: append([]string{}, res.Warnings...)})
 }
 
 // renameField moves problems from a form field to its API name.
@@ -112,30 +112,30 @@ type apiCourseResult struct {
 }
 
 func (s *Server) apiCourses(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	list, err := s.courseDoor().List(r.Context(), a, r.PathValue("id"), nil)
+	list, err := s.doors.Courses.List(r.Context(), a, r.PathValue("id"), nil)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	if list.Courses == nil {
 		list.Courses = []course.Course{}
 	}
-	writeJSON(w, http.StatusOK, list.Courses)
+	WriteJSON(w, http.StatusOK, list.Courses)
 }
 
 func (s *Server) apiCourse(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	v, err := s.courseDoor().View(r.Context(), a, r.PathValue("id"), r.PathValue("courseID"), nil)
+	v, err := s.doors.Courses.View(r.Context(), a, r.PathValue("id"), r.PathValue("courseID"), nil)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, v.Course)
+	WriteJSON(w, http.StatusOK, v.Course)
 }
 
 func (s *Server) apiCreateCourse(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in course.Plan
-	bad := decodeJSON(r, &in)
-	res, err := s.courseDoor().Create(r.Context(), a, r.PathValue("id"), course.NewPlan{Plan: in}, bad)
+	bad := Decode(r, &in)
+	res, err := s.doors.Courses.Create(r.Context(), a, r.PathValue("id"), course.NewPlan{Plan: in}, bad)
 	s.apiCourseAnswer(w, r, a, http.StatusCreated, res, err)
 }
 
@@ -145,7 +145,7 @@ func (s *Server) apiChangeDose(w http.ResponseWriter, r *http.Request, a access.
 		NewMg         float64 `json:"new_mg"`
 		Reason        string  `json:"reason"`
 	}
-	bad := decodeJSON(r, &in)
-	res, err := s.courseDoor().ChangeDose(r.Context(), a, r.PathValue("id"), r.PathValue("courseID"), in.SessionNumber, in.NewMg, in.Reason, bad)
+	bad := Decode(r, &in)
+	res, err := s.doors.Courses.ChangeDose(r.Context(), a, r.PathValue("id"), r.PathValue("courseID"), in.SessionNumber, in.NewMg, in.Reason, bad)
 	s.apiCourseAnswer(w, r, a, http.StatusOK, res, err)
 }

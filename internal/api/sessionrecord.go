@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -17,83 +17,84 @@ import (
 // A POST that adds an entry answers 201; the discharge and the signature change the record
 // and answer 200.
 func (s *Server) routesSessionRecordAPI() {
-	door := s.sessionDoor()
+	s.handle("POST /api/v1/clients/{id}/discharge-exceptions", s.api(s.apiSignDischargeException))
+	door := s.doors.Sessions
 	rec := "/api/v1/clients/{id}/session-records/{recordID}"
 	booking := "/api/v1/clients/{id}/course-sessions/{sessionID}"
-	s.handle(GateAPI, "GET "+booking+"/gate", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+	s.handle("GET "+booking+"/gate", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
 		refusals, err := door.Gate(r.Context(), a, r.PathValue("id"), r.PathValue("sessionID"))
 		if refusals == nil {
 			refusals = []dosing.Refusal{}
 		}
 		return map[string]any{"allowed": len(refusals) == 0, "refusals": refusals}, err
 	})))
-	s.handle(GateAPI, "POST "+booking+"/record", s.api(func(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	s.handle("POST "+booking+"/record", s.api(func(w http.ResponseWriter, r *http.Request, a access.Actor) {
 		// Starting takes no input: only nothing or {} is accepted.
 		var none struct{}
-		out, err := door.Start(r.Context(), a, r.PathValue("id"), r.PathValue("sessionID"), decodeOptionalJSON(r, &none))
+		out, err := door.Start(r.Context(), a, r.PathValue("id"), r.PathValue("sessionID"), DecodeOptional(r, &none))
 		s.srAnswer(w, r, a, http.StatusCreated, out, err)
 	}))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/session-records", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+	s.handle("GET /api/v1/clients/{id}/session-records", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
 		return door.List(r.Context(), a, r.PathValue("id"))
 	})))
-	s.handle(GateAPI, "GET "+rec, s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+	s.handle("GET "+rec, s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
 		v, err := door.Show(r.Context(), a, r.PathValue("id"), r.PathValue("recordID"))
 		return srView{Record: v.Record, Timeline: v.Timeline, Chart: v.Chart}, err
 	})))
-	s.handle(GateAPI, "GET "+rec+"/version", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+	s.handle("GET "+rec+"/version", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
 		v, err := door.Version(r.Context(), a, r.PathValue("id"), r.PathValue("recordID"))
 		return map[string]int64{"version": v}, err
 	})))
-	s.handle(GateAPI, "PUT "+rec+"/checklist", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srChecklist, bad error) (any, error) {
+	s.handle("PUT "+rec+"/checklist", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srChecklist, bad error) (any, error) {
 		return door.SaveChecklist(r.Context(), a, srTarget(r), in.BaseVersion, in.Checklist, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/readings", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.ReadingInput, bad error) (any, error) {
+	s.handle("POST "+rec+"/readings", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.ReadingInput, bad error) (any, error) {
 		return door.AddReading(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/hold-override", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
+	s.handle("POST "+rec+"/hold-override", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
 		return door.OverrideHold(r.Context(), a, srTarget(r), in.Reason, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/premedications", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.PreMedicationInput, bad error) (any, error) {
+	s.handle("POST "+rec+"/premedications", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.PreMedicationInput, bad error) (any, error) {
 		return door.RecordPreMedication(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/dose-authorisations", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.AuthorisationInput, bad error) (any, error) {
+	s.handle("POST "+rec+"/dose-authorisations", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.AuthorisationInput, bad error) (any, error) {
 		return door.AuthoriseDose(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/doses", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.DoseInput, bad error) (any, error) {
+	s.handle("POST "+rec+"/doses", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.DoseInput, bad error) (any, error) {
 		return door.Administer(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/alerts/{alertID}/acknowledge", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
+	s.handle("POST "+rec+"/alerts/{alertID}/acknowledge", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
 		alertID := r.PathValue("alertID")
 		if err := door.AcknowledgeAlert(r.Context(), a, srTarget(r), alertID, in.Action, bad); err != nil {
 			return nil, err
 		}
 		return map[string]string{"alert_id": alertID, "action_taken": in.Action}, nil
 	})))
-	s.handle(GateAPI, "POST "+rec+"/observations", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.ObservationInput, bad error) (any, error) {
+	s.handle("POST "+rec+"/observations", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.ObservationInput, bad error) (any, error) {
 		return door.AddObservation(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/interventions", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.InterventionInput, bad error) (any, error) {
+	s.handle("POST "+rec+"/interventions", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.InterventionInput, bad error) (any, error) {
 		return door.AddIntervention(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/adverse-events", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.AdverseEventInput, bad error) (any, error) {
+	s.handle("POST "+rec+"/adverse-events", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in sessionrecord.AdverseEventInput, bad error) (any, error) {
 		return door.AddAdverseEvent(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "PUT "+rec+"/summary", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
+	s.handle("PUT "+rec+"/summary", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
 		return door.SaveSummary(r.Context(), a, srTarget(r), in.Text, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/process-notes", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
+	s.handle("POST "+rec+"/process-notes", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srText, bad error) (any, error) {
 		return door.AddProcessNote(r.Context(), a, srTarget(r), in.Text, bad)
 	})))
-	s.handle(GateAPI, "GET "+rec+"/process-notes", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
+	s.handle("GET "+rec+"/process-notes", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
 		return door.ProcessNotes(r.Context(), a, srTarget(r))
 	})))
-	s.handle(GateAPI, "POST "+rec+"/discharge", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in sessionrecord.DischargeInput, bad error) (any, error) {
+	s.handle("POST "+rec+"/discharge", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in sessionrecord.DischargeInput, bad error) (any, error) {
 		return door.Discharge(r.Context(), a, srTarget(r), in, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/sign", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srSignature, bad error) (any, error) {
+	s.handle("POST "+rec+"/sign", s.api(srWrite(s, http.StatusOK, func(r *http.Request, a access.Actor, in srSignature, bad error) (any, error) {
 		return door.Sign(r.Context(), a, srTarget(r), in.Password, bad)
 	})))
-	s.handle(GateAPI, "POST "+rec+"/addenda", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srSignature, bad error) (any, error) {
+	s.handle("POST "+rec+"/addenda", s.api(srWrite(s, http.StatusCreated, func(r *http.Request, a access.Actor, in srSignature, bad error) (any, error) {
 		return door.AddAddendum(r.Context(), a, srTarget(r), in.Text, in.Password, bad)
 	})))
 }
@@ -136,7 +137,7 @@ func srTarget(r *http.Request) sessionrecord.Target {
 func srWrite[T any](s *Server, status int, call func(r *http.Request, a access.Actor, in T, bad error) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
 		var in T
-		bad := decodeJSON(r, &in)
+		bad := Decode(r, &in)
 		out, err := call(r, a, in, bad)
 		s.srAnswer(w, r, a, status, out, err)
 	}
@@ -153,8 +154,31 @@ func srRead(s *Server, call func(r *http.Request, a access.Actor) (any, error)) 
 // srAnswer writes what the door returned, or its refusal as a problem.
 func (s *Server) srAnswer(w http.ResponseWriter, r *http.Request, a access.Actor, status int, out any, err error) {
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, status, out)
+	WriteJSON(w, status, out)
+}
+
+// apiSignDischargeException is the exception through the API: the same rule, a prescriber on
+// the care team, with minutes and a reason.
+func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var in struct {
+		MinObservationMinutes int    `json:"min_observation_minutes"`
+		Reason                string `json:"reason"`
+	}
+	if err := Decode(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	e, err := s.doors.Sessions.SignException(r.Context(), a, r.PathValue("id"), in.MinObservationMinutes, in.Reason, nil)
+	if rf := sessionrecord.AsRefused(err); rf != nil {
+		WriteProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+rf.Error(), rf.Fields())
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, e)
 }

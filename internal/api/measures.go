@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -11,34 +11,34 @@ import (
 // any valid token reads them), and a client's schedule and responses under
 // the same access as the pages.
 func (s *Server) routesMeasuresAPI() {
-	s.handle(GateAPI, "GET /api/v1/instruments", s.api(s.apiInstruments))
-	s.handle(GateAPI, "GET /api/v1/instruments/{code}", s.api(s.apiInstrument))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/measures", s.api(s.apiMeasureSchedule))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/responses", s.api(s.apiResponses))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/responses", s.api(s.apiSubmitResponse))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/responses/{responseID}", s.api(s.apiResponse))
+	s.handle("GET /api/v1/instruments", s.api(s.apiInstruments))
+	s.handle("GET /api/v1/instruments/{code}", s.api(s.apiInstrument))
+	s.handle("GET /api/v1/clients/{id}/measures", s.api(s.apiMeasureSchedule))
+	s.handle("GET /api/v1/clients/{id}/responses", s.api(s.apiResponses))
+	s.handle("POST /api/v1/clients/{id}/responses", s.api(s.apiSubmitResponse))
+	s.handle("GET /api/v1/clients/{id}/responses/{responseID}", s.api(s.apiResponse))
 }
 
 func (s *Server) apiInstruments(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	cat := s.instruments
-	writeJSON(w, http.StatusOK, map[string]any{"instruments": cat.All()})
+	cat := s.doors.Instruments()
+	WriteJSON(w, http.StatusOK, map[string]any{"instruments": cat.All()})
 }
 
 func (s *Server) apiInstrument(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	cat := s.instruments
+	cat := s.doors.Instruments()
 	def, ok := cat.Get(r.PathValue("code"))
 	if !ok {
-		writeProblem(w, r, http.StatusNotFound, "Not found", "There is no instrument with this code; GET /api/v1/instruments lists them.", nil)
+		WriteProblem(w, r, http.StatusNotFound, "Not found", "There is no instrument with this code; GET /api/v1/instruments lists them.", nil)
 		return
 	}
-	writeJSON(w, http.StatusOK, def)
+	WriteJSON(w, http.StatusOK, def)
 }
 
 func (s *Server) apiMeasureSchedule(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	list, err := s.measures().Schedule(r.Context(), a, id)
+	list, err := s.doors.Measures.Schedule(r.Context(), a, id)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	type item struct {
@@ -54,30 +54,30 @@ func (s *Server) apiMeasureSchedule(w http.ResponseWriter, r *http.Request, a ac
 		}
 		out = append(out, it)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"courses": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"courses": out})
 }
 
 func (s *Server) apiResponses(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	list, err := s.measures().Responses(r.Context(), a, id)
+	list, err := s.doors.Measures.Responses(r.Context(), a, id)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	if list == nil {
 		list = []measure.Response{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"responses": list})
+	WriteJSON(w, http.StatusOK, map[string]any{"responses": list})
 }
 
 func (s *Server) apiResponse(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
-	resp, err := s.measures().Response(r.Context(), a, id, rid)
+	resp, err := s.doors.Measures.Response(r.Context(), a, id, rid)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	WriteJSON(w, http.StatusOK, resp)
 }
 
 // apiSubmission is a complete questionnaire given through the API.
@@ -100,12 +100,12 @@ type apiSubmitted struct {
 func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	var in apiSubmission
-	bad := decodeJSON(r, &in)
-	done, err := s.measures().Administer(r.Context(), a, id, measure.Slot{CourseID: in.CourseID, Instrument: in.Instrument, Occasion: in.Occasion}, in.Answers, bad)
+	bad := Decode(r, &in)
+	done, err := s.doors.Measures.Administer(r.Context(), a, id, measure.Slot{CourseID: in.CourseID, Instrument: in.Instrument, Occasion: in.Occasion}, in.Answers, bad)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	out := apiSubmitted{Response: done.Response, SafetyAlertID: done.AlertID}
-	writeJSON(w, http.StatusCreated, out)
+	WriteJSON(w, http.StatusCreated, out)
 }

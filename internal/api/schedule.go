@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -12,14 +12,14 @@ import (
 
 // The JSON API of the calendar, under the same access as the pages.
 func (s *Server) routesScheduleAPI() {
-	s.handle(GateAPI, "GET /api/v1/appointments", s.api(s.apiAppointments))
-	s.handle(GateAPI, "POST /api/v1/appointments", s.api(s.apiBook))
-	s.handle(GateAPI, "GET /api/v1/appointments/{id}", s.api(s.apiAppointment))
-	s.handle(GateAPI, "POST /api/v1/appointments/{id}/move", s.api(s.apiAppointmentChange("move")))
-	s.handle(GateAPI, "POST /api/v1/appointments/{id}/cancel", s.api(s.apiAppointmentChange("cancel")))
-	s.handle(GateAPI, "POST /api/v1/appointments/{id}/mark", s.api(s.apiAppointmentChange("mark")))
-	s.handle(GateAPI, "GET /api/v1/rooms", s.api(s.apiRooms))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/appointments", s.api(s.apiClientAppointments))
+	s.handle("GET /api/v1/appointments", s.api(s.apiAppointments))
+	s.handle("POST /api/v1/appointments", s.api(s.apiBook))
+	s.handle("GET /api/v1/appointments/{id}", s.api(s.apiAppointment))
+	s.handle("POST /api/v1/appointments/{id}/move", s.api(s.apiAppointmentChange("move")))
+	s.handle("POST /api/v1/appointments/{id}/cancel", s.api(s.apiAppointmentChange("cancel")))
+	s.handle("POST /api/v1/appointments/{id}/mark", s.api(s.apiAppointmentChange("mark")))
+	s.handle("GET /api/v1/rooms", s.api(s.apiRooms))
+	s.handle("GET /api/v1/clients/{id}/appointments", s.api(s.apiClientAppointments))
 }
 
 // apiTime reads an RFC 3339 time, or a local "2026-12-01T10:00" in the
@@ -31,7 +31,7 @@ func apiTime(v, field string, zone *time.Location, ps *clinic.Problems) time.Tim
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t
 	}
-	if t, ok := parseLocal(v, zone); ok {
+	if t, ok := schedule.ParseLocal(v, zone); ok {
 		return t
 	}
 	if t, err := time.ParseInLocation("2006-01-02", v, zone); err == nil {
@@ -50,7 +50,7 @@ type apiAppointmentResult struct {
 func (s *Server) apiAppointments(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	zone, err := s.practiceZone(r, a.PracticeID)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	q := r.URL.Query()
@@ -66,22 +66,22 @@ func (s *Server) apiAppointments(w http.ResponseWriter, r *http.Request, a acces
 	if f.To.Sub(f.From) > 370*24*time.Hour {
 		ps.Add("to", "Ask for at most a year at a time.")
 	}
-	v, err := s.scheduleDoor().Calendar(r.Context(), a, f, ps.Err())
+	v, err := s.doors.Schedule.Calendar(r.Context(), a, f, ps.Err())
 	if err != nil {
-		s.apiError(w, r, a, chartProblems(err, ""))
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"appointments": v.Appointments})
+	WriteJSON(w, http.StatusOK, map[string]any{"appointments": v.Appointments})
 }
 
 func (s *Server) apiAppointment(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	v, err := s.scheduleDoor().Appointment(r.Context(), a, id)
+	v, err := s.doors.Schedule.Appointment(r.Context(), a, id)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, v.Appointment)
+	WriteJSON(w, http.StatusOK, v.Appointment)
 }
 
 type apiBookingInput struct {
@@ -97,10 +97,10 @@ type apiBookingInput struct {
 
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in apiBookingInput
-	bad := decodeJSON(r, &in)
+	bad := Decode(r, &in)
 	zone, err := s.practiceZone(r, a.PracticeID)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	var ps clinic.Problems
@@ -109,23 +109,23 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor)
 	for i := range b.Clients {
 		b.Clients[i].CourseSessionID, b.Clients[i].Name, b.Clients[i].Hidden = "", "", false
 	}
-	booked, err := s.scheduleDoor().Book(r.Context(), a, b, schedule.Unread{Body: bad, Fields: ps.Err()})
+	booked, err := s.doors.Schedule.Book(r.Context(), a, b, schedule.Unread{Body: bad, Fields: ps.Err()})
 	if bad != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	res := apiAppointmentResult{Appointment: booked.Appointment, Warnings: append([]dosing.Warning{}, booked.Warnings...)}
 	if err != nil {
-		s.apiError(w, r, a, chartProblems(err, ""))
+		s.Error(w, r, err)
 		return
 	}
 	// A medicine session that already had a booking moves that
 	// appointment rather than adding a second one: say so with 200.
 	if res.Appointment != nil && res.Appointment.CreatedAt.Before(s.now()) {
-		writeJSON(w, http.StatusOK, res)
+		WriteJSON(w, http.StatusOK, res)
 		return
 	}
-	writeJSON(w, http.StatusCreated, res)
+	WriteJSON(w, http.StatusCreated, res)
 }
 
 func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http.Request, access.Actor) {
@@ -139,15 +139,15 @@ func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http
 			Reason   string `json:"reason"`
 			Status   string `json:"status"`
 		}
-		bad := decodeJSON(r, &in)
+		bad := Decode(r, &in)
 		zone, err := s.practiceZone(r, a.PracticeID)
 		if err != nil {
-			s.apiError(w, r, a, err)
+			s.Error(w, r, err)
 			return
 		}
 		var ps clinic.Problems
 		m := schedule.Change{Start: apiTime(in.Start, "start", zone, &ps), End: apiTime(in.End, "end", zone, &ps), RoomID: in.RoomID, Override: in.Override}
-		door, unread := s.scheduleDoor(), schedule.Unread{Body: bad, Fields: ps.Err()}
+		door, unread := s.doors.Schedule, schedule.Unread{Body: bad, Fields: ps.Err()}
 		var ch schedule.Changed
 		switch op {
 		case "move":
@@ -159,28 +159,28 @@ func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http
 		}
 		res := apiAppointmentResult{Appointment: ch.Appointment, Warnings: append([]dosing.Warning{}, ch.Warnings...)}
 		if err != nil {
-			s.apiError(w, r, a, chartProblems(err, ""))
+			s.Error(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, res)
+		WriteJSON(w, http.StatusOK, res)
 	}
 }
 
 func (s *Server) apiRooms(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	list, err := s.scheduleDoor().Rooms(r.Context(), a)
+	list, err := s.doors.Schedule.Rooms(r.Context(), a)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rooms": list})
+	WriteJSON(w, http.StatusOK, map[string]any{"rooms": list})
 }
 
 func (s *Server) apiClientAppointments(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	list, err := s.scheduleDoor().ClientAppointments(r.Context(), a, id)
+	list, err := s.doors.Schedule.ClientAppointments(r.Context(), a, id)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"appointments": list})
+	WriteJSON(w, http.StatusOK, map[string]any{"appointments": list})
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -9,9 +9,9 @@ import (
 )
 
 func (s *Server) routesConsentAPI() {
-	s.handle(GateAPI, "GET /api/v1/consent-documents", s.api(s.apiConsentDocuments))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/consents", s.api(s.apiClientConsents))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/consents/{signatureID}/revoke", s.api(s.apiRevokeConsent))
+	s.handle("GET /api/v1/consent-documents", s.api(s.apiConsentDocuments))
+	s.handle("GET /api/v1/clients/{id}/consents", s.api(s.apiClientConsents))
+	s.handle("POST /api/v1/clients/{id}/consents/{signatureID}/revoke", s.api(s.apiRevokeConsent))
 }
 
 // apiConsentVersion is a published version as the API gives it.
@@ -41,9 +41,9 @@ func apiVersion(v consent.Version, withText bool) apiConsentVersion {
 // staff who may list clients may read them: they are what every client
 // is asked to sign.
 func (s *Server) apiConsentDocuments(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	list, err := s.consentDoor().InForce(r.Context(), a)
+	list, err := s.doors.Consent.InForce(r.Context(), a)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	withText := r.URL.Query().Get("text") != "false"
@@ -51,7 +51,7 @@ func (s *Server) apiConsentDocuments(w http.ResponseWriter, r *http.Request, a a
 	for _, v := range list {
 		out = append(out, apiVersion(v, withText))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"documents": out})
 }
 
 // apiClientConsent is a client's standing with one document.
@@ -72,9 +72,9 @@ type apiClientConsents struct {
 
 func (s *Server) apiClientConsents(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
-	st, err := s.consentDoor().OfClient(r.Context(), a, id)
+	st, err := s.doors.Consent.OfClient(r.Context(), a, id)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	out := apiClientConsents{ClientID: id, Missing: []string{}, Documents: []apiClientConsent{}, Signatures: []consent.Signature{}}
@@ -89,7 +89,7 @@ func (s *Server) apiClientConsents(w http.ResponseWriter, r *http.Request, a acc
 	out.Missing = append(out.Missing, st.Missing...)
 	out.Current = len(out.Missing) == 0
 	out.Signatures = append(out.Signatures, st.History...)
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 // apiRevokeConsent records a withdrawal the client gave to staff (by
@@ -100,11 +100,11 @@ func (s *Server) apiRevokeConsent(w http.ResponseWriter, r *http.Request, a acce
 		Reason string `json:"reason"`
 	}
 	// The reason may be left out: the body may be empty.
-	bad := decodeOptionalJSON(r, &in)
-	sig, err := s.consentDoor().Revoke(r.Context(), a, id, sigID, in.Reason, bad)
+	bad := DecodeOptional(r, &in)
+	sig, err := s.doors.Consent.Revoke(r.Context(), a, id, sigID, in.Reason, bad)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, sig)
+	WriteJSON(w, http.StatusOK, sig)
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/inquiry"
 	"holdspace/internal/jsonbody"
+	"holdspace/internal/textlimit"
 )
 
 func (s *Server) routesInquiryAPI() {
@@ -15,11 +16,11 @@ func (s *Server) routesInquiryAPI() {
 	// practice), so it is registered as public and answers problem+json
 	// itself.
 	s.public("POST /api/v1/practices/{slug}/inquiries", s.apiSubmitInquiry)
-	s.handle(GateAPI, "GET /api/v1/inquiries", s.api(s.apiInquiries))
-	s.handle(GateAPI, "GET /api/v1/inquiries/{id}", s.api(s.apiInquiry))
-	s.handle(GateAPI, "POST /api/v1/inquiries/{id}/reply", s.api(s.apiInquiryReply))
-	s.handle(GateAPI, "POST /api/v1/inquiries/{id}/decline", s.api(s.apiInquiryDecline))
-	s.handle(GateAPI, "POST /api/v1/inquiries/{id}/convert", s.api(s.apiInquiryConvert))
+	s.handle("GET /api/v1/inquiries", s.api(s.apiInquiries))
+	s.handle("GET /api/v1/inquiries/{id}", s.api(s.apiInquiry))
+	s.handle("POST /api/v1/inquiries/{id}/reply", s.api(s.apiInquiryReply))
+	s.handle("POST /api/v1/inquiries/{id}/decline", s.api(s.apiInquiryDecline))
+	s.handle("POST /api/v1/inquiries/{id}/convert", s.api(s.apiInquiryConvert))
 }
 
 // readInquiryJSON reads a JSON body of at most limit bytes into v through
@@ -28,7 +29,7 @@ func (s *Server) routesInquiryAPI() {
 // missing field. It answers a refused body itself and reports false.
 func (s *Server) readInquiryJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
 	if err := jsonbody.Decode(r, v, jsonbody.Options{MaxBytes: limit, Optional: true}); err != nil {
-		s.apiError(w, r, access.Actor{}, err)
+		s.Error(w, r, err)
 		return false
 	}
 	return true
@@ -42,28 +43,28 @@ var received = map[string]string{"status": "received",
 func (s *Server) apiSubmitInquiry(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	var sub inquiry.Submission
-	if !s.readInquiryJSON(w, r, maxPublicBody, &sub) {
+	if !s.readInquiryJSON(w, r, textlimit.MaxPublicBody, &sub) {
 		return
 	}
 	if sub.Automated() {
-		if _, err := s.inquiries().Public(r.Context(), slug); errors.Is(err, inquiry.ErrNoPractice) {
-			writeProblem(w, r, http.StatusNotFound, "Not found", "There is no practice with this short name.", nil)
+		if _, err := s.doors.Inquiries.Public(r.Context(), slug); errors.Is(err, inquiry.ErrNoPractice) {
+			WriteProblem(w, r, http.StatusNotFound, "Not found", "There is no practice with this short name.", nil)
 			return
 		}
-		writeJSON(w, http.StatusAccepted, received)
+		WriteJSON(w, http.StatusAccepted, received)
 		return
 	}
-	_, err := s.inquiries().Submit(r.Context(), slug, sub, inquiry.AddressKey(s.cookieKey, s.remoteAddress(r)))
+	_, err := s.doors.Inquiries.Submit(r.Context(), slug, sub, inquiry.AddressKey(s.cookieKey, access.MetaFrom(r.Context()).Address))
 	switch {
 	case err == nil:
-		writeJSON(w, http.StatusAccepted, received)
+		WriteJSON(w, http.StatusAccepted, received)
 	case errors.Is(err, inquiry.ErrNoPractice):
-		writeProblem(w, r, http.StatusNotFound, "Not found", "There is no practice with this short name.", nil)
+		WriteProblem(w, r, http.StatusNotFound, "Not found", "There is no practice with this short name.", nil)
 	case errors.Is(err, inquiry.ErrRateLimited):
 		w.Header().Set("Retry-After", "3600")
-		writeProblem(w, r, http.StatusTooManyRequests, "Too many requests", "Several inquiries came from this address in the last hour. Please wait an hour and send it again.", nil)
+		WriteProblem(w, r, http.StatusTooManyRequests, "Too many requests", "Several inquiries came from this address in the last hour. Please wait an hour and send it again.", nil)
 	default:
-		s.apiError(w, r, access.Actor{}, err)
+		s.Error(w, r, err)
 	}
 }
 
@@ -71,12 +72,12 @@ func (s *Server) apiInquiries(w http.ResponseWriter, r *http.Request, a access.A
 	status := inquiry.Status(r.URL.Query().Get("status"))
 	if status != "" && !slices.Contains(inquiry.Statuses, status) {
 		msg := "Use one of new, replied, declined, converted, or leave it out for all."
-		writeProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", msg, map[string]string{"status": msg})
+		WriteProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", msg, map[string]string{"status": msg})
 		return
 	}
-	list, counts, err := s.inquiries().List(r.Context(), a, status)
+	list, counts, err := s.doors.Inquiries.List(r.Context(), a, status)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	if list == nil {
@@ -86,31 +87,31 @@ func (s *Server) apiInquiries(w http.ResponseWriter, r *http.Request, a access.A
 	for _, st := range inquiry.Statuses {
 		c[string(st)] = counts[st]
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"inquiries": list, "counts": c})
+	WriteJSON(w, http.StatusOK, map[string]any{"inquiries": list, "counts": c})
 }
 
 func (s *Server) apiInquiry(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	d, err := s.inquiries().Get(r.Context(), a, r.PathValue("id"))
+	d, err := s.doors.Inquiries.Get(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d.Inquiry)
+	WriteJSON(w, http.StatusOK, d.Inquiry)
 }
 
 // apiInquiryAfter answers a change with the inquiry as it now is.
 func (s *Server) apiInquiryAfter(w http.ResponseWriter, r *http.Request, a access.Actor, status int, extra map[string]any) {
-	d, err := s.inquiries().Get(r.Context(), a, r.PathValue("id"))
+	d, err := s.doors.Inquiries.Get(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	if extra == nil {
-		writeJSON(w, status, d.Inquiry)
+		WriteJSON(w, status, d.Inquiry)
 		return
 	}
 	extra["inquiry"] = d.Inquiry
-	writeJSON(w, status, extra)
+	WriteJSON(w, status, extra)
 }
 
 func (s *Server) apiInquiryReply(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -118,8 +119,8 @@ func (s *Server) apiInquiryReply(w http.ResponseWriter, r *http.Request, a acces
 	if !s.readInquiryJSON(w, r, 1<<20, &in) {
 		return
 	}
-	if err := s.inquiries().Reply(r.Context(), a, r.PathValue("id"), in); err != nil {
-		s.apiError(w, r, a, err)
+	if err := s.doors.Inquiries.Reply(r.Context(), a, r.PathValue("id"), in); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	s.apiInquiryAfter(w, r, a, http.StatusOK, nil)
@@ -130,8 +131,8 @@ func (s *Server) apiInquiryDecline(w http.ResponseWriter, r *http.Request, a acc
 	if !s.readInquiryJSON(w, r, 1<<20, &in) {
 		return
 	}
-	if err := s.inquiries().Decline(r.Context(), a, r.PathValue("id"), in); err != nil {
-		s.apiError(w, r, a, err)
+	if err := s.doors.Inquiries.Decline(r.Context(), a, r.PathValue("id"), in); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	s.apiInquiryAfter(w, r, a, http.StatusOK, nil)
@@ -142,9 +143,9 @@ func (s *Server) apiInquiryConvert(w http.ResponseWriter, r *http.Request, a acc
 	if !s.readInquiryJSON(w, r, 1<<20, &in) {
 		return
 	}
-	clientID, err := s.inquiries().Convert(r.Context(), a, r.PathValue("id"), in)
+	clientID, err := s.doors.Inquiries.Convert(r.Context(), a, r.PathValue("id"), in)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/clients/"+clientID)

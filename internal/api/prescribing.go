@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"context"
@@ -13,69 +13,69 @@ import (
 // evaluation. It reads evaluations but cannot sign them: a signature needs
 // the prescriber's password, entered in the browser.
 func (s *Server) routesPrescribingAPI() {
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/details", s.api(s.apiDetails))
-	s.handle(GateAPI, "PUT /api/v1/clients/{id}/details", s.api(s.apiSaveDetails))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/medical", s.api(s.apiMedical))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/diagnoses", s.api(apiAdd(s, func(c apiChange, in clinic.DiagnosisInput) (any, error) {
+	s.handle("GET /api/v1/clients/{id}/details", s.api(s.apiDetails))
+	s.handle("PUT /api/v1/clients/{id}/details", s.api(s.apiSaveDetails))
+	s.handle("GET /api/v1/clients/{id}/medical", s.api(s.apiMedical))
+	s.handle("POST /api/v1/clients/{id}/diagnoses", s.api(apiAdd(s, func(c apiChange, in clinic.DiagnosisInput) (any, error) {
 		return c.door.AddDiagnosis(c.ctx, c.a, c.client, in, c.bad)
 	})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications", s.api(apiAdd(s, func(c apiChange, in clinic.MedicationInput) (any, error) {
+	s.handle("POST /api/v1/clients/{id}/medications", s.api(apiAdd(s, func(c apiChange, in clinic.MedicationInput) (any, error) {
 		return c.door.AddMedication(c.ctx, c.a, c.client, in, c.bad)
 	})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/allergies", s.api(apiAdd(s, func(c apiChange, in clinic.AllergyInput) (any, error) {
+	s.handle("POST /api/v1/clients/{id}/allergies", s.api(apiAdd(s, func(c apiChange, in clinic.AllergyInput) (any, error) {
 		return c.door.AddAllergy(c.ctx, c.a, c.client, in, c.bad)
 	})))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/measurements", s.api(apiAdd(s, func(c apiChange, in clinic.MeasurementInput) (any, error) {
+	s.handle("POST /api/v1/clients/{id}/measurements", s.api(apiAdd(s, func(c apiChange, in clinic.MeasurementInput) (any, error) {
 		return c.door.AddMeasurement(c.ctx, c.a, c.client, in, c.bad)
 	})))
 	type markInput struct {
 		StoppedOn string `json:"stopped_on"`
 		Reason    string `json:"reason"`
 	}
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/medications/{itemID}/stop", s.api(apiAdd(s, func(c apiChange, in markInput) (any, error) {
+	s.handle("POST /api/v1/clients/{id}/medications/{itemID}/stop", s.api(apiAdd(s, func(c apiChange, in markInput) (any, error) {
 		return nil, c.door.StopMedication(c.ctx, c.a, c.client, c.item, in.StoppedOn, in.Reason, c.bad)
 	})))
 	s.routesOfferedAPI()
 	for kind, path := range map[string]string{clinic.KindDiagnosis: "diagnoses", clinic.KindAllergy: "allergies", clinic.KindMeasurement: "measurements"} {
-		s.handle(GateAPI, "POST /api/v1/clients/{id}/"+path+"/{itemID}/remove", s.api(apiAdd(s, func(c apiChange, in markInput) (any, error) {
+		s.handle("POST /api/v1/clients/{id}/"+path+"/{itemID}/remove", s.api(apiAdd(s, func(c apiChange, in markInput) (any, error) {
 			return nil, c.door.RemoveEntry(c.ctx, c.a, kind, c.client, c.item, in.Reason, c.bad)
 		})))
 	}
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/evaluations", s.api(s.apiEvaluations))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/evaluations", s.api(s.apiCannotSign("evaluation")))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/evaluations/{evalID}/addenda", s.api(s.apiCannotSign("evaluation_addendum")))
+	s.handle("GET /api/v1/clients/{id}/evaluations", s.api(s.apiEvaluations))
+	s.handle("POST /api/v1/clients/{id}/evaluations", s.api(s.apiCannotSign("evaluation")))
+	s.handle("POST /api/v1/clients/{id}/evaluations/{evalID}/addenda", s.api(s.apiCannotSign("evaluation_addendum")))
 }
 
 func (s *Server) apiDetails(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	d, err := s.prescribingDoor().Details(r.Context(), a, r.PathValue("id"))
+	d, err := s.doors.Prescribing.Details(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d.Details)
+	WriteJSON(w, http.StatusOK, d.Details)
 }
 
 func (s *Server) apiSaveDetails(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in clinic.Details
-	bad := decodeJSON(r, &in)
-	d, err := s.prescribingDoor().SaveDetails(r.Context(), a, r.PathValue("id"), in, bad)
+	bad := Decode(r, &in)
+	d, err := s.doors.Prescribing.SaveDetails(r.Context(), a, r.PathValue("id"), in, bad)
 	if err != nil {
-		s.apiError(w, r, a, chartProblems(err, ""))
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d.Details)
+	WriteJSON(w, http.StatusOK, d.Details)
 }
 
 func (s *Server) apiMedical(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	m, err := s.prescribingDoor().Medical(r.Context(), a, r.PathValue("id"))
+	m, err := s.doors.Prescribing.Medical(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	for _, l := range []any{&m.Diagnoses, &m.PastDiagnoses, &m.Medications, &m.StoppedMedications, &m.Allergies, &m.RemovedAllergies, &m.Measurements, &m.RemovedMeasurements, &m.Offered} {
 		emptyNotNull(l)
 	}
-	writeJSON(w, http.StatusOK, m)
+	WriteJSON(w, http.StatusOK, m)
 }
 
 // emptyNotNull makes a nil list an empty one, so JSON says [] not null.
@@ -120,15 +120,15 @@ type apiChange struct {
 func apiAdd[T any](s *Server, do func(c apiChange, in T) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
 		var in T
-		bad := decodeJSON(r, &in)
-		out, err := do(apiChange{ctx: r.Context(), door: s.prescribingDoor(), a: a, client: r.PathValue("id"), item: r.PathValue("itemID"), bad: bad}, in)
+		bad := Decode(r, &in)
+		out, err := do(apiChange{ctx: r.Context(), door: s.doors.Prescribing, a: a, client: r.PathValue("id"), item: r.PathValue("itemID"), bad: bad}, in)
 		switch {
 		case err != nil:
-			s.apiError(w, r, a, chartProblems(err, ""))
+			s.Error(w, r, err)
 		case out == nil:
 			w.WriteHeader(http.StatusNoContent)
 		default:
-			writeJSON(w, http.StatusCreated, out)
+			WriteJSON(w, http.StatusCreated, out)
 		}
 	}
 }
@@ -140,9 +140,9 @@ type apiEvaluation struct {
 }
 
 func (s *Server) apiEvaluations(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	evs, err := s.prescribingDoor().Evaluations(r.Context(), a, r.PathValue("id"))
+	evs, err := s.doors.Prescribing.Evaluations(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	list := evs.History
@@ -156,7 +156,7 @@ func (s *Server) apiEvaluations(w http.ResponseWriter, r *http.Request, a access
 		}
 		out.Evaluations = append(out.Evaluations, apiEvaluation{Evaluation: e, Intact: e.Intact()})
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 // apiCannotSign refuses, after the access decision (so another practice's
@@ -164,6 +164,38 @@ func (s *Server) apiEvaluations(w http.ResponseWriter, r *http.Request, a access
 // and puts the refusal on the trail.
 func (s *Server) apiCannotSign(refType string) func(http.ResponseWriter, *http.Request, access.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
-		s.apiError(w, r, a, s.prescribingDoor().CannotSign(r.Context(), a, refType, r.PathValue("id"), r.PathValue("evalID")))
+		s.Error(w, r, s.doors.Prescribing.CannotSign(r.Context(), a, refType, r.PathValue("id"), r.PathValue("evalID")))
 	}
+}
+
+func (s *Server) routesOfferedAPI() {
+	s.handle("GET /api/v1/clients/{id}/medications/offered", s.api(s.apiMedicationOffers))
+	type confirmInput struct {
+		// Empty fields keep the client's words.
+		Name      string `json:"name"`
+		Dose      string `json:"dose"`
+		Frequency string `json:"frequency"`
+		StartedOn string `json:"started_on"`
+	}
+	s.handle("POST /api/v1/clients/{id}/medications/offered/{itemID}/confirm", s.api(apiAdd(s, func(c apiChange, in confirmInput) (any, error) {
+		return c.door.ConfirmOffer(c.ctx, c.a, c.client, c.item, clinic.MedicationInput{Name: in.Name, Dose: in.Dose, Frequency: in.Frequency, StartedOn: in.StartedOn}, c.bad)
+	})))
+	type declineInput struct {
+		Reason string `json:"reason"`
+	}
+	s.handle("POST /api/v1/clients/{id}/medications/offered/{itemID}/decline", s.api(apiAdd(s, func(c apiChange, in declineInput) (any, error) {
+		return c.door.DeclineOffer(c.ctx, c.a, c.client, c.item, in.Reason, c.bad)
+	})))
+}
+
+// apiMedicationOffers lists every medicine offered from the intake, pending ones first, decided
+// ones with who decided and when.
+func (s *Server) apiMedicationOffers(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	list, err := s.doors.Prescribing.MedicationOffers(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	emptyNotNull(&list)
+	WriteJSON(w, http.StatusOK, map[string]any{"offers": list})
 }

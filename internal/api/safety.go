@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -12,14 +12,14 @@ import (
 // The JSON API of safety alerts, check-ins and safety plans, under the same
 // access as the pages.
 func (s *Server) routesSafetyAPI() {
-	s.handle(GateAPI, "GET /api/v1/alerts", s.api(s.apiAlerts))
-	s.handle(GateAPI, "GET /api/v1/alerts/{id}", s.api(s.apiAlert))
-	s.handle(GateAPI, "POST /api/v1/alerts/{id}/acknowledge", s.api(s.apiAcknowledgeAlert))
-	s.handle(GateAPI, "POST /api/v1/alerts/{id}/close", s.api(s.apiCloseAlert))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/check-ins", s.api(s.apiCheckIns))
-	s.handle(GateAPI, "POST /api/v1/clients/{id}/check-ins/{checkInID}", s.api(s.apiSubmitCheckIn))
-	s.handle(GateAPI, "GET /api/v1/clients/{id}/safety-plan", s.api(s.apiSafetyPlan))
-	s.handle(GateAPI, "PUT /api/v1/clients/{id}/safety-plan", s.api(s.apiPutSafetyPlan))
+	s.handle("GET /api/v1/alerts", s.api(s.apiAlerts))
+	s.handle("GET /api/v1/alerts/{id}", s.api(s.apiAlert))
+	s.handle("POST /api/v1/alerts/{id}/acknowledge", s.api(s.apiAcknowledgeAlert))
+	s.handle("POST /api/v1/alerts/{id}/close", s.api(s.apiCloseAlert))
+	s.handle("GET /api/v1/clients/{id}/check-ins", s.api(s.apiCheckIns))
+	s.handle("POST /api/v1/clients/{id}/check-ins/{checkInID}", s.api(s.apiSubmitCheckIn))
+	s.handle("GET /api/v1/clients/{id}/safety-plan", s.api(s.apiSafetyPlan))
+	s.handle("PUT /api/v1/clients/{id}/safety-plan", s.api(s.apiPutSafetyPlan))
 }
 
 type sfAPIAlertEvent struct {
@@ -40,22 +40,22 @@ type sfAPIAlertRecord struct {
 }
 
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	l, err := s.safetyDoor().List(r.Context(), a, alert.ListQuery{ClientID: r.URL.Query().Get("client"), Limit: 500})
+	l, err := s.doors.Safety.List(r.Context(), a, alert.ListQuery{ClientID: r.URL.Query().Get("client"), Limit: 500})
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	out := []safety.Alert{}
 	for _, al := range append(l.Open, l.Recent...) {
 		out = append(out, al.Alert)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"alerts": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"alerts": out})
 }
 
 func (s *Server) apiAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	v, err := s.safetyDoor().Alert(r.Context(), a, r.PathValue("id"))
+	v, err := s.doors.Safety.Alert(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	rec := sfAPIAlertRecord{Alert: v.Alert.Alert}
@@ -63,7 +63,7 @@ func (s *Server) apiAlert(w http.ResponseWriter, r *http.Request, a access.Actor
 		rec.Events = append(rec.Events, sfAPIAlertEvent{Kind: e.Kind, At: e.At, By: e.By, Level: e.Level, Due: e.Due,
 			Recipient: e.Recipient, Audience: e.Audience, Action: e.Action, Note: e.Note})
 	}
-	writeJSON(w, http.StatusOK, rec)
+	WriteJSON(w, http.StatusOK, rec)
 }
 
 type sfAPIAckInput struct {
@@ -73,8 +73,8 @@ type sfAPIAckInput struct {
 
 func (s *Server) apiAcknowledgeAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in sfAPIAckInput
-	bad := decodeJSON(r, &in)
-	out, err := s.safetyDoor().Acknowledge(r.Context(), a, r.PathValue("id"), alert.Acknowledgement{Action: in.Action, Note: in.Note}, bad)
+	bad := Decode(r, &in)
+	out, err := s.doors.Safety.Acknowledge(r.Context(), a, r.PathValue("id"), alert.Acknowledgement{Action: in.Action, Note: in.Note}, bad)
 	s.apiAlertStep(w, r, a, out, err)
 }
 
@@ -86,8 +86,8 @@ type sfAPICloseInput struct {
 // with it, under the same rule as acknowledging.
 func (s *Server) apiCloseAlert(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in sfAPICloseInput
-	bad := decodeJSON(r, &in)
-	out, err := s.safetyDoor().Close(r.Context(), a, r.PathValue("id"), in.Note, bad)
+	bad := Decode(r, &in)
+	out, err := s.doors.Safety.Close(r.Context(), a, r.PathValue("id"), in.Note, bad)
 	s.apiAlertStep(w, r, a, out, err)
 }
 
@@ -95,10 +95,10 @@ func (s *Server) apiCloseAlert(w http.ResponseWriter, r *http.Request, a access.
 // close) with the alert as it now stands.
 func (s *Server) apiAlertStep(w http.ResponseWriter, r *http.Request, a access.Actor, out alert.Alert, err error) {
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, out.Alert)
+	WriteJSON(w, http.StatusOK, out.Alert)
 }
 
 type sfAPICheckInJSON struct {
@@ -122,47 +122,47 @@ func sfAPICheckIn(k alert.CheckIn) sfAPICheckInJSON {
 }
 
 func (s *Server) apiCheckIns(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	c, err := s.safetyDoor().CheckIns(r.Context(), a, r.PathValue("id"))
+	c, err := s.doors.Safety.CheckIns(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
 	out := []sfAPICheckInJSON{}
 	for _, k := range c.CheckIns {
 		out = append(out, sfAPICheckIn(k))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"check_ins": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"check_ins": out})
 }
 
 // apiSubmitCheckIn records a check-in a clinician took from the client (a
 // phone call, say); a yes to self-harm raises an alert as in the portal.
 func (s *Server) apiSubmitCheckIn(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in alert.Answers
-	bad := decodeJSON(r, &in)
-	out, _, err := s.safetyDoor().SubmitCheckIn(r.Context(), a, r.PathValue("id"), r.PathValue("checkInID"), in, bad)
+	bad := Decode(r, &in)
+	out, _, err := s.doors.Safety.SubmitCheckIn(r.Context(), a, r.PathValue("id"), r.PathValue("checkInID"), in, bad)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, sfAPICheckIn(out))
+	WriteJSON(w, http.StatusOK, sfAPICheckIn(out))
 }
 
 func (s *Server) apiSafetyPlan(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	p, err := s.safetyDoor().Plans(r.Context(), a, r.PathValue("id"))
+	p, err := s.doors.Safety.Plans(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, p.Latest().PlanVersion)
+	WriteJSON(w, http.StatusOK, p.Latest().PlanVersion)
 }
 
 func (s *Server) apiPutSafetyPlan(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in safety.SafetyPlan
-	bad := decodeJSON(r, &in)
-	v, err := s.safetyDoor().SavePlan(r.Context(), a, r.PathValue("id"), in, bad)
+	bad := Decode(r, &in)
+	v, err := s.doors.Safety.SavePlan(r.Context(), a, r.PathValue("id"), in, bad)
 	if err != nil {
-		s.apiError(w, r, a, err)
+		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, v.PlanVersion)
+	WriteJSON(w, http.StatusOK, v.PlanVersion)
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"embed"
@@ -13,10 +13,14 @@ import (
 //go:embed openapi
 var openapiFS embed.FS
 
-// openAPIDocument joins base.json with every capability's fragment: each
+// DocumentSources are the fragments Document joins, for the test that
+// reads every text holdspace shows.
+func DocumentSources() fs.FS { return openapiFS }
+
+// Document joins base.json with every capability's fragment: each
 // fragment adds paths and components, and two fragments may not describe
 // the same path or the same component.
-func openAPIDocument() ([]byte, error) {
+func Document() ([]byte, error) {
 	raw, err := openapiFS.ReadFile("openapi/base.json")
 	if err != nil {
 		return nil, err

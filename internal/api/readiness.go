@@ -1,0 +1,65 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"holdspace/internal/access"
+	"holdspace/internal/preparation"
+)
+
+func (s *Server) routesReadinessAPI() {
+	s.handle("GET /api/v1/clients/{id}/readiness", s.api(s.apiReadiness))
+	s.handle("GET /api/v1/clients/{id}/intentions", s.api(s.apiIntentions))
+	s.handle("POST /api/v1/clients/{id}/preparation-sessions", s.api(s.apiRecordPreparation))
+}
+
+func (s *Server) apiReadiness(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id := r.PathValue("id")
+	items, err := s.doors.Readiness.Items(r.Context(), a, id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"ready": items.Ready(), "items": items})
+}
+
+func (s *Server) apiIntentions(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id := r.PathValue("id")
+	list, err := s.doors.Readiness.Intentions(r.Context(), a, id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []preparation.Intention{}
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"intentions": list})
+}
+
+func (s *Server) apiRecordPreparation(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	var body struct {
+		HeldOn string `json:"held_on"`
+		Note   string `json:"note"`
+	}
+	if err := Decode(r, &body); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	zone, err := s.practiceZone(r, a.PracticeID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	err = s.doors.Readiness.RecordSession(r.Context(), a, r.PathValue("id"), zone, body.HeldOn, body.Note)
+	var prob *preparation.Problem
+	if errors.As(err, &prob) {
+		WriteProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", prob.Message, map[string]string{prob.Field: prob.Message})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusCreated)
+}

@@ -135,7 +135,22 @@ func (d *Denied) Fault() *fault.Error {
 	if d.Hidden {
 		return &fault.Error{Code: fault.NotFound, Message: "There is no such record in your practice.", Err: ErrDenied}
 	}
-	return &fault.Error{Code: fault.Forbidden, Message: "You cannot do this: " + strings.TrimSuffix(d.Reason, ".") + ".", Err: ErrDenied}
+	return &fault.Error{Code: fault.Forbidden, Message: ReasonSentence(d.Reason), Err: ErrDenied}
+}
+
+// ReasonSentence words a decision's reason for the person refused. A
+// reason that names who may ("only the practice's owner or administrators
+// may do this") is a sentence of its own; any other ("not on the client's
+// care team") says first that the person cannot.
+func ReasonSentence(reason string) string {
+	reason = strings.TrimSuffix(strings.TrimSpace(reason), ".")
+	if reason == "" {
+		return "You may not do this."
+	}
+	if rest, ok := strings.CutPrefix(reason, "only "); ok {
+		return "Only " + rest + "."
+	}
+	return "You cannot do this: " + reason + "."
 }
 
 // ErrDenied is the cause of every Denied's fault, for errors.Is.

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"holdspace/internal/access"
+	"holdspace/internal/fault"
 	"holdspace/internal/inquiry"
 	"holdspace/internal/jsonbody"
 	"holdspace/internal/textlimit"
@@ -48,7 +49,7 @@ func (s *Server) apiSubmitInquiry(w http.ResponseWriter, r *http.Request) {
 	}
 	if sub.Automated() {
 		if _, err := s.doors.Inquiries.Public(r.Context(), slug); errors.Is(err, inquiry.ErrNoPractice) {
-			WriteProblem(w, r, http.StatusNotFound, "Not found", "There is no practice with this short name.", nil)
+			s.Error(w, r, err)
 			return
 		}
 		WriteJSON(w, http.StatusAccepted, received)
@@ -58,8 +59,6 @@ func (s *Server) apiSubmitInquiry(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		WriteJSON(w, http.StatusAccepted, received)
-	case errors.Is(err, inquiry.ErrNoPractice):
-		WriteProblem(w, r, http.StatusNotFound, "Not found", "There is no practice with this short name.", nil)
 	case errors.Is(err, inquiry.ErrRateLimited):
 		w.Header().Set("Retry-After", "3600")
 		WriteProblem(w, r, http.StatusTooManyRequests, "Too many requests", "Several inquiries came from this address in the last hour. Please wait an hour and send it again.", nil)
@@ -71,8 +70,7 @@ func (s *Server) apiSubmitInquiry(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiInquiries(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	status := inquiry.Status(r.URL.Query().Get("status"))
 	if status != "" && !slices.Contains(inquiry.Statuses, status) {
-		msg := "Use one of new, replied, declined, converted, or leave it out for all."
-		WriteProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", msg, map[string]string{"status": msg})
+		s.Error(w, r, fault.InvalidField("status", "Use one of new, replied, declined, converted, or leave it out for all."))
 		return
 	}
 	list, counts, err := s.doors.Inquiries.List(r.Context(), a, status)

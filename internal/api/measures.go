@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"holdspace/internal/access"
+	"holdspace/internal/fault"
 	"holdspace/internal/measure"
 )
 
@@ -28,7 +29,7 @@ func (s *Server) apiInstrument(w http.ResponseWriter, r *http.Request, a access.
 	cat := s.doors.Instruments()
 	def, ok := cat.Get(r.PathValue("code"))
 	if !ok {
-		WriteProblem(w, r, http.StatusNotFound, "Not found", "There is no instrument with this code; GET /api/v1/instruments lists them.", nil)
+		s.Error(w, r, fault.New(fault.NotFound, "There is no instrument with this code; GET /api/v1/instruments lists them."))
 		return
 	}
 	WriteJSON(w, http.StatusOK, def)

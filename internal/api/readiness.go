@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
 	"holdspace/internal/access"
@@ -52,11 +51,6 @@ func (s *Server) apiRecordPreparation(w http.ResponseWriter, r *http.Request, a 
 		return
 	}
 	err = s.doors.Readiness.RecordSession(r.Context(), a, r.PathValue("id"), zone, body.HeldOn, body.Note)
-	var prob *preparation.Problem
-	if errors.As(err, &prob) {
-		WriteProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", prob.Message, map[string]string{prob.Field: prob.Message})
-		return
-	}
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -172,10 +172,6 @@ func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	e, err := s.doors.Sessions.SignException(r.Context(), a, r.PathValue("id"), in.MinObservationMinutes, in.Reason, nil)
-	if rf := sessionrecord.AsRefused(err); rf != nil {
-		WriteProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+rf.Error(), rf.Fields())
-		return
-	}
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
 	"holdspace/internal/access"
@@ -45,25 +44,7 @@ func (s *Server) apiPutMedicineSettings(w http.ResponseWriter, r *http.Request, 
 	}
 	res, err := s.doors.Reminders.ChangeMedicine(r.Context(), a, change)
 	out := apiMedicineSettings{Settings: res.Settings, History: res.History, CanChange: res.CanChange}
-	var bad settings.Invalid
-	if errors.As(err, &bad) {
-		fields := map[string]string{}
-		for _, p := range bad {
-			if fields[p.Field] == "" {
-				fields[p.Field] = p.Message
-			} else {
-				fields[p.Field] += " " + p.Message
-			}
-		}
-		WriteProblem(w, r, http.StatusUnprocessableEntity, "Invalid input", "Nothing was saved: "+bad[0].Message, fields)
-		return
-	}
 	if err != nil {
-		var denied *access.Denied
-		if errors.As(err, &denied) && denied.Record.PracticeID == a.PracticeID {
-			WriteProblem(w, r, http.StatusForbidden, "Forbidden", "Not allowed: "+denied.Reason+". Ask a prescriber, or have an administrator name you clinical lead on the staff page.", nil)
-			return
-		}
 		s.Error(w, r, err)
 		return
 	}

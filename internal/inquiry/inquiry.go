@@ -247,7 +247,7 @@ func oneLine(s string) string {
 // Errors the web and API layers answer in their own way.
 var (
 	// ErrNoPractice: no practice has this short name; the page is 404.
-	ErrNoPractice = errors.New("no practice has this address")
+	ErrNoPractice error = &fault.Error{Code: fault.NotFound, Message: "There is no practice with this short name."}
 	// ErrRateLimited: this address has sent as many inquiries as the
 	// limit allows for now.
 	ErrRateLimited = errors.New("we have received several messages from your network in the last hour; please wait an hour and send it again, or telephone the practice")

@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"holdspace/internal/fault"
 	"holdspace/internal/store"
 )
 
@@ -27,6 +28,9 @@ type Problem struct {
 }
 
 func (p *Problem) Error() string { return p.Message }
+
+// Fault is the problem as a refusal of one field.
+func (p *Problem) Fault() *fault.Error { return fault.InvalidField(p.Field, p.Message) }
 
 //go:embed instructions.txt
 var defaultInstructions string

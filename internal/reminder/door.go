@@ -2,12 +2,14 @@ package reminder
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
+	"holdspace/internal/fault"
 	"holdspace/internal/preparation"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
@@ -144,7 +146,17 @@ func (d *Door) ChangeMedicine(ctx context.Context, a access.Actor, in MedicineCh
 		out.History, err = settings.MedicineHistory(ctx, tx, a.PracticeID)
 		return err
 	})
-	return out, err
+	return out, whoMayChange(a, err)
+}
+
+// whoMayChange says, to a member of the practice refused a change of the
+// medicine settings, who may make it and how they can become one.
+func whoMayChange(a access.Actor, err error) error {
+	var denied *access.Denied
+	if errors.As(err, &denied) && !denied.Hidden && denied.Record.PracticeID == a.PracticeID {
+		return &fault.Error{Code: fault.Forbidden, Message: access.ReasonSentence(denied.Reason) + " Ask a prescriber, or have an administrator name you clinical lead on the staff page.", Err: err}
+	}
+	return err
 }
 
 // mayChangeClinical says whether the page offers the form: a prescriber

@@ -26,6 +26,9 @@ type Invalid []Problem
 // Fault is the refused change with each problem beside its field.
 func (p Invalid) Fault() *fault.Error {
 	f := &fault.Error{Code: fault.Invalid, Message: "Some settings need attention."}
+	if len(p) > 0 {
+		f.Message = "Nothing was saved: " + p[0].Message
+	}
 	for _, x := range p {
 		f.Fields = append(f.Fields, fault.Field{Name: x.Field, Message: x.Message})
 	}

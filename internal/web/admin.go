@@ -106,25 +106,13 @@ func scopeChoices(checked []string) []choice {
 // with its reason, anything else as a server error. It returns false when
 // err's problems were put on form, for the caller to show the form again.
 func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error, form *Form) bool {
-	var denied *access.Denied
-	if errors.As(err, &denied) {
-		s.forbidden(w, r, reasonSentence(denied.Reason))
-		return true
-	}
-	var ps access.Problems
-	var p *access.Problem
-	switch {
-	case errors.As(err, &ps):
-		for _, p := range ps {
-			form.Fail(p.Field, p.Message)
+	if f := fault.Of(err); f != nil && len(f.Fields) > 0 {
+		for _, p := range f.Fields {
+			form.Fail(p.Name, p.Message)
 		}
 		return false
-	case errors.As(err, &p):
-		form.Fail(p.Field, p.Message)
-		return false
 	}
-	s.serverError(w, r, err)
-	return true
+	return s.pageFailed(w, r, err, false, "")
 }
 
 // reasonSentence makes a decision's reason ("only the practice's owner or

@@ -65,7 +65,7 @@ func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
 		const path = "/api/v1/settings/medicine"
 
 		code, out := s.apiJSON(t, "owner", http.MethodPut, path, putBody(t, theFindingsNumbers(), "The owner wants fewer holds."))
-		if code != http.StatusForbidden || !strings.Contains(out["detail"].(string), "only a prescriber or a clinical lead") {
+		if code != http.StatusForbidden || !strings.Contains(strings.ToLower(out["detail"].(string)), "only a prescriber or a clinical lead") {
 			t.Fatalf("owner: %d %v; want 403 naming who may", code, out)
 		}
 		code, out = s.apiJSON(t, "owner", http.MethodGet, path, "")

@@ -182,13 +182,6 @@ func (s *Server) consentDoor() *consent.Door {
 
 // consentFailed answers err, if there is one, and reports whether it did.
 func (s *Server) consentFailed(w http.ResponseWriter, r *http.Request, err error) bool {
-	// A consent refusal's reason is a whole sentence of its own ("Only a
-	// clinician on the client's care team may countersign.").
-	var d *access.Denied
-	if errors.As(err, &d) && !d.Hidden {
-		s.forbidden(w, r, reasonSentence(d.Reason))
-		return true
-	}
 	return s.pageFailed(w, r, err, false, "There is no such consent document or signature here.")
 }
 

@@ -305,7 +305,7 @@ func TestATherapistCannotSignEvenWithTheRightPassword(t *testing.T) {
 			res, err = sam.Get(base + path)
 			body = read(t, res, err)
 			status(t, res, http.StatusForbidden, body)
-			pageSays(t, body, "only a prescriber may do this")
+			pageSays(t, body, "Only a prescriber may do this.")
 		}
 		res, err = postForm(sam, base+"/new", approvalForm(testPassword))
 		body = read(t, res, err)

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
+	"holdspace/internal/syncbuf"
 	"holdspace/internal/web"
 )
 
@@ -49,30 +49,12 @@ func init() {
 	})
 }
 
-// syncBuffer collects the server's log lines from its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // inquirySite is a running holdspace with the practice Harbour Light (one
 // staff member in each part) and a second practice.
 type inquirySite struct {
 	*adminSite
 	clk                                   *adminClock
-	logs                                  *syncBuffer
+	logs                                  *syncbuf.Buffer
 	therapist, prescriber, monitor, other string
 }
 
@@ -82,7 +64,7 @@ func newInquirySite(t *testing.T, db *store.DB) *inquirySite {
 	ring, _ := keyring.New(make([]byte, 32))
 	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2),
 		Keys: ring, Now: clk.Now, BaseURL: "http://holdspace.test/", Policy: access.DefaultPolicy()}
-	s := &inquirySite{adminSite: &adminSite{t: t, db: db, svc: svc}, clk: clk, logs: &syncBuffer{}}
+	s := &inquirySite{adminSite: &adminSite{t: t, db: db, svc: svc}, clk: clk, logs: &syncbuf.Buffer{}}
 	s.practice, s.ownerID = s.addPractice("Harbour Light", "harbour", "Ana Ruiz", "ana@harbour.test")
 	s.therapist = s.addStaff(s.practice, "Sam Okafor", "sam@harbour.test", access.Therapist)
 	s.prescriber = s.addStaff(s.practice, "Priya Raman", "priya@harbour.test", access.Prescriber)

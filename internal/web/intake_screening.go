@@ -147,11 +147,8 @@ func (s *Server) drawScreening(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) acknowledgeFinding(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
+	a, form := postedForm(r)
 	id, screeningID := r.PathValue("id"), r.PathValue("screeningID")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	_, err := s.eligibilityDoor().Acknowledge(r.Context(), a, id, screeningID, form.Get("rule_id"), form.Get("reason"), nil)
 	var ps access.Problems
 	switch {

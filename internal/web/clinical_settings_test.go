@@ -150,23 +150,19 @@ func TestTheMedicineSettingsPageIsReadOnlyToANonPrescriber(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		owner := s.client(t, "owner")
-		res, err := owner.Get(s.url + "/admin/medicine-settings")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, owner, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Only a prescriber or a clinical lead named by the practice can change them.", "Hold at systolic", "from 140 to 180 mmHg")
 		pageHas(t, body, `href="/hazards#pre-dose-hold"`, `href="/hazards#discharge-criteria"`)
 		if strings.Contains(body, `action="/admin/medicine-settings"`) {
 			t.Error("the owner, no prescriber, is offered the form")
 		}
-		res, err = postForm(owner, s.url+"/admin/medicine-settings", url.Values{"hold.systolic_mmhg": {"260"}, "hold.diastolic_mmhg": {"160"}, "reason": {"Fewer holds."}})
+		res, err := postForm(owner, s.url+"/admin/medicine-settings", url.Values{"hold.systolic_mmhg": {"260"}, "hold.diastolic_mmhg": {"160"}, "reason": {"Fewer holds."}})
 		body = read(t, res, err)
 		status(t, res, http.StatusForbidden, body)
 		pageSays(t, body, "Only a prescriber or a clinical lead named by the practice may change clinical settings.")
 
 		rx := s.client(t, "prescriber")
-		res, err = rx.Get(s.url + "/admin/medicine-settings")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, s.url+"/admin/medicine-settings")
 		v := formValues(body)
 		v.Set("hold.at_or_above", "on")
 		v.Set("hold.systolic_mmhg", "260")
@@ -193,9 +189,7 @@ func TestTheMedicineSettingsPageIsReadOnlyToANonPrescriber(t *testing.T) {
 		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
 		read(t, res, err)
 		status(t, res, http.StatusSeeOther, "")
-		res, err = owner.Get(s.url + "/admin/medicine-settings")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, owner, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Stricter hold after the audit of first sessions.", "Hold at systolic: 180 mmHg → 170 mmHg",
 			"Least time from the last dose to discharge: 150 minutes → 180 minutes", "Dr. Priya Raman")
 		if newest, older := strings.Index(body, "Three hours"), strings.Index(body, "Stricter hold"); newest < 0 || older < newest {

@@ -66,14 +66,12 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 		rx := s.client(t, "prescriber")
 		base := s.url + "/clients/" + s.alexID + "/courses"
 
-		res, err := rx.Get(base + "/new")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, rx, base+"/new")
 		pageSays(t, body, "Plan a treatment course", "F33.1", "Session 6")
 		dumpPage(t, "courses_new", body)
 
 		// Over the prescriber's maximum (300 mg; 4.5 mg/kg of 70.3 kg): refused with the numbers, values kept.
-		res, err = postForm(rx, base+"/new", alexPlan("100", "200", "350"))
+		res, err := postForm(rx, base+"/new", alexPlan("100", "200", "350"))
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageSays(t, body, "Session 3:", "350 mg", "300 mg")
@@ -120,9 +118,7 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 		if n := s.count(t, `SELECT COUNT(*) FROM dose_change WHERE client_id = ? AND session_number = 2`, s.alexID); n != 2 {
 			t.Errorf("%d dose changes on record; want both", n)
 		}
-		res, err = rx.Get(courseURL)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, courseURL)
 		pageSays(t, body, "200 mg → 150 mg", "150 mg → 175 mg", "Nausea at 100 mg; go slower.")
 
 		// A therapist on the team cannot change doses.
@@ -159,9 +155,7 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 		body = read(t, res, err)
 		pageSays(t, body, "This course has stalled.", "was missed and has not been rebooked")
 		dumpPage(t, "courses_detail_stalled", body)
-		res, err = sam.Get(s.url + "/courses?status=active")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, sam, s.url+"/courses?status=active")
 		pageSays(t, body, "1 stalled course.", "Alex", "was missed and has not been rebooked")
 		dumpPage(t, "courses_overview", body)
 		res, err = s.client(t, "therapist-off-team").Get(s.url + "/courses")
@@ -225,9 +219,7 @@ func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
 		pageSays(t, body, "No prescriber evaluation is on file")
 		// Robert: the current evaluation does not approve.
 		rob := s.clientByEmail(t, "rob@client.example")
-		res, err = rx.Get(s.url + "/clients/" + rob + "/courses/new")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, s.url+"/clients/"+rob+"/courses/new")
 		pageSays(t, body, "A course cannot be planned yet.", "is not approved")
 		// Alex is approved, but a screening that blocks refuses the course with its reason.
 		if err := db.Write(context.Background(), func(tx *store.Tx) error {

@@ -92,14 +92,7 @@ func sendJSON(t *testing.T, method, u, token, contentType, body string) (*http.R
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	json.NewDecoder(res.Body).Decode(&out)
-	return res, out
+	return doJSON(t, req)
 }
 
 // Every route of the JSON API that takes a body, found in the server's own

@@ -7,7 +7,6 @@ import (
 	"html"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,11 +15,9 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/inquiry"
-	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 	"holdspace/internal/syncbuf"
-	"holdspace/internal/web"
 )
 
 // What each actor gets from the inquiry routes. The route test puts the
@@ -61,24 +58,14 @@ type inquirySite struct {
 func newInquirySite(t *testing.T, db *store.DB) *inquirySite {
 	t.Helper()
 	clk := &adminClock{t: adminTime}
-	ring, _ := keyring.New(make([]byte, 32))
-	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2),
-		Keys: ring, Now: clk.Now, BaseURL: "http://holdspace.test/", Policy: access.DefaultPolicy()}
-	s := &inquirySite{adminSite: &adminSite{t: t, db: db, svc: svc}, clk: clk, logs: &syncbuf.Buffer{}}
+	s := &inquirySite{adminSite: unservedAdminSite(t, db, clk), clk: clk, logs: &syncbuf.Buffer{}}
 	s.practice, s.ownerID = s.addPractice("Harbour Light", "harbour", "Ana Ruiz", "ana@harbour.test")
 	s.therapist = s.addStaff(s.practice, "Sam Okafor", "sam@harbour.test", access.Therapist)
 	s.prescriber = s.addStaff(s.practice, "Priya Raman", "priya@harbour.test", access.Prescriber)
 	s.monitor = s.addStaff(s.practice, "Jordan Lee", "jordan@harbour.test", access.Monitor)
 	otherPractice, _ := s.addPractice("Elsewhere", "elsewhere", "Other Owner", "owner@elsewhere.test")
 	s.other = otherPractice
-	var err error
-	s.web, err = web.New(web.Deps{DB: db, Log: slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Access: svc, Keys: ring, Now: clk.Now, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.srv = httptest.NewServer(s.web.Handler())
-	t.Cleanup(s.srv.Close)
+	s.serve(slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	return s
 }
 

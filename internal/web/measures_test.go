@@ -73,6 +73,14 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	return res, read(t, res, err)
 }
 
+// getOK is the page at u, which must answer 200.
+func getOK(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	res, body := get(t, c, u)
+	status(t, res, http.StatusOK, body)
+	return body
+}
+
 func post(t *testing.T, c *http.Client, u string, v url.Values) (*http.Response, string) {
 	t.Helper()
 	res, err := postForm(c, u, v)

@@ -99,16 +99,14 @@ func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
 		s, _ := buildSite(t, db)
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.blankID
-		res, err := sam.Get(base + "/details")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, sam, base+"/details")
 		pageSays(t, body, "Details and contacts", "Escort home after medicine sessions", "Noor Haddad")
 		dumpPage(t, "rx_details", body)
 
 		updates := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE client_id = ? AND action = 'client.update' AND outcome = 'allowed'`, s.blankID)
 		bad := url.Values{"legal_name": {""}, "email": {"alex at example"}, "date_of_birth": {"2099-01-01"}, "phone": {"call me"},
 			"escort_name": {"Jo Park"}, "escort_phone": {""}, "time_zone": {"America/New_York"}}
-		res, err = postForm(sam, base+"/details", bad)
+		res, err := postForm(sam, base+"/details", bad)
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageSays(t, body, "The legal name is needed.", "Give an email address such as name@example.org.", "cannot be in the future",
@@ -177,9 +175,7 @@ func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
 		read(t, res, err)
 		status(t, res, http.StatusNotFound, "")
 
-		res, err = sam.Get(base + "/medical")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, sam, base+"/medical")
 		pageSays(t, body, "69.9 kg", "154 lb as entered", "F33.1", "primary", "Stopped medications (1)", "Tapered before the course")
 		dumpPage(t, "rx_medical", body)
 		if n := s.count(t, `SELECT COUNT(*) FROM medication WHERE client_id = ?`, s.blankID); n != 1 {
@@ -215,19 +211,15 @@ func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
 		s, _ := buildSite(t, db)
 		rx := s.client(t, "prescriber")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
-		res, err := rx.Get(base)
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, rx, base)
 		pageSays(t, body, "No evaluation yet.", "Record the evaluation")
-		res, err = rx.Get(base + "/new")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, base+"/new")
 		pageSays(t, body, "Review first", "Intake questionnaire", "Eligibility screening", "You sign as", "Dr. Priya Raman, MD", "none on file")
 		pageHas(t, body, `href="/clients/`+s.blankID+`/intake"`, `href="/clients/`+s.blankID+`/screening"`, `href="/clients/`+s.blankID+`/medical"`)
 		dumpPage(t, "rx_evaluation_new", body)
 
 		// Wrong password: refused beside the field, everything else kept, the attempt on the trail.
-		res, err = postForm(rx, base+"/new", approvalForm("not my password"))
+		res, err := postForm(rx, base+"/new", approvalForm("not my password"))
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageSays(t, body, "Your password is not right.")
@@ -256,9 +248,7 @@ func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
 			t.Fatalf("stored %+v", list)
 		}
 		e := list[0]
-		res, err = rx.Get(base)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, base)
 		pageSays(t, body, "The evaluation is signed (Approved with conditions), meaning approval.", "Signed electronically by", "matches the content",
 			"300 mg", "4.5 mg/kg", "sublingual RDT", "ondansetron 4 mg ODT 30 min before dosing", e.Hash)
 
@@ -295,19 +285,17 @@ func TestATherapistCannotSignEvenWithTheRightPassword(t *testing.T) {
 		s, _ := buildSite(t, db)
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
-		res, err := sam.Get(base)
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, sam, base)
 		if strings.Contains(body, "Record the evaluation") {
 			t.Error("a therapist is offered the prescriber's form")
 		}
 		for _, path := range []string{"/new"} {
-			res, err = sam.Get(base + path)
+			res, err := sam.Get(base + path)
 			body = read(t, res, err)
 			status(t, res, http.StatusForbidden, body)
 			pageSays(t, body, "only a prescriber may do this")
 		}
-		res, err = postForm(sam, base+"/new", approvalForm(testPassword))
+		res, err := postForm(sam, base+"/new", approvalForm(testPassword))
 		body = read(t, res, err)
 		status(t, res, http.StatusForbidden, body)
 		if n := len(s.evaluations(t)); n != 0 {

@@ -55,9 +55,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		rx := s.client(t, "prescriber")
-		res, err := rx.Get(s.url + "/admin/medicine-settings")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, rx, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Planned medicine sessions (sessions)", "Spravato REMS", "Hold at systolic (mmHg)", "SpO2, alarm below (%)",
 			"No food before dosing (minutes)", "Readings every, at first (minutes)")
 		pageHas(t, body, `value="48"`, `name="hold.at_or_above" value="on" checked`)
@@ -78,7 +76,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		bad.Set("course.planned_sessions", "0")
 		bad.Set("schedule.then_every_minutes", "half an hour")
 		bad.Set("ranges.heart_rate.low", "110")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", bad)
+		res, err := postForm(rx, s.url+"/admin/medicine-settings", bad)
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageSays(t, body, "Planned medicine sessions must be more than 0; it is 0.", "enter a whole number of minutes",
@@ -122,9 +120,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		status(t, res, http.StatusOK, body)
 		pageHas(t, body, `name="min_gap_hours" type="number" value="72"`)
 		owner := s.client(t, "owner")
-		res, err = owner.Get(s.url + "/admin/reminders")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, owner, s.url+"/admin/reminders")
 		pageSays(t, body, "Please have no food for 3 hours before your session.")
 
 		// A therapist may not change them.
@@ -138,9 +134,7 @@ func TestThePracticeEditsItsReminderEmails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		owner := s.client(t, "owner")
-		res, err := owner.Get(s.url + "/admin/reminders")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, owner, s.url+"/admin/reminders")
 		pageSays(t, body, "Reminder emails", "{{client_first_name}}", "Dear Alex,", "Please have no food for 2 hours before your session.",
 			"Restore the default text", "Whom to call")
 		dumpPage(t, "reminders_settings", body)
@@ -151,7 +145,7 @@ func TestThePracticeEditsItsReminderEmails(t *testing.T) {
 
 		// Preview: shown filled in, nothing saved.
 		form.Set("do", "preview")
-		res, err = postForm(owner, s.url+"/admin/reminders", form)
+		res, err := postForm(owner, s.url+"/admin/reminders", form)
 		body = read(t, res, err)
 		status(t, res, http.StatusOK, body)
 		pageSays(t, body, "Hello Alex, see you at 12 River Street, Kingston.")
@@ -207,9 +201,7 @@ func TestThePracticeChoosesWhoMayGiveADose(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		rx := s.client(t, "prescriber")
-		res, err := rx.Get(s.url + "/admin/medicine-settings")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, rx, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Who may give a dose", "IM injection", "sublingual RDT")
 		v := formValues(body)
 		if v.Get("givers.sublingual_rdt.therapist") != "on" || v.Get("givers.iv.prescriber") != "on" || v.Get("givers.iv.therapist") != "" {
@@ -218,7 +210,7 @@ func TestThePracticeChoosesWhoMayGiveADose(t *testing.T) {
 		v.Del("givers.im.prescriber")
 		v.Del("givers.sublingual_rdt.therapist")
 		v.Set("reason", "Only prescribers hand over the tablet here.")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
+		res, err := postForm(rx, s.url+"/admin/medicine-settings", v)
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageSays(t, body, "Who may give a dose by IM injection: choose at least one role")

@@ -23,9 +23,7 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		alex := s.client(t, "client")
-		res, err := alex.Get(s.url + "/portal/checkins")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, alex, s.url+"/portal/checkins")
 		pageSays(t, body, "Ready for you", "Help at any hour")
 		dumpPage(t, "safety_portal_checkins", body)
 		m := regexp.MustCompile(`/portal/checkins/([0-9a-f-]{36})`).FindStringSubmatch(body)
@@ -33,13 +31,11 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 			t.Fatal("no open check-in after Alex's held sessions")
 		}
 		page := s.url + "/portal/checkins/" + m[1]
-		res, err = alex.Get(page)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, alex, page)
 		dumpPage(t, "safety_portal_checkin", body)
 
 		// A missing answer is refused beside its question, the rest kept.
-		res, err = postForm(alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "for_care_team": {"Hard night."}})
+		res, err := postForm(alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "for_care_team": {"Hard night."}})
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageHas(t, body, `id="f-self_harm_thoughts-error"`, `value="3" checked`, "Hard night.")
@@ -76,13 +72,9 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 			t.Error("a therapist off Alex's care team is shown Alex's alert")
 		}
 
-		res, err = sam.Get(s.url + "/alerts")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, sam, s.url+"/alerts")
 		dumpPage(t, "safety_alerts", body)
-		res, err = sam.Get(s.url + "/alerts/" + alertID)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, sam, s.url+"/alerts/"+alertID)
 		pageSays(t, body, "Hard night.", "Alert raised", "Acknowledge the alert")
 		dumpPage(t, "safety_alert", body)
 
@@ -98,9 +90,7 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 		res, err = sam.Get(s.url + "/clients")
 		body = read(t, res, err)
 		pageSaysNot(t, body, "open safety alert")
-		res, err = alex.Get(s.url + "/portal/crisis")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, alex, s.url+"/portal/crisis")
 		dumpPage(t, "safety_portal_crisis", body)
 	})
 }
@@ -114,9 +104,7 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		owner := s.client(t, "owner")
-		res, err := owner.Get(s.url + "/admin/safety-settings")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, owner, s.url+"/admin/safety-settings")
 		pageHas(t, body, `value="988"`, `value="911"`, `name="hours.1.open" value="yes" aria-label="Open on Monday" checked`, `value="1, 3, 7, 14"`)
 		pageSays(t, body, "No gateway is set: the on-call clinician hears by email only.", "Dr. Priya Raman")
 		dumpPage(t, "safety_settings", body)
@@ -128,7 +116,7 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 			"hours.1.open": {"yes"}, "hours.1.opens": {"17:00"}, "hours.1.closes": {"09:00"}, "days_after": {""}, "grace_hours": {"12"},
 			"self_harm_severity": {"moderate"}, "emergency": {""}, "line.0.name": {"988 Lifeline"}, "line.0.call": {"988"},
 			"on_call_clinician": {""}}
-		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
+		res, err := postForm(owner, s.url+"/admin/safety-settings", v)
 		body = read(t, res, err)
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageHas(t, body, `id="f-ack_window_minutes-error"`, `value="soon"`, `id="f-emergency-error"`, `id="f-days_after-error"`)
@@ -219,9 +207,7 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 			t.Fatal(err)
 		}
 		elena := s.client(t, "therapist-off-team") // Maya's therapist
-		res, err = elena.Get(s.url + "/alerts/" + alertID)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, elena, s.url+"/alerts/"+alertID)
 		pageSays(t, body, "Who has it now", "Dr. Priya Raman", "Escalates to level 3 at", "unless acknowledged first",
 			"Raised in the two weeks after a medicine session", "this alert escalates at any hour",
 			"Reach the client", "Dana Thompson (partner)", "queued, not yet sent")
@@ -283,9 +269,7 @@ func TestSafetyPlanVersionsAndPortal(t *testing.T) {
 		body = read(t, res, err)
 		dumpPage(t, "safety_plan", body)
 		alex := s.client(t, "client")
-		res, err = alex.Get(s.url + "/portal/safety-plan")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, alex, s.url+"/portal/safety-plan")
 		pageSays(t, body, "Rosa's kids", "Walk the dog", "988")
 		dumpPage(t, "safety_portal_plan", body)
 	})

@@ -265,6 +265,13 @@ func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/admin/staff/"+id, "ok", "The roles are saved.")
 		return
 	}
+	s.staffRefused(w, r, err, form)
+}
+
+// staffRefused answers a change to a staff member that err refused: as
+// failed does, else not found for a staff member the practice does not
+// have, else the staff member's page again with the form's problems.
+func (s *Server) staffRefused(w http.ResponseWriter, r *http.Request, err error, form *Form) {
 	if s.failed(w, r, err, form) {
 		return
 	}
@@ -308,14 +315,7 @@ func (s *Server) staffInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := NewForm(nil)
-	if s.failed(w, r, err, form) {
-		return
-	}
-	if _, ok := form.Errors["staff"]; ok {
-		s.notFoundMsg(w, r, "There is no such staff member in this practice.")
-		return
-	}
-	s.showStaff(w, r, http.StatusUnprocessableEntity, form)
+	s.staffRefused(w, r, err, form)
 }
 
 // clientMFAOptions are the client second-step policies, value and label.

@@ -156,13 +156,7 @@ func (s *adminSite) exec(q string, args ...any) {
 
 func (s *adminSite) count(q string, args ...any) int {
 	s.t.Helper()
-	var n int
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		s.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(s.t, s.db, q, args...)
 }
 
 // adminBrowser is one person's browser: it keeps cookies and does not follow

@@ -126,12 +126,8 @@ func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
 		db.Read(context.Background(), func(tx *store.Tx) error {
 			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'owner@stillwater.example'`).Scan(&ownerID)
 		})
-		res, err := postForm(s.client(t, "prescriber"), s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}})
-		read(t, res, err)
-		status(t, res, http.StatusForbidden, "")
-		res, err = postForm(owner, s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, s.client(t, "prescriber"), s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}}, http.StatusForbidden)
+		postStatus(t, owner, s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}}, http.StatusSeeOther)
 		if n := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'permission.clinical_lead' AND record_id = ?`, ownerID); n != 1 {
 			t.Errorf("%d audit entries for naming a clinical lead; want 1", n)
 		}
@@ -156,9 +152,7 @@ func TestTheMedicineSettingsPageIsReadOnlyToANonPrescriber(t *testing.T) {
 		if strings.Contains(body, `action="/admin/medicine-settings"`) {
 			t.Error("the owner, no prescriber, is offered the form")
 		}
-		res, err := postForm(owner, s.url+"/admin/medicine-settings", url.Values{"hold.systolic_mmhg": {"260"}, "hold.diastolic_mmhg": {"160"}, "reason": {"Fewer holds."}})
-		body = read(t, res, err)
-		status(t, res, http.StatusForbidden, body)
+		body = postStatus(t, owner, s.url+"/admin/medicine-settings", url.Values{"hold.systolic_mmhg": {"260"}, "hold.diastolic_mmhg": {"160"}, "reason": {"Fewer holds."}}, http.StatusForbidden)
 		pageSays(t, body, "Only a prescriber or a clinical lead named by the practice may change clinical settings.")
 
 		rx := s.client(t, "prescriber")
@@ -168,9 +162,7 @@ func TestTheMedicineSettingsPageIsReadOnlyToANonPrescriber(t *testing.T) {
 		v.Set("hold.systolic_mmhg", "260")
 		v.Set("discharge.min_observation_minutes", "1")
 		v.Set("reason", "Fewer holds.")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, s.url+"/admin/medicine-settings", v, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Hold at systolic can be set from 140 to 180 mmHg", "Swiss ketamine label",
 			"Least time from the last dose to discharge can be set from 120 to 480 minutes", "Spravato REMS")
 		pageHas(t, body, `id="f-hold-systolic_mmhg-error"`, `value="260"`, `Fewer holds.`)
@@ -181,14 +173,10 @@ func TestTheMedicineSettingsPageIsReadOnlyToANonPrescriber(t *testing.T) {
 		v.Set("hold.systolic_mmhg", "170")
 		v.Set("discharge.min_observation_minutes", "150")
 		v.Set("reason", "Stricter hold after the audit of first sessions.")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, rx, s.url+"/admin/medicine-settings", v, http.StatusSeeOther)
 		v.Set("discharge.min_observation_minutes", "180")
 		v.Set("reason", "Three hours for everyone this winter.")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, rx, s.url+"/admin/medicine-settings", v, http.StatusSeeOther)
 		body = getOK(t, owner, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Stricter hold after the audit of first sessions.", "Hold at systolic: 180 mmHg → 170 mmHg",
 			"Least time from the last dose to discharge: 150 minutes → 180 minutes", "Dr. Priya Raman")

@@ -37,6 +37,16 @@ func mailTo(t *testing.T, srv *smtptest.Server, address string, n int) smtptest.
 	}
 }
 
+// linkIn is the invitation or reset link in m.
+func linkIn(t *testing.T, m smtptest.Received) string {
+	t.Helper()
+	link := linkPattern.FindString(m.Text)
+	if link == "" {
+		t.Fatalf("no invitation or reset link in the email:\n%s", m.Text)
+	}
+	return link
+}
+
 func TestAClientIsInvitedByEmailAndChoosesAPassword(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := startHoldspace(t, withMail(srv))
@@ -64,10 +74,7 @@ func TestAClientIsInvitedByEmailAndChoosesAPassword(t *testing.T) {
 	if !strings.Contains(m.Subject, "Stillwater Ketamine Therapy") {
 		t.Errorf("subject %q does not name the practice", m.Subject)
 	}
-	link := linkPattern.FindString(m.Text)
-	if link == "" {
-		t.Fatalf("no invitation link in the email:\n%s", m.Text)
-	}
+	link := linkIn(t, m)
 	client := newBrowser(t)
 	visit(t, client, link)
 	waitText(t, client, "Welcome: choose your password")
@@ -105,10 +112,7 @@ func TestAForgottenPasswordIsResetThroughAnEmailedLink(t *testing.T) {
 	waitText(t, b, "If an account uses that address")
 
 	m := mailTo(t, srv, "monitor@stillwater.example", 1)
-	link := linkPattern.FindString(m.Text)
-	if link == "" {
-		t.Fatalf("no reset link in the email:\n%s", m.Text)
-	}
+	link := linkIn(t, m)
 	visit(t, b, link)
 	waitText(t, b, "Choose a new password")
 	choosePassword(t, b, "quiet river stones", "quiet river stones!")

@@ -58,10 +58,7 @@ func TestFromInquiryToReadyForAFirstMedicineSession(t *testing.T) {
 
 	// 3. The client chooses a password from the emailed invitation.
 	m := mailTo(t, srv, "hana@client.example", 1)
-	link := linkPattern.FindString(m.Text)
-	if link == "" {
-		t.Fatalf("no invitation link in:\n%s", m.Text)
-	}
+	link := linkIn(t, m)
 	client := newBrowser(t)
 	visit(t, client, link)
 	choosePassword(t, client, "morning tide gathers", "morning tide gathers")

@@ -16,10 +16,7 @@ func calendarWeek() Scenario {
 		Name:        "calendar",
 		Description: "GET /calendar (this week) signed in as the demo therapist: access decision and audit entry, the week's appointments with staff, clients and rooms, page",
 		Setup: func(ctx context.Context, base string, c *http.Client) error {
-			if err := signIn(demoTherapist)(ctx, base, c); err != nil {
-				return err
-			}
-			body, err := fetch(ctx, c, base+"/calendar")
+			body, err := fetchSignedIn(ctx, c, base, demoTherapist, "/calendar")
 			if err != nil {
 				return err
 			}

@@ -21,10 +21,7 @@ func liveSession(name, description, suffix string) Scenario {
 		Name:        name,
 		Description: description,
 		Setup: func(ctx context.Context, base string, c *http.Client) error {
-			if err := signIn(demoTherapist)(ctx, base, c); err != nil {
-				return err
-			}
-			courses, err := fetch(ctx, c, base+"/courses")
+			courses, err := fetchSignedIn(ctx, c, base, demoTherapist, "/courses")
 			if err != nil {
 				return err
 			}

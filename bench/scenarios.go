@@ -58,10 +58,7 @@ func chart() Scenario {
 		Name:        "chart",
 		Description: "GET /clients/{id} signed in as the demo therapist: session check, access decision and audit entry, chart, page",
 		Setup: func(ctx context.Context, base string, c *http.Client) error {
-			if err := signIn(demoTherapist)(ctx, base, c); err != nil {
-				return err
-			}
-			body, err := fetch(ctx, c, base+"/clients")
+			body, err := fetchSignedIn(ctx, c, base, demoTherapist, "/clients")
 			if err != nil {
 				return err
 			}
@@ -101,6 +98,15 @@ func signIn(email string) func(context.Context, string, *http.Client) error {
 		}
 		return nil
 	}
+}
+
+// fetchSignedIn signs c in as email and reads the page at path: where a
+// scenario's setup finds what it will read.
+func fetchSignedIn(ctx context.Context, c *http.Client, base, email, path string) ([]byte, error) {
+	if err := signIn(email)(ctx, base, c); err != nil {
+		return nil, err
+	}
+	return fetch(ctx, c, base+path)
 }
 
 // fetch returns the body of a page that must answer 200.

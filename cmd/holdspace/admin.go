@@ -72,19 +72,11 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 			in.Roles = append(in.Roles, access.Role(r))
 		}
 	}
-	db, err := openMigrated(ctx, c)
+	svc, pid, err := inPractice(ctx, c, practice, baseURL)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	keys, err := keyring.LoadOrCreate(c.KeyFile)
-	if err != nil {
-		return err
-	}
-	pid, err := access.PracticeBySlug(ctx, db, practice)
-	if err != nil {
-		return err
-	}
+	defer svc.DB.Close()
 	password := ""
 	if passwordStdin {
 		line, err := bufio.NewReader(e.stdin).ReadString('\n')
@@ -93,7 +85,6 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.RFC9106Params, 1), Keys: keys, Now: time.Now, BaseURL: baseURL, Policy: access.DefaultPolicy()}
 	_, link, err := svc.AddStaffBySystem(ctx, pid, in, password)
 	if err != nil {
 		return err
@@ -104,6 +95,28 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Added %s. Give them this single-use link to choose a password (valid 7 days):\n  %s\n", in.Email, link)
 	}
 	return nil
+}
+
+// inPractice is what a command acting in one practice starts from: the
+// migrated database and the key file behind an access service with
+// baseURL for its links, and the id of the practice slug names. The
+// caller closes svc.DB.
+func inPractice(ctx context.Context, c config.Config, slug, baseURL string) (*access.Service, string, error) {
+	db, err := openMigrated(ctx, c)
+	if err != nil {
+		return nil, "", err
+	}
+	keys, err := keyring.LoadOrCreate(c.KeyFile)
+	if err != nil {
+		db.Close()
+		return nil, "", err
+	}
+	pid, err := access.PracticeBySlug(ctx, db, slug)
+	if err != nil {
+		db.Close()
+		return nil, "", err
+	}
+	return &access.Service{DB: db, Hasher: access.NewHasher(access.RFC9106Params, 1), Keys: keys, Now: time.Now, BaseURL: baseURL, Policy: access.DefaultPolicy()}, pid, nil
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {
@@ -188,20 +201,11 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 			name = "command line"
 		}
 	}
-	db, err := openMigrated(ctx, c)
+	svc, pid, err := inPractice(ctx, c, practice, "")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	keys, err := keyring.LoadOrCreate(c.KeyFile)
-	if err != nil {
-		return err
-	}
-	pid, err := access.PracticeBySlug(ctx, db, practice)
-	if err != nil {
-		return err
-	}
-	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.RFC9106Params, 1), Keys: keys, Now: time.Now, Policy: access.DefaultPolicy()}
+	defer svc.DB.Close()
 	ctx = access.WithMeta(ctx, access.Meta{Address: "command line", UserAgent: "holdspace token " + verb})
 	actor, err := svc.StaffActorByEmail(ctx, pid, staff)
 	if err != nil {

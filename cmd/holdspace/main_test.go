@@ -120,7 +120,18 @@ func TestBackupRestoreAndVerifyThroughTheCommands(t *testing.T) {
 
 	// Someone with the file edits an entry around the triggers: verify
 	// names it and fails.
-	db, err := store.Open(context.Background(), store.Options{DataDir: restored})
+	tamperAuditEntry(t, restored, 1)
+	code, out, stderr = runCmd(t, nil, "audit", "verify", "--data-dir", restored)
+	if code != 1 || !strings.Contains(out, "broken at entry 1") || !strings.Contains(stderr, "broken") {
+		t.Fatalf("audit verify on a tampered copy: exit %d, %q %q", code, out, stderr)
+	}
+}
+
+// tamperAuditEntry edits audit entry seq of the database in dataDir as
+// someone with the file could, around the triggers that forbid it.
+func tamperAuditEntry(t *testing.T, dataDir string, seq int) {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Options{DataDir: dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,16 +139,12 @@ func TestBackupRestoreAndVerifyThroughTheCommands(t *testing.T) {
 		if _, err := tx.Exec(context.Background(), `DROP TRIGGER audit_event_no_update`); err != nil {
 			return err
 		}
-		_, err := tx.Exec(context.Background(), `UPDATE audit_event SET reason = 'nothing happened' WHERE seq = 1`)
+		_, err := tx.Exec(context.Background(), `UPDATE audit_event SET reason = 'nothing happened' WHERE seq = ?`, seq)
 		return err
 	})
 	db.Close()
 	if err != nil {
 		t.Fatal(err)
-	}
-	code, out, stderr = runCmd(t, nil, "audit", "verify", "--data-dir", restored)
-	if code != 1 || !strings.Contains(out, "broken at entry 1") || !strings.Contains(stderr, "broken") {
-		t.Fatalf("audit verify on a tampered copy: exit %d, %q %q", code, out, stderr)
 	}
 }
 
@@ -167,21 +174,7 @@ func TestRestoreReportsTheDigestAndTheVerifiedTrail(t *testing.T) {
 	if code, _, stderr := runCmd(t, nil, "restore", "--data-dir", tamperedData, file); code != 0 {
 		t.Fatalf("restore for the tampered copy: %s", stderr)
 	}
-	db, err := store.Open(context.Background(), store.Options{DataDir: tamperedData})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Write(context.Background(), func(tx *store.Tx) error {
-		if _, err := tx.Exec(context.Background(), `DROP TRIGGER audit_event_no_update`); err != nil {
-			return err
-		}
-		_, err := tx.Exec(context.Background(), `UPDATE audit_event SET reason = 'nothing happened' WHERE seq = 2`)
-		return err
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tamperAuditEntry(t, tamperedData, 2)
 	broken := filepath.Join(dir, "broken.hsbak")
 	if code, _, stderr := runCmd(t, nil, "backup", "--data-dir", tamperedData, broken); code != 0 {
 		t.Fatalf("backup of the tampered copy: %s", stderr)

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"holdspace/internal/syncbuf"
 )
 
 const (
@@ -72,7 +73,7 @@ func newBrowser(t *testing.T, opts ...browserOption) context.Context {
 	}
 	exe = found
 
-	var output lockedBuffer
+	var output syncbuf.Buffer
 	flags := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -299,23 +300,4 @@ func fileSafe(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// lockedBuffer keeps what the browser process prints, written from the
-// allocator's goroutine and read on failure.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -12,8 +12,7 @@ import (
 // course shows its planned doses and the sessions held.
 func TestCoursesOnATablet(t *testing.T) {
 	s := startHoldspace(t)
-	b := newBrowser(t, withWindow(768, 1024))
-	signIn(t, b, s, "prescriber@stillwater.example", "")
+	b := signedIn(t, s, "prescriber@stillwater.example", "", withWindow(768, 1024))
 	visit(t, b, s.at("/courses"))
 	waitText(t, b, "stalled")
 	screenshot(t, b, "overview")

@@ -9,8 +9,7 @@ import (
 // is half-way through the intake.
 func TestTheDemoShowsEveryStageOfPreparation(t *testing.T) {
 	s := startHoldspace(t)
-	b := newBrowser(t)
-	signIn(t, b, s, "prescriber@stillwater.example", "")
+	b := signedIn(t, s, "prescriber@stillwater.example", "")
 	cases := []struct {
 		link, want string
 	}{

@@ -37,6 +37,16 @@ func mailTo(t *testing.T, srv *smtptest.Server, address string, n int) smtptest.
 	}
 }
 
+// linkIn is the invitation or reset link in m.
+func linkIn(t *testing.T, m smtptest.Received) string {
+	t.Helper()
+	link := linkPattern.FindString(m.Text)
+	if link == "" {
+		t.Fatalf("no invitation or reset link in the email:\n%s", m.Text)
+	}
+	return link
+}
+
 func TestAClientIsInvitedByEmailAndChoosesAPassword(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := startHoldspace(t, withMail(srv))
@@ -54,8 +64,7 @@ func TestAClientIsInvitedByEmailAndChoosesAPassword(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	staff := newBrowser(t)
-	signIn(t, staff, s, "owner@stillwater.example", demo.OwnerTOTPKey)
+	staff := signedIn(t, s, "owner@stillwater.example", demo.OwnerTOTPKey)
 	visit(t, staff, s.at("/clients/"+clientID))
 	waitText(t, staff, "No portal account yet.")
 	clickButton(t, staff, "Invite to the portal")
@@ -65,25 +74,16 @@ func TestAClientIsInvitedByEmailAndChoosesAPassword(t *testing.T) {
 	if !strings.Contains(m.Subject, "Stillwater Ketamine Therapy") {
 		t.Errorf("subject %q does not name the practice", m.Subject)
 	}
-	link := linkPattern.FindString(m.Text)
-	if link == "" {
-		t.Fatalf("no invitation link in the email:\n%s", m.Text)
-	}
+	link := linkIn(t, m)
 	client := newBrowser(t)
 	visit(t, client, link)
 	waitText(t, client, "Welcome: choose your password")
 	screenshot(t, client, "invitation")
-	fill(t, client, "Password", "password123")
-	fill(t, client, "Password again", "password123")
-	clickButton(t, client, "Save password")
+	choosePassword(t, client, "password123", "password123")
 	waitText(t, client, "list of common passwords")
-	fill(t, client, "Password", "lanterns over the bay")
-	fill(t, client, "Password again", "lanterns over the bay")
-	clickButton(t, client, "Save password")
+	choosePassword(t, client, "lanterns over the bay", "lanterns over the bay")
 	waitText(t, client, "Your password is set.")
-	fill(t, client, "Email address", "noor@client.example")
-	fill(t, client, "Password", "lanterns over the bay")
-	clickButton(t, client, "Sign in")
+	submitSignIn(t, client, "noor@client.example", "lanterns over the bay")
 	waitText(t, client, "Noor Haddad")
 	if p := currentPath(t, client); p != "/portal" {
 		t.Fatalf("the client landed on %s, want /portal", p)
@@ -112,23 +112,14 @@ func TestAForgottenPasswordIsResetThroughAnEmailedLink(t *testing.T) {
 	waitText(t, b, "If an account uses that address")
 
 	m := mailTo(t, srv, "monitor@stillwater.example", 1)
-	link := linkPattern.FindString(m.Text)
-	if link == "" {
-		t.Fatalf("no reset link in the email:\n%s", m.Text)
-	}
+	link := linkIn(t, m)
 	visit(t, b, link)
 	waitText(t, b, "Choose a new password")
-	fill(t, b, "Password", "quiet river stones")
-	fill(t, b, "Password again", "quiet river stones!")
-	clickButton(t, b, "Save password")
+	choosePassword(t, b, "quiet river stones", "quiet river stones!")
 	waitText(t, b, "The two passwords are not the same.")
-	fill(t, b, "Password", "quiet river stones")
-	fill(t, b, "Password again", "quiet river stones")
-	clickButton(t, b, "Save password")
+	choosePassword(t, b, "quiet river stones", "quiet river stones")
 	waitText(t, b, "Your password is set.")
-	fill(t, b, "Email address", "monitor@stillwater.example")
-	fill(t, b, "Password", demo.Password)
-	clickButton(t, b, "Sign in")
+	submitSignIn(t, b, "monitor@stillwater.example", demo.Password)
 	waitText(t, b, "The email address or password is not right")
 	fill(t, b, "Password", "quiet river stones")
 	clickButton(t, b, "Sign in")
@@ -152,8 +143,7 @@ func TestAClientCanSignInWithACodeByEmail(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	b := newBrowser(t)
-	signIn(t, b, s, "maya@client.example", "")
+	b := signedIn(t, s, "maya@client.example", "")
 	waitText(t, b, "Set up a second step for signing in")
 	clickButton(t, b, "Email me a code at each sign-in")
 	waitText(t, b, "we will email you a code each time you sign in")

@@ -39,8 +39,7 @@ func TestTheOwnerChangesTheirAuthenticatorWithACodeFromTheOldOne(t *testing.T) {
 				}); err != nil {
 					t.Fatal(err)
 				}
-				b := newBrowser(t, withWindow(width, 900))
-				signIn(t, b, s, "owner@stillwater.example", demo.OwnerTOTPKey)
+				b := signedIn(t, s, "owner@stillwater.example", demo.OwnerTOTPKey, withWindow(width, 900))
 				visit(t, b, s.at("/account/mfa/setup"))
 				waitText(t, b, "Change your second step for signing in")
 				secret := strings.TrimSpace(textOf(t, b, "#totp-secret"))
@@ -80,8 +79,7 @@ func TestStaffReadTheHazardLog(t *testing.T) {
 		s := startHoldspace(t, db)
 		for _, width := range []int{390, 820, 1280} {
 			t.Run(fmt.Sprint(width), func(t *testing.T) {
-				b := newBrowser(t, withWindow(width, 900))
-				signIn(t, b, s, "therapist@stillwater.example", "")
+				b := signedIn(t, s, "therapist@stillwater.example", "", withWindow(width, 900))
 				visit(t, b, s.at("/hazards#booking-gate"))
 				waitText(t, b, "clinical rules and their controls")
 				if n := count(t, b, "table.hazards tbody tr"); n < 1 {

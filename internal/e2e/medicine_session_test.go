@@ -29,12 +29,7 @@ import (
 // summary in the portal, and never the process note.
 func TestAMedicineSessionFromTheCalendarToThePortal(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db siteOption) {
-		zone, err := time.LoadLocation("America/New_York")
-		if err != nil {
-			t.Skip("no time zone data on this machine")
-		}
-		clk := newClock(sessionMorning(time.Now(), zone))
-		s := startHoldspace(t, db, withClock(clk))
+		s, clk, zone := startSessionMorning(t, db)
 		if s == nil {
 			return
 		}
@@ -53,8 +48,7 @@ func TestAMedicineSessionFromTheCalendarToThePortal(t *testing.T) {
 		// 1. The prescriber makes Daniel's planned course active and books
 		// session 1 from the course page: the room Alex's session is in
 		// is refused, the other is free.
-		rx := newBrowser(t, withWindow(820, 1180))
-		signIn(t, rx, s, "prescriber@stillwater.example", "")
+		rx := signedIn(t, s, "prescriber@stillwater.example", "", withWindow(820, 1180))
 		visit(t, rx, s.at("/clients"))
 		clickLink(t, rx, "Dan (Daniel Ortiz)")
 		clientURL := currentURL(t, rx)
@@ -84,8 +78,7 @@ func TestAMedicineSessionFromTheCalendarToThePortal(t *testing.T) {
 		}
 
 		// 2. The therapist finds the booked session on the course page.
-		elena := newBrowser(t, withWindow(820, 1180))
-		signIn(t, elena, s, "therapist2@stillwater.example", "")
+		elena := signedIn(t, s, "therapist2@stillwater.example", "", withWindow(820, 1180))
 		visit(t, elena, clientURL+"/courses")
 		clickLink(t, elena, "sublingual RDT course for F43.10")
 		clickLink(t, elena, "Session record")
@@ -272,8 +265,7 @@ func TestAMedicineSessionFromTheCalendarToThePortal(t *testing.T) {
 		screenshot(t, rx, "signed-prescriber")
 
 		// 10. Daniel reads the summary in the portal, not the process note.
-		dan := newBrowser(t, withWindow(820, 1180))
-		signIn(t, dan, s, "dan@client.example", "")
+		dan := signedIn(t, s, "dan@client.example", "", withWindow(820, 1180))
 		clickLink(t, dan, "Sessions")
 		sessionClickContaining(t, dan, "Session 1,")
 		waitText(t, dan, "What your clinician wrote")
@@ -286,6 +278,18 @@ func TestAMedicineSessionFromTheCalendarToThePortal(t *testing.T) {
 		}
 		screenshot(t, dan, "portal-summary")
 	})
+}
+
+// startSessionMorning starts the demo practice at sessionMorning in its
+// zone, on a clock the test moves; s is nil where startHoldspace skipped.
+func startSessionMorning(t *testing.T, db siteOption) (s *site, clk *clock, zone *time.Location) {
+	t.Helper()
+	zone, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone data on this machine")
+	}
+	clk = newClock(sessionMorning(time.Now(), zone))
+	return startHoldspace(t, db, withClock(clk)), clk, zone
 }
 
 // sessionMorning is 10:00 in zone on the next weekday after now: a time

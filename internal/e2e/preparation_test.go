@@ -45,8 +45,7 @@ func TestFromInquiryToReadyForAFirstMedicineSession(t *testing.T) {
 	waitText(t, person, "Thank you")
 
 	// 2. The therapist converts the inquiry into a client with a care team.
-	staff := newBrowser(t)
-	signIn(t, staff, s, "therapist@stillwater.example", "")
+	staff := signedIn(t, s, "therapist@stillwater.example", "")
 	visit(t, staff, s.at("/inquiries"))
 	clickLink(t, staff, "Hana Sato")
 	waitText(t, staff, "Years of depression")
@@ -59,18 +58,11 @@ func TestFromInquiryToReadyForAFirstMedicineSession(t *testing.T) {
 
 	// 3. The client chooses a password from the emailed invitation.
 	m := mailTo(t, srv, "hana@client.example", 1)
-	link := linkPattern.FindString(m.Text)
-	if link == "" {
-		t.Fatalf("no invitation link in:\n%s", m.Text)
-	}
+	link := linkIn(t, m)
 	client := newBrowser(t)
 	visit(t, client, link)
-	fill(t, client, "Password", "morning tide gathers")
-	fill(t, client, "Password again", "morning tide gathers")
-	clickButton(t, client, "Save password")
-	fill(t, client, "Email address", "hana@client.example")
-	fill(t, client, "Password", "morning tide gathers")
-	clickButton(t, client, "Sign in")
+	choosePassword(t, client, "morning tide gathers", "morning tide gathers")
+	submitSignIn(t, client, "hana@client.example", "morning tide gathers")
 	waitText(t, client, "Your care team")
 
 	// 4. The intake, section by section, then submitted; the therapist
@@ -124,8 +116,7 @@ func TestFromInquiryToReadyForAFirstMedicineSession(t *testing.T) {
 
 	// 8. The prescriber reviews the screening and signs an approval with
 	// the course's dose limits.
-	rx := newBrowser(t)
-	signIn(t, rx, s, "prescriber@stillwater.example", "")
+	rx := signedIn(t, s, "prescriber@stillwater.example", "")
 	visit(t, rx, s.at(clientPath+"/screening"))
 	waitText(t, rx, "Resting blood pressure for the screening")
 	screenshot(t, rx, "screening")

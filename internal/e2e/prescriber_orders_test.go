@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"holdspace/internal/course"
 	"holdspace/internal/dosing"
 	"holdspace/internal/prescribing"
 	"holdspace/internal/store"
@@ -24,22 +23,15 @@ import (
 // then still refused as beyond the plan until the prescriber authorises it from her tablet.
 func TestAnAdditionalDoseWaitsForTheAlarmsAndThePrescriber(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db siteOption) {
-		zone, err := time.LoadLocation("America/New_York")
-		if err != nil {
-			t.Skip("no time zone data on this machine")
-		}
-		clk := newClock(sessionMorning(time.Now(), zone))
-		s := startHoldspace(t, db, withClock(clk))
+		s, clk, zone := startSessionMorning(t, db)
 		if s == nil {
 			return
 		}
 		record := danielBookedUnderOrders(t, s)
 		local := func(d time.Duration) time.Time { return clk.Now().In(zone).Add(d) }
 
-		elena := newBrowser(t, withWindow(820, 1180))
-		signIn(t, elena, s, "therapist2@stillwater.example", "")
-		rx := newBrowser(t, withWindow(820, 1180))
-		signIn(t, rx, s, "prescriber@stillwater.example", "")
+		elena := signedIn(t, s, "therapist2@stillwater.example", "", withWindow(820, 1180))
+		rx := signedIn(t, s, "prescriber@stillwater.example", "", withWindow(820, 1180))
 		tablets := []context.Context{elena, rx}
 		visit(t, elena, record)
 		clickButton(t, elena, "Start the session record")
@@ -184,15 +176,11 @@ func danielBookedUnderOrders(t *testing.T, s *site) string {
 		if _, err := tx.Exec(ctx, `UPDATE course_dose SET planned_mg = 150 WHERE course_id = ? AND session_number = 1`, courseID); err != nil {
 			return err
 		}
-		if _, err := course.Activate(ctx, tx, danID, courseID, rx, now.Add(-time.Hour)); err != nil {
-			return err
-		}
-		at := now.Add(-10 * time.Minute)
-		c, _, err := course.RecordSession(ctx, tx, practiceID, danID, courseID, 1, course.Book, &at, rx, now.Add(-time.Hour))
+		session, err := bookFirstSession(ctx, tx, practiceID, danID, courseID, rx, now, now.Add(-10*time.Minute))
 		if err != nil {
 			return err
 		}
-		address = s.at("/clients/" + danID + "/sessions/" + c.Sessions[0].ID)
+		address = s.at("/clients/" + danID + "/sessions/" + session)
 		return nil
 	})
 	if err != nil {

@@ -72,9 +72,7 @@ func TestAPositiveItem9ReachesAPersonAndEscalatesWhenLeft(t *testing.T) {
 		// 2. Alex, on a phone, follows the link, signs in and starts it.
 		phone := newBrowser(t, withWindow(390, 844))
 		visit(t, phone, portalLink)
-		fill(t, phone, "Email address", "alex@client.example")
-		fill(t, phone, "Password", demo.Password)
-		clickButton(t, phone, "Sign in")
+		submitSignIn(t, phone, "alex@client.example", demo.Password)
 		waitText(t, phone, "Ready for you")
 		if p := currentPath(t, phone); p != "/portal/measures" {
 			t.Fatalf("the emailed link led Alex to %s, want /portal/measures", p)
@@ -136,8 +134,7 @@ func TestAPositiveItem9ReachesAPersonAndEscalatesWhenLeft(t *testing.T) {
 		alertPath := alertPathIn(t, raised.Text)
 
 		// ... and on every page, the banner.
-		sam := newBrowser(t)
-		signIn(t, sam, s, "therapist@stillwater.example", "")
+		sam := signedIn(t, s, "therapist@stillwater.example", "")
 		waitText(t, sam, "1 open safety alert for your clients, not yet acknowledged.")
 		waitText(t, sam, "Alex · moderate severity · raised Tue")
 		screenshot(t, sam, "therapist-banner")
@@ -195,8 +192,7 @@ func TestAPositiveItem9ReachesAPersonAndEscalatesWhenLeft(t *testing.T) {
 		if got := alertPathIn(t, toRx.Text); got != alertPath {
 			t.Errorf("the escalation email links to %s, the alert is %s", got, alertPath)
 		}
-		rx := newBrowser(t)
-		signIn(t, rx, s, "prescriber@stillwater.example", "")
+		rx := signedIn(t, s, "prescriber@stillwater.example", "")
 		waitText(t, rx, "Alex · moderate severity")
 		visit(t, rx, s.at(alertPath))
 		waitText(t, rx, "escalated to level 1")

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,7 +8,6 @@ import (
 	"testing"
 
 	"holdspace/internal/demo"
-	"holdspace/internal/store"
 )
 
 // On the running site, as an attacker would meet it: text holdspace cannot
@@ -21,15 +19,6 @@ func TestTheRunningSiteRefusesTextItCannotStore(t *testing.T) {
 		s := startHoldspace(t, db)
 		if s == nil {
 			return
-		}
-		ctx := context.Background()
-		count := func(q string, args ...any) int {
-			t.Helper()
-			var n int
-			if err := s.App.DB.Read(ctx, func(tx *store.Tx) error { return tx.QueryRow(ctx, q, args...).Scan(&n) }); err != nil {
-				t.Fatal(err)
-			}
-			return n
 		}
 		send := func(method, path, contentType, userAgent, body string) (int, string) {
 			t.Helper()
@@ -46,7 +35,7 @@ func TestTheRunningSiteRefusesTextItCannotStore(t *testing.T) {
 			b, _ := io.ReadAll(res.Body)
 			return res.StatusCode, string(b)
 		}
-		inquiries := count(`SELECT COUNT(*) FROM inquiry`)
+		inquiries := s.count(t, `SELECT COUNT(*) FROM inquiry`)
 		form := url.Values{"name": {"Grace Whitfield"}, "email": {"grace@example.net"}, "preferred_contact": {"email"},
 			"message": {"I would like to ask about \xff\xfe treatment."}, "consent": {"yes"}}
 		code, body := send(http.MethodPost, "/p/"+demo.PracticeSlug, "application/x-www-form-urlencoded", "", form.Encode())
@@ -58,7 +47,7 @@ func TestTheRunningSiteRefusesTextItCannotStore(t *testing.T) {
 		if code != http.StatusUnprocessableEntity || !strings.Contains(body, `"name"`) {
 			t.Fatalf("the public JSON with a duplicate key: %d\n%s", code, body)
 		}
-		if n := count(`SELECT COUNT(*) FROM inquiry`); n != inquiries {
+		if n := s.count(t, `SELECT COUNT(*) FROM inquiry`); n != inquiries {
 			t.Fatalf("%d inquiries after the refusals; want %d", n, inquiries)
 		}
 		// A wrong password with a User-Agent that is not UTF-8 is counted
@@ -67,10 +56,10 @@ func TestTheRunningSiteRefusesTextItCannotStore(t *testing.T) {
 		if code, body := send(http.MethodPost, "/signin", "application/x-www-form-urlencoded", "curl/8 \xc0\xaf", signin.Encode()); code >= 500 {
 			t.Fatalf("a sign-in with a broken User-Agent: %d\n%s", code, body)
 		}
-		if n := count(`SELECT failed_attempts FROM account WHERE email = ?`, "prescriber@stillwater.example"); n != 1 {
+		if n := s.count(t, `SELECT failed_attempts FROM account WHERE email = ?`, "prescriber@stillwater.example"); n != 1 {
 			t.Fatalf("%d failures counted; want 1", n)
 		}
-		if n := count(`SELECT COUNT(*) FROM audit_event WHERE action = 'sign_in.password' AND outcome = 'denied' AND user_agent = ?`, "curl/8 \uFFFD"); n != 1 {
+		if n := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'sign_in.password' AND outcome = 'denied' AND user_agent = ?`, "curl/8 \uFFFD"); n != 1 {
 			t.Fatalf("%d refused sign-ins on the trail with the cleaned User-Agent; want 1", n)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
 )
 
 // The security regression suite: each probe is an attack an independent
@@ -87,12 +88,7 @@ func (s *site) sql(t *testing.T, queries ...string) {
 
 func (s *site) count(t *testing.T, query string, args ...any) int {
 	t.Helper()
-	ctx := context.Background()
-	var n int
-	if err := s.App.DB.Read(ctx, func(tx *store.Tx) error { return tx.QueryRow(ctx, query, args...).Scan(&n) }); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, s.App.DB, query, args...)
 }
 
 // ownerToken makes an API token for the demo owner through the page's own

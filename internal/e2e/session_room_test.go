@@ -77,15 +77,11 @@ func roomSessions(t *testing.T, s *site) (alex, daniel string) {
 		if err != nil {
 			return err
 		}
-		if _, err := course.Activate(ctx, tx, danID, courseID, rx, now.Add(-time.Hour)); err != nil {
-			return err
-		}
 		start := now.Add(-40 * time.Minute)
-		c, _, err := course.RecordSession(ctx, tx, practiceID, danID, courseID, 1, course.Book, &start, rx, now.Add(-time.Hour))
+		danSession, err := bookFirstSession(ctx, tx, practiceID, danID, courseID, rx, now, start)
 		if err != nil {
 			return err
 		}
-		danSession := c.Sessions[0].ID
 		r, err := sessionrecord.Start(ctx, tx, danID, danSession, elena, start)
 		if err != nil {
 			return err
@@ -116,6 +112,20 @@ func roomSessions(t *testing.T, s *site) (alex, daniel string) {
 	return alex, daniel
 }
 
+// bookFirstSession makes a planned course active an hour before now and
+// books its session 1 at start, both by the prescriber rx; it returns the
+// course session's id.
+func bookFirstSession(ctx context.Context, tx *store.Tx, practiceID, clientID, courseID, rx string, now, start time.Time) (string, error) {
+	if _, err := course.Activate(ctx, tx, clientID, courseID, rx, now.Add(-time.Hour)); err != nil {
+		return "", err
+	}
+	c, _, err := course.RecordSession(ctx, tx, practiceID, clientID, courseID, 1, course.Book, &start, rx, now.Add(-time.Hour))
+	if err != nil {
+		return "", err
+	}
+	return c.Sessions[0].ID, nil
+}
+
 // Finding 11: only the first alarm acknowledged after the server started
 // went through; every later one was refused with "Write the action
 // taken." though the box held the action, and its session was stuck.
@@ -134,18 +144,12 @@ func TestEveryAlarmInEverySessionCanBeAcknowledged(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			eachDatabase(t, func(t *testing.T, db siteOption) {
-				zone, err := time.LoadLocation("America/New_York")
-				if err != nil {
-					t.Skip("no time zone data on this machine")
-				}
-				clk := newClock(sessionMorning(time.Now(), zone))
-				s := startHoldspace(t, db, withClock(clk))
+				s, clk, _ := startSessionMorning(t, db)
 				if s == nil {
 					return
 				}
 				alex, daniel := roomSessions(t, s)
-				tablet := newBrowser(t, append([]browserOption{withWindow(820, 1180)}, c.opts...)...)
-				signIn(t, tablet, s, "prescriber@stillwater.example", "")
+				tablet := signedIn(t, s, "prescriber@stillwater.example", "", append([]browserOption{withWindow(820, 1180)}, c.opts...)...)
 
 				visit(t, tablet, alex)
 				waitText(t, tablet, c.status)
@@ -227,19 +231,13 @@ func roomAdvance(t *testing.T, clk *clock, d time.Duration, record string, table
 // phone, tablet and desktop widths go to $HOLDSPACE_SCREENSHOTS.
 func TestTheRoomsNeedsAreOnATabletsFirstScreen(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db siteOption) {
-		zone, err := time.LoadLocation("America/New_York")
-		if err != nil {
-			t.Skip("no time zone data on this machine")
-		}
-		clk := newClock(sessionMorning(time.Now(), zone))
-		s := startHoldspace(t, db, withClock(clk))
+		s, _, _ := startSessionMorning(t, db)
 		if s == nil {
 			return
 		}
 		record := alexInSession(t, s)
 		const width, height = 820, 1180
-		tablet := newBrowser(t, withWindow(width, height))
-		signIn(t, tablet, s, "prescriber@stillwater.example", "")
+		tablet := signedIn(t, s, "prescriber@stillwater.example", "", withWindow(width, height))
 		visit(t, tablet, record)
 		screenshot(t, tablet, "tablet-no-alert")
 		sessionReading(t, tablet, "188", "112", "96", "96", "16")

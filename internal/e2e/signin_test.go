@@ -16,14 +16,36 @@ import (
 func signIn(t *testing.T, ctx context.Context, s *site, email, key string) {
 	t.Helper()
 	visit(t, ctx, s.at("/signin"))
-	fill(t, ctx, "Email address", email)
-	fill(t, ctx, "Password", demo.Password)
-	clickButton(t, ctx, "Sign in")
+	submitSignIn(t, ctx, email, demo.Password)
 	if key != "" {
 		waitText(t, ctx, "Second step")
 		fill(t, ctx, "Code", access.TOTPCode(key, s.now()))
 		clickButton(t, ctx, "Continue")
 	}
+}
+
+// signedIn is a new browser with opts, signed in there as signIn does.
+func signedIn(t *testing.T, s *site, email, key string, opts ...browserOption) context.Context {
+	t.Helper()
+	ctx := newBrowser(t, opts...)
+	signIn(t, ctx, s, email, key)
+	return ctx
+}
+
+// submitSignIn fills in and sends the sign-in form the browser is on.
+func submitSignIn(t *testing.T, ctx context.Context, email, password string) {
+	t.Helper()
+	fill(t, ctx, "Email address", email)
+	fill(t, ctx, "Password", password)
+	clickButton(t, ctx, "Sign in")
+}
+
+// choosePassword fills in and sends the form that sets a password.
+func choosePassword(t *testing.T, ctx context.Context, password, again string) {
+	t.Helper()
+	fill(t, ctx, "Password", password)
+	fill(t, ctx, "Password again", again)
+	clickButton(t, ctx, "Save password")
 }
 
 func TestStaffSignInWithAnAuthenticatorCode(t *testing.T) {
@@ -76,8 +98,7 @@ func TestRequiredAuthenticatorIsSetUpAndARecoveryCodeWorksOnce(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	b := newBrowser(t)
-	signIn(t, b, s, "therapist@stillwater.example", "")
+	b := signedIn(t, s, "therapist@stillwater.example", "")
 	waitText(t, b, "Set up a second step for signing in")
 	if p := currentPath(t, b); p != "/account/mfa/setup" {
 		t.Fatalf("a staff member without an authenticator went to %s", p)
@@ -99,9 +120,7 @@ func TestRequiredAuthenticatorIsSetUpAndARecoveryCodeWorksOnce(t *testing.T) {
 	// A recovery code stands in for the phone, once.
 	for round, want := range []string{"Your clients", "That code is not right"} {
 		visit(t, b, s.at("/signin"))
-		fill(t, b, "Email address", "therapist@stillwater.example")
-		fill(t, b, "Password", demo.Password)
-		clickButton(t, b, "Sign in")
+		submitSignIn(t, b, "therapist@stillwater.example", demo.Password)
 		waitText(t, b, "Second step")
 		fill(t, b, "Code", strings.ToUpper(codes[0]))
 		clickButton(t, b, "Continue")
@@ -117,17 +136,13 @@ func TestRepeatedWrongPasswordsLockTheAccountWithoutSayingSo(t *testing.T) {
 	b := newBrowser(t)
 	for range 5 {
 		visit(t, b, s.at("/signin"))
-		fill(t, b, "Email address", "prescriber@stillwater.example")
-		fill(t, b, "Password", "not the password at all")
-		clickButton(t, b, "Sign in")
+		submitSignIn(t, b, "prescriber@stillwater.example", "not the password at all")
 		waitText(t, b, "The email address or password is not right")
 	}
 	// Now even the right password is refused, in the same words an
 	// unknown address gets: the page tells an attacker nothing.
 	visit(t, b, s.at("/signin"))
-	fill(t, b, "Email address", "prescriber@stillwater.example")
-	fill(t, b, "Password", demo.Password)
-	clickButton(t, b, "Sign in")
+	submitSignIn(t, b, "prescriber@stillwater.example", demo.Password)
 	waitText(t, b, "The email address or password is not right")
 	locked := textOf(t, b, ".field .error")
 	// What was typed is kept, except the password.
@@ -135,9 +150,7 @@ func TestRepeatedWrongPasswordsLockTheAccountWithoutSayingSo(t *testing.T) {
 		t.Logf("email field text %q", v)
 	}
 	visit(t, b, s.at("/signin"))
-	fill(t, b, "Email address", "nobody@stillwater.example")
-	fill(t, b, "Password", demo.Password)
-	clickButton(t, b, "Sign in")
+	submitSignIn(t, b, "nobody@stillwater.example", demo.Password)
 	if unknown := textOf(t, b, ".field .error"); unknown != locked {
 		t.Fatalf("locked account says %q, unknown address says %q", locked, unknown)
 	}

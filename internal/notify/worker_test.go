@@ -12,6 +12,7 @@ import (
 	"holdspace/internal/notify/smtptest"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
+	"holdspace/internal/syncbuf"
 )
 
 func TestRetryDelayDoublesUpToAnHour(t *testing.T) {
@@ -30,7 +31,7 @@ func TestDrainDeliversCommittedMessage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		srv := smtptest.Start(t)
 		clk := newClock()
-		var logs syncBuffer
+		var logs syncbuf.Buffer
 		w := worker(t, db, srv, clk)
 		w.Log = debugLogger(&logs)
 		m := reminder
@@ -89,7 +90,7 @@ func TestTemporaryFailureIsRetriedWithBackoff(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		srv := smtptest.Start(t)
 		clk := newClock()
-		var logs syncBuffer
+		var logs syncbuf.Buffer
 		w := worker(t, db, srv, clk)
 		w.Log = debugLogger(&logs)
 		start := clk.Now()

@@ -65,9 +65,14 @@ var roleHints = map[access.Role]string{
 }
 
 func roleChoices(checked []string) []choice {
-	out := make([]choice, 0, len(access.StaffRoles))
-	for _, r := range access.StaffRoles {
-		out = append(out, choice{Value: string(r), Label: roleLabel(r), Hint: roleHints[r], Checked: slices.Contains(checked, string(r))})
+	return choicesOf(access.StaffRoles, roleLabel, roleHints, checked)
+}
+
+// choicesOf is a box for each of values, ticked where checked names it.
+func choicesOf[T ~string](values []T, label func(T) string, hints map[T]string, checked []string) []choice {
+	out := make([]choice, 0, len(values))
+	for _, v := range values {
+		out = append(out, choice{Value: string(v), Label: label(v), Hint: hints[v], Checked: slices.Contains(checked, string(v))})
 	}
 	return out
 }
@@ -95,11 +100,7 @@ var scopeHints = map[access.Scope]string{
 }
 
 func scopeChoices(checked []string) []choice {
-	out := make([]choice, 0, len(access.Scopes))
-	for _, sc := range access.Scopes {
-		out = append(out, choice{Value: string(sc), Label: string(sc), Hint: scopeHints[sc], Checked: slices.Contains(checked, string(sc))})
-	}
-	return out
+	return choicesOf(access.Scopes, func(sc access.Scope) string { return string(sc) }, scopeHints, checked)
 }
 
 // failed answers err unless it is about what was typed: a refusal as 403
@@ -251,14 +252,12 @@ func (s *Server) staffPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	id := r.PathValue("id")
 	roles := rolesFrom(r.PostForm["roles"])
-	err := s.access.SetRoles(r.Context(), sess.Actor, id, roles)
+	err := s.access.SetRoles(r.Context(), a, id, roles)
 	if err == nil {
-		if id == sess.Actor.StaffID && !slices.Contains(roles, access.Owner) && !slices.Contains(roles, access.Admin) {
+		if id == a.StaffID && !slices.Contains(roles, access.Owner) && !slices.Contains(roles, access.Admin) {
 			// They gave up running the practice: this page is no longer theirs.
 			s.redirect(w, r, "/", "ok", "Your roles are changed. You no longer manage the practice.")
 			return
@@ -266,6 +265,13 @@ func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/admin/staff/"+id, "ok", "The roles are saved.")
 		return
 	}
+	s.staffRefused(w, r, err, form)
+}
+
+// staffRefused answers a change to a staff member that err refused: as
+// failed does, else not found for a staff member the practice does not
+// have, else the staff member's page again with the form's problems.
+func (s *Server) staffRefused(w http.ResponseWriter, r *http.Request, err error, form *Form) {
 	if s.failed(w, r, err, form) {
 		return
 	}
@@ -309,14 +315,7 @@ func (s *Server) staffInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := NewForm(nil)
-	if s.failed(w, r, err, form) {
-		return
-	}
-	if _, ok := form.Errors["staff"]; ok {
-		s.notFoundMsg(w, r, "There is no such staff member in this practice.")
-		return
-	}
-	s.showStaff(w, r, http.StatusUnprocessableEntity, form)
+	s.staffRefused(w, r, err, form)
 }
 
 // clientMFAOptions are the client second-step policies, value and label.
@@ -356,13 +355,11 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	// A number that does not parse is 0, which SaveSettings refuses with
 	// the range to use.
 	idle, _ := strconv.Atoi(form.Get("idle"))
-	err := s.access.SaveSettings(r.Context(), sess.Actor, access.Settings{
+	err := s.access.SaveSettings(r.Context(), a, access.Settings{
 		StaffIdleMinutes: idle, StaffMFARequired: form.Get("staff_mfa") != "", ClientMFAPolicy: form.Get("client_mfa")})
 	if err == nil {
 		s.redirect(w, r, "/admin/settings", "ok", "The access settings are saved. They apply from each person's next request.")
@@ -373,7 +370,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	// SaveSettings checks the input before it asks access; the form is
 	// shown again only to someone who may use it.
-	if err := s.may(r.Context(), sess.Actor, access.SettingsManage, access.Ref{Type: "practice", ID: sess.Actor.PracticeID}); err != nil && s.failed(w, r, err, form) {
+	if err := s.may(r.Context(), a, access.SettingsManage, access.Ref{Type: "practice", ID: a.PracticeID}); err != nil && s.failed(w, r, err, form) {
 		return
 	}
 	s.renderSettings(w, r, http.StatusUnprocessableEntity, form)
@@ -413,14 +410,12 @@ func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	scopes := make([]access.Scope, 0, len(r.PostForm["scopes"]))
 	for _, v := range r.PostForm["scopes"] {
 		scopes = append(scopes, access.Scope(v))
 	}
-	token, err := s.access.CreateAPIToken(r.Context(), sess.Actor, form.Get("name"), scopes)
+	token, err := s.access.CreateAPIToken(r.Context(), a, form.Get("name"), scopes)
 	if err == nil {
 		// Shown in this response and never again: only its hash is kept.
 		s.showTokens(w, r, http.StatusOK, form, token)

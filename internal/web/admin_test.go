@@ -44,6 +44,7 @@ type adminSite struct {
 	t        *testing.T
 	db       *store.DB
 	svc      *access.Service
+	ring     *keyring.Ring
 	web      *web.Server
 	srv      *httptest.Server
 	practice string
@@ -52,22 +53,35 @@ type adminSite struct {
 
 func newAdminSite(t *testing.T, db *store.DB, start time.Time) *adminSite {
 	t.Helper()
-	clk := &adminClock{t: start}
+	s := unservedAdminSite(t, db, &adminClock{t: start})
+	s.practice, s.ownerID = s.addPractice("Stillwater Test", "stillwater-test", "Ana Ruiz", "ana@example.org")
+	s.serve(slog.New(slog.DiscardHandler))
+	return s
+}
+
+// unservedAdminSite is an admin site on clk before its server starts
+// (serve), so that a test can add practices and staff first.
+func unservedAdminSite(t *testing.T, db *store.DB, clk *adminClock) *adminSite {
+	t.Helper()
 	ring, err := keyring.New(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2),
 		Keys: ring, Now: clk.Now, BaseURL: "http://holdspace.test/", Policy: access.DefaultPolicy()}
-	s := &adminSite{t: t, db: db, svc: svc}
-	s.practice, s.ownerID = s.addPractice("Stillwater Test", "stillwater-test", "Ana Ruiz", "ana@example.org")
-	s.web, err = web.New(web.Deps{DB: db, Log: slog.New(slog.DiscardHandler), Access: svc, Keys: ring, Now: clk.Now, Version: "test"})
+	return &adminSite{t: t, db: db, svc: svc, ring: ring}
+}
+
+// serve starts the site's server, logging to log, for the rest of the test.
+func (s *adminSite) serve(log *slog.Logger) {
+	s.t.Helper()
+	var err error
+	s.web, err = web.New(web.Deps{DB: s.db, Log: log, Access: s.svc, Keys: s.ring, Now: s.svc.Now, Version: "test"})
 	if err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
 	s.srv = httptest.NewServer(s.web.Handler())
-	t.Cleanup(s.srv.Close)
-	return s
+	s.t.Cleanup(s.srv.Close)
 }
 
 // addPractice makes a practice with an owner who signs in with a password
@@ -93,6 +107,43 @@ func (s *adminSite) addStaff(practiceID, name, email string, roles ...access.Rol
 	return id
 }
 
+// addClient adds a client of the practice with a portal account that
+// signs in with adminPassword.
+func (s *adminSite) addClient(name, email string) string {
+	s.t.Helper()
+	ctx := context.Background()
+	id := store.NewID()
+	phc, err := s.svc.Hasher.Hash(ctx, adminPassword)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO client (id, practice_id, legal_name, email, created_at) VALUES (?, ?, ?, ?, ?)`,
+			id, s.practice, name, email, adminTime); err != nil {
+			return err
+		}
+		acc, err := access.CreateAccount(ctx, tx, s.practice, "client", id, email, adminTime)
+		if err != nil {
+			return err
+		}
+		return access.SetPasswordHash(ctx, tx, acc, phc, adminTime)
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return id
+}
+
+// apiToken makes a token for a staff member, as an administrator would.
+func (s *adminSite) apiToken(staffID string) string {
+	s.t.Helper()
+	tok := access.NewAPIToken()
+	s.exec(`INSERT INTO api_token (id, practice_id, account_id, name, scopes, token_hash, created_at)
+		SELECT ?, practice_id, id, 'test', 'clients:read clients:write', ?, ? FROM account WHERE staff_id = ?`,
+		store.NewID(), access.HashToken(tok), s.svc.Now(), staffID)
+	return tok
+}
+
 func (s *adminSite) exec(q string, args ...any) {
 	s.t.Helper()
 	if err := s.db.Write(context.Background(), func(tx *store.Tx) error {
@@ -105,13 +156,7 @@ func (s *adminSite) exec(q string, args ...any) {
 
 func (s *adminSite) count(q string, args ...any) int {
 	s.t.Helper()
-	var n int
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		s.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(s.t, s.db, q, args...)
 }
 
 // adminBrowser is one person's browser: it keeps cookies and does not follow

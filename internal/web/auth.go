@@ -28,6 +28,14 @@ func sessionFrom(ctx context.Context) (access.Session, bool) {
 	return s, ok
 }
 
+// postedForm is where a handler of a posted form starts: who is signed in,
+// and what they sent.
+func postedForm(r *http.Request) (access.Actor, *Form) {
+	sess, _ := sessionFrom(r.Context())
+	r.ParseForm()
+	return sess.Actor, NewForm(r.PostForm)
+}
+
 // Gate is what a route needs from whoever asks. The record-level decision
 // is made in the handler through access.Service.Do; the gate only sorts
 // out who is signed in, and how far.

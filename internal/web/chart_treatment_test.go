@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"net/http"
 	"testing"
 
 	"holdspace/internal/store"
@@ -15,9 +14,7 @@ func TestTheChartShowsTheMedicinePhase(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		sam := s.client(t, "therapist-on-team")
-		res, err := sam.Get(s.url + "/clients/" + s.alexID)
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, sam, s.url+"/clients/"+s.alexID)
 		pageSays(t, body, "Medicine session 4 today", "Open the session record", "3 of 6 medicine sessions held")
 		pageHas(t, body, `href="/clients/`+s.alexID+`/sessions/`)
 		pageSaysNot(t, body, "Open safety alert")
@@ -29,9 +26,7 @@ func TestTheChartShowsTheMedicinePhase(t *testing.T) {
 			t.Fatal(err)
 		}
 		elena := s.client(t, "therapist-off-team")
-		res, err = elena.Get(s.url + "/clients/" + maya)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, elena, s.url+"/clients/"+maya)
 		pageSays(t, body, "Open safety alert", "Review and acknowledge", "Stalled:")
 	})
 }

@@ -92,10 +92,8 @@ func (s *Server) renderConsentDraft(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (s *Server) adminConsentDraft(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	v, err := s.consentDoor().Draft(r.Context(), sess.Actor, consent.DraftInput{Kind: consent.Kind(form.Get("kind")),
+	a, form := postedForm(r)
+	v, err := s.consentDoor().Draft(r.Context(), a, consent.DraftInput{Kind: consent.Kind(form.Get("kind")),
 		Title: form.Get("title"), Body: r.PostForm.Get("text"), Required: form.Get("required") == "yes", Note: form.Get("note")})
 	switch {
 	case err == nil:

@@ -91,11 +91,9 @@ func (s *Server) countersignConsent(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) recordRevocation(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	id, sigID := r.PathValue("id"), r.PathValue("signatureID")
-	sig, err := s.consentDoor().Revoke(r.Context(), sess.Actor, id, sigID, form.Get("reason"), nil)
+	sig, err := s.consentDoor().Revoke(r.Context(), a, id, sigID, form.Get("reason"), nil)
 	back := "/clients/" + id + "/consents"
 	var p *access.Problem
 	switch {

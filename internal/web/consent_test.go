@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,29 +50,21 @@ func newConsentSite(t *testing.T, db *store.DB) *consentSite {
 	s := &consentSite{adminSite: newAdminSite(t, db, adminTime)}
 	s.sam = s.addStaff(s.practice, "Sam Okafor", "sam@example.org", access.Therapist)
 	s.elena = s.addStaff(s.practice, "Elena Brooks", "elena@example.org", access.Therapist)
-	ctx := context.Background()
-	phc, err := s.svc.Hasher.Hash(ctx, adminPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := func(name, email string) string {
-		id := store.NewID()
-		s.exec(`INSERT INTO client (id, practice_id, legal_name, email, created_at) VALUES (?, ?, ?, ?, ?)`, id, s.practice, name, email, adminTime)
-		if err := db.Write(ctx, func(tx *store.Tx) error {
-			acc, err := access.CreateAccount(ctx, tx, s.practice, "client", id, email, adminTime)
-			if err != nil {
-				return err
-			}
-			return access.SetPasswordHash(ctx, tx, acc, phc, adminTime)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	s.alex = client("Alex Rivera", "alex@example.org")
-	s.jamie = client("Jamie Chen", "jamie@example.org")
+	s.alex = s.addClient("Alex Rivera", "alex@example.org")
+	s.jamie = s.addClient("Jamie Chen", "jamie@example.org")
 	s.exec(`INSERT INTO care_team (client_id, staff_id, role, added_at) VALUES (?, ?, 'therapist', ?)`, s.alex, s.sam, adminTime)
 	return s
+}
+
+// alexSigned signs the treatment consent in force in Alex's portal, and
+// returns Alex's browser, that version and the signature's id.
+func (s *consentSite) alexSigned() (alex *adminBrowser, kap consent.Version, sig string) {
+	s.t.Helper()
+	kap = s.latest(consent.KAPTreatment)
+	alex = s.signIn("alex@example.org")
+	res, _ := alex.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivera"}, "agree": {"yes"}, "sha256": {kap.SHA256}})
+	wantStatus(s.t, res, http.StatusSeeOther)
+	return alex, kap, s.signatureOf(s.alex)
 }
 
 // latest is the practice's published version of a kind (seeding the
@@ -206,11 +197,7 @@ func TestAClientReadsAndSignsTheTreatmentConsentInThePortal(t *testing.T) {
 func TestAnotherClientCannotReadOrSignForSomeoneElse(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newConsentSite(t, db)
-		kap := s.latest(consent.KAPTreatment)
-		alex := s.signIn("alex@example.org")
-		res, _ := alex.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivera"}, "agree": {"yes"}, "sha256": {kap.SHA256}})
-		wantStatus(t, res, http.StatusSeeOther)
-		sig := s.signatureOf(s.alex)
+		_, kap, sig := s.alexSigned()
 
 		jamie := s.signIn("jamie@example.org")
 		for _, try := range []func() (*http.Response, string){
@@ -222,7 +209,7 @@ func TestAnotherClientCannotReadOrSignForSomeoneElse(t *testing.T) {
 			pageSaysNot(t, body, "Alex")
 		}
 		// Alex's name does not sign Jamie's consent.
-		res, _ = jamie.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivera"}, "agree": {"yes"}, "sha256": {kap.SHA256}})
+		res, _ := jamie.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivera"}, "agree": {"yes"}, "sha256": {kap.SHA256}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		if s.current(s.jamie) || !s.current(s.alex) {
 			t.Fatal("one client's actions changed the other's consent")
@@ -238,16 +225,12 @@ func TestAnotherClientCannotReadOrSignForSomeoneElse(t *testing.T) {
 func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newConsentSite(t, db)
-		kap := s.latest(consent.KAPTreatment)
-		alex := s.signIn("alex@example.org")
-		res, _ := alex.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivera"}, "agree": {"yes"}, "sha256": {kap.SHA256}})
-		wantStatus(t, res, http.StatusSeeOther)
-		sig := s.signatureOf(s.alex)
+		_, kap, sig := s.alexSigned()
 		page := "/clients/" + s.alex + "/consents"
 
 		// Elena is not on the care team; the owner may see the chart but is not a clinician.
 		elena := s.signIn("elena@example.org")
-		res, _ = elena.get(page)
+		res, _ := elena.get(page)
 		wantStatus(t, res, http.StatusForbidden)
 		owner := s.signIn("ana@example.org")
 		res, body := owner.get(page)
@@ -299,13 +282,10 @@ func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
 func TestAnAdministratorPublishesANewVersionAndClientsAreAskedAgain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newConsentSite(t, db)
-		kap := s.latest(consent.KAPTreatment)
-		alex := s.signIn("alex@example.org")
-		res, _ := alex.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivera"}, "agree": {"yes"}, "sha256": {kap.SHA256}})
-		wantStatus(t, res, http.StatusSeeOther)
+		alex, kap, _ := s.alexSigned()
 
 		sam := s.signIn("sam@example.org")
-		res, _ = sam.get("/admin/consents")
+		res, _ := sam.get("/admin/consents")
 		wantStatus(t, res, http.StatusForbidden)
 
 		owner := s.signIn("ana@example.org")
@@ -373,30 +353,10 @@ func TestAnAdministratorPublishesANewVersionAndClientsAreAskedAgain(t *testing.T
 func TestTheConsentAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newConsentSite(t, db)
-		kap := s.latest(consent.KAPTreatment)
-		alex := s.signIn("alex@example.org")
-		res, _ := alex.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivera"}, "agree": {"yes"}, "sha256": {kap.SHA256}})
-		wantStatus(t, res, http.StatusSeeOther)
-		sig := s.signatureOf(s.alex)
-		tok := access.NewAPIToken()
-		var account string
-		s.db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM account WHERE staff_id = ?`, s.sam).Scan(&account)
-		})
-		s.exec(`INSERT INTO api_token (id, practice_id, account_id, name, scopes, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			store.NewID(), s.practice, account, "test", "clients:read clients:write", access.HashToken(tok), adminTime)
+		_, kap, sig := s.alexSigned()
+		tok := s.apiToken(s.sam)
 		call := func(method, path, body string) (*http.Response, map[string]any) {
-			req, _ := http.NewRequest(method, s.srv.URL+path, strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+tok)
-			req.Header.Set("Content-Type", "application/json")
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			var out map[string]any
-			json.NewDecoder(res.Body).Decode(&out)
-			return res, out
+			return sendJSON(t, method, s.srv.URL+path, tok, "application/json", body)
 		}
 		res, out := call("GET", "/api/v1/consent-documents?text=false", "")
 		wantStatus(t, res, http.StatusOK)

@@ -192,11 +192,9 @@ func planFromForm(f *Form) course.NewPlan {
 }
 
 func (s *Server) createCourse(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	res, err := s.courseDoor().Create(r.Context(), sess.Actor, id, planFromForm(form), nil)
+	res, err := s.courseDoor().Create(r.Context(), a, id, planFromForm(form), nil)
 	if err == nil {
 		msg := "The course is planned. Make it active when the client is ready to begin."
 		if len(res.Warnings) > 0 {

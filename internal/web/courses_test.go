@@ -66,16 +66,12 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 		rx := s.client(t, "prescriber")
 		base := s.url + "/clients/" + s.alexID + "/courses"
 
-		res, err := rx.Get(base + "/new")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, rx, base+"/new")
 		pageSays(t, body, "Plan a treatment course", "F33.1", "Session 6")
 		dumpPage(t, "courses_new", body)
 
 		// Over the prescriber's maximum (300 mg; 4.5 mg/kg of 70.3 kg): refused with the numbers, values kept.
-		res, err = postForm(rx, base+"/new", alexPlan("100", "200", "350"))
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, base+"/new", alexPlan("100", "200", "350"), http.StatusUnprocessableEntity)
 		pageSays(t, body, "Session 3:", "350 mg", "300 mg")
 		pageHas(t, body, `value="350"`, `id="f-dose-3-error"`)
 		dumpPage(t, "courses_new_refused", body)
@@ -85,9 +81,7 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 
 		// Alex's demo course is active: only one course may be active at a
 		// time, so a new plan is refused naming it until it is stopped.
-		res, err = postForm(rx, base+"/new", alexPlan("100", "200", "300"))
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, base+"/new", alexPlan("100", "200", "300"), http.StatusUnprocessableEntity)
 		pageSays(t, body, "already has an active course (F33.1", "complete or stop that course first")
 		var demoCourse string
 		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
@@ -95,73 +89,49 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		res, err = postForm(rx, base+"/"+demoCourse+"/stop", url.Values{"stop_reason": {"Replanned at a lower starting dose."}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, rx, base+"/"+demoCourse+"/stop", url.Values{"stop_reason": {"Replanned at a lower starting dose."}}, http.StatusSeeOther)
 
-		res, err = postForm(rx, base+"/new", alexPlan("100", "200", "300"))
+		res, err := postForm(rx, base+"/new", alexPlan("100", "200", "300"))
 		read(t, res, err)
 		status(t, res, http.StatusSeeOther, "")
 		loc := res.Header.Get("Location")
 		courseURL := s.url + loc
 
 		// A dose change needs a reason and keeps the history.
-		res, err = postForm(rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"150"}, "reason": {""}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"150"}, "reason": {""}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Write why the dose changes")
 		pageHas(t, body, `value="150"`)
-		res, err = postForm(rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"150"}, "reason": {"Nausea at 100 mg; go slower."}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
-		res, err = postForm(rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"175"}, "reason": {"Tolerated the test dose."}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"150"}, "reason": {"Nausea at 100 mg; go slower."}}, http.StatusSeeOther)
+		postStatus(t, rx, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"175"}, "reason": {"Tolerated the test dose."}}, http.StatusSeeOther)
 		if n := s.count(t, `SELECT COUNT(*) FROM dose_change WHERE client_id = ? AND session_number = 2`, s.alexID); n != 2 {
 			t.Errorf("%d dose changes on record; want both", n)
 		}
-		res, err = rx.Get(courseURL)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, courseURL)
 		pageSays(t, body, "200 mg → 150 mg", "150 mg → 175 mg", "Nausea at 100 mg; go slower.")
 
 		// A therapist on the team cannot change doses.
 		sam := s.client(t, "therapist-on-team")
-		res, err = postForm(sam, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"100"}, "reason": {"x"}})
-		read(t, res, err)
-		status(t, res, http.StatusForbidden, "")
+		postStatus(t, sam, courseURL+"/doses", url.Values{"session_number": {"2"}, "new_mg": {"100"}, "reason": {"x"}}, http.StatusForbidden)
 		// Another practice does not learn the course exists.
-		res, err = s.client(t, "other-practice").Get(courseURL)
-		read(t, res, err)
-		status(t, res, http.StatusNotFound, "")
+		getStatus(t, s.client(t, "other-practice"), courseURL, http.StatusNotFound)
 
 		// Sessions need an active course; then activate, miss a session, and the course stalls.
 		rx = s.client(t, "prescriber")
 		ago := time.Now().AddDate(0, 0, -10).UTC().Format("2006-01-02T15:04")
-		res, err = postForm(rx, courseURL+"/sessions", url.Values{"session_number": {"1"}, "action": {"book"}, "scheduled_at": {ago}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, courseURL+"/sessions", url.Values{"session_number": {"1"}, "action": {"book"}, "scheduled_at": {ago}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "this course is planned")
-		res, err = postForm(rx, courseURL+"/activate", nil)
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
-		res, err = postForm(rx, courseURL+"/activate", nil)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		postStatus(t, rx, courseURL+"/activate", nil, http.StatusSeeOther)
+		body = postStatus(t, rx, courseURL+"/activate", nil, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Only a planned course can be made active")
 		sam = s.client(t, "therapist-on-team")
 		for _, act := range []string{"book", "missed"} {
-			res, err = postForm(sam, courseURL+"/sessions", url.Values{"session_number": {"1"}, "action": {act}, "scheduled_at": {ago}})
-			body = read(t, res, err)
-			status(t, res, http.StatusSeeOther, body)
+			postStatus(t, sam, courseURL+"/sessions", url.Values{"session_number": {"1"}, "action": {act}, "scheduled_at": {ago}}, http.StatusSeeOther)
 		}
 		res, err = sam.Get(courseURL)
 		body = read(t, res, err)
 		pageSays(t, body, "This course has stalled.", "was missed and has not been rebooked")
 		dumpPage(t, "courses_detail_stalled", body)
-		res, err = sam.Get(s.url + "/courses?status=active")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, sam, s.url+"/courses?status=active")
 		pageSays(t, body, "1 stalled course.", "Alex", "was missed and has not been rebooked")
 		dumpPage(t, "courses_overview", body)
 		res, err = s.client(t, "therapist-off-team").Get(s.url + "/courses")
@@ -170,19 +140,11 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 
 		// Stop needs a reason; complete only from active.
 		rx = s.client(t, "prescriber")
-		res, err = postForm(rx, courseURL+"/stop", url.Values{"stop_reason": {""}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, courseURL+"/stop", url.Values{"stop_reason": {""}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Stopping a course needs a reason")
-		res, err = postForm(rx, courseURL+"/complete", nil)
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
-		res, err = postForm(rx, courseURL+"/touch-ups", url.Values{"touch_up_mg": {"200"}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
-		res, err = postForm(rx, courseURL+"/stop", url.Values{"stop_reason": {"Moved away"}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		postStatus(t, rx, courseURL+"/complete", nil, http.StatusSeeOther)
+		postStatus(t, rx, courseURL+"/touch-ups", url.Values{"touch_up_mg": {"200"}}, http.StatusSeeOther)
+		body = postStatus(t, rx, courseURL+"/stop", url.Values{"stop_reason": {"Moved away"}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "already completed")
 		res, err = rx.Get(courseURL)
 		body = read(t, res, err)
@@ -219,15 +181,11 @@ func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
 		allBefore := s.count(t, `SELECT COUNT(*) FROM course`)
 		rx := s.client(t, "prescriber")
 		// Noor has no evaluation at all.
-		res, err := postForm(rx, s.url+"/clients/"+s.blankID+"/courses/new", alexPlan("100", "100", "100"))
-		body := read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body := postStatus(t, rx, s.url+"/clients/"+s.blankID+"/courses/new", alexPlan("100", "100", "100"), http.StatusUnprocessableEntity)
 		pageSays(t, body, "No prescriber evaluation is on file")
 		// Robert: the current evaluation does not approve.
 		rob := s.clientByEmail(t, "rob@client.example")
-		res, err = rx.Get(s.url + "/clients/" + rob + "/courses/new")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, s.url+"/clients/"+rob+"/courses/new")
 		pageSays(t, body, "A course cannot be planned yet.", "is not approved")
 		// Alex is approved, but a screening that blocks refuses the course with its reason.
 		if err := db.Write(context.Background(), func(tx *store.Tx) error {
@@ -239,9 +197,7 @@ func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		res, err = postForm(rx, s.url+"/clients/"+s.alexID+"/courses/new", alexPlan("100", "100", "100"))
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, s.url+"/clients/"+s.alexID+"/courses/new", alexPlan("100", "100", "100"), http.StatusUnprocessableEntity)
 		pageSays(t, body, "The eligibility screening blocks a course")
 		pageSaysNot(t, body, "No prescriber evaluation")
 		if n := s.count(t, `SELECT COUNT(*) FROM course`); n != allBefore {

@@ -92,14 +92,7 @@ func sendJSON(t *testing.T, method, u, token, contentType, body string) (*http.R
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	json.NewDecoder(res.Body).Decode(&out)
-	return res, out
+	return doJSON(t, req)
 }
 
 // Every route of the JSON API that takes a body, found in the server's own
@@ -258,24 +251,18 @@ func TestAFormFieldThatIsNotTextIsRefusedOnEveryDatabase(t *testing.T) {
 			{"a NUL", "Not sleeping\x00", "NUL character"},
 		} {
 			before := rowCounts(t, db)
-			res, err := postForm(sam, base, plan(c.value))
-			body := read(t, res, err)
-			status(t, res, http.StatusUnprocessableEntity, body)
+			body := postStatus(t, sam, base, plan(c.value), http.StatusUnprocessableEntity)
 			pageSays(t, body, "warning_signs.0.text", c.says, "Nothing was saved")
 			sameRows(t, "a plan with "+c.name, before, rowCounts(t, db))
 		}
 		// A field's name is held to the same rule.
-		res, err := postForm(sam, base, url.Values{"warning_signs.0.text\xff": {"x"}})
-		body := read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body := postStatus(t, sam, base, url.Values{"warning_signs.0.text\xff": {"x"}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, `warning_signs.0.text\xff`)
 		// So is a query parameter that a page echoes.
-		res, err = sam.Get(s.url + "/clients?q=%FF%00")
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = getStatus(t, sam, s.url+"/clients?q=%FF%00", http.StatusUnprocessableEntity)
 		pageSays(t, body, "The field “q”")
 		// And a path that could only be an id that is not text.
-		res, err = sam.Get(s.url + "/clients/%FF")
+		res, err := sam.Get(s.url + "/clients/%FF")
 		read(t, res, err)
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("a path that is not text: %d; want 404", res.StatusCode)

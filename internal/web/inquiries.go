@@ -275,11 +275,9 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, open 
 }
 
 func (s *Server) inquiryReply(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	err := s.inquiries().Reply(r.Context(), sess.Actor, id, inquiry.ReplyInput{Subject: form.Get("subject"), Message: form.Values.Get("message")})
+	err := s.inquiries().Reply(r.Context(), a, id, inquiry.ReplyInput{Subject: form.Get("subject"), Message: form.Values.Get("message")})
 	if s.inquiryFailed(w, r, err, id) {
 		return
 	}
@@ -291,13 +289,11 @@ func (s *Server) inquiryReply(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) inquiryDecline(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	in := inquiry.DeclineInput{Reason: form.Values.Get("reason"), Notify: form.Get("notify") != "",
 		Subject: form.Get("decline_subject"), Message: form.Values.Get("decline_message")}
-	err := s.inquiries().Decline(r.Context(), sess.Actor, id, in)
+	err := s.inquiries().Decline(r.Context(), a, id, in)
 	if s.inquiryFailed(w, r, err, id) {
 		return
 	}
@@ -370,11 +366,9 @@ func (s *Server) showPracticePage(w http.ResponseWriter, r *http.Request, status
 }
 
 func (s *Server) practicePageSave(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	if form.Get("op") == "default" {
-		if err := s.inquiries().RestoreDefaultPage(r.Context(), sess.Actor); err != nil {
+		if err := s.inquiries().RestoreDefaultPage(r.Context(), a); err != nil {
 			if !s.failed(w, r, err, form) {
 				s.serverError(w, r, err)
 			}
@@ -383,7 +377,7 @@ func (s *Server) practicePageSave(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/admin/practice-page", "ok", "The public page shows holdspace's default text again.")
 		return
 	}
-	err := s.inquiries().SavePage(r.Context(), sess.Actor, inquiry.Page{Heading: form.Get("heading"), Body: form.Values.Get("body")})
+	err := s.inquiries().SavePage(r.Context(), a, inquiry.Page{Heading: form.Get("heading"), Body: form.Values.Get("body")})
 	if err == nil {
 		s.redirect(w, r, "/admin/practice-page", "ok", "The public page is saved. People see the new text from now on.")
 		return

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
@@ -223,16 +222,6 @@ func TestTheOwnerWritesThePublicPage(t *testing.T) {
 			t.Fatal("a therapist changed the page")
 		}
 	})
-}
-
-// apiToken makes a token for a staff member, as an administrator would.
-func (s *inquirySite) apiToken(staffID string) string {
-	s.t.Helper()
-	tok := access.NewAPIToken()
-	s.exec(`INSERT INTO api_token (id, practice_id, account_id, name, scopes, token_hash, created_at)
-		SELECT ?, practice_id, id, 'test', 'clients:read clients:write', ?, ? FROM account WHERE staff_id = ?`,
-		store.NewID(), access.HashToken(tok), time.Now(), staffID)
-	return tok
 }
 
 func TestTheQueueThroughTheJSONAPI(t *testing.T) {

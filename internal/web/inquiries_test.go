@@ -7,20 +7,17 @@ import (
 	"html"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/inquiry"
-	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
-	"holdspace/internal/web"
+	"holdspace/internal/syncbuf"
 )
 
 // What each actor gets from the inquiry routes. The route test puts the
@@ -49,54 +46,26 @@ func init() {
 	})
 }
 
-// syncBuffer collects the server's log lines from its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // inquirySite is a running holdspace with the practice Harbour Light (one
 // staff member in each part) and a second practice.
 type inquirySite struct {
 	*adminSite
 	clk                                   *adminClock
-	logs                                  *syncBuffer
+	logs                                  *syncbuf.Buffer
 	therapist, prescriber, monitor, other string
 }
 
 func newInquirySite(t *testing.T, db *store.DB) *inquirySite {
 	t.Helper()
 	clk := &adminClock{t: adminTime}
-	ring, _ := keyring.New(make([]byte, 32))
-	svc := &access.Service{DB: db, Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 2),
-		Keys: ring, Now: clk.Now, BaseURL: "http://holdspace.test/", Policy: access.DefaultPolicy()}
-	s := &inquirySite{adminSite: &adminSite{t: t, db: db, svc: svc}, clk: clk, logs: &syncBuffer{}}
+	s := &inquirySite{adminSite: unservedAdminSite(t, db, clk), clk: clk, logs: &syncbuf.Buffer{}}
 	s.practice, s.ownerID = s.addPractice("Harbour Light", "harbour", "Ana Ruiz", "ana@harbour.test")
 	s.therapist = s.addStaff(s.practice, "Sam Okafor", "sam@harbour.test", access.Therapist)
 	s.prescriber = s.addStaff(s.practice, "Priya Raman", "priya@harbour.test", access.Prescriber)
 	s.monitor = s.addStaff(s.practice, "Jordan Lee", "jordan@harbour.test", access.Monitor)
 	otherPractice, _ := s.addPractice("Elsewhere", "elsewhere", "Other Owner", "owner@elsewhere.test")
 	s.other = otherPractice
-	var err error
-	s.web, err = web.New(web.Deps{DB: db, Log: slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Access: svc, Keys: ring, Now: clk.Now, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.srv = httptest.NewServer(s.web.Handler())
-	t.Cleanup(s.srv.Close)
+	s.serve(slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	return s
 }
 

@@ -63,6 +63,15 @@ func (s *Server) loadIntake(r *http.Request, a access.Actor, sc *intakeScope) (e
 	return f.Record, err
 }
 
+// openIntake is the intake the request names and in what scope it is
+// asked for; false where it has answered the request already with why
+// not.
+func (s *Server) openIntake(w http.ResponseWriter, r *http.Request) (intakeScope, eligibility.Record, bool) {
+	a, sc := intakeScopeFor(r)
+	rec, err := s.loadIntake(r, a, &sc)
+	return sc, rec, !s.intakeFailed(w, r, err)
+}
+
 // intakeFailed answers an error that is not about what was typed.
 func (s *Server) intakeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
 	return s.pageFailed(w, r, err, false, "There is no such page of the questionnaire, or no such client in your practice.")
@@ -95,9 +104,8 @@ type intakeOverviewData struct {
 }
 
 func (s *Server) intakeOverview(w http.ResponseWriter, r *http.Request) {
-	a, sc := intakeScopeFor(r)
-	rec, err := s.loadIntake(r, a, &sc)
-	if s.intakeFailed(w, r, err) {
+	sc, rec, ok := s.openIntake(w, r)
+	if !ok {
 		return
 	}
 	d := intakeOverviewData{Scope: sc, Record: rec, Submitted: rec.Status == eligibility.Submitted, Started: rec.ID != ""}
@@ -164,9 +172,8 @@ type intakeSectionData struct {
 }
 
 func (s *Server) intakeSection(w http.ResponseWriter, r *http.Request) {
-	a, sc := intakeScopeFor(r)
-	rec, err := s.loadIntake(r, a, &sc)
-	if s.intakeFailed(w, r, err) {
+	sc, rec, ok := s.openIntake(w, r)
+	if !ok {
 		return
 	}
 	name := r.PathValue("section")

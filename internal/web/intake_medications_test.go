@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"holdspace/internal/access"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
@@ -86,10 +85,7 @@ func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T
 		pageSays(t, body, "The medication from the intake is on the chart.", "Offered from the intake (1)", "from the intake")
 
 		// The API, the other face: decline lamotrigine, then read the offers and the chart.
-		tok := access.NewAPIToken()
-		s.exec(`INSERT INTO api_token (id, practice_id, account_id, name, scopes, token_hash, created_at)
-			SELECT ?, practice_id, id, 'test', 'clients:read clients:write', ?, ? FROM account WHERE email = 'rx@example.org'`,
-			store.NewID(), access.HashToken(tok), adminTime)
+		tok := s.apiToken(s.rx)
 		api := s.srv.URL + "/api/v1/clients/" + s.alex
 		res, out := sendJSON(t, "POST", api+"/medications/offered/"+lamictal+"/decline", tok, "application/json", `{"reason": "Stopped in October"}`)
 		if res.StatusCode != http.StatusCreated || out["screening"] == nil {

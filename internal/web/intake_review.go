@@ -53,9 +53,8 @@ type intakeReviewData struct {
 }
 
 func (s *Server) intakeReview(w http.ResponseWriter, r *http.Request) {
-	a, sc := intakeScopeFor(r)
-	rec, err := s.loadIntake(r, a, &sc)
-	if s.intakeFailed(w, r, err) {
+	sc, rec, ok := s.openIntake(w, r)
+	if !ok {
 		return
 	}
 	s.drawReview(w, r, http.StatusOK, sc, rec, false)

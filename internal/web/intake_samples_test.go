@@ -87,18 +87,7 @@ func screeningSample(at time.Time) screeningPageData {
 		Unanswered: []string{"glaucoma"}, UnansweredTodo: []string{"Answer needed"},
 		Vitals: []eligibility.Vitals{{Systolic: 190, Diastolic: 95, TakenAt: at, RecordedBy: eligibility.By{Name: "Jordan Lee"}}}}
 	for _, fd := range res.Findings {
-		v := findingView{Finding: fd, Facts: []factView{{Name: "x", Description: "stroke", Value: "yes"}}}
-		if a, ok := sc.AcknowledgementFor(fd.RuleID); ok {
-			v.Ack = &a
-		}
-		switch {
-		case fd.Class == screening.Absolute:
-			d.Absolute = append(d.Absolute, v)
-		case fd.NeedsAcknowledgement:
-			d.NeedsAck = append(d.NeedsAck, v)
-		default:
-			d.Cautions = append(d.Cautions, v)
-		}
+		d.file(findingView{Finding: fd, Facts: []factView{{Name: "x", Description: "stroke", Value: "yes"}}})
 	}
 	form := NewForm(nil)
 	d.BP = []Field{form.Input("bp_systolic", "Systolic", "text")}

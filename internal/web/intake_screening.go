@@ -76,6 +76,22 @@ type screeningPageData struct {
 	BP             []Field
 }
 
+// file puts v under the heading its finding belongs to, with the current
+// screening's acknowledgement of it.
+func (d *screeningPageData) file(v findingView) {
+	if ack, ok := d.Current.AcknowledgementFor(v.Finding.RuleID); ok {
+		v.Ack = &ack
+	}
+	switch {
+	case v.Finding.Class == screening.Absolute:
+		d.Absolute = append(d.Absolute, v)
+	case v.Finding.NeedsAcknowledgement:
+		d.NeedsAck = append(d.NeedsAck, v)
+	default:
+		d.Cautions = append(d.Cautions, v)
+	}
+}
+
 func (s *Server) screeningPage(w http.ResponseWriter, r *http.Request) {
 	s.drawScreening(w, r, http.StatusOK, NewForm(nil))
 }
@@ -116,17 +132,7 @@ func (s *Server) drawScreening(w http.ResponseWriter, r *http.Request, status in
 			for _, name := range slices.Sorted(maps.Keys(fd.Facts)) {
 				v.Facts = append(v.Facts, factView{Name: name, Description: desc[name], Value: fd.Facts[name].String()})
 			}
-			if ack, ok := d.Current.AcknowledgementFor(fd.RuleID); ok {
-				v.Ack = &ack
-			}
-			switch {
-			case fd.Class == screening.Absolute:
-				d.Absolute = append(d.Absolute, v)
-			case fd.NeedsAcknowledgement:
-				d.NeedsAck = append(d.NeedsAck, v)
-			default:
-				d.Cautions = append(d.Cautions, v)
-			}
+			d.file(v)
 		}
 		for _, u := range d.Current.Unanswered {
 			d.Unanswered = append(d.Unanswered, desc[u.Fact])
@@ -147,11 +153,8 @@ func (s *Server) drawScreening(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) acknowledgeFinding(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
+	a, form := postedForm(r)
 	id, screeningID := r.PathValue("id"), r.PathValue("screeningID")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	_, err := s.eligibilityDoor().Acknowledge(r.Context(), a, id, screeningID, form.Get("rule_id"), form.Get("reason"), nil)
 	var ps access.Problems
 	switch {

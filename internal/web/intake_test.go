@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,31 +33,6 @@ func newIntakeSite(t *testing.T, db *store.DB) *intakeSite {
 			c, s.rx, adminTime, c, s.sam, adminTime)
 	}
 	return s
-}
-
-func (s *intakeSite) addClient(name, email string) string {
-	s.t.Helper()
-	ctx := context.Background()
-	id := store.NewID()
-	phc, err := s.svc.Hasher.Hash(ctx, adminPassword)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO client (id, practice_id, legal_name, email, created_at) VALUES (?, ?, ?, ?, ?)`,
-			id, s.practice, name, email, adminTime); err != nil {
-			return err
-		}
-		acc, err := access.CreateAccount(ctx, tx, s.practice, "client", id, email, adminTime)
-		if err != nil {
-			return err
-		}
-		return access.SetPasswordHash(ctx, tx, acc, phc, adminTime)
-	})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return id
 }
 
 // answers is a complete intake as a browser posts it, page by page.
@@ -296,23 +269,10 @@ func TestAnAbsoluteContraindicationBlocks(t *testing.T) {
 func TestTheIntakeAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newIntakeSite(t, db)
-		tok := access.NewAPIToken()
-		s.exec(`INSERT INTO api_token (id, practice_id, account_id, name, scopes, token_hash, created_at)
-			SELECT ?, practice_id, id, 'test', 'clients:read clients:write', ?, ? FROM account WHERE email = 'sam@example.org'`,
-			store.NewID(), access.HashToken(tok), adminTime)
+		tok := s.apiToken(s.sam)
 		call := func(method, path, body string) (int, map[string]any) {
 			t.Helper()
-			req, _ := http.NewRequest(method, s.srv.URL+path, strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+tok)
-			req.Header.Set("Content-Type", "application/json")
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			raw, _ := io.ReadAll(res.Body)
-			var out map[string]any
-			json.Unmarshal(raw, &out)
+			res, out := sendJSON(t, method, s.srv.URL+path, tok, "application/json", body)
 			return res.StatusCode, out
 		}
 		base := "/api/v1/clients/" + s.alex

@@ -85,10 +85,7 @@ func settingsForm(set measure.Settings) *Form {
 }
 
 func (s *Server) saveMeasureSettings(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	cat := s.instruments
 	num := func(field string) int {
 		v := form.Get(field)

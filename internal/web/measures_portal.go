@@ -90,11 +90,9 @@ func scoreWords(def *instrument.Definition, res *instrument.Result) string {
 }
 
 func (s *Server) portalMeasureStart(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	slot := measure.Slot{CourseID: form.Get("course_id"), Instrument: form.Get("instrument"), Occasion: form.Get("occasion")}
-	resp, err := s.measures().StartMine(r.Context(), sess.Actor, slot)
+	resp, err := s.measures().StartMine(r.Context(), a, slot)
 	if err == nil {
 		http.Redirect(w, r, "/portal/measures/"+resp.ID, http.StatusSeeOther)
 		return
@@ -163,11 +161,8 @@ func (s *Server) renderPortalMeasure(w http.ResponseWriter, r *http.Request, err
 // button pressed: save and leave, continue (the adaptive step without
 // script), review, or submit.
 func (s *Server) portalMeasurePost(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
+	a, form := postedForm(r)
 	id := r.PathValue("responseID")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	action := form.Get("action")
 	_, err := s.measures().Answer(r.Context(), a, a.ClientID, id, typedAnswers(form), action == "submit")
 	errs := answerErrs(err)

@@ -207,11 +207,8 @@ func plansFromForm(cat *instrument.Catalog, f *Form) []safety.InstrumentPlan {
 }
 
 func (s *Server) saveMeasureOverrides(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	err := s.measures().SetPlans(r.Context(), a, id, plansFromForm(s.instruments, form))
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/measures#schedule", "ok", "This client's questionnaire schedule is saved.")
@@ -226,11 +223,8 @@ func (s *Server) saveMeasureOverrides(w http.ResponseWriter, r *http.Request) {
 // administerMeasure opens a questionnaire for staff to give in the
 // clinic: a scheduled one (course|occasion|instrument) or any ad hoc.
 func (s *Server) administerMeasure(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	slot := measure.Slot{Instrument: form.Get("instrument"), Occasion: measure.OccasionAdHoc}
 	if v := form.Get("slot"); v != "" {
 		parts := append(strings.SplitN(v, "|", 3), "", "")
@@ -289,11 +283,8 @@ func (s *Server) renderStaffMeasure(w http.ResponseWriter, r *http.Request, errs
 }
 
 func (s *Server) staffMeasurePost(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
+	a, form := postedForm(r)
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	action := form.Get("action")
 	done, err := s.measures().Answer(r.Context(), a, id, rid, typedAnswers(form), action == "submit")
 	errs := answerErrs(err)
@@ -314,11 +305,8 @@ func (s *Server) staffMeasurePost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) correctMeasure(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
+	a, form := postedForm(r)
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	fix, err := s.measures().Correct(r.Context(), a, id, rid, form.Get("reason"))
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/measures/"+fix.ID, "ok", "A correction is open with the original answers; change what was wrong and submit it. The original stays on record.")

@@ -73,6 +73,28 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	return res, read(t, res, err)
 }
 
+// postStatus posts v to u and returns the page, which must answer want.
+func postStatus(t *testing.T, c *http.Client, u string, v url.Values, want int) string {
+	t.Helper()
+	res, body := post(t, c, u, v)
+	status(t, res, want, body)
+	return body
+}
+
+// getOK is the page at u, which must answer 200.
+func getOK(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	return getStatus(t, c, u, http.StatusOK)
+}
+
+// getStatus is the page at u, which must answer want.
+func getStatus(t *testing.T, c *http.Client, u string, want int) string {
+	t.Helper()
+	res, body := get(t, c, u)
+	status(t, res, want, body)
+	return body
+}
+
 func post(t *testing.T, c *http.Client, u string, v url.Values) (*http.Response, string) {
 	t.Helper()
 	res, err := postForm(c, u, v)

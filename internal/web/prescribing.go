@@ -232,13 +232,11 @@ func setOrders(f *Form, o dosing.ClientConditions) {
 }
 
 func (s *Server) signEvaluation(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	in := prescribing.Signing{Draft: draftFromForm(form), Password: r.PostForm.Get("password")}
 	in.Typed, _ = formProblems(form).(access.Problems)
-	signed, err := s.prescribingDoor().Sign(r.Context(), sess.Actor, id, in)
+	signed, err := s.prescribingDoor().Sign(r.Context(), a, id, in)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/evaluation", "ok", "The evaluation is signed ("+signed.Decision.Label()+"), meaning "+string(signed.Meaning)+".")
 		return

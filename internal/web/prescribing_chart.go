@@ -109,11 +109,9 @@ func (s *Server) detailsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) saveDetails(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	d, err := s.prescribingDoor().SaveDetails(r.Context(), sess.Actor, id, detailsFromForm(form), nil)
+	d, err := s.prescribingDoor().SaveDetails(r.Context(), a, id, detailsFromForm(form), nil)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/details", "ok", "The details are saved.")
 		return

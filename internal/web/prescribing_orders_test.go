@@ -32,9 +32,7 @@ func TestTheEvaluationRecordsTheOrdersTheRoomEnforces(t *testing.T) {
 		form.Set("premed.1.drug", "meclizine")
 		form.Set("premedication", "")
 
-		res, err := postForm(rx, base+"/new", form)
-		body := read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body := postStatus(t, rx, base+"/new", form, http.StatusUnprocessableEntity)
 		pageSays(t, body, "The maximum for IV infusion is above the range reported for the route", "Andrade 2017", "4.9 mg/kg is above 0.75 mg/kg",
 			"Give the dose of meclizine in mg", "Give how meclizine is given")
 		pageHas(t, body, `value="4.9"`, `value="160"`, `value="lorazepam"`, `value="ondansetron"`, `value="meclizine"`, `id="limit.iv.confirm-error"`)
@@ -45,15 +43,11 @@ func TestTheEvaluationRecordsTheOrdersTheRoomEnforces(t *testing.T) {
 
 		form.Del("premed.1.drug")
 		form.Set("limit.iv.confirm", "on")
-		res, err = postForm(rx, base+"/new", form)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, base+"/new", form, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Give the reason for the maximum for IV infusion above the reported range.")
 
 		form.Set("limit.iv.reason", "Anaesthesia-led infusion under continuous monitoring.")
-		res, err = postForm(rx, base+"/new", form)
-		body = read(t, res, err)
-		status(t, res, http.StatusSeeOther, body)
+		postStatus(t, rx, base+"/new", form, http.StatusSeeOther)
 		list := s.evaluations(t)
 		if len(list) != 1 || list[0].Verify() != nil {
 			t.Fatalf("stored %+v", list)
@@ -63,7 +57,7 @@ func TestTheEvaluationRecordsTheOrdersTheRoomEnforces(t *testing.T) {
 			len(o.PreMedications) != 1 || o.PreMedications[0].MinutesBefore != 30 || o.AdditionalDoses.Allowed || len(list[0].AboveBound) != 1 {
 			t.Fatalf("orders %+v, confirmed %+v", o, list[0].AboveBound)
 		}
-		res, err = rx.Get(base)
+		res, err := rx.Get(base)
 		body = read(t, res, err)
 		pageSays(t, body, "Orders for the session room", "160/100 mmHg", "no lorazepam in the 24 h before the session", "ondansetron 4 mg ODT, 30 min before dosing",
 			"No additional dose without the prescriber's authorisation in the session", "Anaesthesia-led infusion")

@@ -85,13 +85,7 @@ func status(t *testing.T, res *http.Response, want int, body string) {
 
 func (s *routeSite) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, s.db, q, args...)
 }
 
 func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
@@ -99,18 +93,14 @@ func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
 		s, _ := buildSite(t, db)
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.blankID
-		res, err := sam.Get(base + "/details")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, sam, base+"/details")
 		pageSays(t, body, "Details and contacts", "Escort home after medicine sessions", "Noor Haddad")
 		dumpPage(t, "rx_details", body)
 
 		updates := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE client_id = ? AND action = 'client.update' AND outcome = 'allowed'`, s.blankID)
 		bad := url.Values{"legal_name": {""}, "email": {"alex at example"}, "date_of_birth": {"2099-01-01"}, "phone": {"call me"},
 			"escort_name": {"Jo Park"}, "escort_phone": {""}, "time_zone": {"America/New_York"}}
-		res, err = postForm(sam, base+"/details", bad)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, sam, base+"/details", bad, http.StatusUnprocessableEntity)
 		pageSays(t, body, "The legal name is needed.", "Give an email address such as name@example.org.", "cannot be in the future",
 			"Give a phone number for Jo Park.", "Please check 5 things")
 		pageHas(t, body, `value="alex at example"`, `value="Jo Park"`, `value="call me"`)
@@ -120,10 +110,8 @@ func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
 			"email": {"alex@client.example"}, "phone": {"+1 555 0101"}, "time_zone": {"America/New_York"},
 			"address_line1": {"41 Larchmont Ave"}, "city": {"Kingston"}, "region": {"NY"}, "postal_code": {"12401"}, "country": {"USA"},
 			"escort_name": {"Jo Park"}, "escort_relationship": {"partner"}, "escort_phone": {"+1 555 0177"}}
-		res, err = postForm(sam, base+"/details", good)
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
-		res, err = sam.Get(base + "/details")
+		postStatus(t, sam, base+"/details", good, http.StatusSeeOther)
+		res, err := sam.Get(base + "/details")
 		body = read(t, res, err)
 		pageSays(t, body, "The details are saved.")
 		pageHas(t, body, `value="41 Larchmont Ave"`, `value="&#43;1 555 0177"`)
@@ -133,14 +121,10 @@ func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
 			"ms_height": {"69"}, "ms_height_unit": {"in"}})
 		read(t, res, err)
 		status(t, res, http.StatusSeeOther, "")
-		res, err = postForm(sam, base+"/medical/measurements", url.Values{"ms_measured_on": {"2026-01-05"}, "ms_weight": {"7"}, "ms_weight_unit": {"kg"}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, sam, base+"/medical/measurements", url.Values{"ms_measured_on": {"2026-01-05"}, "ms_weight": {"7"}, "ms_weight_unit": {"kg"}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "7 kg is not a possible adult weight")
 		pageHas(t, body, `id="f-ms_weight-error"`, `value="7"`)
-		res, err = postForm(sam, base+"/medical/measurements", url.Values{"ms_measured_on": {"2026-01-05"}, "ms_weight": {"seventy"}, "ms_weight_unit": {"stone"}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, sam, base+"/medical/measurements", url.Values{"ms_measured_on": {"2026-01-05"}, "ms_weight": {"seventy"}, "ms_weight_unit": {"stone"}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Give the weight as a number above 0", "Choose kg or lb.")
 
 		// A diagnosis typed without its dot, a medication, and the stop refused then done.
@@ -148,38 +132,24 @@ func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
 			"dx_diagnosed_on": {"2024-03-02"}, "dx_primary": {"1"}})
 		read(t, res, err)
 		status(t, res, http.StatusSeeOther, "")
-		res, err = postForm(sam, base+"/medical/diagnoses", url.Values{"dx_code": {"depression"}, "dx_description": {""}, "dx_diagnosed_on": {"2024-03-02"}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, sam, base+"/medical/diagnoses", url.Values{"dx_code": {"depression"}, "dx_description": {""}, "dx_diagnosed_on": {"2024-03-02"}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, `"DEPRESSION" is not shaped like an ICD-10 code`, "The description is needed.")
-		res, err = postForm(sam, base+"/medical/medications", url.Values{"med_name": {"clonazepam"}, "med_dose": {"0.5 mg"}, "med_frequency": {"nightly"}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, sam, base+"/medical/medications", url.Values{"med_name": {"clonazepam"}, "med_dose": {"0.5 mg"}, "med_frequency": {"nightly"}}, http.StatusSeeOther)
 		var medID, dxID string
 		db.Read(context.Background(), func(tx *store.Tx) error {
 			tx.QueryRow(context.Background(), `SELECT id FROM medication WHERE client_id = ?`, s.blankID).Scan(&medID)
 			return tx.QueryRow(context.Background(), `SELECT id FROM diagnosis WHERE client_id = ?`, s.blankID).Scan(&dxID)
 		})
 		stop := "stop-" + medID + "-"
-		res, err = postForm(sam, base+"/medical/medications/"+medID+"/stop", url.Values{stop + "stopped_on": {""}, stop + "reason": {"tapered"}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, sam, base+"/medical/medications/"+medID+"/stop", url.Values{stop + "stopped_on": {""}, stop + "reason": {"tapered"}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "The date it was stopped is needed")
 		pageHas(t, body, `id="f-`+stop+`stopped_on-error"`, `value="tapered"`, `<details class="rx-mark" open>`)
-		res, err = postForm(sam, base+"/medical/medications/"+medID+"/stop", url.Values{stop + "stopped_on": {"2026-01-04"}, stop + "reason": {"Tapered before the course"}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
-		res, err = postForm(sam, base+"/medical/diagnoses/"+dxID+"/remove", url.Values{"remove-" + dxID + "-reason": {""}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		postStatus(t, sam, base+"/medical/medications/"+medID+"/stop", url.Values{stop + "stopped_on": {"2026-01-04"}, stop + "reason": {"Tapered before the course"}}, http.StatusSeeOther)
+		body = postStatus(t, sam, base+"/medical/diagnoses/"+dxID+"/remove", url.Values{"remove-" + dxID + "-reason": {""}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "The reason is needed.")
-		res, err = postForm(sam, base+"/medical/diagnoses/no-such-entry/remove", url.Values{"remove-no-such-entry-reason": {"gone"}})
-		read(t, res, err)
-		status(t, res, http.StatusNotFound, "")
+		postStatus(t, sam, base+"/medical/diagnoses/no-such-entry/remove", url.Values{"remove-no-such-entry-reason": {"gone"}}, http.StatusNotFound)
 
-		res, err = sam.Get(base + "/medical")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, sam, base+"/medical")
 		pageSays(t, body, "69.9 kg", "154 lb as entered", "F33.1", "primary", "Stopped medications (1)", "Tapered before the course")
 		dumpPage(t, "rx_medical", body)
 		if n := s.count(t, `SELECT COUNT(*) FROM medication WHERE client_id = ?`, s.blankID); n != 1 {
@@ -215,21 +185,15 @@ func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
 		s, _ := buildSite(t, db)
 		rx := s.client(t, "prescriber")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
-		res, err := rx.Get(base)
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, rx, base)
 		pageSays(t, body, "No evaluation yet.", "Record the evaluation")
-		res, err = rx.Get(base + "/new")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, base+"/new")
 		pageSays(t, body, "Review first", "Intake questionnaire", "Eligibility screening", "You sign as", "Dr. Priya Raman, MD", "none on file")
 		pageHas(t, body, `href="/clients/`+s.blankID+`/intake"`, `href="/clients/`+s.blankID+`/screening"`, `href="/clients/`+s.blankID+`/medical"`)
 		dumpPage(t, "rx_evaluation_new", body)
 
 		// Wrong password: refused beside the field, everything else kept, the attempt on the trail.
-		res, err = postForm(rx, base+"/new", approvalForm("not my password"))
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, base+"/new", approvalForm("not my password"), http.StatusUnprocessableEntity)
 		pageSays(t, body, "Your password is not right.")
 		pageHas(t, body, `value="300"`, `value="4.5"`, `value="approved_with_conditions" checked`, "Blood pressure under 140/90 first.", `id="f-password-error"`)
 		pageSaysNot(t, body, "not my password")
@@ -238,48 +202,36 @@ func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
 			t.Errorf("%d refused signatures on the trail; want 1", n)
 		}
 		// Bad limits and missing parts, all named at once.
-		res, err = postForm(rx, base+"/new", url.Values{"decision": {"approved"}, "limit.iv.mg_per_kg": {"7"}, "limit.im.mg": {"lots"}, "password": {testPassword}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, base+"/new", url.Values{"decision": {"approved"}, "limit.iv.mg_per_kg": {"7"}, "limit.im.mg": {"lots"}, "password": {testPassword}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Give the maximum in mg as a number above 0", "7 mg/kg for IV infusion is above 5 mg/kg")
 		pageHas(t, body, `value="lots"`, `id="f-limit-iv-mg_per_kg-error"`)
 		if n := len(s.evaluations(t)); n != 0 {
 			t.Fatalf("%d evaluations after refused forms; want none", n)
 		}
 
-		res, err = postForm(rx, base+"/new", approvalForm(testPassword))
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, rx, base+"/new", approvalForm(testPassword), http.StatusSeeOther)
 		list := s.evaluations(t)
 		if len(list) != 1 || !list[0].Approved() || list[0].SignerName != "Dr. Priya Raman, MD" || list[0].Verify() != nil ||
 			len(list[0].PreMedication) != 1 || list[0].Limits[0].MaxMgPerKg != 4.5 {
 			t.Fatalf("stored %+v", list)
 		}
 		e := list[0]
-		res, err = rx.Get(base)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, rx, base)
 		pageSays(t, body, "The evaluation is signed (Approved with conditions), meaning approval.", "Signed electronically by", "matches the content",
 			"300 mg", "4.5 mg/kg", "sublingual RDT", "ondansetron 4 mg ODT 30 min before dosing", e.Hash)
 
 		add := "add-" + e.ID + "-"
-		res, err = postForm(rx, base+"/"+e.ID+"/addenda", url.Values{add + "text": {"Spoke with Alex about clonazepam."}, add + "password": {"wrong"}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, base+"/"+e.ID+"/addenda", url.Values{add + "text": {"Spoke with Alex about clonazepam."}, add + "password": {"wrong"}}, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Your password is not right.", "Spoke with Alex about clonazepam.")
-		res, err = postForm(rx, base+"/"+e.ID+"/addenda", url.Values{add + "text": {"Spoke with Alex about clonazepam."}, add + "password": {testPassword}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, rx, base+"/"+e.ID+"/addenda", url.Values{add + "text": {"Spoke with Alex about clonazepam."}, add + "password": {testPassword}}, http.StatusSeeOther)
 		after := s.evaluations(t)[0]
 		if string(after.Content()) != string(e.Content()) || after.Hash != e.Hash || len(after.Addenda) != 1 || after.Verify() != nil {
 			t.Errorf("after the addendum: %+v; want the evaluation unchanged with one verified addendum", after)
 		}
 
 		// A second evaluation supersedes the first; both stay.
-		res, err = postForm(rx, base+"/new", url.Values{"decision": {"not_approved"}, "reason": {"Blood pressure 186/112 twice."}, "password": {testPassword}})
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
-		res, err = rx.Get(base)
+		postStatus(t, rx, base+"/new", url.Values{"decision": {"not_approved"}, "reason": {"Blood pressure 186/112 twice."}, "password": {testPassword}}, http.StatusSeeOther)
+		res, err := rx.Get(base)
 		body = read(t, res, err)
 		pageSays(t, body, "Not approved", "Earlier evaluations", "superseded", "Spoke with Alex about clonazepam.")
 		pageHas(t, body, "Meaning: <strong>review</strong>")
@@ -295,21 +247,15 @@ func TestATherapistCannotSignEvenWithTheRightPassword(t *testing.T) {
 		s, _ := buildSite(t, db)
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
-		res, err := sam.Get(base)
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, sam, base)
 		if strings.Contains(body, "Record the evaluation") {
 			t.Error("a therapist is offered the prescriber's form")
 		}
 		for _, path := range []string{"/new"} {
-			res, err = sam.Get(base + path)
-			body = read(t, res, err)
-			status(t, res, http.StatusForbidden, body)
+			body = getStatus(t, sam, base+path, http.StatusForbidden)
 			pageSays(t, body, "Only a prescriber may do this.")
 		}
-		res, err = postForm(sam, base+"/new", approvalForm(testPassword))
-		body = read(t, res, err)
-		status(t, res, http.StatusForbidden, body)
+		postStatus(t, sam, base+"/new", approvalForm(testPassword), http.StatusForbidden)
 		if n := len(s.evaluations(t)); n != 0 {
 			t.Fatalf("a therapist signed %d evaluations", n)
 		}

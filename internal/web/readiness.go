@@ -61,12 +61,10 @@ func (s *Server) portalPreparationRefused(w http.ResponseWriter, r *http.Request
 	s.render(w, r, http.StatusUnprocessableEntity, "portal_preparation", p)
 }
 
-func (s *Server) portalIntentions(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	err := s.readinessDoor().SaveIntention(r.Context(), a, r.PostForm.Get("text"))
+// portalPreparationSaved answers a form of the portal's preparation page
+// once its save returned err: the page again with the problem beside its
+// field, or back to the page with done.
+func (s *Server) portalPreparationSaved(w http.ResponseWriter, r *http.Request, a access.Actor, form *Form, err error, done string) {
 	var prob *preparation.Problem
 	switch {
 	case s.denied(w, r, err):
@@ -75,26 +73,20 @@ func (s *Server) portalIntentions(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
-		s.redirect(w, r, "/portal/preparation", "ok", "Your intentions are saved. Your therapist will read them before you meet.")
+		s.redirect(w, r, "/portal/preparation", "ok", done)
 	}
 }
 
+func (s *Server) portalIntentions(w http.ResponseWriter, r *http.Request) {
+	a, form := postedForm(r)
+	err := s.readinessDoor().SaveIntention(r.Context(), a, r.PostForm.Get("text"))
+	s.portalPreparationSaved(w, r, a, form, err, "Your intentions are saved. Your therapist will read them before you meet.")
+}
+
 func (s *Server) portalInstructions(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	err := s.readinessDoor().AcknowledgeInstructions(r.Context(), a, r.PostForm.Get("sha256"), access.MetaFrom(r.Context()).Address, r.PostForm.Get("agree") == "yes")
-	var prob *preparation.Problem
-	switch {
-	case s.denied(w, r, err):
-	case errors.As(err, &prob):
-		s.portalPreparationRefused(w, r, a, form, prob)
-	case err != nil:
-		s.serverError(w, r, err)
-	default:
-		s.redirect(w, r, "/portal/preparation", "ok", "Thank you. We have noted that you have read the instructions.")
-	}
+	s.portalPreparationSaved(w, r, a, form, err, "Thank you. We have noted that you have read the instructions.")
 }
 
 type readinessData struct {

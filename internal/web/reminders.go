@@ -108,10 +108,7 @@ func (s *Server) renderReminders(w http.ResponseWriter, r *http.Request, form *F
 // back into the form (saved only with the next Save, so nothing typed is
 // lost by a stray click).
 func (s *Server) saveReminders(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	do := form.Get("do")
 	var ms dosing.Settings
 	var err error

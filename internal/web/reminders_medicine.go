@@ -118,32 +118,28 @@ func medGroups() []medGroup {
 
 func rangeOf(s *dosing.Settings, m dosing.Measure) *dosing.Range {
 	r := &s.Vitals.Ranges
-	switch m {
-	case dosing.MeasureDiastolic:
-		return &r.Diastolic
-	case dosing.MeasureHeartRate:
-		return &r.HeartRate
-	case dosing.MeasureSpO2:
-		return &r.SpO2
-	case dosing.MeasureRespiratoryRate:
-		return &r.RespiratoryRate
-	}
-	return &r.Systolic
+	return ofMeasure(m, &r.Systolic, &r.Diastolic, &r.HeartRate, &r.SpO2, &r.RespiratoryRate)
 }
 
 func alarmOf(s *dosing.Settings, m dosing.Measure) *dosing.AlarmBand {
 	a := &s.Vitals.Alarm
+	return ofMeasure(m, &a.Systolic, &a.Diastolic, &a.HeartRate, &a.SpO2, &a.RespiratoryRate)
+}
+
+// ofMeasure is the one of a measure's five that m names; systolic for any
+// other, as the settings have no sixth.
+func ofMeasure[T any](m dosing.Measure, systolic, diastolic, heartRate, spo2, respiratoryRate *T) *T {
 	switch m {
 	case dosing.MeasureDiastolic:
-		return &a.Diastolic
+		return diastolic
 	case dosing.MeasureHeartRate:
-		return &a.HeartRate
+		return heartRate
 	case dosing.MeasureSpO2:
-		return &a.SpO2
+		return spo2
 	case dosing.MeasureRespiratoryRate:
-		return &a.RespiratoryRate
+		return respiratoryRate
 	}
-	return &a.Systolic
+	return systolic
 }
 
 // medicineForm fills a form from saved settings.
@@ -325,10 +321,7 @@ func placeSettingsProblems(form *Form, bad settings.Invalid) {
 }
 
 func (s *Server) saveMedicineSettings(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	ms := medicineFromForm(form)
 	in := reminder.MedicineChange{Settings: ms, Reason: form.Get("reason")}
 	if form.HasErrors() {

@@ -55,9 +55,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		rx := s.client(t, "prescriber")
-		res, err := rx.Get(s.url + "/admin/medicine-settings")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, rx, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Planned medicine sessions (sessions)", "Spravato REMS", "Hold at systolic (mmHg)", "SpO2, alarm below (%)",
 			"No food before dosing (minutes)", "Readings every, at first (minutes)")
 		pageHas(t, body, `value="48"`, `name="hold.at_or_above" value="on" checked`)
@@ -78,9 +76,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		bad.Set("course.planned_sessions", "0")
 		bad.Set("schedule.then_every_minutes", "half an hour")
 		bad.Set("ranges.heart_rate.low", "110")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", bad)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, s.url+"/admin/medicine-settings", bad, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Planned medicine sessions must be more than 0; it is 0.", "enter a whole number of minutes",
 			"The normal range for Heart rate (110–100) is not a range.")
 		pageHas(t, body, `id="f-course-planned_sessions-error"`, `id="f-schedule-then_every_minutes-error"`, `id="f-ranges-heart_rate-low-error"`,
@@ -93,9 +89,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		v.Set("course.min_gap_hours", "72")
 		v.Set("checklist.food_fast_minutes", "180")
 		v.Set("alarm.systolic.below", "")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, rx, s.url+"/admin/medicine-settings", v, http.StatusSeeOther)
 		var practice string
 		if err := db.Read(context.Background(), func(tx *store.Tx) error {
 			return tx.QueryRow(context.Background(), `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practice)
@@ -117,20 +111,14 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 
 		// The course pages use the practice's numbers, and so does the
 		// reminder preview.
-		res, err = s.client(t, "prescriber").Get(s.url + "/clients/" + s.alexID + "/courses/new")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getStatus(t, s.client(t, "prescriber"), s.url+"/clients/"+s.alexID+"/courses/new", http.StatusOK)
 		pageHas(t, body, `name="min_gap_hours" type="number" value="72"`)
 		owner := s.client(t, "owner")
-		res, err = owner.Get(s.url + "/admin/reminders")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, owner, s.url+"/admin/reminders")
 		pageSays(t, body, "Please have no food for 3 hours before your session.")
 
 		// A therapist may not change them.
-		res, err = postForm(s.client(t, "therapist-on-team"), s.url+"/admin/medicine-settings", v)
-		read(t, res, err)
-		status(t, res, http.StatusForbidden, "")
+		postStatus(t, s.client(t, "therapist-on-team"), s.url+"/admin/medicine-settings", v, http.StatusForbidden)
 	})
 }
 
@@ -138,9 +126,7 @@ func TestThePracticeEditsItsReminderEmails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		owner := s.client(t, "owner")
-		res, err := owner.Get(s.url + "/admin/reminders")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, owner, s.url+"/admin/reminders")
 		pageSays(t, body, "Reminder emails", "{{client_first_name}}", "Dear Alex,", "Please have no food for 2 hours before your session.",
 			"Restore the default text", "Whom to call")
 		dumpPage(t, "reminders_settings", body)
@@ -151,35 +137,27 @@ func TestThePracticeEditsItsReminderEmails(t *testing.T) {
 
 		// Preview: shown filled in, nothing saved.
 		form.Set("do", "preview")
-		res, err = postForm(owner, s.url+"/admin/reminders", form)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = postStatus(t, owner, s.url+"/admin/reminders", form, http.StatusOK)
 		pageSays(t, body, "Hello Alex, see you at 12 River Street, Kingston.")
 		pageHas(t, body, "Call &#43;1 555 0100.") // html/template writes + as &#43;
 
 		// Save: an unknown placeholder is named, an empty subject refused, all kept.
 		form.Set("do", "save")
-		res, err = postForm(owner, s.url+"/admin/reminders", form)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, owner, s.url+"/admin/reminders", form, http.StatusUnprocessableEntity)
 		pageSays(t, body, "holdspace does not know the placeholder {{client_surname}}", "Write a subject line.")
 		pageHas(t, body, `id="f-before-body-error"`, `id="f-after-subject-error"`, `value="12 River Street, Kingston"`)
 		dumpPage(t, "reminders_settings_refused", body)
 
 		// Restore the default text of the aftercare email into the form.
 		form.Set("do", "restore-after")
-		res, err = postForm(owner, s.url+"/admin/reminders", form)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = postStatus(t, owner, s.url+"/admin/reminders", form, http.StatusOK)
 		pageSays(t, body, "The default text is back in the form below.", reminder.DefaultText(reminder.After).Subject, "Hello {{client_first_name}}")
 
 		form.Set("before.body", "Hello {{client_first_name}}, see you at {{session_place}}.")
 		form.Set("after.subject", reminder.DefaultText(reminder.After).Subject)
 		form.Set("after.body", reminder.DefaultText(reminder.After).Body)
 		form.Set("do", "save")
-		res, err = postForm(owner, s.url+"/admin/reminders", form)
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
+		postStatus(t, owner, s.url+"/admin/reminders", form, http.StatusSeeOther)
 		if err := db.Read(context.Background(), func(tx *store.Tx) error {
 			var practice string
 			if err := tx.QueryRow(context.Background(), `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practice); err != nil {
@@ -194,9 +172,7 @@ func TestThePracticeEditsItsReminderEmails(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		res, err = postForm(s.client(t, "prescriber"), s.url+"/admin/reminders", form)
-		read(t, res, err)
-		status(t, res, http.StatusForbidden, "")
+		postStatus(t, s.client(t, "prescriber"), s.url+"/admin/reminders", form, http.StatusForbidden)
 	})
 }
 
@@ -207,9 +183,7 @@ func TestThePracticeChoosesWhoMayGiveADose(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		rx := s.client(t, "prescriber")
-		res, err := rx.Get(s.url + "/admin/medicine-settings")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, rx, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Who may give a dose", "IM injection", "sublingual RDT")
 		v := formValues(body)
 		if v.Get("givers.sublingual_rdt.therapist") != "on" || v.Get("givers.iv.prescriber") != "on" || v.Get("givers.iv.therapist") != "" {
@@ -218,9 +192,7 @@ func TestThePracticeChoosesWhoMayGiveADose(t *testing.T) {
 		v.Del("givers.im.prescriber")
 		v.Del("givers.sublingual_rdt.therapist")
 		v.Set("reason", "Only prescribers hand over the tablet here.")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, rx, s.url+"/admin/medicine-settings", v, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Who may give a dose by IM injection: choose at least one role")
 		pageHas(t, body, `id="f-givers.im-error"`, `name="givers.sublingual_rdt.prescriber" value="on" checked`)
 		if strings.Contains(body, `name="givers.sublingual_rdt.therapist" value="on" checked`) {
@@ -230,10 +202,8 @@ func TestThePracticeChoosesWhoMayGiveADose(t *testing.T) {
 			t.Fatalf("%d medicine settings saved after a refusal", n)
 		}
 		v.Set("givers.im.prescriber", "on")
-		res, err = postForm(rx, s.url+"/admin/medicine-settings", v)
-		read(t, res, err)
-		status(t, res, http.StatusSeeOther, "")
-		res, err = rx.Get(s.url + "/admin/medicine-settings")
+		postStatus(t, rx, s.url+"/admin/medicine-settings", v, http.StatusSeeOther)
+		res, err := rx.Get(s.url + "/admin/medicine-settings")
 		body = read(t, res, err)
 		pageSays(t, body, "Who may give a dose by sublingual RDT: prescriber, therapist → prescriber")
 		if strings.Contains(body, `name="givers.sublingual_rdt.therapist" value="on" checked`) {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
+	"holdspace/internal/syncbuf"
 	"holdspace/internal/web"
 )
 
@@ -127,25 +126,7 @@ type routeSite struct {
 	svc        *access.Service
 	ring       *keyring.Ring
 	// logs holds what the server logged, for tests of the log itself.
-	logs *lockedBuffer
-}
-
-// lockedBuffer is a log destination several request goroutines share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs *syncbuf.Buffer
 }
 
 const testPassword = "calm harbour morning"
@@ -214,7 +195,7 @@ func buildSite(t *testing.T, db *store.DB) (*routeSite, *web.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.logs = &lockedBuffer{}
+	s.logs = &syncbuf.Buffer{}
 	srv, err := web.New(web.Deps{DB: db, Log: slog.New(slog.NewTextHandler(s.logs, nil)), Access: svc, Keys: ring, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -267,20 +248,11 @@ func (s *routeSite) reset(t *testing.T) {
 func (s *routeSite) client(t *testing.T, who string) *http.Client {
 	t.Helper()
 	s.reset(t)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if who == "anonymous" {
-		return c
+		jar, _ := cookiejar.New(nil)
+		return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
-	res, err := postForm(c, s.url+"/signin", url.Values{"email": {s.emails[who]}, "password": {testPassword}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("%s could not sign in: %d", who, res.StatusCode)
-	}
-	return c
+	return s.passwordOnly(t, who)
 }
 
 func postForm(c *http.Client, u string, v url.Values) (*http.Response, error) {

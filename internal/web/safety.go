@@ -204,18 +204,14 @@ func (s *Server) alertChange(w http.ResponseWriter, r *http.Request, form *Form,
 }
 
 func (s *Server) alertAcknowledge(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	_, err := s.safetyDoor().Acknowledge(r.Context(), sess.Actor, r.PathValue("id"),
+	a, form := postedForm(r)
+	_, err := s.safetyDoor().Acknowledge(r.Context(), a, r.PathValue("id"),
 		alert.Acknowledgement{Action: safety.Action(form.Get("action")), Note: form.Get("note")}, nil)
 	s.alertChange(w, r, form, err, "The alert is acknowledged; the action you took is on record.", "note")
 }
 
 func (s *Server) alertClose(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	_, err := s.safetyDoor().Close(r.Context(), sess.Actor, r.PathValue("id"), form.Get("close_note"), nil)
+	a, form := postedForm(r)
+	_, err := s.safetyDoor().Close(r.Context(), a, r.PathValue("id"), form.Get("close_note"), nil)
 	s.alertChange(w, r, form, err, "The alert is closed.", "close_note")
 }

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"html"
-	"net/http"
 	"testing"
 	"time"
 
@@ -17,9 +16,7 @@ func TestTheCrisisPageFallsBackToThePracticePhone(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		alex := s.client(t, "client")
-		res, err := alex.Get(s.url + "/portal/crisis")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, alex, s.url+"/portal/crisis")
 		pageSays(t, html.UnescapeString(body), "call +1 555 0100, weekdays 9am to 5pm")
 
 		if err := db.Write(t.Context(), func(tx *store.Tx) error {
@@ -36,9 +33,7 @@ func TestTheCrisisPageFallsBackToThePracticePhone(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		res, err = alex.Get(s.url + "/portal/crisis")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, alex, s.url+"/portal/crisis")
 		pageSays(t, html.UnescapeString(body), "To reach Stillwater Ketamine Therapy: call +1 555 0100")
 		pageSaysNot(t, body, "weekdays 9am to 5pm")
 	})

@@ -153,11 +153,9 @@ func sfPlanFieldFor(msg string) string {
 }
 
 func (s *Server) saveSafetyPlan(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	v, err := s.safetyDoor().SavePlan(r.Context(), sess.Actor, id, sfPlanFromForm(form), nil)
+	v, err := s.safetyDoor().SavePlan(r.Context(), a, id, sfPlanFromForm(form), nil)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/safety-plan", "ok", fmt.Sprintf("Version %d of the safety plan is saved; the client can read it in the portal.", v.Version))
 		return

@@ -71,16 +71,14 @@ func (s *Server) renderPortalCheckIn(w http.ResponseWriter, r *http.Request, for
 // alert in the same transaction and the page that follows shows the
 // crisis lines at once (safety.PositiveAnswerMessage).
 func (s *Server) submitPortalCheckIn(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	ans := sfAnswersFromForm(form)
 	if form.HasErrors() {
 		s.renderPortalCheckIn(w, r, form, http.StatusUnprocessableEntity)
 		return
 	}
-	_, alertID, err := s.safetyDoor().SubmitCheckIn(r.Context(), sess.Actor, "", id, ans, nil)
+	_, alertID, err := s.safetyDoor().SubmitCheckIn(r.Context(), a, "", id, ans, nil)
 	if s.denied(w, r, err) {
 		return
 	}

@@ -258,9 +258,7 @@ func sfRotaLine(f *Form, field string) string {
 }
 
 func (s *Server) saveSafetySettings(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	in := sfSettingsFromForm(form)
 	// What could not be read is refused by the door with what the rules
 	// refuse, once access is decided; it is already on the form.
@@ -273,7 +271,7 @@ func (s *Server) saveSafetySettings(w http.ResponseWriter, r *http.Request) {
 		}
 		unread, skip = f, len(f.Fields)
 	}
-	err := s.safetyDoor().SaveSettings(r.Context(), sess.Actor, in, unread)
+	err := s.safetyDoor().SaveSettings(r.Context(), a, in, unread)
 	if err == nil {
 		s.redirect(w, r, "/admin/safety-settings", "ok", "The safety settings are saved. Alerts raised from now on use them.")
 		return

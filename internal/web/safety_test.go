@@ -23,9 +23,7 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		alex := s.client(t, "client")
-		res, err := alex.Get(s.url + "/portal/checkins")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, alex, s.url+"/portal/checkins")
 		pageSays(t, body, "Ready for you", "Help at any hour")
 		dumpPage(t, "safety_portal_checkins", body)
 		m := regexp.MustCompile(`/portal/checkins/([0-9a-f-]{36})`).FindStringSubmatch(body)
@@ -33,18 +31,14 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 			t.Fatal("no open check-in after Alex's held sessions")
 		}
 		page := s.url + "/portal/checkins/" + m[1]
-		res, err = alex.Get(page)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, alex, page)
 		dumpPage(t, "safety_portal_checkin", body)
 
 		// A missing answer is refused beside its question, the rest kept.
-		res, err = postForm(alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "for_care_team": {"Hard night."}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "for_care_team": {"Hard night."}}, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-self_harm_thoughts-error"`, `value="3" checked`, "Hard night.")
 
-		res, err = postForm(alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "self_harm_thoughts": {"yes"}, "for_care_team": {"Hard night."}})
+		res, err := postForm(alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "self_harm_thoughts": {"yes"}, "for_care_team": {"Hard night."}})
 		body = read(t, res, err)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("submit: %d\n%s", res.StatusCode, body)
@@ -76,19 +70,13 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 			t.Error("a therapist off Alex's care team is shown Alex's alert")
 		}
 
-		res, err = sam.Get(s.url + "/alerts")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, sam, s.url+"/alerts")
 		dumpPage(t, "safety_alerts", body)
-		res, err = sam.Get(s.url + "/alerts/" + alertID)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, sam, s.url+"/alerts/"+alertID)
 		pageSays(t, body, "Hard night.", "Alert raised", "Acknowledge the alert")
 		dumpPage(t, "safety_alert", body)
 
-		res, err = postForm(sam, s.url+"/alerts/"+alertID+"/acknowledge", url.Values{"action": {"other"}})
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, sam, s.url+"/alerts/"+alertID+"/acknowledge", url.Values{"action": {"other"}}, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-note-error"`, `value="other" checked`)
 		res, err = postForm(sam, s.url+"/alerts/"+alertID+"/acknowledge", url.Values{"action": {"contacted_client"}, "note": {"Spoke by phone; safe tonight."}})
 		body = read(t, res, err)
@@ -98,9 +86,7 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 		res, err = sam.Get(s.url + "/clients")
 		body = read(t, res, err)
 		pageSaysNot(t, body, "open safety alert")
-		res, err = alex.Get(s.url + "/portal/crisis")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, alex, s.url+"/portal/crisis")
 		dumpPage(t, "safety_portal_crisis", body)
 	})
 }
@@ -114,9 +100,7 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		owner := s.client(t, "owner")
-		res, err := owner.Get(s.url + "/admin/safety-settings")
-		body := read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body := getOK(t, owner, s.url+"/admin/safety-settings")
 		pageHas(t, body, `value="988"`, `value="911"`, `name="hours.1.open" value="yes" aria-label="Open on Monday" checked`, `value="1, 3, 7, 14"`)
 		pageSays(t, body, "No gateway is set: the on-call clinician hears by email only.", "Dr. Priya Raman")
 		dumpPage(t, "safety_settings", body)
@@ -128,9 +112,7 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 			"hours.1.open": {"yes"}, "hours.1.opens": {"17:00"}, "hours.1.closes": {"09:00"}, "days_after": {""}, "grace_hours": {"12"},
 			"self_harm_severity": {"moderate"}, "emergency": {""}, "line.0.name": {"988 Lifeline"}, "line.0.call": {"988"},
 			"on_call_clinician": {""}}
-		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, owner, s.url+"/admin/safety-settings", v, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-ack_window_minutes-error"`, `value="soon"`, `id="f-emergency-error"`, `id="f-days_after-error"`)
 		pageSays(t, body, "List at least one check-in day")
 		v.Set("ack_window_minutes", "45")
@@ -140,16 +122,12 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 		v.Set("days_after", "1, 3, 7, 14")
 		// High severity "off" is refused: it never waits for business hours.
 		v.Set("high_severity_window_minutes", "0")
-		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, owner, s.url+"/admin/safety-settings", v, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-high_severity_window_minutes-error"`)
 		pageSays(t, body, "a high-severity alert never waits for business hours")
 		// Everything else right, still nobody on call: refused on the field.
 		v.Set("high_severity_window_minutes", "15")
-		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, owner, s.url+"/admin/safety-settings", v, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-on_call_clinician-error"`, `href="#f-on_call_clinician"`)
 		pageSays(t, body, "On-call clinician: name who is reached outside business hours")
 		// A rota that leaves Sunday evening uncovered names the gap.
@@ -158,21 +136,17 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 		v.Set("rota.0.until", "18:00")
 		v.Set("rota.0.clinician", rx)
 		v.Set("rota.0.phone", "+1 555 010 0121")
-		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, owner, s.url+"/admin/safety-settings", v, http.StatusUnprocessableEntity)
 		pageSays(t, body, "nobody is on call on Sunday from 18:00 to 24:00")
 		// A gateway needs its secret.
 		v.Set("on_call_clinician", rx)
 		v.Set("on_call_phone", "+1 555 010 0120")
 		v.Set("gateway_url", "https://sms.example/hooks/holdspace")
 		v.Set("gateway_channel", "voice")
-		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
-		body = read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body = postStatus(t, owner, s.url+"/admin/safety-settings", v, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-gateway_secret-error"`)
 		v.Set("gateway_secret", "whsec_9f2c7d41b0a3e8f65d21")
-		res, err = postForm(owner, s.url+"/admin/safety-settings", v)
+		res, err := postForm(owner, s.url+"/admin/safety-settings", v)
 		body = read(t, res, err)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d\n%s", res.StatusCode, body)
@@ -219,9 +193,7 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 			t.Fatal(err)
 		}
 		elena := s.client(t, "therapist-off-team") // Maya's therapist
-		res, err = elena.Get(s.url + "/alerts/" + alertID)
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, elena, s.url+"/alerts/"+alertID)
 		pageSays(t, body, "Who has it now", "Dr. Priya Raman", "Escalates to level 3 at", "unless acknowledged first",
 			"Raised in the two weeks after a medicine session", "this alert escalates at any hour",
 			"Reach the client", "Dana Thompson (partner)", "queued, not yet sent")
@@ -247,9 +219,7 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 		db.Read(ctx, func(tx *store.Tx) error {
 			return tx.QueryRow(ctx, `SELECT id FROM safety_alert WHERE client_id = ?`, s.alexID).Scan(&alexAlert)
 		})
-		res, err = elena.Get(s.url + "/alerts/" + alexAlert)
-		body = read(t, res, err)
-		status(t, res, http.StatusForbidden, body)
+		body = getStatus(t, elena, s.url+"/alerts/"+alexAlert, http.StatusForbidden)
 		pageHas(t, body, `href="/clients/`+s.alexID+`/break-glass"`)
 	})
 }
@@ -260,9 +230,7 @@ func TestSafetyPlanVersionsAndPortal(t *testing.T) {
 		s, _ := buildSite(t, db)
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.alexID + "/safety-plan"
-		res, err := postForm(sam, base, url.Values{"warning_signs.0.text": {"Not sleeping"}})
-		body := read(t, res, err)
-		status(t, res, http.StatusUnprocessableEntity, body)
+		body := postStatus(t, sam, base, url.Values{"warning_signs.0.text": {"Not sleeping"}}, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-internal_coping-0-text-error"`, `value="Not sleeping"`)
 		plan := url.Values{"warning_signs.0.text": {"Not sleeping"}, "internal_coping.0.text": {"Walk the dog"},
 			"people_to_ask.0.text": {"Rosa"}, "people_to_ask.0.phone": {"555-0141"}, "professionals.0.text": {"988 Lifeline"}, "professionals.0.phone": {"988"}}
@@ -270,22 +238,20 @@ func TestSafetyPlanVersionsAndPortal(t *testing.T) {
 			if i == 1 {
 				plan.Set("worth_living_for", "Rosa's kids")
 			}
-			res, err = postForm(sam, base, plan)
+			res, err := postForm(sam, base, plan)
 			read(t, res, err)
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("save %d: %d", i, res.StatusCode)
 			}
 		}
-		res, err = sam.Get(base + "?version=1")
+		res, err := sam.Get(base + "?version=1")
 		body = read(t, res, err)
 		pageSays(t, body, "This is an earlier version", "Version 2")
 		res, err = sam.Get(base)
 		body = read(t, res, err)
 		dumpPage(t, "safety_plan", body)
 		alex := s.client(t, "client")
-		res, err = alex.Get(s.url + "/portal/safety-plan")
-		body = read(t, res, err)
-		status(t, res, http.StatusOK, body)
+		body = getOK(t, alex, s.url+"/portal/safety-plan")
 		pageSays(t, body, "Rosa's kids", "Walk the dog", "988")
 		dumpPage(t, "safety_portal_plan", body)
 	})

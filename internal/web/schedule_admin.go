@@ -48,11 +48,8 @@ func (s *Server) renderRooms(w http.ResponseWriter, r *http.Request, form *Form,
 }
 
 func (s *Server) roomChange(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	op := form.Get("op")
 	res, err := s.scheduleDoor().ChangeRoom(r.Context(), a, id, schedule.RoomChange{Op: op, Name: form.Get("name")})
 	var msg string
@@ -109,10 +106,7 @@ func (s *Server) renderScheduleSettings(w http.ResponseWriter, r *http.Request, 
 }
 
 func (s *Server) saveScheduleSettings(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	set := schedule.Settings{Minutes: map[schedule.Kind]int{}, FeedClientNames: form.Get("feed_client_names") == "yes"}
 	for _, k := range schedule.Kinds {
 		set.Minutes[k], _ = strconv.Atoi(form.Get("minutes." + string(k)))
@@ -180,10 +174,7 @@ func (s *Server) renderAvailability(w http.ResponseWriter, r *http.Request, form
 func clockText(m int) string { return schedule.Span{Start: m, End: m}.String()[:5] }
 
 func (s *Server) saveAvailability(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	a := sess.Actor
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	staffID := form.Get("staff")
 	if staffID == "" {
 		staffID = a.StaffID

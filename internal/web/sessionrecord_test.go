@@ -316,9 +316,7 @@ func TestAMedicineSessionThroughThePages(t *testing.T) {
 		if v1.Version == 0 || v2.Version <= v1.Version {
 			t.Errorf("versions %d then %d; want a rising version", v1.Version, v2.Version)
 		}
-		res, err := s.client(t, "therapist-off-team").Get(page + "/changes")
-		read(t, res, err)
-		status(t, res, http.StatusForbidden, "")
+		getStatus(t, s.client(t, "therapist-off-team"), page+"/changes", http.StatusForbidden)
 		srPost(t, rx, page+"/interventions", url.Values{"int.text": {"Ondansetron 4 mg ODT given."}}, http.StatusSeeOther)
 		srPost(t, sam, page+"/observations", url.Values{"obs.kind": {"other"}, "obs.severity": {"mild"}}, http.StatusUnprocessableEntity)
 		srPost(t, sam, page+"/summary", url.Values{"summary.summary": {"You stayed with the grief today, and it softened."}}, http.StatusSeeOther)

@@ -33,6 +33,19 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	})
 }
 
+// Count is the number q answers on db, such as a COUNT(*); t fails where
+// it cannot be read.
+func Count(t testing.TB, db *store.DB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // SQLite opens a migrated database in a new temporary directory.
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()

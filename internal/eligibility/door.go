@@ -193,7 +193,7 @@ func (d *Door) Submit(ctx context.Context, a access.Actor, clientID string, att 
 		}
 		_, err = audit.Append(ctx, u.Tx, audit.Entry{Chain: a.PracticeID, At: u.Now, ActorKind: string(a.Kind), ActorID: a.ID(),
 			Action: "intake.attest", RecordType: "intake_attestation", RecordID: out.Attestation.ID, ClientID: clientID,
-			Reason: "intake submitted and attested; answers SHA-256 " + out.Attestation.AnswersSHA256,
+			Reason:  "intake submitted and attested; answers SHA-256 " + out.Attestation.AnswersSHA256,
 			Address: m.Address, UserAgent: m.UserAgent, RequestID: m.RequestID})
 		return err
 	})

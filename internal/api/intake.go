@@ -46,15 +46,20 @@ func (s *Server) apiIntakeSection(w http.ResponseWriter, r *http.Request, a acce
 	WriteJSON(w, http.StatusOK, out)
 }
 
+// apiIntakeSubmit sends the intake with the attestation of the staff
+// member the token acts for: their own name and the confirmation that the
+// answers are the client's, as the client gave them.
 func (s *Server) apiIntakeSubmit(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	// Submitting takes no input; a body, if any, must be an empty object.
-	bad := DecodeOptional(r, &struct{}{})
-	sc, err := s.doors.Intake.Submit(r.Context(), a, r.PathValue("id"), bad)
+	// Optional so that an empty body is refused by the door naming name and
+	// confirm, not as unreadable.
+	var body eligibility.Attestation
+	bad := DecodeOptional(r, &body)
+	sent, err := s.doors.Intake.Submit(r.Context(), a, r.PathValue("id"), body, bad)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"status": eligibility.Submitted, "screening": sc})
+	WriteJSON(w, http.StatusOK, map[string]any{"status": eligibility.Submitted, "screening": sent.Screening, "attestation": sent.Attestation})
 }
 
 func (s *Server) apiScreenings(w http.ResponseWriter, r *http.Request, a access.Actor) {

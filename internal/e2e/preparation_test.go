@@ -67,7 +67,7 @@ func TestFromInquiryToReadyForAFirstMedicineSession(t *testing.T) {
 
 	// 4. The intake, section by section, then submitted; the therapist
 	// takes the resting blood pressure the screening needs.
-	fillIntake(t, client, s, staff, nil)
+	fillIntake(t, client, s, staff, nil, "Hana Sato")
 	visit(t, staff, s.at("/clients"))
 	clickLink(t, staff, "Hana Sato")
 	clickLink(t, staff, "Eligibility screening")
@@ -201,9 +201,10 @@ func answerSection(t *testing.T, ctx context.Context) {
 	}
 }
 
-// fillIntake has the client answer every section, review and send; then
-// the therapist records the resting blood pressure the screening reads.
-func fillIntake(t *testing.T, client context.Context, s *site, staff context.Context, clientPath func() string) {
+// fillIntake has the client answer every section, review and send with
+// their name typed to attest the answers; then the therapist records the
+// resting blood pressure the screening reads.
+func fillIntake(t *testing.T, client context.Context, s *site, staff context.Context, clientPath func() string, name string) {
 	t.Helper()
 	visit(t, client, s.at("/portal/intake"))
 	screenshot(t, client, "intake-overview")
@@ -217,6 +218,8 @@ func fillIntake(t *testing.T, client context.Context, s *site, staff context.Con
 		t.Fatalf("after the last section: %s, want the review", p)
 	}
 	screenshot(t, client, "intake-review")
+	fill(t, client, "name", name)
+	click(t, client, `input[name="confirm"]`)
 	clickButton(t, client, "Send my answers")
 	waitText(t, client, "Thank you")
 }

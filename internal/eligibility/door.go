@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/audit"
 	"holdspace/internal/clinic"
 	"holdspace/internal/intake"
 	"holdspace/internal/screening"
@@ -59,6 +60,10 @@ func intakeRef(clientID string) access.Ref {
 type Form struct {
 	Client clinic.Client
 	Record Record
+	// Signer is the name on record of whoever reads it, which they type to
+	// attest the answers when sending them: the client's legal name, or a
+	// staff member's own.
+	Signer string
 }
 
 // Form reads the intake for its pages (the client's own in the portal,
@@ -71,6 +76,11 @@ func (d *Door) Form(ctx context.Context, a access.Actor, clientID string) (Form,
 		if out.Client, err = clinic.LoadClient(ctx, u.Tx, a.PracticeID, clientID); err != nil {
 			return err
 		}
+		signer, err := u.name(ctx, u.By)
+		if err != nil {
+			return err
+		}
+		out.Signer = signer.Name
 		out.Record, err = u.Load(ctx, clientID)
 		return err
 	})
@@ -164,20 +174,30 @@ func inSection(name string, err error) error {
 	return out
 }
 
-// Submit sends the intake to the care team and runs the first screening
-// (Use.Submit). unread is the face's refusal of a body, given only once
-// access is decided.
-func (d *Door) Submit(ctx context.Context, a access.Actor, clientID string, unread error) (Screening, error) {
+// Submit sends the intake to the care team with the attestation of whoever
+// sends it, bound to the SHA-256 of the answers sent, and runs the first
+// screening (Use.SubmitAttested), with the request's address and browser.
+// A missing or mismatched name or an unticked confirmation is refused
+// naming name or confirm, and nothing is sent. unread is the face's refusal
+// of a body, given only once access is decided.
+func (d *Door) Submit(ctx context.Context, a access.Actor, clientID string, att Attestation, unread error) (Sent, error) {
 	clientID, _, write := whose(a, clientID)
-	var sc Screening
+	m := access.MetaFrom(ctx)
+	var out Sent
 	err := d.use(ctx, a, write, intakeRef(clientID), func(u Use) (err error) {
 		if unread != nil {
 			return unread
 		}
-		sc, err = u.Submit(ctx, clientID)
+		if out, err = u.SubmitAttested(ctx, clientID, att, m); err != nil {
+			return err
+		}
+		_, err = audit.Append(ctx, u.Tx, audit.Entry{Chain: a.PracticeID, At: u.Now, ActorKind: string(a.Kind), ActorID: a.ID(),
+			Action: "intake.attest", RecordType: "intake_attestation", RecordID: out.Attestation.ID, ClientID: clientID,
+			Reason:  "intake submitted and attested; answers SHA-256 " + out.Attestation.AnswersSHA256,
+			Address: m.Address, UserAgent: m.UserAgent, RequestID: m.RequestID})
 		return err
 	})
-	return sc, err
+	return out, err
 }
 
 func screeningRef(clientID string) access.Ref {

@@ -180,7 +180,7 @@ func TestRefusalsNameTheirFields(t *testing.T) {
 		if _, err := w.door.SaveSection(ctx, w.therapist, w.client, "nosuch", nil, nil); fault.Of(err) == nil || fault.Of(err).Code != fault.NotFound {
 			t.Errorf("no such section: %v", err)
 		}
-		_, err = w.door.Submit(ctx, w.therapist, w.client, nil)
+		_, err = w.door.Submit(ctx, w.therapist, w.client, eligibility.Attestation{Name: "Sam Okafor", Confirm: true}, nil)
 		var missing *eligibility.MissingAnswers
 		if !errors.As(err, &missing) || len(fields(err)) == 0 {
 			t.Errorf("submitting an empty intake: %v", err)

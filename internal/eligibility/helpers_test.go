@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/intake"
 	"holdspace/internal/screening"
 	"holdspace/internal/store"
@@ -124,4 +125,15 @@ func complete() intake.Intake {
 		Experience:  intake.Experience{PriorKetamineTreatment: no, PriorPsychedelicExperience: no},
 		Goals:       intake.Goals{Text: "To feel at home in myself again."},
 	}
+}
+
+// submit sends the intake as u.By, attested with the name on record, as
+// every face now sends it.
+func submit(ctx context.Context, u Use, clientID string) (Screening, error) {
+	by, err := u.name(ctx, u.By)
+	if err != nil {
+		return Screening{}, err
+	}
+	sent, err := u.SubmitAttested(ctx, clientID, Attestation{Name: by.Name, Confirm: true}, access.Meta{})
+	return sent.Screening, err
 }

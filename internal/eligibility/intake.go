@@ -105,6 +105,12 @@ type Record struct {
 	UpdatedAt   *time.Time     `json:"updated_at,omitempty"`
 	SubmittedAt *time.Time     `json:"submitted_at,omitempty"`
 	SubmittedBy *By            `json:"submitted_by,omitempty"`
+	// Attestation is how the answers were attested when sent; nil for a
+	// draft, and for an intake sent before holdspace asked for one.
+	Attestation *Attested `json:"attestation,omitempty"`
+	// stored is each saved section's answers exactly as stored, which an
+	// attestation's hash is taken of.
+	stored map[string]string
 }
 
 // Section returns the state of the named section.
@@ -148,7 +154,7 @@ func (s SectionState) Done() bool { return s.Started() && len(s.Missing) == 0 }
 // Load reads the client's intake; an intake never saved comes back as an
 // empty draft.
 func (u Use) Load(ctx context.Context, clientID string) (Record, error) {
-	rec := Record{ClientID: clientID, Status: Draft}
+	rec := Record{ClientID: clientID, Status: Draft, stored: map[string]string{}}
 	var submittedAt sql.NullTime
 	var updatedAt time.Time
 	var byKind, byID string
@@ -197,6 +203,7 @@ func (u Use) Load(ctx context.Context, clientID string) (Record, error) {
 				return rec, fmt.Errorf("intake %s, section %s: %w", rec.ID, st.Name, err)
 			}
 			rec.Answers.Put(sec)
+			rec.stored[st.Name] = answers
 			st.SavedAt, st.SavedBy = &at, &by
 			saved[st.Name] = st
 		}
@@ -218,6 +225,12 @@ func (u Use) Load(ctx context.Context, clientID string) (Record, error) {
 			}
 		}
 		rec.Sections = append(rec.Sections, st)
+	}
+	if rec.Status == Submitted {
+		var err error
+		if rec.Attestation, err = u.attested(ctx, rec); err != nil {
+			return rec, err
+		}
 	}
 	return rec, nil
 }
@@ -384,20 +397,15 @@ func (u Use) create(ctx context.Context, clientID string) (string, error) {
 
 // Submit sends the intake to the care team and runs the first screening. It
 // refuses while a required answer is missing (*MissingAnswers) and once the
-// intake is submitted (ErrSubmitted).
+// intake is submitted (ErrSubmitted). It records no attestation: a person
+// sends the intake through SubmitAttested (Door.Submit), which does.
 func (u Use) Submit(ctx context.Context, clientID string) (Screening, error) {
 	rec, err := u.Load(ctx, clientID)
 	if err != nil {
 		return Screening{}, err
 	}
-	if rec.Status == Submitted {
-		return Screening{}, ErrSubmitted
-	}
-	if rec.ID == "" {
-		return Screening{}, &MissingAnswers{Paths: rec.Missing}
-	}
-	if len(rec.Missing) > 0 {
-		return Screening{}, &MissingAnswers{Paths: rec.Missing}
+	if err := ready(rec); err != nil {
+		return Screening{}, err
 	}
 	if _, err := u.Tx.Exec(ctx, `UPDATE intake SET status = 'submitted', submitted_at = ?, submitted_by_kind = ?, submitted_by_id = ?, updated_at = ?
 		WHERE id = ? AND status = 'draft'`, u.Now, u.By.Kind, u.By.ID, u.Now, rec.ID); err != nil {

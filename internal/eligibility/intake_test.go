@@ -158,7 +158,7 @@ func TestSubmitIsRefusedWhileAnswersAreMissing(t *testing.T) {
 		in.Medical.Pregnancy = ""
 		in.Substances.Alcohol = ""
 		f.fill(in)
-		err := f.as(f.byClient(), day, func(u Use) error { _, err := u.Submit(ctx, f.client); return err })
+		err := f.as(f.byClient(), day, func(u Use) error { _, err := submit(ctx, u, f.client); return err })
 		var missing *MissingAnswers
 		if !errors.As(err, &missing) || !slices.Equal(missing.Paths, []string{"medical.pregnancy", "substances.alcohol"}) {
 			t.Fatalf("err %v; want the two missing answers named", err)
@@ -170,7 +170,7 @@ func TestSubmitIsRefusedWhileAnswersAreMissing(t *testing.T) {
 			t.Fatalf("%d screenings; want none", n)
 		}
 		// An intake never saved is refused the same way.
-		err = f.as(By{Kind: "client", ID: f.other}, day, func(u Use) error { _, err := u.Submit(ctx, f.other); return err })
+		err = f.as(By{Kind: "client", ID: f.other}, day, func(u Use) error { _, err := submit(ctx, u, f.other); return err })
 		if !errors.As(err, &missing) || len(missing.Paths) < 30 {
 			t.Fatalf("err %v; want every required answer missing", err)
 		}
@@ -183,7 +183,7 @@ func TestSubmitRunsTheScreening(t *testing.T) {
 		f.fill(complete())
 		f.bp(124, 78)
 		var s Screening
-		f.must(f.byClient(), day.Add(time.Hour), func(u Use) (err error) { s, err = u.Submit(ctx, f.client); return })
+		f.must(f.byClient(), day.Add(time.Hour), func(u Use) (err error) { s, err = submit(ctx, u, f.client); return })
 		if s.Outcome != "clear" || !s.Settled || s.RuleSetVersion == "" || !s.At.Equal(day.Add(time.Hour)) || s.Trigger != "submitted" {
 			t.Fatalf("screening %+v; want clear, settled, dated and versioned", s)
 		}
@@ -197,7 +197,7 @@ func TestSubmitRunsTheScreening(t *testing.T) {
 		if !errors.Is(err, ErrSubmitted) {
 			t.Fatalf("client change after submit: %v; want ErrSubmitted", err)
 		}
-		err = f.as(f.byClient(), day, func(u Use) error { _, err := u.Submit(ctx, f.client); return err })
+		err = f.as(f.byClient(), day, func(u Use) error { _, err := submit(ctx, u, f.client); return err })
 		if !errors.Is(err, ErrSubmitted) {
 			t.Fatalf("second submit: %v; want ErrSubmitted", err)
 		}
@@ -209,7 +209,7 @@ func TestWithoutABloodPressureTheScreeningIsIncomplete(t *testing.T) {
 		f := setup(t, db)
 		f.fill(complete())
 		var s Screening
-		f.must(f.byClient(), day, func(u Use) (err error) { s, err = u.Submit(ctx, f.client); return })
+		f.must(f.byClient(), day, func(u Use) (err error) { s, err = submit(ctx, u, f.client); return })
 		if s.Outcome != "incomplete" || s.Settled || len(s.Unanswered) != 2 {
 			t.Fatalf("screening %s, unanswered %v; want incomplete for want of a blood pressure", s.Outcome, s.Unanswered)
 		}
@@ -238,7 +238,7 @@ func TestAnAbsoluteFindingBlocks(t *testing.T) {
 		f.fill(in)
 		f.bp(130, 85)
 		var s Screening
-		f.must(f.byClient(), day, func(u Use) (err error) { s, err = u.Submit(ctx, f.client); return })
+		f.must(f.byClient(), day, func(u Use) (err error) { s, err = submit(ctx, u, f.client); return })
 		var st St
 		f.must(f.bySam(), day, func(u Use) (err error) { st, err = Status(ctx, u.Tx, f.client); return })
 		if !st.Blocked || st.Settled || st.Outcome != "blocked" || len(st.Pending) != 1 || !strings.Contains(st.Pending[0], "blocks a course") {
@@ -265,7 +265,7 @@ func TestARelativeFindingWaitsForThePrescriber(t *testing.T) {
 		f.fill(in)
 		f.bp(118, 76)
 		var s Screening
-		f.must(f.byClient(), day, func(u Use) (err error) { s, err = u.Submit(ctx, f.client); return })
+		f.must(f.byClient(), day, func(u Use) (err error) { s, err = submit(ctx, u, f.client); return })
 		var st St
 		f.must(f.bySam(), day, func(u Use) (err error) { st, err = Status(ctx, u.Tx, f.client); return })
 		if st.Settled || st.Blocked || st.Outcome != "needs_acknowledgement" || len(st.Pending) != 1 ||
@@ -311,7 +311,7 @@ func TestAStaffChangeToMedicationsAfterSubmitScreensAgain(t *testing.T) {
 		f.fill(in)
 		f.bp(120, 80)
 		var first Screening
-		f.must(f.byClient(), day, func(u Use) (err error) { first, err = u.Submit(ctx, f.client); return })
+		f.must(f.byClient(), day, func(u Use) (err error) { first, err = submit(ctx, u, f.client); return })
 		f.must(f.byRx(), day.Add(time.Hour), func(u Use) error {
 			_, err := u.Acknowledge(ctx, f.client, first.ID, store.NewID(), "rel-psychosis", "Single drug-induced episode in 2009, none since.")
 			return err
@@ -364,7 +364,7 @@ func TestScreeningsAreAppendOnly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
 		f.fill(complete())
-		f.must(f.byClient(), day, func(u Use) error { _, err := u.Submit(ctx, f.client); return err })
+		f.must(f.byClient(), day, func(u Use) error { _, err := submit(ctx, u, f.client); return err })
 		for _, q := range []string{`UPDATE screening SET outcome = 'clear'`, `DELETE FROM screening`} {
 			err := db.Write(ctx, func(tx *store.Tx) error { _, err := tx.Exec(ctx, q); return err })
 			if err == nil {

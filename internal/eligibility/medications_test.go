@@ -27,7 +27,7 @@ func TestSubmittedMedicinesAreOfferedAndTheirConfirmationScreensAgain(t *testing
 		f.fill(in)
 		f.bp(120, 80)
 		var first Screening
-		f.must(f.byClient(), day, func(u Use) (err error) { first, err = u.Submit(ctx, f.client); return })
+		f.must(f.byClient(), day, func(u Use) (err error) { first, err = submit(ctx, u, f.client); return })
 		over, ok := first.finding("int-benzodiazepine-over-8mg-de")
 		if !ok || len(over.Details) != 1 || !strings.Contains(over.Details[0], "≈ diazepam 20 mg/day (Ashton Manual)") {
 			t.Fatalf("finding %+v (fired %v); want the >8 mg caution with lorazepam ≈ diazepam 20 mg/day", over, ok)
@@ -91,7 +91,7 @@ func TestAnUnreadableBenzodiazepineDoseIsSaidNotGuessed(t *testing.T) {
 		f.fill(in)
 		f.bp(120, 80)
 		var first Screening
-		f.must(f.byClient(), day, func(u Use) (err error) { first, err = u.Submit(ctx, f.client); return })
+		f.must(f.byClient(), day, func(u Use) (err error) { first, err = submit(ctx, u, f.client); return })
 		var offers []clinic.OfferedMedication
 		f.must(f.bySam(), day, func(u Use) (err error) { offers, err = clinic.PendingOffers(ctx, u.Tx, f.client); return })
 		// Confirmed without the client's daily total, only "as needed" is left to read.
@@ -119,7 +119,7 @@ func TestAChartMedicationAddedByStaffIsScreened(t *testing.T) {
 		f := setup(t, db)
 		f.fill(complete())
 		f.bp(120, 80)
-		f.must(f.byClient(), day, func(u Use) error { _, err := u.Submit(ctx, f.client); return err })
+		f.must(f.byClient(), day, func(u Use) error { _, err := submit(ctx, u, f.client); return err })
 		var s *Screening
 		f.must(f.byRx(), day.Add(time.Hour), func(u Use) error {
 			if _, err := clinic.AddMedication(ctx, u.Tx, f.practice, f.client, clinic.MedicationInput{Name: "Klonopin", Dose: "0.5 mg", Frequency: "bid"}, f.rx, u.Now); err != nil {

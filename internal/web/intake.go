@@ -39,6 +39,9 @@ type intakeScope struct {
 	ClientID   string
 	ClientName string
 	Base       string
+	// Signer is the name the person at the screen types to attest the
+	// answers: their own, as on record.
+	Signer string
 }
 
 func intakeScopeFor(r *http.Request) (access.Actor, intakeScope) {
@@ -59,7 +62,7 @@ func (s *Server) eligibilityDoor() *eligibility.Door {
 // loadIntake reads the intake, and for staff the client's name.
 func (s *Server) loadIntake(r *http.Request, a access.Actor, sc *intakeScope) (eligibility.Record, error) {
 	f, err := s.eligibilityDoor().Form(r.Context(), a, sc.ClientID)
-	sc.ClientName = f.Client.Name()
+	sc.ClientName, sc.Signer = f.Client.Name(), f.Signer
 	return f.Record, err
 }
 

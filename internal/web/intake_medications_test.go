@@ -33,7 +33,7 @@ func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T
 				t.Fatalf("saving %s: %d\n%s", name, res.StatusCode, body)
 			}
 		}
-		res, _ := alex.post("/portal/intake/submit", nil)
+		res, _ := alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivera"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		if n := s.count(`SELECT COUNT(*) FROM medication WHERE client_id = ?`, s.alex); n != 0 {
 			t.Fatalf("%d chart medications on the client's word alone", n)

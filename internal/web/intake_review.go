@@ -57,10 +57,12 @@ func (s *Server) intakeReview(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.drawReview(w, r, http.StatusOK, sc, rec, false)
+	s.drawReview(w, r, http.StatusOK, sc, rec, false, NewForm(nil))
 }
 
-func (s *Server) drawReview(w http.ResponseWriter, r *http.Request, status int, sc intakeScope, rec eligibility.Record, refused bool) {
+// drawReview draws the answers, and for a draft the form that sends them
+// with the attestation, keeping what was typed there.
+func (s *Server) drawReview(w http.ResponseWriter, r *http.Request, status int, sc intakeScope, rec eligibility.Record, refused bool, form *Form) {
 	d := intakeReviewData{Scope: sc, Record: rec, Submitted: rec.Status == eligibility.Submitted, Refused: refused}
 	typed := eligibility.Typed{}
 	for _, name := range intake.SectionNames() {
@@ -99,6 +101,7 @@ func (s *Server) drawReview(w http.ResponseWriter, r *http.Request, status int, 
 		d.Sections = append(d.Sections, rs)
 	}
 	p := s.page(w, r, "Check your answers", d)
+	p.Form = form
 	if sc.Staff {
 		p.Title = "Intake review · " + sc.ClientName
 	}
@@ -152,7 +155,13 @@ func answerText(q intake.Question, v string) string {
 
 func (s *Server) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	a, sc := intakeScopeFor(r)
-	result, err := s.eligibilityDoor().Submit(r.Context(), a, sc.ClientID, nil)
+	if err := r.ParseForm(); err != nil {
+		s.notFoundMsg(w, r, "This form could not be read.")
+		return
+	}
+	form := NewForm(r.PostForm)
+	sent, err := s.eligibilityDoor().Submit(r.Context(), a, sc.ClientID,
+		eligibility.Attestation{Name: r.PostForm.Get("name"), Confirm: r.PostForm.Get("confirm") == "yes"}, nil)
 	var missing *eligibility.MissingAnswers
 	switch {
 	case errors.As(err, &missing):
@@ -160,12 +169,18 @@ func (s *Server) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 		if s.intakeFailed(w, r, err) {
 			return
 		}
-		s.drawReview(w, r, http.StatusUnprocessableEntity, sc, rec, true)
+		s.drawReview(w, r, http.StatusUnprocessableEntity, sc, rec, true, form)
 	case errors.Is(err, eligibility.ErrSubmitted):
 		s.redirect(w, r, sc.Base, "info", "These answers were already sent to the care team.")
+	case putProblems(err, form):
+		rec, err := s.loadIntake(r, a, &sc)
+		if s.intakeFailed(w, r, err) {
+			return
+		}
+		s.drawReview(w, r, http.StatusUnprocessableEntity, sc, rec, false, form)
 	case s.intakeFailed(w, r, err):
 	case sc.Staff:
-		s.redirect(w, r, "/clients/"+sc.ClientID+"/screening", "ok", "Submitted. The screening ran: "+outcomeWords(result).Title)
+		s.redirect(w, r, "/clients/"+sc.ClientID+"/screening", "ok", "Submitted. The screening ran: "+outcomeWords(sent.Screening).Title)
 	default:
 		s.redirect(w, r, sc.Base, "ok", "Thank you. Your answers are with your care team, who will go through them with you.")
 	}

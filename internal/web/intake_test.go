@@ -148,7 +148,7 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		res, body := alex.get("/portal/intake/review")
 		wantStatus(t, res, http.StatusOK)
 		pageSays(t, body, "one question still needs an answer", "Are you pregnant, or is there any chance you could be?")
-		res, body = alex.post("/portal/intake/submit", nil)
+		res, body = alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivera"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Not sent yet:", "Are you pregnant, or is there any chance you could be?")
 		dumpPage(t, "intake_review_refused", body)
@@ -159,7 +159,7 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		all["medical"].Set("medical.pregnancy", "no")
 		res, _ = alex.save("/portal/intake", "medical", all["medical"])
 		wantStatus(t, res, http.StatusSeeOther)
-		res, _ = alex.post("/portal/intake/submit", nil)
+		res, _ = alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivera"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		res, body = alex.follow(res)
 		wantStatus(t, res, http.StatusOK)
@@ -254,7 +254,7 @@ func TestAnAbsoluteContraindicationBlocks(t *testing.T) {
 		}
 		res, _ := sam.post("/clients/"+s.jamie+"/screening/blood-pressure", url.Values{"bp_systolic": {"122"}, "bp_diastolic": {"78"}, "taken_at": {"2026-11-23T08:30"}})
 		wantStatus(t, res, http.StatusSeeOther)
-		res, _ = sam.post(base+"/submit", nil)
+		res, _ = sam.post(base+"/submit", url.Values{"name": {"Sam Okafor"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		res, body := sam.follow(res)
 		wantStatus(t, res, http.StatusOK)
@@ -288,7 +288,7 @@ func TestTheIntakeAPI(t *testing.T) {
 		if code != 200 || out["changed"] != true {
 			t.Fatalf("%d %v", code, out)
 		}
-		code, out = call("POST", base+"/intake/submit", "")
+		code, out = call("POST", base+"/intake/submit", `{"name": "Sam Okafor", "confirm": true}`)
 		if code != 422 || out["errors"].(map[string]any)["medical.heart_disease"] == nil {
 			t.Fatalf("%d %v; want 422 naming the missing answers", code, out)
 		}

@@ -22,12 +22,7 @@ type Door struct {
 	Now func() time.Time
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 // in is the door's clock read in zone; a nil zone leaves it as it is.
 func (d *Door) in(zone *time.Location) time.Time {

@@ -25,12 +25,7 @@ type Door struct {
 	RateWindow time.Duration
 }
 
-func (s *Door) now() time.Time {
-	if s.Now == nil {
-		return time.Now()
-	}
-	return s.Now()
-}
+func (s *Door) now() time.Time { return access.Now(s.Now) }
 
 func (s *Door) mailQueued() {
 	if s.Access.MailQueued != nil {

@@ -36,12 +36,7 @@ type Answered struct {
 	AlertID string
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 // answering is who fills a response in: a client, only their own, through
 // the portal; staff, for a client they may update.

@@ -24,12 +24,7 @@ type Door struct {
 	Now func() time.Time
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 var (
 	remindersRef = access.Ref{Type: "practice_setting", ID: string(settings.Reminders)}

@@ -29,12 +29,7 @@ type Door struct {
 	Log *slog.Logger
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 func (d *Door) log() *slog.Logger {
 	if d.Log == nil {

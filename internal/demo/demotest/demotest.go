@@ -1,6 +1,7 @@
-// Package demotest loads the demo practice for the tests of a door: its
-// staff, clients, courses and evaluations are a realistic chart to decide
-// access on, on either database.
+// Package demotest gives the tests of a door a practice to decide access
+// on, on either database: the demo's, whose staff, clients, courses and
+// evaluations are a realistic chart, or a World small enough that a test
+// knows every row.
 package demotest
 
 import (

@@ -207,10 +207,7 @@ func apiAnswerFault(err error) error {
 		}
 		return f
 	case errors.As(err, &ps):
-		f := &fault.Error{Code: fault.Invalid, Message: "Some fields need attention.", Err: err}
-		if len(ps) == 1 {
-			f.Message = ps[0].Message
-		}
+		var fields []fault.Field
 		for _, p := range ps {
 			field := p.Field
 			switch field {
@@ -218,8 +215,10 @@ func apiAnswerFault(err error) error {
 			default:
 				field = "answers." + field
 			}
-			f.Fields = append(f.Fields, fault.Field{Name: field, Message: p.Message})
+			fields = append(fields, fault.Field{Name: field, Message: p.Message})
 		}
+		f := fault.Invalids(fields)
+		f.Err = err
 		return f
 	}
 	return err

@@ -13,22 +13,16 @@ import (
 	"holdspace/internal/store/storetest"
 )
 
-// world is demotest's small practice with the door over it.
-type world struct {
-	*demotest.World
-	door *chart.Door
-}
-
-func newWorld(t *testing.T, db *store.DB) *world {
+// newWorld is demotest's small practice with the door over it.
+func newWorld(t *testing.T, db *store.DB) *demotest.DoorWorld[*chart.Door] {
 	t.Helper()
-	w := demotest.NewWorld(t, db)
-	return &world{World: w, door: &chart.Door{Access: w.Access, Now: demotest.Clock}}
+	return demotest.NewDoorWorld(t, db, func(a *access.Service) *chart.Door { return &chart.Door{Access: a, Now: demotest.Clock} })
 }
 
 func TestViewReadsTheChartOnTheCareTeam(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		v, err := w.door.View(context.Background(), w.Therapist, w.Client, time.UTC)
+		v, err := w.Door.View(context.Background(), w.Therapist, w.Client, time.UTC)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +45,7 @@ func TestViewReadsTheChartOnTheCareTeam(t *testing.T) {
 			t.Errorf("%d allowed reads on the trail", n)
 		}
 
-		v, err = w.door.View(context.Background(), w.Owner, w.Client, time.UTC)
+		v, err = w.Door.View(context.Background(), w.Owner, w.Client, time.UTC)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +58,7 @@ func TestViewReadsTheChartOnTheCareTeam(t *testing.T) {
 func TestViewOutsideTheCareTeamIsDeniedOnTheTrail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		_, err := w.door.View(context.Background(), w.Outsider, w.Client, time.UTC)
+		_, err := w.Door.View(context.Background(), w.Outsider, w.Client, time.UTC)
 		var denied *access.Denied
 		if !errors.As(err, &denied) || denied.Record.OnCareTeam {
 			t.Fatalf("want a denial off the care team, got %v", err)
@@ -72,7 +66,7 @@ func TestViewOutsideTheCareTeamIsDeniedOnTheTrail(t *testing.T) {
 		if n := w.Audited(access.ClientRead, w.Outsider, "denied"); n != 1 {
 			t.Errorf("%d denials on the trail", n)
 		}
-		if _, err := w.door.Disclosures(context.Background(), w.Outsider, w.Client); !errors.As(err, &denied) {
+		if _, err := w.Door.Disclosures(context.Background(), w.Outsider, w.Client); !errors.As(err, &denied) {
 			t.Errorf("disclosures off the care team: %v", err)
 		}
 	})
@@ -81,28 +75,28 @@ func TestViewOutsideTheCareTeamIsDeniedOnTheTrail(t *testing.T) {
 func TestListShowsOnlyOwnClientsButToAnAdmin(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		mine, err := w.door.List(context.Background(), w.Therapist, "")
+		mine, err := w.Door.List(context.Background(), w.Therapist, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(mine) != 1 || mine[0].ID != w.Client {
 			t.Errorf("therapist's list %+v", mine)
 		}
-		all, err := w.door.List(context.Background(), w.Owner, "")
+		all, err := w.Door.List(context.Background(), w.Owner, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(all) != 2 {
 			t.Errorf("owner's list has %d clients", len(all))
 		}
-		found, err := w.door.List(context.Background(), w.Owner, "jamie")
+		found, err := w.Door.List(context.Background(), w.Owner, "jamie")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(found) != 1 || found[0].ID != w.Other {
 			t.Errorf("search %+v", found)
 		}
-		if _, err := w.door.List(context.Background(), w.Portal, ""); err == nil {
+		if _, err := w.Door.List(context.Background(), w.Portal, ""); err == nil {
 			t.Error("a client listed the practice's clients")
 		}
 	})
@@ -112,17 +106,17 @@ func TestPortalAndDisclosures(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		ctx := context.Background()
-		home, err := w.door.Portal(ctx, w.Portal)
+		home, err := w.Door.Portal(ctx, w.Portal)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if home.Client.ID != w.Client || len(home.Team) != 1 || home.Next.Appointment != nil || home.Next.Summary != nil {
 			t.Errorf("portal %+v", home)
 		}
-		if _, err := w.door.View(ctx, w.Therapist, w.Client, time.UTC); err != nil {
+		if _, err := w.Door.View(ctx, w.Therapist, w.Client, time.UTC); err != nil {
 			t.Fatal(err)
 		}
-		own, err := w.door.OwnDisclosures(ctx, w.Portal)
+		own, err := w.Door.OwnDisclosures(ctx, w.Portal)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +129,7 @@ func TestPortalAndDisclosures(t *testing.T) {
 				t.Errorf("listed %+v", d)
 			}
 		}
-		staff, err := w.door.Disclosures(ctx, w.Therapist, w.Client)
+		staff, err := w.Door.Disclosures(ctx, w.Therapist, w.Client)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,11 +137,11 @@ func TestPortalAndDisclosures(t *testing.T) {
 			t.Errorf("the care team's list (%d) has the client's own visits the portal's (%d) leaves out", len(staff.List), len(own.List))
 		}
 		other := access.Actor{Kind: access.ClientActor, ClientID: w.Other, PracticeID: w.Practice}
-		if _, err := w.door.Portal(ctx, other); err != nil {
+		if _, err := w.Door.Portal(ctx, other); err != nil {
 			t.Fatal(err)
 		}
 		var denied *access.Denied
-		if _, err := w.door.Portal(ctx, access.Actor{Kind: access.StaffActor, StaffID: w.Therapist.StaffID, PracticeID: w.Practice, Roles: w.Therapist.Roles}); !errors.As(err, &denied) {
+		if _, err := w.Door.Portal(ctx, access.Actor{Kind: access.StaffActor, StaffID: w.Therapist.StaffID, PracticeID: w.Practice, Roles: w.Therapist.Roles}); !errors.As(err, &denied) {
 			t.Errorf("staff in the portal: %v", err)
 		}
 	})

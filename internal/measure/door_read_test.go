@@ -14,27 +14,23 @@ import (
 	"holdspace/internal/store/storetest"
 )
 
-// doorWorld is demotest's small practice with the portal door over it.
-type doorWorld struct {
-	*demotest.World
-	door *measure.Door
-}
-
-func newDoorWorld(t *testing.T, db *store.DB) *doorWorld {
+// newDoorWorld is demotest's small practice with the door over it.
+func newDoorWorld(t *testing.T, db *store.DB) *demotest.DoorWorld[*measure.Door] {
 	t.Helper()
 	cat, err := instrument.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := demotest.NewWorld(t, db)
-	return &doorWorld{World: w, door: &measure.Door{Access: w.Access, Now: demotest.Clock, Instruments: cat, BaseURL: "http://holdspace.test/"}}
+	return demotest.NewDoorWorld(t, db, func(a *access.Service) *measure.Door {
+		return &measure.Door{Access: a, Now: demotest.Clock, Instruments: cat, BaseURL: "http://holdspace.test/"}
+	})
 }
 
 func TestStaffGiveCorrectAndReadAQuestionnaire(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newDoorWorld(t, db)
 		ctx := context.Background()
-		resp, err := w.door.Start(ctx, w.Therapist, w.Client, measure.Slot{Instrument: "phq9", Occasion: measure.OccasionAdHoc})
+		resp, err := w.Door.Start(ctx, w.Therapist, w.Client, measure.Slot{Instrument: "phq9", Occasion: measure.OccasionAdHoc})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,35 +38,35 @@ func TestStaffGiveCorrectAndReadAQuestionnaire(t *testing.T) {
 		for k, v := range phq9(12, 0) {
 			typed[k] = itoa(v)
 		}
-		if _, err := w.door.Answer(ctx, w.Therapist, w.Client, resp.ID, typed, true); err != nil {
+		if _, err := w.Door.Answer(ctx, w.Therapist, w.Client, resp.ID, typed, true); err != nil {
 			t.Fatal(err)
 		}
-		v, err := w.door.ResponseView(ctx, w.Therapist, w.Client, resp.ID)
+		v, err := w.Door.ResponseView(ctx, w.Therapist, w.Client, resp.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if v.Client.ID != w.Client || v.Response.Status != measure.StatusSubmitted || v.Response.Result == nil || v.Response.Result.Total != 12 {
 			t.Errorf("response %+v", v.Response)
 		}
-		fix, err := w.door.Correct(ctx, w.Therapist, w.Client, resp.ID, "The client chose the wrong answer to question 3.")
+		fix, err := w.Door.Correct(ctx, w.Therapist, w.Client, resp.ID, "The client chose the wrong answer to question 3.")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if fix.ID == resp.ID || fix.Status != measure.StatusDraft {
 			t.Errorf("correction %+v", fix)
 		}
-		list, err := w.door.Responses(ctx, w.Therapist, w.Client)
+		list, err := w.Door.Responses(ctx, w.Therapist, w.Client)
 		if err != nil || len(list) != 2 {
 			t.Errorf("responses %d %v", len(list), err)
 		}
-		cv, err := w.door.ClientView(ctx, w.Therapist, w.Client)
+		cv, err := w.Door.ClientView(ctx, w.Therapist, w.Client)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if cv.Client.ID != w.Client || len(cv.History) != 2 || cv.Overridden || len(cv.Plans) == 0 {
 			t.Errorf("client view %+v", cv)
 		}
-		if one, err := w.door.Response(ctx, w.Therapist, w.Client, fix.ID); err != nil || one.Supersedes != resp.ID {
+		if one, err := w.Door.Response(ctx, w.Therapist, w.Client, fix.ID); err != nil || one.Supersedes != resp.ID {
 			t.Errorf("the API reads %+v %v", one, err)
 		}
 		if n := w.Audited(access.ClientUpdate, w.Therapist, "allowed"); n != 3 {
@@ -83,15 +79,15 @@ func TestAClientsPlansAndThePracticeSettings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newDoorWorld(t, db)
 		ctx := context.Background()
-		set, err := w.door.Settings(ctx, w.Owner)
+		set, err := w.Door.Settings(ctx, w.Owner)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := append([]safety.InstrumentPlan(nil), set.Schedule.Instruments[1:]...)
-		if err := w.door.SetPlans(ctx, w.Therapist, w.Client, want); err != nil {
+		if err := w.Door.SetPlans(ctx, w.Therapist, w.Client, want); err != nil {
 			t.Fatal(err)
 		}
-		cv, err := w.door.ClientView(ctx, w.Therapist, w.Client)
+		cv, err := w.Door.ClientView(ctx, w.Therapist, w.Client)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,17 +95,17 @@ func TestAClientsPlansAndThePracticeSettings(t *testing.T) {
 			t.Errorf("plans %+v, overridden %v", cv.Plans, cv.Overridden)
 		}
 		set.ClientsSeeScores = !set.ClientsSeeScores
-		if err := w.door.SaveSettings(ctx, w.Owner, set, nil); err != nil {
+		if err := w.Door.SaveSettings(ctx, w.Owner, set, nil); err != nil {
 			t.Fatal(err)
 		}
-		again, err := w.door.Settings(ctx, w.Owner)
+		again, err := w.Door.Settings(ctx, w.Owner)
 		if err != nil || again.ClientsSeeScores != set.ClientsSeeScores {
 			t.Errorf("settings not kept: %v %v", again.ClientsSeeScores, err)
 		}
-		if _, err := w.door.Outcomes(ctx, w.Owner, measure.OutcomeFilter{}); err != nil {
+		if _, err := w.Door.Outcomes(ctx, w.Owner, measure.OutcomeFilter{}); err != nil {
 			t.Errorf("outcomes: %v", err)
 		}
-		if sched, err := w.door.Schedule(ctx, w.Therapist, w.Client); err != nil || len(sched) != 0 {
+		if sched, err := w.Door.Schedule(ctx, w.Therapist, w.Client); err != nil || len(sched) != 0 {
 			t.Errorf("a client with no course has no schedule: %v %v", sched, err)
 		}
 	})
@@ -120,18 +116,18 @@ func TestQuestionnairesOffTheCareTeamAreDeniedOnTheTrail(t *testing.T) {
 		w := newDoorWorld(t, db)
 		ctx := context.Background()
 		var denied *access.Denied
-		if _, err := w.door.ClientView(ctx, w.Outsider, w.Client); !errors.As(err, &denied) {
+		if _, err := w.Door.ClientView(ctx, w.Outsider, w.Client); !errors.As(err, &denied) {
 			t.Fatalf("want a denial, got %v", err)
 		}
-		if _, err := w.door.Start(ctx, w.Outsider, w.Client, measure.Slot{Instrument: "phq9", Occasion: measure.OccasionAdHoc}); !errors.As(err, &denied) {
+		if _, err := w.Door.Start(ctx, w.Outsider, w.Client, measure.Slot{Instrument: "phq9", Occasion: measure.OccasionAdHoc}); !errors.As(err, &denied) {
 			t.Fatalf("want a denial, got %v", err)
 		}
 		// What the face could not read is refused only after access is
 		// decided.
-		if err := w.door.SaveSettings(ctx, w.Therapist, measure.Settings{}, access.Problems{{Field: "x", Message: "bad"}}); !errors.As(err, &denied) {
+		if err := w.Door.SaveSettings(ctx, w.Therapist, measure.Settings{}, access.Problems{{Field: "x", Message: "bad"}}); !errors.As(err, &denied) {
 			t.Fatalf("want a denial before the form's refusal, got %v", err)
 		}
-		if _, err := w.door.Outcomes(ctx, w.Portal, measure.OutcomeFilter{}); !errors.As(err, &denied) {
+		if _, err := w.Door.Outcomes(ctx, w.Portal, measure.OutcomeFilter{}); !errors.As(err, &denied) {
 			t.Errorf("a client read the outcomes: %v", err)
 		}
 		if n := w.Audited(access.ClientRead, w.Outsider, "denied"); n != 1 {
@@ -143,7 +139,7 @@ func TestQuestionnairesOffTheCareTeamAreDeniedOnTheTrail(t *testing.T) {
 		if n := w.Audited(access.SettingsManage, w.Therapist, "denied"); n != 1 {
 			t.Errorf("%d denied settings on the trail", n)
 		}
-		if list, err := w.door.Responses(ctx, w.Therapist, w.Client); err != nil || len(list) != 0 {
+		if list, err := w.Door.Responses(ctx, w.Therapist, w.Client); err != nil || len(list) != 0 {
 			t.Errorf("a refused start was kept: %v %v", list, err)
 		}
 	})
@@ -153,19 +149,19 @@ func TestQuestionnaireRefusalsNameTheirFields(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newDoorWorld(t, db)
 		ctx := context.Background()
-		_, err := w.door.Start(ctx, w.Therapist, w.Client, measure.Slot{Instrument: "nosuch", Occasion: measure.OccasionAdHoc})
+		_, err := w.Door.Start(ctx, w.Therapist, w.Client, measure.Slot{Instrument: "nosuch", Occasion: measure.OccasionAdHoc})
 		if got := demotest.InvalidFields(t, err); len(got) != 1 || got[0] != "instrument" {
 			t.Errorf("no such instrument: %v", got)
 		}
-		resp, err := w.door.Start(ctx, w.Therapist, w.Client, measure.Slot{Instrument: "phq9", Occasion: measure.OccasionAdHoc})
+		resp, err := w.Door.Start(ctx, w.Therapist, w.Client, measure.Slot{Instrument: "phq9", Occasion: measure.OccasionAdHoc})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.door.Correct(ctx, w.Therapist, w.Client, resp.ID, "why")
+		_, err = w.Door.Correct(ctx, w.Therapist, w.Client, resp.ID, "why")
 		if got := demotest.InvalidFields(t, err); len(got) != 1 || got[0] != "status" {
 			t.Errorf("correcting a draft: %v", got)
 		}
-		err = w.door.SaveSettings(ctx, w.Owner, measure.Settings{}, access.Problems{{Field: "course_end_days_after", Message: "Give a whole number of days, 0 or more."}})
+		err = w.Door.SaveSettings(ctx, w.Owner, measure.Settings{}, access.Problems{{Field: "course_end_days_after", Message: "Give a whole number of days, 0 or more."}})
 		if got := demotest.InvalidFields(t, err); len(got) != 1 || got[0] != "course_end_days_after" {
 			t.Errorf("what the form could not read: %v", got)
 		}

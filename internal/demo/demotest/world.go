@@ -102,3 +102,17 @@ func InvalidFieldSet(t *testing.T, err error) map[string]bool {
 	}
 	return out
 }
+
+// DoorWorld is a World with the door under test over its access service.
+type DoorWorld[D any] struct {
+	*World
+	Door D
+}
+
+// NewDoorWorld makes the World in db and the door that door builds over
+// its access service.
+func NewDoorWorld[D any](t *testing.T, db *store.DB, door func(*access.Service) D) *DoorWorld[D] {
+	t.Helper()
+	w := NewWorld(t, db)
+	return &DoorWorld[D]{World: w, Door: door(w.Access)}
+}

@@ -86,13 +86,7 @@ func loadDemo(t *testing.T, db *store.DB) site {
 
 func (s site) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, s.db, q, args...)
 }
 
 func (s site) exec(t *testing.T, q string, args ...any) {

@@ -8,6 +8,7 @@ import (
 	"holdspace/internal/fault"
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
 )
 
 // World is a practice of its own, smaller than the demo, for a door's test
@@ -68,14 +69,8 @@ func (w *World) Exec(q string, args ...any) {
 // ("allowed" or "denied").
 func (w *World) Audited(action access.Action, a access.Actor, outcome string) int {
 	w.T.Helper()
-	var n int
-	if err := w.DB.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_event WHERE action = ? AND actor_id = ? AND outcome = ?`,
-			string(action), a.ID(), outcome).Scan(&n)
-	}); err != nil {
-		w.T.Fatal(err)
-	}
-	return n
+	return storetest.Count(w.T, w.DB, `SELECT COUNT(*) FROM audit_event WHERE action = ? AND actor_id = ? AND outcome = ?`,
+		string(action), a.ID(), outcome)
 }
 
 // InvalidFields are the names of the fields err's invalid fault refuses,

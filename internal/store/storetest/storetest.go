@@ -103,3 +103,16 @@ func open(t testing.TB, o store.Options) *store.DB {
 	}
 	return db
 }
+
+// Count is the number q counts in db; the test fails at once when q
+// cannot be read.
+func Count(t testing.TB, db *store.DB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

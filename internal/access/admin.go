@@ -97,14 +97,11 @@ type Problems []*Problem
 // Fault is the problems as one refusal of what was entered; a single
 // problem's message is the refusal's own.
 func (ps Problems) Fault() *fault.Error {
-	e := &fault.Error{Code: fault.Invalid, Message: "Some fields need attention."}
-	if len(ps) == 1 {
-		e.Message = ps[0].Message
-	}
+	var fields []fault.Field
 	for _, p := range ps {
-		e.Fields = append(e.Fields, fault.Field{Name: p.Field, Message: p.Message})
+		fields = append(fields, fault.Field{Name: p.Field, Message: p.Message})
 	}
-	return e
+	return fault.Invalids(fields)
 }
 
 func (ps Problems) Error() string {

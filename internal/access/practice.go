@@ -12,6 +12,24 @@ import (
 // ErrNoSuchPractice is returned for a practice id holdspace does not hold.
 var ErrNoSuchPractice = errors.New("no such practice")
 
+// PracticeNow is t read in the practice's zone: the day against which
+// the dates a person types without a zone are checked.
+func PracticeNow(ctx context.Context, tx *store.Tx, practiceID string, t time.Time) (time.Time, error) {
+	zone, err := PracticeZone(ctx, tx, practiceID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t.In(zone), nil
+}
+
+// In is t read in zone; a nil zone leaves it as it is.
+func In(t time.Time, zone *time.Location) time.Time {
+	if zone == nil {
+		return t
+	}
+	return t.In(zone)
+}
+
 // PracticeZone is the practice's time zone, in which every time is shown
 // to its staff and clients, in pages and in messages. A zone name this
 // holdspace's time zone database does not know reads as UTC, so a time can

@@ -156,11 +156,15 @@ func ReasonSentence(reason string) string {
 // ErrDenied is the cause of every Denied's fault, for errors.Is.
 var ErrDenied = errors.New("access denied")
 
-func (s *Service) now() time.Time {
-	if s.Now == nil {
+func (s *Service) now() time.Time { return Now(s.Now) }
+
+// Now is what clock says, or the wall clock's time when a door or
+// service was built without one.
+func Now(clock func() time.Time) time.Time {
+	if clock == nil {
 		return time.Now()
 	}
-	return s.Now()
+	return clock()
 }
 
 // log appends an audit entry for actor in tx with the request's Meta.

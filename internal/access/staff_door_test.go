@@ -13,13 +13,7 @@ import (
 
 func (f *fixture) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := f.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, f.db, q, args...)
 }
 
 func TestTheStaffDoorListsReadsAndReinvitesTheOwnPracticeOnly(t *testing.T) {

@@ -38,16 +38,11 @@ func NewTOTP(issuer, accountEmail string) (TOTPEnrolment, error) {
 	if err != nil {
 		return TOTPEnrolment{}, err
 	}
-	img, err := key.Image(240, 240)
+	qr, err := qrData(key)
 	if err != nil {
 		return TOTPEnrolment{}, err
 	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return TOTPEnrolment{}, err
-	}
-	return TOTPEnrolment{Secret: key.Secret(), URL: key.URL(),
-		QRData: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+	return TOTPEnrolment{Secret: key.Secret(), URL: key.URL(), QRData: qr}, nil
 }
 
 // CheckTOTP checks code against secret at now and returns the time step it
@@ -99,14 +94,22 @@ func totpEnrolmentFromSecret(issuer, account, secret string) (TOTPEnrolment, err
 	if err != nil {
 		return TOTPEnrolment{}, err
 	}
-	img, err := key.Image(240, 240)
+	qr, err := qrData(key)
 	if err != nil {
 		return TOTPEnrolment{}, err
 	}
+	return TOTPEnrolment{Secret: secret, URL: u.String(), QRData: qr}, nil
+}
+
+// qrData is key's QR code as a data URL an <img> shows.
+func qrData(key *otp.Key) (string, error) {
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return "", err
+	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		return TOTPEnrolment{}, err
+		return "", err
 	}
-	return TOTPEnrolment{Secret: secret, URL: u.String(),
-		QRData: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }

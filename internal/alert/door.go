@@ -27,12 +27,7 @@ type Door struct {
 	BaseURL string
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 // mailing is ctx whose emails link back to the site.
 func (d *Door) mailing(ctx context.Context) context.Context { return WithBaseURL(ctx, d.BaseURL) }

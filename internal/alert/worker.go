@@ -33,35 +33,12 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	var open []string
 	var practices []string
 	err := w.DB.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id FROM safety_alert WHERE state IN ('raised', 'escalated') ORDER BY raised_at, id`)
-		if err != nil {
+		var err error
+		if open, err = tx.Strings(ctx, `SELECT id FROM safety_alert WHERE state IN ('raised', 'escalated') ORDER BY raised_at, id`); err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			open = append(open, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, `SELECT id FROM practice ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			practices = append(practices, id)
-		}
-		return rows.Err()
+		practices, err = tx.Strings(ctx, `SELECT id FROM practice ORDER BY id`)
+		return err
 	})
 	if err != nil {
 		return r, err

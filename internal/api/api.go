@@ -169,3 +169,22 @@ func Scope(pattern string) access.Scope {
 	}
 	return access.ScopeClientsWrite
 }
+
+// reply writes body with status, or in its place err, the door's refusal,
+// as problem+json.
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, err error, status int, body any) {
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	WriteJSON(w, status, body)
+}
+
+// replyList is reply of a list under key: an empty array where the door
+// found nothing, never null.
+func replyList[T any](s *Server, w http.ResponseWriter, r *http.Request, err error, key string, list []T) {
+	if list == nil {
+		list = []T{}
+	}
+	s.reply(w, r, err, http.StatusOK, map[string]any{key: list})
+}

@@ -27,14 +27,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a access.Actor) {
 
 func (s *Server) apiClients(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	list, err := s.doors.Clients.List(r.Context(), a, r.URL.Query().Get("q"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []clinic.Client{}
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"clients": list})
+	replyList(s, w, r, err, "clients", list)
 }
 
 type apiClientRecord struct {

@@ -102,9 +102,5 @@ func (s *Server) apiRevokeConsent(w http.ResponseWriter, r *http.Request, a acce
 	// The reason may be left out: the body may be empty.
 	bad := DecodeOptional(r, &in)
 	sig, err := s.doors.Consent.Revoke(r.Context(), a, id, sigID, in.Reason, bad)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, sig)
+	s.reply(w, r, err, http.StatusOK, sig)
 }

@@ -82,11 +82,7 @@ func (s *Server) apiCourseChange(withBody bool, apply func(apiCourseCtx) (course
 // apiCourseAnswer answers a change of a course: the course with the
 // warnings the change drew, or the refusal.
 func (s *Server) apiCourseAnswer(w http.ResponseWriter, r *http.Request, a access.Actor, status int, res course.Changed, err error) {
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, status, apiCourseResult{Course: res.Course, Warnings: append([]string{}, res.Warnings...)})
+	s.reply(w, r, err, status, apiCourseResult{Course: res.Course, Warnings: append([]string{}, res.Warnings...)})
 }
 
 // renameField moves problems from a form field to its API name.
@@ -125,11 +121,7 @@ func (s *Server) apiCourses(w http.ResponseWriter, r *http.Request, a access.Act
 
 func (s *Server) apiCourse(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	v, err := s.doors.Courses.View(r.Context(), a, r.PathValue("id"), r.PathValue("courseID"), nil)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, v.Course)
+	s.reply(w, r, err, http.StatusOK, v.Course)
 }
 
 func (s *Server) apiCreateCourse(w http.ResponseWriter, r *http.Request, a access.Actor) {

@@ -90,11 +90,7 @@ func (s *Server) apiInquiries(w http.ResponseWriter, r *http.Request, a access.A
 
 func (s *Server) apiInquiry(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	d, err := s.doors.Inquiries.Get(r.Context(), a, r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, d.Inquiry)
+	s.reply(w, r, err, http.StatusOK, d.Inquiry)
 }
 
 // apiInquiryAfter answers a change with the inquiry as it now is.

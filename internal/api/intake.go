@@ -21,11 +21,7 @@ func (s *Server) routesIntakeAPI() {
 
 func (s *Server) apiIntake(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	rec, err := s.doors.Intake.Load(r.Context(), a, r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, rec)
+	s.reply(w, r, err, http.StatusOK, rec)
 }
 
 // apiIntakeSection replaces one section with the body, all or nothing: a
@@ -39,11 +35,7 @@ func (s *Server) apiIntakeSection(w http.ResponseWriter, r *http.Request, a acce
 		sec = eligibility.SectionValue(ptr)
 	}
 	out, err := s.doors.Intake.SaveSection(r.Context(), a, id, name, sec, bad)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, out)
+	s.reply(w, r, err, http.StatusOK, out)
 }
 
 // apiIntakeSubmit sends the intake with the attestation of the staff
@@ -55,23 +47,12 @@ func (s *Server) apiIntakeSubmit(w http.ResponseWriter, r *http.Request, a acces
 	var body eligibility.Attestation
 	bad := DecodeOptional(r, &body)
 	sent, err := s.doors.Intake.Submit(r.Context(), a, r.PathValue("id"), body, bad)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"status": eligibility.Submitted, "screening": sent.Screening, "attestation": sent.Attestation})
+	s.reply(w, r, err, http.StatusOK, map[string]any{"status": eligibility.Submitted, "screening": sent.Screening, "attestation": sent.Attestation})
 }
 
 func (s *Server) apiScreenings(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	list, err := s.doors.Intake.Screenings(r.Context(), a, r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []eligibility.Screening{}
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"screenings": list})
+	replyList(s, w, r, err, "screenings", list)
 }
 
 func (s *Server) apiAcknowledge(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -81,22 +62,14 @@ func (s *Server) apiAcknowledge(w http.ResponseWriter, r *http.Request, a access
 	}
 	bad := Decode(r, &body)
 	ack, err := s.doors.Intake.Acknowledge(r.Context(), a, r.PathValue("id"), r.PathValue("screeningID"), body.RuleID, body.Reason, bad)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, ack)
+	s.reply(w, r, err, http.StatusCreated, ack)
 }
 
 func (s *Server) apiScreeningVitals(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var body eligibility.BloodPressure
 	bad := Decode(r, &body)
 	out, err := s.doors.Intake.RecordBloodPressure(r.Context(), a, r.PathValue("id"), body, bad)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, out)
+	s.reply(w, r, err, http.StatusCreated, out)
 }
 
 // apiScreeningRules publishes the rule set as data, with the facts it reads,

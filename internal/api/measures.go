@@ -61,24 +61,13 @@ func (s *Server) apiMeasureSchedule(w http.ResponseWriter, r *http.Request, a ac
 func (s *Server) apiResponses(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	list, err := s.doors.Measures.Responses(r.Context(), a, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []measure.Response{}
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"responses": list})
+	replyList(s, w, r, err, "responses", list)
 }
 
 func (s *Server) apiResponse(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id, rid := r.PathValue("id"), r.PathValue("responseID")
 	resp, err := s.doors.Measures.Response(r.Context(), a, id, rid)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, resp)
+	s.reply(w, r, err, http.StatusOK, resp)
 }
 
 // apiSubmission is a complete questionnaire given through the API.

@@ -48,22 +48,14 @@ func (s *Server) routesPrescribingAPI() {
 
 func (s *Server) apiDetails(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	d, err := s.doors.Prescribing.Details(r.Context(), a, r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, d.Details)
+	s.reply(w, r, err, http.StatusOK, d.Details)
 }
 
 func (s *Server) apiSaveDetails(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in clinic.Details
 	bad := Decode(r, &in)
 	d, err := s.doors.Prescribing.SaveDetails(r.Context(), a, r.PathValue("id"), in, bad)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, d.Details)
+	s.reply(w, r, err, http.StatusOK, d.Details)
 }
 
 func (s *Server) apiMedical(w http.ResponseWriter, r *http.Request, a access.Actor) {

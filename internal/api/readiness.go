@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"holdspace/internal/access"
-	"holdspace/internal/preparation"
 )
 
 func (s *Server) routesReadinessAPI() {
@@ -16,24 +15,13 @@ func (s *Server) routesReadinessAPI() {
 func (s *Server) apiReadiness(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	items, err := s.doors.Readiness.Items(r.Context(), a, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"ready": items.Ready(), "items": items})
+	s.reply(w, r, err, http.StatusOK, map[string]any{"ready": items.Ready(), "items": items})
 }
 
 func (s *Server) apiIntentions(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	list, err := s.doors.Readiness.Intentions(r.Context(), a, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []preparation.Intention{}
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"intentions": list})
+	replyList(s, w, r, err, "intentions", list)
 }
 
 func (s *Server) apiRecordPreparation(w http.ResponseWriter, r *http.Request, a access.Actor) {

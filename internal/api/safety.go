@@ -94,11 +94,7 @@ func (s *Server) apiCloseAlert(w http.ResponseWriter, r *http.Request, a access.
 // apiAlertStep answers one clinician's step on an alert (acknowledge,
 // close) with the alert as it now stands.
 func (s *Server) apiAlertStep(w http.ResponseWriter, r *http.Request, a access.Actor, out alert.Alert, err error) {
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, out.Alert)
+	s.reply(w, r, err, http.StatusOK, out.Alert)
 }
 
 type sfAPICheckInJSON struct {
@@ -140,29 +136,17 @@ func (s *Server) apiSubmitCheckIn(w http.ResponseWriter, r *http.Request, a acce
 	var in alert.Answers
 	bad := Decode(r, &in)
 	out, _, err := s.doors.Safety.SubmitCheckIn(r.Context(), a, r.PathValue("id"), r.PathValue("checkInID"), in, bad)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, sfAPICheckIn(out))
+	s.reply(w, r, err, http.StatusOK, sfAPICheckIn(out))
 }
 
 func (s *Server) apiSafetyPlan(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	p, err := s.doors.Safety.Plans(r.Context(), a, r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, p.Latest().PlanVersion)
+	s.reply(w, r, err, http.StatusOK, p.Latest().PlanVersion)
 }
 
 func (s *Server) apiPutSafetyPlan(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in safety.SafetyPlan
 	bad := Decode(r, &in)
 	v, err := s.doors.Safety.SavePlan(r.Context(), a, r.PathValue("id"), in, bad)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, v.PlanVersion)
+	s.reply(w, r, err, http.StatusOK, v.PlanVersion)
 }

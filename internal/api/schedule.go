@@ -41,21 +41,35 @@ func apiTime(v, field string, zone *time.Location, ps *clinic.Problems) time.Tim
 	return time.Time{}
 }
 
+// apiSpan reads the two ends of a span of time in the practice's zone,
+// each given in its field; what cannot be read goes on ps.
+func (s *Server) apiSpan(r *http.Request, a access.Actor, ps *clinic.Problems, fromField, from, toField, to string) (time.Time, time.Time, error) {
+	zone, err := s.practiceZone(r, a.PracticeID)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return apiTime(from, fromField, zone, ps), apiTime(to, toField, zone, ps), nil
+}
+
 // apiAppointmentResult is an appointment with the warnings its booking drew.
 type apiAppointmentResult struct {
 	*schedule.Appointment
 	Warnings []dosing.Warning `json:"warnings"`
 }
 
+func apiAppointment(ap *schedule.Appointment, warnings []dosing.Warning) apiAppointmentResult {
+	return apiAppointmentResult{Appointment: ap, Warnings: append([]dosing.Warning{}, warnings...)}
+}
+
 func (s *Server) apiAppointments(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	zone, err := s.practiceZone(r, a.PracticeID)
+	q := r.URL.Query()
+	var ps clinic.Problems
+	from, to, err := s.apiSpan(r, a, &ps, "from", q.Get("from"), "to", q.Get("to"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	var ps clinic.Problems
-	f := schedule.Filter{PracticeID: a.PracticeID, From: apiTime(q.Get("from"), "from", zone, &ps), To: apiTime(q.Get("to"), "to", zone, &ps),
+	f := schedule.Filter{PracticeID: a.PracticeID, From: from, To: to,
 		StaffID: q.Get("staff"), RoomID: q.Get("room"), IncludeCancelled: q.Get("cancelled") == "true"}
 	if f.From.IsZero() {
 		f.From = s.now().Add(-24 * time.Hour)
@@ -67,21 +81,13 @@ func (s *Server) apiAppointments(w http.ResponseWriter, r *http.Request, a acces
 		ps.Add("to", "Ask for at most a year at a time.")
 	}
 	v, err := s.doors.Schedule.Calendar(r.Context(), a, f, ps.Err())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"appointments": v.Appointments})
+	s.reply(w, r, err, http.StatusOK, map[string]any{"appointments": v.Appointments})
 }
 
 func (s *Server) apiAppointment(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	v, err := s.doors.Schedule.Appointment(r.Context(), a, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, v.Appointment)
+	s.reply(w, r, err, http.StatusOK, v.Appointment)
 }
 
 type apiBookingInput struct {
@@ -98,13 +104,13 @@ type apiBookingInput struct {
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	var in apiBookingInput
 	bad := Decode(r, &in)
-	zone, err := s.practiceZone(r, a.PracticeID)
+	var ps clinic.Problems
+	start, end, err := s.apiSpan(r, a, &ps, "start", in.Start, "end", in.End)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	var ps clinic.Problems
-	b := schedule.Booking{Kind: in.Kind, Title: in.Title, Start: apiTime(in.Start, "start", zone, &ps), End: apiTime(in.End, "end", zone, &ps),
+	b := schedule.Booking{Kind: in.Kind, Title: in.Title, Start: start, End: end,
 		RoomID: in.RoomID, StaffIDs: in.StaffIDs, Clients: in.Clients, Override: in.Override}
 	for i := range b.Clients {
 		b.Clients[i].CourseSessionID, b.Clients[i].Name, b.Clients[i].Hidden = "", "", false
@@ -114,18 +120,14 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request, a access.Actor)
 		s.Error(w, r, err)
 		return
 	}
-	res := apiAppointmentResult{Appointment: booked.Appointment, Warnings: append([]dosing.Warning{}, booked.Warnings...)}
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	res := apiAppointment(booked.Appointment, booked.Warnings)
+	status := http.StatusCreated
 	// A medicine session that already had a booking moves that
 	// appointment rather than adding a second one: say so with 200.
-	if res.Appointment != nil && res.Appointment.CreatedAt.Before(s.now()) {
-		WriteJSON(w, http.StatusOK, res)
-		return
+	if err == nil && res.Appointment != nil && res.Appointment.CreatedAt.Before(s.now()) {
+		status = http.StatusOK
 	}
-	WriteJSON(w, http.StatusCreated, res)
+	s.reply(w, r, err, status, res)
 }
 
 func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http.Request, access.Actor) {
@@ -140,13 +142,13 @@ func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http
 			Status   string `json:"status"`
 		}
 		bad := Decode(r, &in)
-		zone, err := s.practiceZone(r, a.PracticeID)
+		var ps clinic.Problems
+		start, end, err := s.apiSpan(r, a, &ps, "start", in.Start, "end", in.End)
 		if err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		var ps clinic.Problems
-		m := schedule.Change{Start: apiTime(in.Start, "start", zone, &ps), End: apiTime(in.End, "end", zone, &ps), RoomID: in.RoomID, Override: in.Override}
+		m := schedule.Change{Start: start, End: end, RoomID: in.RoomID, Override: in.Override}
 		door, unread := s.doors.Schedule, schedule.Unread{Body: bad, Fields: ps.Err()}
 		var ch schedule.Changed
 		switch op {
@@ -157,30 +159,17 @@ func (s *Server) apiAppointmentChange(op string) func(http.ResponseWriter, *http
 		case "mark":
 			ch, err = door.Mark(r.Context(), a, id, schedule.Status(in.Status), unread)
 		}
-		res := apiAppointmentResult{Appointment: ch.Appointment, Warnings: append([]dosing.Warning{}, ch.Warnings...)}
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		WriteJSON(w, http.StatusOK, res)
+		s.reply(w, r, err, http.StatusOK, apiAppointment(ch.Appointment, ch.Warnings))
 	}
 }
 
 func (s *Server) apiRooms(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	list, err := s.doors.Schedule.Rooms(r.Context(), a)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"rooms": list})
+	s.reply(w, r, err, http.StatusOK, map[string]any{"rooms": list})
 }
 
 func (s *Server) apiClientAppointments(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := r.PathValue("id")
 	list, err := s.doors.Schedule.ClientAppointments(r.Context(), a, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"appointments": list})
+	s.reply(w, r, err, http.StatusOK, map[string]any{"appointments": list})
 }

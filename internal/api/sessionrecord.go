@@ -32,7 +32,7 @@ func (s *Server) routesSessionRecordAPI() {
 		// Starting takes no input: only nothing or {} is accepted.
 		var none struct{}
 		out, err := door.Start(r.Context(), a, r.PathValue("id"), r.PathValue("sessionID"), DecodeOptional(r, &none))
-		s.srAnswer(w, r, a, http.StatusCreated, out, err)
+		s.reply(w, r, err, http.StatusCreated, out)
 	}))
 	s.handle("GET /api/v1/clients/{id}/session-records", s.api(srRead(s, func(r *http.Request, a access.Actor) (any, error) {
 		return door.List(r.Context(), a, r.PathValue("id"))
@@ -139,7 +139,7 @@ func srWrite[T any](s *Server, status int, call func(r *http.Request, a access.A
 		var in T
 		bad := Decode(r, &in)
 		out, err := call(r, a, in, bad)
-		s.srAnswer(w, r, a, status, out, err)
+		s.reply(w, r, err, status, out)
 	}
 }
 
@@ -147,17 +147,8 @@ func srWrite[T any](s *Server, status int, call func(r *http.Request, a access.A
 func srRead(s *Server, call func(r *http.Request, a access.Actor) (any, error)) func(http.ResponseWriter, *http.Request, access.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor) {
 		out, err := call(r, a)
-		s.srAnswer(w, r, a, http.StatusOK, out, err)
+		s.reply(w, r, err, http.StatusOK, out)
 	}
-}
-
-// srAnswer writes what the door returned, or its refusal as a problem.
-func (s *Server) srAnswer(w http.ResponseWriter, r *http.Request, a access.Actor, status int, out any, err error) {
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, status, out)
 }
 
 // apiSignDischargeException is the exception through the API: the same rule, a prescriber on
@@ -172,9 +163,5 @@ func (s *Server) apiSignDischargeException(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	e, err := s.doors.Sessions.SignException(r.Context(), a, r.PathValue("id"), in.MinObservationMinutes, in.Reason, nil)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, e)
+	s.reply(w, r, err, http.StatusCreated, e)
 }

@@ -57,13 +57,7 @@ func setup(t *testing.T, db *store.DB) *fixture {
 
 func (f *fixture) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := f.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, f.db, q, args...)
 }
 
 func TestTheTrailIsSearchedAndExportedWithinThePractice(t *testing.T) {

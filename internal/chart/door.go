@@ -32,12 +32,7 @@ type Door struct {
 	Now func() time.Time
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 // List is the client list: every client of the practice for an admin,
 // the clients of one's own care teams for anyone else; query narrows it

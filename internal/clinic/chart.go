@@ -27,16 +27,11 @@ type Problems []FieldProblem
 
 // Fault is the problems as one refusal of what was entered.
 func (ps Problems) Fault() *fault.Error {
-	e := &fault.Error{Code: fault.Invalid, Message: "Some fields need attention."}
-	// One problem is said as itself, as access.Problems says it: the two
-	// read alike on every face.
-	if len(ps) == 1 {
-		e.Message = ps[0].Message
-	}
+	var fields []fault.Field
 	for _, p := range ps {
-		e.Fields = append(e.Fields, fault.Field{Name: p.Field, Message: p.Message})
+		fields = append(fields, fault.Field{Name: p.Field, Message: p.Message})
 	}
-	return e
+	return fault.Invalids(fields)
 }
 
 func (ps Problems) Error() string {

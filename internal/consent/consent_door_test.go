@@ -48,13 +48,7 @@ func request() context.Context {
 
 func (p *doorPractice) count(q string, args ...any) int {
 	p.t.Helper()
-	var n int
-	if err := p.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		p.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(p.t, p.db, q, args...)
 }
 
 // denied counts the refusals of act on the trail for the actor.

@@ -95,11 +95,16 @@ func (p *practice) latest(kind consent.Kind) consent.Version {
 }
 
 func (p *practice) sign(client string, v consent.Version, name string, at time.Time) (consent.Signature, error) {
+	return p.signInput(client, consent.SignInput{VersionID: v.ID, TypedName: name, Agreed: true,
+		ShownSHA256: v.SHA256, At: at, Address: "203.0.113.7", UserAgent: "Mozilla/5.0 (iPad)"})
+}
+
+// signInput signs for client exactly what in says, agreed or not.
+func (p *practice) signInput(client string, in consent.SignInput) (consent.Signature, error) {
 	var s consent.Signature
 	err := p.try(func(tx *store.Tx) error {
 		var err error
-		s, err = consent.Sign(context.Background(), tx, p.id, client, consent.SignInput{VersionID: v.ID, TypedName: name, Agreed: true,
-			ShownSHA256: v.SHA256, At: at, Address: "203.0.113.7", UserAgent: "Mozilla/5.0 (iPad)"})
+		s, err = consent.Sign(context.Background(), tx, p.id, client, in)
 		return err
 	})
 	return s, err
@@ -185,10 +190,7 @@ func TestASignatureNeedsTheLegalNameAndAnExplicitAgreement(t *testing.T) {
 		if f := problemField(err); len(f) != 1 || f[0] != "name" || !strings.Contains(err.Error(), "Alex Rivera") {
 			t.Fatalf("a wrong name: %v (%v)", err, f)
 		}
-		err = p.try(func(tx *store.Tx) error {
-			_, err := consent.Sign(context.Background(), tx, p.id, p.alex, consent.SignInput{VersionID: kap.ID, TypedName: "", Agreed: false, ShownSHA256: kap.SHA256, At: t0})
-			return err
-		})
+		_, err = p.signInput(p.alex, consent.SignInput{VersionID: kap.ID, TypedName: "", Agreed: false, ShownSHA256: kap.SHA256, At: t0})
 		if f := problemField(err); len(f) != 2 || f[0] != "name" || f[1] != "agree" {
 			t.Fatalf("no name and no agreement: %v", f)
 		}
@@ -207,11 +209,8 @@ func TestAVersionChangedUnderTheSignerIsRefused(t *testing.T) {
 		p := newPractice(t, db)
 		v1 := p.latest(consent.KAPTreatment)
 		// The page showed another text than the one held.
-		err := p.try(func(tx *store.Tx) error {
-			_, err := consent.Sign(context.Background(), tx, p.id, p.alex, consent.SignInput{VersionID: v1.ID, TypedName: "Alex Rivera", Agreed: true,
-				ShownSHA256: consent.Hash("something else"), At: t0})
-			return err
-		})
+		_, err := p.signInput(p.alex, consent.SignInput{VersionID: v1.ID, TypedName: "Alex Rivera", Agreed: true,
+			ShownSHA256: consent.Hash("something else"), At: t0})
 		var changed *consent.ChangedError
 		if !errors.As(err, &changed) || changed.Latest.ID != v1.ID {
 			t.Fatalf("a mismatched hash: %v", err)

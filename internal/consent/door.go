@@ -23,12 +23,7 @@ type Door struct {
 	Now func() time.Time
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 // documentRef is the practice's documents as a whole: administering them
 // and reading the ones in force are practice-wide.

@@ -7,12 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/course"
-	"holdspace/internal/demo"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/dosing"
-	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
@@ -27,11 +25,7 @@ func TestOnlyOneCourseIsActiveAtATime(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-		ring, _ := keyring.New(make([]byte, 32))
-		o := demo.Options{Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1), Keys: ring}
-		if _, err := demo.Load(ctx, db, o, now); err != nil {
-			t.Fatal(err)
-		}
+		demotest.LoadAt(t, db, now)
 		ids := map[string]string{}
 		if err := db.Read(ctx, func(tx *store.Tx) error {
 			for key, q := range map[string]string{

@@ -22,29 +22,27 @@ type Door struct {
 	Now func() time.Time
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 // in is the door's clock read in zone; a nil zone leaves it as it is.
-func (d *Door) in(zone *time.Location) time.Time {
-	if zone == nil {
-		return d.now()
-	}
-	return d.now().In(zone)
-}
+func (d *Door) in(zone *time.Location) time.Time { return access.In(d.now(), zone) }
 
 // practiceNow is now in the practice's zone, the day a course's dates and
 // dose checks are read against.
 func (d *Door) practiceNow(ctx context.Context, tx *store.Tx, practiceID string) (time.Time, error) {
-	zone, err := access.PracticeZone(ctx, tx, practiceID)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return d.now().In(zone), nil
+	return access.PracticeNow(ctx, tx, practiceID, d.now())
+}
+
+// withClient decides action on ref, which names the client, and in the
+// same transaction loads the client into *client before fn reads the rest.
+func (d *Door) withClient(ctx context.Context, a access.Actor, action access.Action, ref access.Ref, client *clinic.Client, fn func(tx *store.Tx) error) error {
+	return d.Access.Do(ctx, a, action, ref, func(tx *store.Tx, _ access.Decision) error {
+		var err error
+		if *client, err = clinic.LoadClient(ctx, tx, a.PracticeID, ref.ClientID); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 // Overview lists the practice's courses, stalled ones first; status
@@ -77,11 +75,7 @@ type Courses struct {
 // List reads a client's courses, newest first, for the care team.
 func (d *Door) List(ctx context.Context, a access.Actor, clientID string, zone *time.Location) (Courses, error) {
 	var out Courses
-	err := d.Access.Do(ctx, a, access.ClientRead, access.Ref{Type: "course", ID: clientID, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if out.Client, err = clinic.LoadClient(ctx, tx, a.PracticeID, clientID); err != nil {
-			return err
-		}
+	err := d.withClient(ctx, a, access.ClientRead, access.Ref{Type: "course", ID: clientID, ClientID: clientID}, &out.Client, func(tx *store.Tx) error {
 		ms, err := settings.MedicineSettings(ctx, tx, a.PracticeID)
 		if err != nil {
 			return err
@@ -103,11 +97,7 @@ type Viewed struct {
 // View reads one course of a client for the care team.
 func (d *Door) View(ctx context.Context, a access.Actor, clientID, courseID string, zone *time.Location) (Viewed, error) {
 	var out Viewed
-	err := d.Access.Do(ctx, a, access.ClientRead, access.Ref{Type: "course", ID: courseID, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if out.Client, err = clinic.LoadClient(ctx, tx, a.PracticeID, clientID); err != nil {
-			return err
-		}
+	err := d.withClient(ctx, a, access.ClientRead, access.Ref{Type: "course", ID: courseID, ClientID: clientID}, &out.Client, func(tx *store.Tx) error {
 		ms, err := settings.MedicineSettings(ctx, tx, a.PracticeID)
 		if err != nil {
 			return err
@@ -140,11 +130,7 @@ type Planning struct {
 // access (a course is planned only by a prescriber on the care team).
 func (d *Door) Planning(ctx context.Context, a access.Actor, clientID string, zone *time.Location) (Planning, error) {
 	var out Planning
-	err := d.Access.Do(ctx, a, access.EvaluationWrite, access.Ref{Type: "course", ID: clientID, ClientID: clientID}, func(tx *store.Tx, _ access.Decision) error {
-		var err error
-		if out.Client, err = clinic.LoadClient(ctx, tx, a.PracticeID, clientID); err != nil {
-			return err
-		}
+	err := d.withClient(ctx, a, access.EvaluationWrite, access.Ref{Type: "course", ID: clientID, ClientID: clientID}, &out.Client, func(tx *store.Tx) error {
 		m, err := clinic.LoadMedical(ctx, tx, clientID)
 		if err != nil {
 			return err

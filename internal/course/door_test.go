@@ -132,21 +132,10 @@ func TestTheDoorNamesTheFieldsItRefuses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newDoorSite(t, db)
 		ctx := context.Background()
-		fields := func(err error) map[string]bool {
-			f := fault.Of(err)
-			if f == nil || f.Code != fault.Invalid {
-				t.Fatalf("%v; want an invalid fault", err)
-			}
-			out := map[string]bool{}
-			for _, fl := range f.Fields {
-				out[fl.Name] = true
-			}
-			return out
-		}
 		var active string
 		s.Scan(`SELECT id FROM course WHERE client_id = ? AND status = 'active'`, []any{s.alex}, &active)
 		_, err := s.door.Stop(ctx, s.rx, s.alex, active, "  ", nil)
-		if got := fields(err); !got["stop_reason"] {
+		if got := demotest.InvalidFieldSet(t, err); !got["stop_reason"] {
 			t.Errorf("stopping without a reason refused on %v; want stop_reason", got)
 		}
 		if n := s.Count(`SELECT COUNT(*) FROM course WHERE id = ? AND status = 'active'`, active); n != 1 {
@@ -155,11 +144,11 @@ func TestTheDoorNamesTheFieldsItRefuses(t *testing.T) {
 		p := testPlan()
 		p.Doses = []float64{0, 0}
 		_, err = s.door.Create(ctx, s.rx, s.dan, course.NewPlan{Plan: p}, nil)
-		if got := fields(err); !got[course.DoseField(1)] || !got[course.DoseField(2)] {
+		if got := demotest.InvalidFieldSet(t, err); !got[course.DoseField(1)] || !got[course.DoseField(2)] {
 			t.Errorf("a plan without doses refused on %v; want %s and %s", got, course.DoseField(1), course.DoseField(2))
 		}
 		_, err = s.door.Create(ctx, s.rx, s.alex, course.NewPlan{Plan: testPlan()}, nil)
-		if got := fields(err); !got["course"] {
+		if got := demotest.InvalidFieldSet(t, err); !got["course"] {
 			t.Errorf("a second course beside an active one refused on %v; want course", got)
 		}
 	})

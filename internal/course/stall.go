@@ -108,19 +108,9 @@ type StallWorker struct {
 func (w *StallWorker) Tick(ctx context.Context, now time.Time) (int, error) {
 	var practices []string
 	err := w.DB.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT DISTINCT practice_id FROM course WHERE status = 'active' ORDER BY practice_id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			practices = append(practices, id)
-		}
-		return rows.Err()
+		var err error
+		practices, err = tx.Strings(ctx, `SELECT DISTINCT practice_id FROM course WHERE status = 'active' ORDER BY practice_id`)
+		return err
 	})
 	if err != nil {
 		return 0, err

@@ -7,10 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/course"
-	"holdspace/internal/demo"
-	"holdspace/internal/keyring"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
 )
@@ -23,11 +21,7 @@ func TestAStalledCourseIsToldToTheCareTeamOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-		ring, _ := keyring.New(make([]byte, 32))
-		o := demo.Options{Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1), Keys: ring}
-		if _, err := demo.Load(ctx, db, o, now); err != nil {
-			t.Fatal(err)
-		}
+		demotest.LoadAt(t, db, now)
 		var practice, maya, mayaCourse, jordan string
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			// Only this test's email counts.

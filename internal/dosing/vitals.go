@@ -25,19 +25,29 @@ func Measures() []Measure {
 
 // Label is the measure in the clinic's words.
 func (m Measure) Label() string {
-	switch m {
-	case MeasureSystolic:
-		return "Systolic"
-	case MeasureDiastolic:
-		return "Diastolic"
-	case MeasureHeartRate:
-		return "Heart rate"
-	case MeasureSpO2:
-		return "SpO2"
-	case MeasureRespiratoryRate:
-		return "Respiratory rate"
+	if l, ok := byMeasure(m, "Systolic", "Diastolic", "Heart rate", "SpO2", "Respiratory rate"); ok {
+		return l
 	}
 	return string(m)
+}
+
+// byMeasure is the one of the five values that belongs to m, given in the
+// order of Measures; false for a measure it does not know.
+func byMeasure[T any](m Measure, systolic, diastolic, heartRate, spO2, respiratoryRate T) (T, bool) {
+	switch m {
+	case MeasureSystolic:
+		return systolic, true
+	case MeasureDiastolic:
+		return diastolic, true
+	case MeasureHeartRate:
+		return heartRate, true
+	case MeasureSpO2:
+		return spO2, true
+	case MeasureRespiratoryRate:
+		return respiratoryRate, true
+	}
+	var none T
+	return none, false
 }
 
 // Unit is how the value is written on screen.
@@ -58,19 +68,8 @@ func (m Measure) Unit() string {
 // LOINC is the observation code (KAP.md §3 vitals: BP components 8480-6 / 8462-4, HR 8867-4,
 // SpO2 2708-6, RR 9279-1).
 func (m Measure) LOINC() string {
-	switch m {
-	case MeasureSystolic:
-		return "8480-6"
-	case MeasureDiastolic:
-		return "8462-4"
-	case MeasureHeartRate:
-		return "8867-4"
-	case MeasureSpO2:
-		return "2708-6"
-	case MeasureRespiratoryRate:
-		return "9279-1"
-	}
-	return ""
+	code, _ := byMeasure(m, "8480-6", "8462-4", "8867-4", "2708-6", "9279-1")
+	return code
 }
 
 // inSentence is the label for the middle of a sentence.
@@ -111,19 +110,7 @@ func Measured(v int) *int { return &v }
 
 // Value returns one measure of the reading and whether it was recorded.
 func (r Reading) Value(m Measure) (int, bool) {
-	var p *int
-	switch m {
-	case MeasureSystolic:
-		p = r.Systolic
-	case MeasureDiastolic:
-		p = r.Diastolic
-	case MeasureHeartRate:
-		p = r.HeartRate
-	case MeasureSpO2:
-		p = r.SpO2
-	case MeasureRespiratoryRate:
-		p = r.RespiratoryRate
-	}
+	p, _ := byMeasure(m, r.Systolic, r.Diastolic, r.HeartRate, r.SpO2, r.RespiratoryRate)
 	if p == nil {
 		return 0, false
 	}
@@ -173,19 +160,8 @@ type Ranges struct {
 
 // For returns the range of one measure.
 func (r Ranges) For(m Measure) Range {
-	switch m {
-	case MeasureSystolic:
-		return r.Systolic
-	case MeasureDiastolic:
-		return r.Diastolic
-	case MeasureHeartRate:
-		return r.HeartRate
-	case MeasureSpO2:
-		return r.SpO2
-	case MeasureRespiratoryRate:
-		return r.RespiratoryRate
-	}
-	return Range{}
+	g, _ := byMeasure(m, r.Systolic, r.Diastolic, r.HeartRate, r.SpO2, r.RespiratoryRate)
+	return g
 }
 
 // DefaultRanges are adult resting ranges; practice settings, to be confirmed by the practice's
@@ -222,19 +198,8 @@ type Alarm struct {
 
 // For returns the alarm band of one measure.
 func (a Alarm) For(m Measure) AlarmBand {
-	switch m {
-	case MeasureSystolic:
-		return a.Systolic
-	case MeasureDiastolic:
-		return a.Diastolic
-	case MeasureHeartRate:
-		return a.HeartRate
-	case MeasureSpO2:
-		return a.SpO2
-	case MeasureRespiratoryRate:
-		return a.RespiratoryRate
-	}
-	return AlarmBand{}
+	b, _ := byMeasure(m, a.Systolic, a.Diastolic, a.HeartRate, a.SpO2, a.RespiratoryRate)
+	return b
 }
 
 // DefaultAlarm thresholds; practice settings, each with where it comes from.

@@ -17,6 +17,21 @@ import (
 	"holdspace/internal/store/storetest"
 )
 
+// world is demotest's small practice with the intake's door, as the
+// attestation tests read it.
+type world struct {
+	t                           *testing.T
+	db                          *store.DB
+	door                        *eligibility.Door
+	therapist, portal, outsider access.Actor
+	client                      string
+}
+
+func attestWorld(t *testing.T, db *store.DB) *world {
+	dw := newWorld(t, db)
+	return &world{t: t, db: db, door: dw.Door, therapist: dw.Therapist, portal: dw.Portal, outsider: dw.Outsider, client: dw.Client}
+}
+
 // fillAll saves every section of a complete intake, as the therapist
 // filling it in with the client.
 func (w *world) fillAll(in intake.Intake) {
@@ -31,13 +46,7 @@ func (w *world) fillAll(in intake.Intake) {
 
 func (w *world) count(q string, args ...any) int {
 	w.t.Helper()
-	var n int
-	if err := w.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		w.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(w.t, w.db, q, args...)
 }
 
 // storedHash rebuilds, from the stored rows alone, the canonical text the
@@ -83,7 +92,7 @@ func fieldNames(t *testing.T, err error) []string {
 
 func TestTheClientAttestsWhatTheySend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db)
+		w := attestWorld(t, db)
 		w.fillAll(eligibility.Complete())
 		ctx := access.WithMeta(context.Background(), access.Meta{Address: "203.0.113.7", UserAgent: "Firefox/140", RequestID: "r1"})
 
@@ -154,7 +163,7 @@ func TestTheClientAttestsWhatTheySend(t *testing.T) {
 
 func TestAStaffChangeAfterTheAttestationShows(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db)
+		w := attestWorld(t, db)
 		ctx := context.Background()
 		in := eligibility.Complete()
 		w.fillAll(in)
@@ -207,7 +216,7 @@ func TestAStaffChangeAfterTheAttestationShows(t *testing.T) {
 // the client's word; typing the client's name is not theirs to do.
 func TestStaffAttestUnderTheirOwnName(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db)
+		w := attestWorld(t, db)
 		ctx := context.Background()
 		w.fillAll(eligibility.Complete())
 		_, err := w.door.Submit(ctx, w.therapist, w.client, eligibility.Attestation{Name: "Alex Rivera", Confirm: true}, nil)

@@ -23,12 +23,7 @@ type Door struct {
 	Now func() time.Time
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 // use runs fn as one use case: access decided and audited, then the intake
 // read or changed in the same transaction.

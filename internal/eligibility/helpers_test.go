@@ -9,6 +9,7 @@ import (
 	"holdspace/internal/intake"
 	"holdspace/internal/screening"
 	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
 )
 
 var day = time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
@@ -53,13 +54,7 @@ func (f *fixture) exec(q string, args ...any) {
 
 func (f *fixture) count(q string, args ...any) int {
 	f.t.Helper()
-	var n int
-	if err := f.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		f.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(f.t, f.db, q, args...)
 }
 
 // as runs fn in one write transaction as by, at the given time. The error of

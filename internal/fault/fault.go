@@ -165,6 +165,17 @@ func Wrap(code Code, message string, err error) *Error {
 	return &Error{Code: code, Message: message, Err: err}
 }
 
+// Invalids is a refusal of what was entered, its problems beside their
+// fields in order: one problem's message is the refusal's own, so that
+// every face says a single problem alike.
+func Invalids(fields []Field) *Error {
+	e := &Error{Code: Invalid, Message: "Some fields need attention.", Fields: fields}
+	if len(fields) == 1 {
+		e.Message = fields[0].Message
+	}
+	return e
+}
+
 // InvalidField is a refusal of one field.
 func InvalidField(field, message string) *Error {
 	return &Error{Code: Invalid, Message: message, Fields: []Field{{field, message}}}

@@ -102,18 +102,8 @@ func (p *Page) Check() access.Problems {
 	var ps access.Problems
 	p.Heading = oneLine(p.Heading)
 	p.Body = strings.TrimSpace(strings.ReplaceAll(p.Body, "\r\n", "\n"))
-	switch {
-	case p.Heading == "":
-		ps = append(ps, &access.Problem{Field: "heading", Message: "Give the page a heading."})
-	case utf8.RuneCountInString(p.Heading) > maxSubject:
-		ps = append(ps, &access.Problem{Field: "heading", Message: "Keep the heading to 200 characters."})
-	}
-	switch {
-	case p.Body == "":
-		ps = append(ps, &access.Problem{Field: "body", Message: "Write the text of the page, or restore holdspace's default text."})
-	case utf8.RuneCountInString(p.Body) > maxText:
-		ps = append(ps, &access.Problem{Field: "body", Message: "Keep the text under 20,000 characters."})
-	}
+	ps = required(ps, "heading", p.Heading, maxSubject, "Give the page a heading.", "Keep the heading to 200 characters.")
+	ps = required(ps, "body", p.Body, maxText, "Write the text of the page, or restore holdspace's default text.", "Keep the text under 20,000 characters.")
 	return ps
 }
 

@@ -25,12 +25,7 @@ type Door struct {
 	RateWindow time.Duration
 }
 
-func (s *Door) now() time.Time {
-	if s.Now == nil {
-		return time.Now()
-	}
-	return s.Now()
-}
+func (s *Door) now() time.Time { return access.Now(s.Now) }
 
 func (s *Door) mailQueued() {
 	if s.Access.MailQueued != nil {
@@ -182,17 +177,19 @@ func (in *ReplyInput) Check() access.Problems {
 	var ps access.Problems
 	in.Subject = oneLine(in.Subject)
 	in.Message = strings.TrimSpace(strings.ReplaceAll(in.Message, "\r\n", "\n"))
+	ps = required(ps, "subject", in.Subject, maxSubject, "Give the email a subject.", "Keep the subject to 200 characters.")
+	ps = required(ps, "message", in.Message, maxText, "Write the message to send.", "Keep the message under 20,000 characters.")
+	return ps
+}
+
+// required adds to ps the problem of a text that must be given under
+// field: missing, or longer than most characters.
+func required(ps access.Problems, field, text string, most int, missing, tooLong string) access.Problems {
 	switch {
-	case in.Subject == "":
-		ps = append(ps, &access.Problem{Field: "subject", Message: "Give the email a subject."})
-	case utf8.RuneCountInString(in.Subject) > maxSubject:
-		ps = append(ps, &access.Problem{Field: "subject", Message: "Keep the subject to 200 characters."})
-	}
-	switch {
-	case in.Message == "":
-		ps = append(ps, &access.Problem{Field: "message", Message: "Write the message to send."})
-	case utf8.RuneCountInString(in.Message) > maxText:
-		ps = append(ps, &access.Problem{Field: "message", Message: "Keep the message under 20,000 characters."})
+	case text == "":
+		return append(ps, &access.Problem{Field: field, Message: missing})
+	case utf8.RuneCountInString(text) > most:
+		return append(ps, &access.Problem{Field: field, Message: tooLong})
 	}
 	return ps
 }

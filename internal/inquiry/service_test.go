@@ -70,13 +70,7 @@ func newPractice(t *testing.T, db *store.DB) *practice {
 
 func (p *practice) count(q string, args ...any) int {
 	p.t.Helper()
-	var n int
-	if err := p.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		p.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(p.t, p.db, q, args...)
 }
 
 // submit files a valid inquiry from an address.

@@ -178,16 +178,6 @@ func ParseTimesPerDay(frequency string) (float64, error) {
 // known to be absent only when listComplete (see Medications.putFacts). The diazepam equivalent is
 // left unknown when any benzodiazepine's day is: a partial total would understate.
 func MedicationFacts(f screening.Facts, meds []ListedMedicine, listComplete bool) []BenzodiazepineDay {
-	classes := []struct {
-		class MedicationClass
-		fact  string
-	}{
-		{ClassBenzodiazepine, screening.FactBenzodiazepine},
-		{ClassLamotrigine, screening.FactLamotrigine},
-		{ClassMAOI, screening.FactMAOI},
-		{ClassPsychostimulant, screening.FactPsychostimulant},
-		{ClassSedativeHypnotic, screening.FactSedativeHypnotic},
-	}
 	present := map[MedicationClass]bool{}
 	var days []BenzodiazepineDay
 	total, complete := 0.0, true
@@ -199,15 +189,10 @@ func MedicationFacts(f screening.Facts, meds []ListedMedicine, listComplete bool
 			complete = complete && d.Known
 		}
 	}
-	for _, c := range classes {
+	for _, c := range classFacts {
 		delete(f, c.fact)
-		switch {
-		case present[c.class]:
-			f[c.fact] = screening.Bool(true)
-		case listComplete:
-			f[c.fact] = screening.Bool(false)
-		}
 	}
+	putClassFacts(f, present, listComplete)
 	delete(f, screening.FactDiazepamEquivalentMgPerDay)
 	switch {
 	case len(days) > 0 && complete:

@@ -79,28 +79,11 @@ func (i Intake) Facts() screening.Facts {
 // list; with "not sure" or no answer, an empty slot in the list proves nothing.
 func (m Medications) putFacts(f screening.Facts) {
 	listComplete := m.TakesMedications == No || (m.TakesMedications == Yes && len(m.List) > 0)
-	classes := []struct {
-		class MedicationClass
-		fact  string
-	}{
-		{ClassBenzodiazepine, screening.FactBenzodiazepine},
-		{ClassLamotrigine, screening.FactLamotrigine},
-		{ClassMAOI, screening.FactMAOI},
-		{ClassPsychostimulant, screening.FactPsychostimulant},
-		{ClassSedativeHypnotic, screening.FactSedativeHypnotic},
-	}
 	present := map[MedicationClass]bool{}
 	for _, med := range m.List {
 		present[med.Class()] = true
 	}
-	for _, c := range classes {
-		switch {
-		case present[c.class]:
-			f[c.fact] = screening.Bool(true)
-		case listComplete:
-			f[c.fact] = screening.Bool(false)
-		}
-	}
+	putClassFacts(f, present, listComplete)
 	switch {
 	case present[ClassBenzodiazepine]:
 		if mg, complete := DiazepamEquivalentMgPerDay(m.List); complete {
@@ -108,5 +91,32 @@ func (m Medications) putFacts(f screening.Facts) {
 		}
 	case listComplete:
 		f[screening.FactDiazepamEquivalentMgPerDay] = screening.Number(0)
+	}
+}
+
+// classFacts are the medication classes the screening reads, each with
+// its fact.
+var classFacts = []struct {
+	class MedicationClass
+	fact  string
+}{
+	{ClassBenzodiazepine, screening.FactBenzodiazepine},
+	{ClassLamotrigine, screening.FactLamotrigine},
+	{ClassMAOI, screening.FactMAOI},
+	{ClassPsychostimulant, screening.FactPsychostimulant},
+	{ClassSedativeHypnotic, screening.FactSedativeHypnotic},
+}
+
+// putClassFacts sets each class's fact: true when a medicine of it is
+// present, false when listComplete lets its absence be known, else
+// nothing.
+func putClassFacts(f screening.Facts, present map[MedicationClass]bool, listComplete bool) {
+	for _, c := range classFacts {
+		switch {
+		case present[c.class]:
+			f[c.fact] = screening.Bool(true)
+		case listComplete:
+			f[c.fact] = screening.Bool(false)
+		}
 	}
 }

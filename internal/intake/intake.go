@@ -40,50 +40,32 @@ type Intake struct {
 
 // Section returns the named section.
 func (i Intake) Section(name string) (Section, bool) {
-	switch name {
-	case SectionMedical:
-		return i.Medical, true
-	case SectionPsychiatric:
-		return i.Psychiatric, true
-	case SectionSubstances:
-		return i.Substances, true
-	case SectionMedications:
-		return i.Medications, true
-	case SectionExperience:
-		return i.Experience, true
-	case SectionGoals:
-		return i.Goals, true
+	for _, s := range i.sections() {
+		if s.SectionName() == name {
+			return s, true
+		}
 	}
 	return nil, false
 }
 
-// Put replaces one section, as saved from its page of the portal.
+// Put replaces one section, as saved from its page of the portal; a
+// pointer to a section puts the section it points to.
 func (i *Intake) Put(s Section) {
+	put(&i.Medical, s)
+	put(&i.Psychiatric, s)
+	put(&i.Substances, s)
+	put(&i.Medications, s)
+	put(&i.Experience, s)
+	put(&i.Goals, s)
+}
+
+// put sets *field to s when s is a T or points to one.
+func put[T Section](field *T, s any) {
 	switch v := s.(type) {
-	case Medical:
-		i.Medical = v
-	case *Medical:
-		i.Medical = *v
-	case Psychiatric:
-		i.Psychiatric = v
-	case *Psychiatric:
-		i.Psychiatric = *v
-	case Substances:
-		i.Substances = v
-	case *Substances:
-		i.Substances = *v
-	case Medications:
-		i.Medications = v
-	case *Medications:
-		i.Medications = *v
-	case Experience:
-		i.Experience = v
-	case *Experience:
-		i.Experience = *v
-	case Goals:
-		i.Goals = v
-	case *Goals:
-		i.Goals = *v
+	case T:
+		*field = v
+	case *T:
+		*field = *v
 	}
 }
 

@@ -36,12 +36,7 @@ type Answered struct {
 	AlertID string
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 // answering is who fills a response in: a client, only their own, through
 // the portal; staff, for a client they may update.
@@ -212,10 +207,7 @@ func apiAnswerFault(err error) error {
 		}
 		return f
 	case errors.As(err, &ps):
-		f := &fault.Error{Code: fault.Invalid, Message: "Some fields need attention.", Err: err}
-		if len(ps) == 1 {
-			f.Message = ps[0].Message
-		}
+		var fields []fault.Field
 		for _, p := range ps {
 			field := p.Field
 			switch field {
@@ -223,8 +215,10 @@ func apiAnswerFault(err error) error {
 			default:
 				field = "answers." + field
 			}
-			f.Fields = append(f.Fields, fault.Field{Name: field, Message: p.Message})
+			fields = append(fields, fault.Field{Name: field, Message: p.Message})
 		}
+		f := fault.Invalids(fields)
+		f.Err = err
 		return f
 	}
 	return err

@@ -80,6 +80,15 @@ func worker(t *testing.T, db *store.DB, srv *smtptest.Server, clk *clock) *Worke
 	return &Worker{DB: db, Sender: plainSender(t, srv, clk), From: testFrom, Now: clk.Now}
 }
 
+// rig is a test mail server, a held clock and a worker that sends through
+// the one on the other.
+func rig(t *testing.T, db *store.DB) (*smtptest.Server, *clock, *Worker) {
+	t.Helper()
+	srv := smtptest.Start(t)
+	clk := newClock()
+	return srv, clk, worker(t, db, srv, clk)
+}
+
 func drain(t *testing.T, w *Worker) (sent, failed int) {
 	t.Helper()
 	sent, failed, err := w.DrainOnce(context.Background())

@@ -29,10 +29,8 @@ func TestRetryDelayDoublesUpToAnHour(t *testing.T) {
 
 func TestDrainDeliversCommittedMessage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := smtptest.Start(t)
-		clk := newClock()
+		srv, clk, w := rig(t, db)
 		var logs syncbuf.Buffer
-		w := worker(t, db, srv, clk)
 		w.Log = debugLogger(&logs)
 		m := reminder
 		m.ID = ""
@@ -70,9 +68,7 @@ func TestDrainDeliversCommittedMessage(t *testing.T) {
 
 func TestDrainHoldsBackUntilSendAfter(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := smtptest.Start(t)
-		clk := newClock()
-		w := worker(t, db, srv, clk)
+		_, clk, w := rig(t, db)
 		m := reminder
 		m.SendAfter = clk.Now().Add(24 * time.Hour)
 		enqueue(t, db, m, clk.Now())
@@ -88,10 +84,8 @@ func TestDrainHoldsBackUntilSendAfter(t *testing.T) {
 
 func TestTemporaryFailureIsRetriedWithBackoff(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := smtptest.Start(t)
-		clk := newClock()
+		srv, clk, w := rig(t, db)
 		var logs syncbuf.Buffer
-		w := worker(t, db, srv, clk)
 		w.Log = debugLogger(&logs)
 		start := clk.Now()
 		id := enqueue(t, db, reminder, start)
@@ -138,9 +132,7 @@ func TestTemporaryFailureIsRetriedWithBackoff(t *testing.T) {
 
 func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := smtptest.Start(t)
-		clk := newClock()
-		w := worker(t, db, srv, clk)
+		srv, clk, w := rig(t, db)
 		w.MaxAttempts = 3
 		id := enqueue(t, db, reminder, clk.Now())
 		srv.FailNext(100)
@@ -171,9 +163,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 
 func TestRefusedRecipientGivesUpAtOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := smtptest.Start(t)
-		clk := newClock()
-		w := worker(t, db, srv, clk)
+		srv, clk, w := rig(t, db)
 		id := enqueue(t, db, reminder, clk.Now())
 		srv.RejectNext(1)
 		if _, failed := drain(t, w); failed != 1 {
@@ -220,9 +210,7 @@ func TestClaimIsCompareAndSet(t *testing.T) {
 func TestAbandonedClaimIsRetriedThenGivenUp(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		srv := smtptest.Start(t)
-		clk := newClock()
-		w := worker(t, db, srv, clk)
+		srv, clk, w := rig(t, db)
 		w.MaxAttempts = 2
 		id := enqueue(t, db, reminder, clk.Now())
 
@@ -282,9 +270,7 @@ func TestShutdownMidDeliveryFreesTheMessage(t *testing.T) {
 
 func TestRunDrainsWhenWokenAndStopsWithContext(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := smtptest.Start(t)
-		clk := newClock()
-		w := worker(t, db, srv, clk)
+		srv, clk, w := rig(t, db)
 		w.Interval = 24 * time.Hour // only the first pass and Wake can send
 		enqueue(t, db, reminder, clk.Now())
 
@@ -426,9 +412,7 @@ func assertNoPersonalData(t *testing.T, logs string) {
 
 func TestUnreachableServerSpendsOneAttemptPerPass(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := smtptest.Start(t)
-		clk := newClock()
-		w := worker(t, db, srv, clk)
+		srv, clk, w := rig(t, db)
 		var ids []string
 		for range 3 {
 			ids = append(ids, enqueue(t, db, reminder, clk.Now()))

@@ -29,12 +29,7 @@ type Door struct {
 	Log *slog.Logger
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 func (d *Door) log() *slog.Logger {
 	if d.Log == nil {
@@ -44,21 +39,12 @@ func (d *Door) log() *slog.Logger {
 }
 
 // in is the door's clock read in zone; a nil zone leaves it as it is.
-func (d *Door) in(zone *time.Location) time.Time {
-	if zone == nil {
-		return d.now()
-	}
-	return d.now().In(zone)
-}
+func (d *Door) in(zone *time.Location) time.Time { return access.In(d.now(), zone) }
 
 // practiceNow is now in the practice's zone, so dates typed without a zone
 // are checked against the practice's day.
 func (d *Door) practiceNow(ctx context.Context, tx *store.Tx, practiceID string) (time.Time, error) {
-	zone, err := access.PracticeZone(ctx, tx, practiceID)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return d.now().In(zone), nil
+	return access.PracticeNow(ctx, tx, practiceID, d.now())
 }
 
 // Evaluations is a client with their evaluations, newest (the current

@@ -9,7 +9,6 @@ import (
 	"holdspace/internal/clinic"
 	"holdspace/internal/demo"
 	"holdspace/internal/demo/demotest"
-	"holdspace/internal/fault"
 	"holdspace/internal/prescribing"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
@@ -34,19 +33,6 @@ func newDoorSite(t *testing.T, db *store.DB) *doorSite {
 // actor with outcome.
 func (s *doorSite) trail(a access.Actor, refType, outcome string) int {
 	return s.Trail(a, access.EvaluationWrite, refType, outcome)
-}
-
-func fieldsOf(t *testing.T, err error) map[string]bool {
-	t.Helper()
-	f := fault.Of(err)
-	if f == nil || f.Code != fault.Invalid {
-		t.Fatalf("%v; want an invalid fault", err)
-	}
-	out := map[string]bool{}
-	for _, fl := range f.Fields {
-		out[fl.Name] = true
-	}
-	return out
 }
 
 // A prescriber signs an evaluation and an addendum with their own
@@ -90,7 +76,7 @@ func TestTheDoorRefusesAWrongPasswordATherapistAndATokenOnTheTrail(t *testing.T)
 		evaluations := s.Count(`SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, s.dan)
 		denied := s.trail(s.rx, "evaluation", "denied")
 		_, err := s.door.Sign(ctx, s.rx, s.dan, prescribing.Signing{Draft: approval, Password: "not the password"})
-		if got := fieldsOf(t, err); !got["password"] || len(got) != 1 {
+		if got := demotest.InvalidFieldSet(t, err); !got["password"] || len(got) != 1 {
 			t.Errorf("a wrong password refused on %v; want password alone", got)
 		}
 		if n := s.trail(s.rx, "evaluation", "denied"); n != denied+1 {
@@ -132,17 +118,17 @@ func TestTheDoorNamesTheFieldsOfWhatItRefuses(t *testing.T) {
 		ctx := context.Background()
 		typed := access.Problems{{Field: prescribing.FieldHoldSystolic, Message: "Give the systolic in mmHg as a whole number."}}
 		_, err := s.door.Sign(ctx, s.rx, s.dan, prescribing.Signing{Draft: prescribing.Draft{Decision: prescribing.Approved}, Typed: typed})
-		if got := fieldsOf(t, err); !got[prescribing.FieldHoldSystolic] || !got["limits"] || !got["password"] {
+		if got := demotest.InvalidFieldSet(t, err); !got[prescribing.FieldHoldSystolic] || !got["limits"] || !got["password"] {
 			t.Errorf("an unsigned draft without limits refused on %v; want %s, limits and password", got, prescribing.FieldHoldSystolic)
 		}
 
 		_, err = s.door.AddMeasurement(ctx, s.rx, s.dan, clinic.MeasurementInput{MeasuredOn: "2026-11-20", Weight: 70, WeightUnit: "stone"}, nil)
-		if got := fieldsOf(t, err); !got["weight_unit"] {
+		if got := demotest.InvalidFieldSet(t, err); !got["weight_unit"] {
 			t.Errorf("a weight in stone refused on %v; want weight_unit", got)
 		}
 		allergies := s.Count(`SELECT COUNT(*) FROM allergy WHERE client_id = ?`, s.dan)
 		_, err = s.door.AddAllergy(ctx, s.rx, s.dan, clinic.AllergyInput{Reaction: "hives"}, nil)
-		if got := fieldsOf(t, err); !got["substance"] {
+		if got := demotest.InvalidFieldSet(t, err); !got["substance"] {
 			t.Errorf("an allergy without its substance refused on %v; want substance", got)
 		}
 		if n := s.Count(`SELECT COUNT(*) FROM allergy WHERE client_id = ?`, s.dan); n != allergies {

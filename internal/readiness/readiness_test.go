@@ -5,10 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"holdspace/internal/access"
-	"holdspace/internal/demo"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/dosing"
-	"holdspace/internal/keyring"
 	"holdspace/internal/readiness"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
@@ -20,11 +18,7 @@ func TestFactsFromEveryPartOfPreparation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)
-		ring, _ := keyring.New(make([]byte, 32))
-		o := demo.Options{Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1), Keys: ring}
-		if _, err := demo.Load(ctx, db, o, now); err != nil {
-			t.Fatal(err)
-		}
+		demotest.LoadAt(t, db, now)
 		var practiceID, alex string
 		fresh := store.NewID()
 		err := db.Write(ctx, func(tx *store.Tx) error {

@@ -24,12 +24,7 @@ type Door struct {
 	Now func() time.Time
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 var (
 	remindersRef = access.Ref{Type: "practice_setting", ID: string(settings.Reminders)}
@@ -184,19 +179,42 @@ func SessionInstructions(ctx context.Context, tx *store.Tx, practiceID, clientID
 	if strings.TrimSpace(rs.Before.Body) == "" {
 		return preparation.CurrentInstructions().Text, false, nil
 	}
+	text, err = fill(ctx, tx, rs, rs.Before.Body, practiceID, clientID, n, at, zone)
+	return text, err == nil, err
+}
+
+// SessionAftercare is the practice's aftercare text filled in for session
+// n of clientID at at, read in the practice's zone, as the client reads it
+// once the session's summary is shared.
+func SessionAftercare(ctx context.Context, tx *store.Tx, practiceID, clientID string, n int, at time.Time) (string, error) {
+	rs, err := Load(ctx, tx, practiceID)
+	if err != nil {
+		return "", err
+	}
+	zone, err := access.PracticeZone(ctx, tx, practiceID)
+	if err != nil {
+		return "", err
+	}
+	return fill(ctx, tx, rs, rs.After.Body, practiceID, clientID, n, at, zone)
+}
+
+// fill renders body, one of rs's texts, for session n of clientID at at
+// with the practice's medicine settings, the client's names and the
+// practice's name.
+func fill(ctx context.Context, tx *store.Tx, rs Settings, body, practiceID, clientID string, n int, at time.Time, zone *time.Location) (string, error) {
 	med, err := settings.MedicineSettings(ctx, tx, practiceID)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	cl, err := clinic.LoadClient(ctx, tx, practiceID, clientID)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	practiceName, err := access.PracticeName(ctx, tx, practiceID)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	v := ValuesFor(rs, med, Session{Number: n, At: at, ClientLegal: cl.LegalName, ClientPref: cl.PreferredName,
 		PracticeName: practiceName, Zone: zone})
-	return Render(rs.Before.Body, v), true, nil
+	return Render(body, v), nil
 }

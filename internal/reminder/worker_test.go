@@ -7,11 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/config"
 	"holdspace/internal/course"
-	"holdspace/internal/demo"
-	"holdspace/internal/keyring"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/notify"
 	"holdspace/internal/notify/smtptest"
 	"holdspace/internal/reminder"
@@ -41,11 +39,7 @@ type site struct {
 func loadDemo(t *testing.T, db *store.DB) site {
 	t.Helper()
 	ctx := context.Background()
-	ring, _ := keyring.New(make([]byte, 32))
-	o := demo.Options{Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1), Keys: ring}
-	if _, err := demo.Load(ctx, db, o, t0); err != nil {
-		t.Fatal(err)
-	}
+	demotest.LoadAt(t, db, t0)
 	s := site{db: db}
 	if err := db.Write(ctx, func(tx *store.Tx) error {
 		// Mail the demo queued (invitations and the like) is not this test's.
@@ -92,13 +86,7 @@ func loadDemo(t *testing.T, db *store.DB) site {
 
 func (s site) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, s.db, q, args...)
 }
 
 func (s site) exec(t *testing.T, q string, args ...any) {

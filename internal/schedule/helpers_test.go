@@ -5,9 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/demo"
-	"holdspace/internal/keyring"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/schedule"
 	"holdspace/internal/store"
 )
@@ -31,11 +30,7 @@ var testNow = time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)
 func newPractice(t *testing.T, db *store.DB) *practice {
 	t.Helper()
 	ctx := context.Background()
-	ring, _ := keyring.New(make([]byte, 32))
-	o := demo.Options{Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1), Keys: ring}
-	if _, err := demo.Load(ctx, db, o, testNow); err != nil {
-		t.Fatal(err)
-	}
+	demotest.LoadAt(t, db, testNow)
 	p := &practice{db: db, now: testNow}
 	p.zone, _ = time.LoadLocation("America/New_York")
 	err := db.Write(ctx, func(tx *store.Tx) error {

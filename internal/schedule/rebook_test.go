@@ -2,7 +2,6 @@ package schedule_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -125,8 +124,7 @@ func TestTheGateForTouchUps(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				var res schedule.GateResult
-				err := db.Write(ctx, func(tx *store.Tx) error {
+				res := p.gate(t, func(tx *store.Tx) error {
 					if c.complete {
 						if _, err := tx.Exec(ctx, complete, p.alexCourse); err != nil {
 							return err
@@ -137,7 +135,6 @@ func TestTheGateForTouchUps(t *testing.T) {
 							return err
 						}
 					}
-					at := later
 					if c.at == "close" {
 						var last string
 						if err := tx.QueryRow(ctx, `SELECT id FROM course_session WHERE course_id = ? AND status = 'held' ORDER BY scheduled_at DESC LIMIT 1`, p.alexCourse).Scan(&last); err != nil {
@@ -147,33 +144,9 @@ func TestTheGateForTouchUps(t *testing.T) {
 							return err
 						}
 					}
-					var err error
-					res, err = schedule.MedicineGate(ctx, tx, p.id, p.alex, p.alexCourse, c.n, at, p.now)
-					if err != nil {
-						return err
-					}
-					return errors.New("roll back the setup")
-				})
-				if err != nil && err.Error() != "roll back the setup" {
-					t.Fatal(err)
-				}
-				got := map[dosing.Rule]bool{}
-				all := ""
-				for _, r := range res.Refusals {
-					got[r.Rule] = true
-					all += r.Message + " | "
-				}
-				if len(c.rules) == 0 && len(res.Refusals) > 0 {
-					t.Fatalf("refused: %s", all)
-				}
-				for _, r := range c.rules {
-					if !got[r] {
-						t.Errorf("no %s refusal in: %s", r, all)
-					}
-				}
-				if c.says != "" && !strings.Contains(all, c.says) {
-					t.Errorf("refusals do not say %q: %s", c.says, all)
-				}
+					return nil
+				}, p.alex, p.alexCourse, c.n, later)
+				wantRefusals(t, res, c.rules, c.says)
 				for _, w := range res.Warnings {
 					if c.touchUp && c.n == 7 && w.Rule == dosing.RuleOutsideCourseWindow {
 						t.Errorf("a touch-up is warned about the course window: %s", w.Message)

@@ -217,40 +217,14 @@ func TestTheDosingGateAtBooking(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				var res schedule.GateResult
-				err := db.Write(ctx, func(tx *store.Tx) error {
-					if c.setup != "" {
-						if _, err := tx.Exec(ctx, c.setup, c.course); err != nil {
-							return err
-						}
+				res := p.gate(t, func(tx *store.Tx) error {
+					if c.setup == "" {
+						return nil
 					}
-					var err error
-					res, err = schedule.MedicineGate(ctx, tx, p.id, c.client, c.course, c.n, c.at, p.now)
-					if err != nil {
-						return err
-					}
-					return errors.New("roll back the setup")
-				})
-				if err != nil && err.Error() != "roll back the setup" {
-					t.Fatal(err)
-				}
-				got := map[dosing.Rule]bool{}
-				all := ""
-				for _, r := range res.Refusals {
-					got[r.Rule] = true
-					all += r.Message + " | "
-				}
-				if len(c.rules) == 0 && len(res.Refusals) > 0 {
-					t.Fatalf("refused: %s", all)
-				}
-				for _, r := range c.rules {
-					if !got[r] {
-						t.Errorf("no %s refusal in: %s", r, all)
-					}
-				}
-				if c.says != "" && !strings.Contains(all, c.says) {
-					t.Errorf("refusals do not say %q: %s", c.says, all)
-				}
+					_, err := tx.Exec(ctx, c.setup, c.course)
+					return err
+				}, c.client, c.course, c.n, c.at)
+				wantRefusals(t, res, c.rules, c.says)
 			})
 		}
 	})
@@ -421,5 +395,52 @@ func TestTheICSText(t *testing.T) {
 		if !strings.HasPrefix(strings.TrimPrefix(l, " "), "é") && strings.Contains(l, "\xc3") && !strings.HasPrefix(l, "X-WR") {
 			t.Errorf("split character in %q", l)
 		}
+	}
+}
+
+// gate is what the dosing gate says of booking session n of course at at,
+// once setup has run, in a transaction that is then rolled back so that
+// every case starts from the same practice.
+func (p *practice) gate(t *testing.T, setup func(tx *store.Tx) error, client, course string, n int, at time.Time) schedule.GateResult {
+	t.Helper()
+	ctx := context.Background()
+	var res schedule.GateResult
+	err := p.db.Write(ctx, func(tx *store.Tx) error {
+		if err := setup(tx); err != nil {
+			return err
+		}
+		var err error
+		res, err = schedule.MedicineGate(ctx, tx, p.id, client, course, n, at, p.now)
+		if err != nil {
+			return err
+		}
+		return errors.New("roll back the setup")
+	})
+	if err != nil && err.Error() != "roll back the setup" {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// wantRefusals fails t unless res refuses on each of rules and its
+// refusals say says; with no rules, unless it refuses nothing.
+func wantRefusals(t *testing.T, res schedule.GateResult, rules []dosing.Rule, says string) {
+	t.Helper()
+	got := map[dosing.Rule]bool{}
+	all := ""
+	for _, r := range res.Refusals {
+		got[r.Rule] = true
+		all += r.Message + " | "
+	}
+	if len(rules) == 0 && len(res.Refusals) > 0 {
+		t.Fatalf("refused: %s", all)
+	}
+	for _, r := range rules {
+		if !got[r] {
+			t.Errorf("no %s refusal in: %s", r, all)
+		}
+	}
+	if says != "" && !strings.Contains(all, says) {
+		t.Errorf("refusals do not say %q: %s", says, all)
 	}
 }

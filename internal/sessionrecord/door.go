@@ -29,12 +29,7 @@ type Door struct {
 	Log *slog.Logger
 }
 
-func (d *Door) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
+func (d *Door) now() time.Time { return access.Now(d.Now) }
 
 func (d *Door) log() *slog.Logger {
 	if d.Log == nil {
@@ -78,11 +73,7 @@ func (t Target) ref(typ string) access.Ref {
 // at is the time of an action in the practice's zone: refusals and the
 // times of day typed into the forms read in it.
 func (d *Door) at(ctx context.Context, tx *store.Tx, practiceID string) (time.Time, error) {
-	zone, err := access.PracticeZone(ctx, tx, practiceID)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return d.now().In(zone), nil
+	return access.PracticeNow(ctx, tx, practiceID, d.now())
 }
 
 // recordOf finds the target's record. A booking without a record yet is

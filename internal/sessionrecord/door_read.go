@@ -258,30 +258,8 @@ func (d *Door) SharedSession(ctx context.Context, a access.Actor, sessionID stri
 			return nil
 		}
 		out = &list[i]
-		c, err := clinic.LoadClient(ctx, tx, a.PracticeID, a.ClientID)
-		if err != nil {
-			return err
-		}
-		rs, err := reminder.Load(ctx, tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		med, err := settings.MedicineSettings(ctx, tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		name, err := access.PracticeName(ctx, tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		zone, err := access.PracticeZone(ctx, tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		v := reminder.ValuesFor(rs, med, reminder.Session{Number: out.SessionNumber, At: out.SessionDate,
-			ClientLegal: c.LegalName, ClientPref: c.PreferredName, PracticeName: name, Zone: zone})
-		out.Aftercare = reminder.Render(rs.After.Body, v)
-		return nil
+		out.Aftercare, err = reminder.SessionAftercare(ctx, tx, a.PracticeID, a.ClientID, out.SessionNumber, out.SessionDate)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"holdspace/internal/access"
 	"holdspace/internal/course"
 	"holdspace/internal/demo"
+	"holdspace/internal/demo/demotest"
 	"holdspace/internal/dosing"
 	"holdspace/internal/keyring"
 	"holdspace/internal/prescribing"
@@ -35,11 +35,7 @@ type practice struct {
 func newPractice(t *testing.T, db *store.DB) *practice {
 	t.Helper()
 	ctx := context.Background()
-	ring, _ := keyring.New(make([]byte, 32))
-	o := demo.Options{Hasher: access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1), Keys: ring}
-	if _, err := demo.Load(ctx, db, o, testNow); err != nil {
-		t.Fatal(err)
-	}
+	ring := demotest.LoadAt(t, db, testNow).Access.Keys
 	p := &practice{db: db, ctx: ctx, keys: ring}
 	p.zone, _ = time.LoadLocation("America/New_York")
 	p.now = testNow.In(p.zone)

@@ -121,23 +121,14 @@ func sessionClinicians(ctx context.Context, tx *store.Tx, h *head, l *loader) ([
 			ids = append(ids, p.ID)
 		}
 	}
-	rows, err := tx.Query(ctx, `SELECT staff_id FROM session_clinician WHERE record_id = ? ORDER BY joined_at, staff_id`, h.id)
+	joined, err := tx.Strings(ctx, `SELECT staff_id FROM session_clinician WHERE record_id = ? ORDER BY joined_at, staff_id`, h.id)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, id := range joined {
 		if !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	out := []Giver{}
 	for _, id := range ids {

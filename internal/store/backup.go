@@ -153,20 +153,8 @@ func dumpTable(ctx context.Context, tx *Tx, table string, enc *json.Encoder) (in
 // must not change result type"); a query naming its columns is a new
 // statement whenever the columns change.
 func columnsOf(ctx context.Context, tx *Tx, table string) ([]string, error) {
-	rows, err := tx.Query(ctx, tx.d.columnsSQL(), table)
+	cols, err := tx.Strings(ctx, tx.d.columnsSQL(), table)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		cols = append(cols, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(cols) == 0 {

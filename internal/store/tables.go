@@ -13,27 +13,18 @@ const migrationTable = "goose_db_version"
 // tablesInOrder lists holdspace's tables so that every table comes after
 // the tables it references: the order to insert rows in.
 func tablesInOrder(ctx context.Context, tx *Tx) ([]string, error) {
-	rows, err := tx.Query(ctx, tx.d.tablesSQL())
+	names, err := tx.Strings(ctx, tx.d.tablesSQL())
 	if err != nil {
 		return nil, err
 	}
 	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, name := range names {
 		if name != migrationTable && name != "goose_lock" {
 			tables = append(tables, name)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	refs := map[string][]string{}
-	rows, err = tx.Query(ctx, tx.d.referencesSQL())
+	rows, err := tx.Query(ctx, tx.d.referencesSQL())
 	if err != nil {
 		return nil, err
 	}

@@ -35,18 +35,32 @@ func (t *Tx) Query(ctx context.Context, query string, args ...any) (*Rows, error
 // the ids of the clients on a care team, of the alerts escalated to
 // someone.
 func (t *Tx) Set(ctx context.Context, query string, args ...any) (map[string]bool, error) {
+	vs, err := t.Strings(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, v := range vs {
+		out[v] = true
+	}
+	return out, nil
+}
+
+// Strings runs a query of one text column and returns its values in the
+// query's order: the ids of the practices, of a record's clinicians.
+func (t *Tx) Strings(ctx context.Context, query string, args ...any) ([]string, error) {
 	rows, err := t.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	var out []string
 	for rows.Next() {
 		var v string
 		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out[v] = true
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

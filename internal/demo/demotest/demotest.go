@@ -1,6 +1,7 @@
-// Package demotest loads the demo practice for the tests of a door: its
-// staff, clients, courses and evaluations are a realistic chart to decide
-// access on, on either database.
+// Package demotest gives the tests of a door a practice to decide access
+// on, on either database: the demo's, whose staff, clients, courses and
+// evaluations are a realistic chart, or a World small enough that a test
+// knows every row.
 package demotest
 
 import (
@@ -27,12 +28,20 @@ type Site struct {
 // Load loads the demo into db.
 func Load(t *testing.T, db *store.DB) *Site {
 	t.Helper()
+	return LoadAt(t, db, Now)
+}
+
+// LoadAt loads the demo into db as it stands at at, the clock of Site's
+// access service.
+func LoadAt(t *testing.T, db *store.DB, at time.Time) *Site {
+	t.Helper()
 	ring, _ := keyring.New(make([]byte, 32))
 	hasher := access.NewHasher(access.Argon2Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1)
-	if _, err := demo.Load(context.Background(), db, demo.Options{Hasher: hasher, Keys: ring}, Now); err != nil {
+	if _, err := demo.Load(context.Background(), db, demo.Options{Hasher: hasher, Keys: ring}, at); err != nil {
 		t.Fatal(err)
 	}
-	return &Site{T: t, DB: db, Access: &access.Service{DB: db, Hasher: hasher, Keys: ring, Now: Clock, Policy: access.DefaultPolicy()}}
+	clock := func() time.Time { return at }
+	return &Site{T: t, DB: db, Access: &access.Service{DB: db, Hasher: hasher, Keys: ring, Now: clock, Policy: access.DefaultPolicy()}}
 }
 
 // Clock is the demo's fixed clock, for a door's Now.

@@ -7,9 +7,10 @@ import (
 )
 
 // inquiries fills the queue: three new inquiries from the last days, one
-// replied to, one declined with its reason, and the inquiry that made Maya
-// a client. All of them are invented people. The emails are recorded on
-// the inquiries but not queued, so the demo sends nothing.
+// replied to, and one declined with its reason; the inquiries that made
+// the demo's clients are in their arrivals. All of them are invented
+// people. The emails are recorded on the inquiries but not queued, so the
+// demo sends nothing.
 func (w *world) inquiries() error {
 	ago := func(d time.Duration) time.Time { return w.now.Add(-d) }
 	day := 24 * time.Hour
@@ -47,15 +48,6 @@ func (w *world) inquiries() error {
 				}
 				subject, body := inquiry.DeclineEmail("Leah Kowalski", "Stillwater Ketamine Therapy")
 				return w.inquiryEmail(id, "owner", "decline", "leah.kowalski@example.org", subject, body+"\n\nMorgan Avery\nStillwater Ketamine Therapy"+footer, ago(18*day))
-			}},
-		{sub: inquiry.Submission{Name: "Maya Thompson", Email: "maya@client.example", Phone: "+1 555 0104", PreferredContact: "email", HeardFrom: "clinician",
-			Message: "After a car accident three years ago I've had nightmares and I'm on edge most of the time. My therapist thinks KAP could help me move through it. I'd like to know how to start."},
-			at: ago(45 * day), then: func(id string) error {
-				if err := w.inquiryEmail(id, "elena", "reply", "maya@client.example", "Your message to Stillwater",
-					"Dear Maya,\n\nThank you for reaching out. I would be glad to meet you for a first conversation. Could you come in on Monday at 11 am?\n\nElena Brooks, PsyD\nStillwater Ketamine Therapy"+footer, ago(44*day)); err != nil {
-					return err
-				}
-				return inquiry.MarkConverted(w.ctx, w.tx, w.practiceID, id, w.clients["maya"], w.staff["elena"], ago(40*day))
 			}},
 	}
 	for _, it := range items {

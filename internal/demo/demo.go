@@ -169,6 +169,7 @@ func (w *world) tell() error {
 	var t timeline
 	w.arrivals(&t)
 	w.inquiries(&t)
+	w.prescribing(&t)
 	w.intake(&t)
 	if err := t.run(w.clock); err != nil {
 		return err
@@ -188,5 +189,5 @@ func (w *world) tell() error {
 // parts lists each capability's part of the demo, in the order they build
 // on each other.
 func (w *world) parts() []func() error {
-	return []func() error{w.prescribing, w.consent, w.preparation, w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
+	return []func() error{w.consent, w.preparation, w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
 }

@@ -141,8 +141,8 @@ var evaluations = map[string]struct {
 // prescribing fills the chart's clinical details, each client's on the
 // day they were weighed, by their care team (Jordan weighs the clients
 // whose care team he is on, the therapist the others; Dr. Raman gives the
-// diagnoses), then the prescriber's evaluations, each signed with her
-// password as the page asks.
+// diagnoses and reconciles the medicines), then the prescriber's
+// evaluations, each signed with her password as the page asks.
 func (w *world) prescribing(t *timeline) {
 	ctx, d := w.ctx, w.doors.Prescribing
 	day := func(daysAgo int) string { return w.day(-daysAgo, 0, 0).Format("2006-01-02") }
@@ -154,12 +154,9 @@ func (w *world) prescribing(t *timeline) {
 				weigher = therapist
 			}
 			id := w.clients[key]
-			cd, err := d.Details(ctx, therapist, id)
-			if err != nil {
-				return fmt.Errorf("demo chart %s: %w", key, err)
-			}
-			cd.Details.Address, cd.Details.Emergency, cd.Details.Escort = ch.address, ch.emergency, ch.escort
-			if _, err := d.SaveDetails(ctx, therapist, id, cd.Details, nil); err != nil {
+			dt := newcomer{legal: c.legal, preferred: c.preferred, pronouns: c.pronouns, dob: c.dob, email: c.email, phone: c.phone}.details()
+			dt.Address, dt.Emergency, dt.Escort = ch.address, ch.emergency, ch.escort
+			if _, err := d.SaveDetails(ctx, therapist, id, dt, nil); err != nil {
 				return fmt.Errorf("demo chart %s: %w", key, err)
 			}
 			if _, err := d.AddMeasurement(ctx, weigher, id, clinic.MeasurementInput{MeasuredOn: day(ch.daysWeighed),
@@ -172,17 +169,20 @@ func (w *world) prescribing(t *timeline) {
 					return fmt.Errorf("demo diagnosis %s: %w", key, err)
 				}
 			}
-			offers, err := d.MedicationOffers(ctx, therapist, id)
+			// Dr. Raman reconciles the medicines on her evaluation's form,
+			// where the intake's offers stand beside the chart.
+			rev, err := d.Review(ctx, w.as["rx"], id, w.zone())
 			if err != nil {
 				return fmt.Errorf("demo offers %s: %w", key, err)
 			}
+			offers := rev.Medical.Offered
 			for _, m := range ch.medications {
 				if key == "priscilla" {
 					// Awaiting Dr. Raman: her intake's medicine is still offered, not yet on the chart.
 					break
 				}
 				m.StartedOn = day(ch.daysSinceDx / 3)
-				if err := w.confirmOrAdd(therapist, id, offers, m); err != nil {
+				if err := w.confirmOrAdd(w.as["rx"], id, offers, m); err != nil {
 					return fmt.Errorf("demo medication %s: %w", key, err)
 				}
 			}

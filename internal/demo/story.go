@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/clinic"
 	"holdspace/internal/inquiry"
 	"holdspace/internal/notify"
 )
@@ -205,12 +206,7 @@ func (w *world) arrive(t *timeline, n newcomer) {
 	}
 	if n.pronouns != "" {
 		t.at(n.joined.Add(10*time.Minute), func() error {
-			cd, err := d.Prescribing.Details(ctx, w.as[therapist], w.clients[n.key])
-			if err != nil {
-				return err
-			}
-			cd.Details.Pronouns = n.pronouns
-			_, err = d.Prescribing.SaveDetails(ctx, w.as[therapist], w.clients[n.key], cd.Details, nil)
+			_, err := d.Prescribing.SaveDetails(ctx, w.as[therapist], w.clients[n.key], n.details(), nil)
 			return err
 		})
 	}
@@ -229,4 +225,11 @@ func (w *world) arrive(t *timeline, n newcomer) {
 		w.as[n.key] = access.Actor{Kind: access.ClientActor, AccountID: a.ID, ClientID: a.ClientID, PracticeID: a.PracticeID}
 		return nil
 	})
+}
+
+// details are the newcomer's chart details as the therapist types them
+// in, the whole form at once: what the inquiry gave, and the pronouns.
+func (n newcomer) details() clinic.Details {
+	return clinic.Details{LegalName: n.legal, PreferredName: n.preferred, Pronouns: n.pronouns, DateOfBirth: n.dob,
+		Email: n.email, Phone: n.phone, TimeZone: "America/New_York"}
 }

@@ -171,6 +171,7 @@ func (w *world) tell() error {
 	w.inquiries(&t)
 	w.prescribing(&t)
 	w.consent(&t)
+	w.preparation(&t)
 	w.intake(&t)
 	if err := t.run(w.clock); err != nil {
 		return err
@@ -190,5 +191,5 @@ func (w *world) tell() error {
 // parts lists each capability's part of the demo, in the order they build
 // on each other.
 func (w *world) parts() []func() error {
-	return []func() error{w.preparation, w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
+	return []func() error{w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
 }

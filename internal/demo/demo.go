@@ -172,6 +172,7 @@ func (w *world) tell() error {
 	w.prescribing(&t)
 	w.consent(&t)
 	w.preparation(&t)
+	w.safetyPlan(&t)
 	w.intake(&t)
 	if err := t.run(w.clock); err != nil {
 		return err

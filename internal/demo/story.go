@@ -9,9 +9,12 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/alert"
 	"holdspace/internal/clinic"
 	"holdspace/internal/inquiry"
 	"holdspace/internal/notify"
+	"holdspace/internal/reminder"
+	"holdspace/internal/safety"
 )
 
 // step is one moment of the story: what someone did, and when.
@@ -124,6 +127,39 @@ func (w *world) open() error {
 		if err := w.clock.Advance(10 * time.Minute); err != nil {
 			return err
 		}
+	}
+	return w.settle()
+}
+
+// settle is the owner's first afternoon at the settings: the practice's
+// phone and address for the reminder emails, how clients reach it beside
+// the crisis lines, and who is on call when it is closed.
+func (w *world) settle() error {
+	ctx, owner := w.ctx, w.as["owner"]
+	rs := reminder.DefaultSettings()
+	rs.Phone = "+1 555 0100"
+	rs.Place = "Stillwater Ketamine Therapy, 18 Wall Street, 2nd floor, Kingston, NY"
+	if _, err := w.doors.Reminders.SaveReminders(ctx, owner, rs); err != nil {
+		return fmt.Errorf("demo reminders: %w", err)
+	}
+	v, err := w.doors.Safety.Settings(ctx, owner)
+	if err != nil {
+		return err
+	}
+	st, e := v.Settings, v.Settings.Escalation
+	in := alert.SettingsChange{AckWindowMinutes: e.AckWindowMinutes, RepeatMinutes: e.RepeatMinutes, HighSeverityWindowMinutes: e.HighSeverityWindowMinutes,
+		Hours: e.Hours.Open, DaysAfter: st.CheckIns.DaysAfter, GraceMinutes: st.CheckIns.GraceMinutes, SelfHarmSeverity: st.CheckIns.SelfHarmSeverity,
+		Crisis: st.Crisis, Gateway: st.Gateway}
+	in.Contact = "call +1 555 0100, weekdays 9am to 5pm"
+	// The demo doses at weekends too, so someone is on call whenever the
+	// practice is closed; no gateway is set, so they hear by email.
+	in.OnCall = safety.OnCall{Clinician: w.staff["rx"], Phone: "+1 555 010 0120"}
+	for _, d := range []time.Weekday{time.Saturday, time.Sunday} {
+		in.OnCall.Rota = append(in.OnCall.Rota, safety.OnCallSlot{Day: d, From: safety.TimeOfDay{Hour: 0},
+			Until: safety.TimeOfDay{Hour: 24}, Clinician: w.staff["sam"], Phone: "+1 555 010 0121"})
+	}
+	if err := w.doors.Safety.SaveSettings(ctx, owner, in, nil); err != nil {
+		return fmt.Errorf("demo safety settings: %w", err)
 	}
 	return nil
 }

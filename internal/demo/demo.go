@@ -160,8 +160,10 @@ func newWorld(ctx context.Context, db *store.DB, o Options, now time.Time) (*wor
 // baseURL starts the links in the demo's mail, which nobody receives.
 const baseURL = "https://stillwater.example/"
 
-// tell builds the practice: its opening and its people through the
-// doors, on the story's timeline, then each capability's part.
+// tell builds the practice: its opening, then the story's timeline
+// through the doors, then the parts that are not told through the doors
+// yet, in one transaction of their own with explicit past times, because
+// each needs a course whose past the doors cannot make (see parts).
 func (w *world) tell() error {
 	if err := w.open(); err != nil {
 		return err
@@ -189,8 +191,11 @@ func (w *world) tell() error {
 	})
 }
 
-// parts lists each capability's part of the demo, in the order they build
-// on each other.
+// parts lists the capabilities' parts that still write with the demo's
+// transaction, in the order they build on each other. All hang on the
+// courses, which the story starts today and then moves into the past:
+// told through the doors, Alex's and Maya's courses would begin before
+// their evaluations, consents and preparation, which the doors refuse.
 func (w *world) parts() []func() error {
 	return []func() error{w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
 }

@@ -187,7 +187,7 @@ func (s *Service) SetTOTPBySystem(ctx context.Context, accountID, secret string)
 		if err := SetTOTP(ctx, tx, s.Keys, accountID, secret); err != nil {
 			return err
 		}
-		return s.log(ctx, tx, Actor{Kind: System, PracticeID: a.PracticeID}, "mfa.enrol",
+		return s.log(ctx, tx, Actor{Kind: System, PracticeID: a.PracticeID}, "mfa.set_by_system",
 			Record{Type: "account", ID: a.ID, PracticeID: a.PracticeID}, audit.Allowed, "authenticator key set by the system")
 	})
 }

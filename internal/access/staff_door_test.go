@@ -160,7 +160,7 @@ func TestAnAuthenticatorKeySetByTheSystemSignsInAndIsOnTheTrail(t *testing.T) {
 		if _, err := f.svc.CompleteMFA(ctx, sess, token, access.TOTPCode(key, f.clk.t)); err != nil {
 			t.Fatalf("the key's code: %v", err)
 		}
-		if n := f.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.enrol' AND actor_kind = 'system' AND record_id = ?`, owner.AccountID); n != 1 {
+		if n := f.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.set_by_system' AND actor_kind = 'system' AND record_id = ?`, owner.AccountID); n != 1 {
 			t.Errorf("%d system enrolments on the trail; want 1", n)
 		}
 	})

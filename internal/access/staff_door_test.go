@@ -130,3 +130,32 @@ func TestTheZoneAndWhetherAPracticeExistsAreRead(t *testing.T) {
 		}
 	})
 }
+
+func TestAnAuthenticatorKeySetByTheSystemSignsInAndIsOnTheTrail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := meta("10.0.0.7")
+		owner, err := f.svc.StaffActorByEmail(ctx, f.practice, f.email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const key = "JBSWY3DPEHPK3PXPHOLDSPACEDEMOKEY"
+		if err := f.svc.SetTOTPBySystem(ctx, owner.AccountID, key); err != nil {
+			t.Fatal(err)
+		}
+		token, err := f.svc.SignIn(ctx, f.email, goodPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := f.svc.Authenticate(ctx, token)
+		if err != nil || sess.Stage != access.StageMFA {
+			t.Fatalf("stage %v, %v; want the second step, with the key set", sess.Stage, err)
+		}
+		if _, err := f.svc.CompleteMFA(ctx, sess, token, access.TOTPCode(key, f.clk.t)); err != nil {
+			t.Fatalf("the key's code: %v", err)
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.set_by_system' AND actor_kind = 'system' AND record_id = ?`, owner.AccountID); n != 1 {
+			t.Errorf("%d system enrolments on the trail; want 1", n)
+		}
+	})
+}

@@ -6,10 +6,11 @@ package demo
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"holdspace/internal/access"
-	"holdspace/internal/audit"
+	"holdspace/internal/doors"
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 )
@@ -60,98 +61,127 @@ var staff = []struct {
 var clients = []struct {
 	key, legal, preferred, pronouns, dob, email, phone string
 	team                                               []string // staff keys: therapist, prescriber, monitor
+	// wrote and joined are how many days ago the client first wrote to
+	// the practice, through its public inquiry form, and became its
+	// client; message is what they wrote.
+	wrote, joined int
+	message       string
 }{
-	{"alex", "Alex Rivera", "Alex", "they/them", "1988-04-12", "alex@client.example", "+1 555 0101", []string{"sam", "rx", "jordan"}},
-	{"jamie", "Jamie Chen", "", "she/her", "1979-09-30", "jamie@client.example", "+1 555 0102", []string{"sam", "rx"}},
-	{"robert", "Robert Haines", "Rob", "he/him", "1965-01-17", "rob@client.example", "+1 555 0103", []string{"sam", "rx", "jordan"}},
-	{"maya", "Maya Thompson", "", "she/her", "1993-06-05", "maya@client.example", "+1 555 0104", []string{"elena", "rx"}},
-	{"daniel", "Daniel Ortiz", "Dan", "he/him", "1984-11-22", "dan@client.example", "+1 555 0105", []string{"elena", "rx"}},
-	{"priscilla", "Priscilla Nwosu", "Cilla", "she/her", "1971-03-08", "cilla@client.example", "+1 555 0106", []string{"elena", "rx", "jordan"}},
+	{"alex", "Alex Rivera", "Alex", "they/them", "1988-04-12", "alex@client.example", "+1 555 0101", []string{"sam", "rx", "jordan"}, 32, 30,
+		"I've had depression on and off since my twenties, and the last two antidepressants haven't lifted it. My psychiatrist suggested I ask about ketamine-assisted therapy."},
+	{"jamie", "Jamie Chen", "", "she/her", "1979-09-30", "jamie@client.example", "+1 555 0102", []string{"sam", "rx"}, 22, 20,
+		"I was in a serious accident at work two years ago and still have flashbacks. A friend told me about your practice. Could we talk about whether KAP might help?"},
+	{"robert", "Robert Haines", "Rob", "he/him", "1965-01-17", "rob@client.example", "+1 555 0103", []string{"sam", "rx", "jordan"}, 40, 38,
+		"My depression has been severe for years and nothing has worked for long. My psychiatrist gave me your name. I'd like to know if I could be considered."},
+	{"maya", "Maya Thompson", "", "she/her", "1993-06-05", "maya@client.example", "+1 555 0104", []string{"elena", "rx"}, 45, 40,
+		"After a car accident three years ago I've had nightmares and I'm on edge most of the time. My therapist thinks KAP could help me move through it. I'd like to know how to start."},
+	{"daniel", "Daniel Ortiz", "Dan", "he/him", "1984-11-22", "dan@client.example", "+1 555 0105", []string{"elena", "rx"}, 25, 23,
+		"Since my father died last year I've barely slept, and old memories from my army days are back. My therapist thinks KAP could help. How do I start?"},
+	{"priscilla", "Priscilla Nwosu", "Cilla", "she/her", "1971-03-08", "cilla@client.example", "+1 555 0106", []string{"elena", "rx", "jordan"}, 20, 18,
+		"I've lived with depression and anxiety for most of my adult life and have tried many treatments. I'd like to learn about your ketamine program."},
 }
 
 // Empty reports whether the database holds no practice yet.
 func Empty(ctx context.Context, db *store.DB) (bool, error) {
-	var n int
-	err := db.Read(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(ctx, `SELECT COUNT(*) FROM practice`).Scan(&n)
-	})
-	return n == 0, err
+	any, err := access.AnyPractice(ctx, db)
+	return !any, err
 }
 
-// Load writes the demo practice in one transaction.
+// Load fills an empty database with the demo practice, told as it
+// happened: a year ago the practice opened, then its staff and clients
+// came and their care went on, each step through the front door the
+// person who took it would use, with the doors' clock set to that step's
+// moment. So the demo is not one transaction: if it stops part way, the
+// database holds part of the demo, and the way on is to start again with
+// an empty data directory or database.
 func Load(ctx context.Context, db *store.DB, o Options, now time.Time) (Summary, error) {
 	sum := Summary{Practice: "Stillwater Ketamine Therapy"}
-	phc, err := o.Hasher.Hash(ctx, Password)
+	for _, s := range staff {
+		p := Person{Name: s.name, Email: s.email, Roles: s.roles}
+		if s.key == "owner" {
+			p.Note = "authenticator key " + OwnerTOTPKey
+		}
+		sum.Staff = append(sum.Staff, p)
+	}
+	for _, c := range clients {
+		sum.Clients = append(sum.Clients, Person{Name: c.legal, Email: c.email})
+	}
+	w, err := newWorld(ctx, db, o, now)
 	if err != nil {
 		return sum, err
 	}
-	staffIDs := map[string]string{}
-	clientIDs := map[string]string{}
-	err = db.Write(ctx, func(tx *store.Tx) error {
-		pid := store.NewID()
-		// Staff MFA is off in the demo so that anyone can look around; the
-		// owner has an authenticator to show the second step. A real
-		// practice keeps the default (required).
-		if _, err := tx.Exec(ctx, `INSERT INTO practice (id, slug, name, time_zone, created_at, staff_mfa_required) VALUES (?, ?, ?, ?, ?, ?)`,
-			pid, PracticeSlug, sum.Practice, "America/New_York", now, false); err != nil {
-			return fmt.Errorf("demo practice: %w", err)
+	if err := w.tell(); err != nil {
+		if w.practiceID != "" {
+			return sum, fmt.Errorf("the demo stopped part way, and the database now holds part of the demo practice: start again with an empty data directory or database (%w)", err)
 		}
-		if _, err := audit.Append(ctx, tx, audit.Entry{Chain: pid, At: now, ActorKind: "system", Action: "practice.create",
-			RecordType: "practice", RecordID: pid, Reason: "demo practice"}); err != nil {
-			return err
-		}
-		account := func(kind, personID, email string) (string, error) {
-			id, err := access.CreateAccount(ctx, tx, pid, kind, personID, email, now)
-			if err != nil {
-				return "", err
-			}
-			return id, access.SetPasswordHash(ctx, tx, id, phc, now)
-		}
-		for _, s := range staff {
-			id := store.NewID()
-			if _, err := tx.Exec(ctx, `INSERT INTO staff (id, practice_id, email, full_name, credentials, licence_number, npi, dea_number, active, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, pid, s.email, s.name, s.credentials, s.licence, s.npi, s.dea, true, now); err != nil {
-				return fmt.Errorf("demo staff: %w", err)
-			}
-			for _, role := range s.roles {
-				if _, err := tx.Exec(ctx, `INSERT INTO staff_role (staff_id, role) VALUES (?, ?)`, id, role); err != nil {
-					return err
-				}
-			}
-			staffIDs[s.key] = id
-			accountID, err := account("staff", id, s.email)
-			if err != nil {
-				return err
-			}
-			p := Person{Name: s.name, Email: s.email, Roles: s.roles}
-			if s.key == "owner" {
-				if err := access.SetTOTP(ctx, tx, o.Keys, accountID, OwnerTOTPKey); err != nil {
-					return err
-				}
-				p.Note = "authenticator key " + OwnerTOTPKey
-			}
-			sum.Staff = append(sum.Staff, p)
-		}
-		for _, c := range clients {
-			cid := store.NewID()
-			if _, err := tx.Exec(ctx, `INSERT INTO client (id, practice_id, legal_name, preferred_name, pronouns, date_of_birth, email, phone, time_zone, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cid, pid, c.legal, c.preferred, c.pronouns, c.dob, c.email, c.phone, "America/New_York", now); err != nil {
-				return fmt.Errorf("demo client: %w", err)
-			}
-			for i, key := range c.team {
-				role := [...]string{"therapist", "prescriber", "monitor"}[i]
-				if _, err := tx.Exec(ctx, `INSERT INTO care_team (client_id, staff_id, role, added_at) VALUES (?, ?, ?, ?)`,
-					cid, staffIDs[key], role, now); err != nil {
-					return err
-				}
-			}
-			if _, err := account("client", cid, c.email); err != nil {
-				return err
-			}
-			clientIDs[c.key] = cid
-			sum.Clients = append(sum.Clients, Person{Name: c.legal, Email: c.email})
-		}
-		w := &world{ctx: ctx, tx: tx, practiceID: pid, staff: staffIDs, clients: clientIDs, now: now, keys: o.Keys}
+		return sum, err
+	}
+	return sum, nil
+}
+
+// world is the demo practice as it is being built: what each capability's
+// part of the demo needs to add its records. Staff keys: owner, rx, sam,
+// elena, jordan. Client keys: alex, jamie, robert, maya, daniel,
+// priscilla; the clients of the past courses go by their email.
+type world struct {
+	ctx        context.Context
+	db         *store.DB
+	tx         *store.Tx
+	practiceID string
+	staff      map[string]string
+	clients    map[string]string
+	now        time.Time
+	keys       *keyring.Ring
+
+	// clock is the doors' time; doors are the practice's front doors;
+	// as holds the people who use them, staff by key and clients by key
+	// (the clients of the past courses by email).
+	clock *clock
+	doors *doors.Set
+	as    map[string]access.Actor
+	// post takes the practice's mail when it is delivered.
+	post *postbox
+}
+
+// opened is when the demo practice opened: before anything in its story.
+func opened(now time.Time) time.Time { return now.AddDate(-1, 0, 0) }
+
+func newWorld(ctx context.Context, db *store.DB, o Options, now time.Time) (*world, error) {
+	c := newClock(opened(now))
+	acc := &access.Service{DB: db, Hasher: o.Hasher, Keys: o.Keys, Now: c.Now, BaseURL: baseURL, Policy: access.DefaultPolicy()}
+	d, err := doors.New(doors.Deps{Access: acc, Now: c.Now, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, err
+	}
+	return &world{ctx: ctx, db: db, staff: map[string]string{}, clients: map[string]string{}, now: now, keys: o.Keys,
+		clock: c, doors: d, as: map[string]access.Actor{}, post: &postbox{invited: map[string]string{}}}, nil
+}
+
+// baseURL starts the links in the demo's mail, which nobody receives.
+const baseURL = "https://stillwater.example/"
+
+// tell builds the practice: its opening, then the story's timeline
+// through the doors, then the parts that are not told through the doors
+// yet, in one transaction of their own with explicit past times, because
+// each needs a course whose past the doors cannot make (see parts).
+func (w *world) tell() error {
+	if err := w.open(); err != nil {
+		return err
+	}
+	var t timeline
+	w.arrivals(&t)
+	w.inquiries(&t)
+	w.prescribing(&t)
+	w.consent(&t)
+	w.preparation(&t)
+	w.safetyPlan(&t)
+	w.intake(&t)
+	if err := t.run(w.clock); err != nil {
+		return err
+	}
+	return w.db.Write(w.ctx, func(tx *store.Tx) error {
+		w.tx = tx
+		defer func() { w.tx = nil }()
 		for _, part := range w.parts() {
 			if err := part(); err != nil {
 				return err
@@ -159,25 +189,13 @@ func Load(ctx context.Context, db *store.DB, o Options, now time.Time) (Summary,
 		}
 		return nil
 	})
-	return sum, err
 }
 
-// world is the demo practice as it is being built: what each capability's
-// part of the demo needs to add its records. Staff keys: owner, rx, sam,
-// elena, jordan. Client keys: alex, jamie, robert, maya, daniel,
-// priscilla.
-type world struct {
-	ctx        context.Context
-	tx         *store.Tx
-	practiceID string
-	staff      map[string]string
-	clients    map[string]string
-	now        time.Time
-	keys       *keyring.Ring
-}
-
-// parts lists each capability's part of the demo, in the order they build
-// on each other.
+// parts lists the capabilities' parts that still write with the demo's
+// transaction, in the order they build on each other. All hang on the
+// courses, which the story starts today and then moves into the past:
+// told through the doors, Alex's and Maya's courses would begin before
+// their evaluations, consents and preparation, which the doors refuse.
 func (w *world) parts() []func() error {
-	return []func() error{w.inquiries, w.intake, w.prescribing, w.consent, w.preparation, w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
+	return []func() error{w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
 }

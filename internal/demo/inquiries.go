@@ -7,17 +7,20 @@ import (
 )
 
 // inquiries fills the queue: three new inquiries from the last days, one
-// replied to, one declined with its reason, and the inquiry that made Maya
-// a client. All of them are invented people. The emails are recorded on
-// the inquiries but not queued, so the demo sends nothing.
-func (w *world) inquiries() error {
+// replied to, and one declined with its reason; the inquiries that made
+// the demo's clients are in their arrivals. All of them are invented
+// people. Each writes through the public form; staff answer from the
+// queue, and the answers are delivered when they were sent.
+func (w *world) inquiries(t *timeline) {
 	ago := func(d time.Duration) time.Time { return w.now.Add(-d) }
 	day := 24 * time.Hour
-	const footer = "\n\n--\nThis inbox is not watched around the clock. If you are in crisis, call or text 988 (Suicide & Crisis Lifeline). In an emergency, call 911.\n"
+	ctx, d := w.ctx, w.doors.Inquiries
 	items := []struct {
-		sub  inquiry.Submission
-		at   time.Time
-		then func(id string) error
+		sub inquiry.Submission
+		at  time.Time
+		// then is what staff did with the inquiry, and when.
+		then   func(id string) error
+		thenAt time.Time
 	}{
 		{sub: inquiry.Submission{Name: "Grace Whitfield", Email: "grace.whitfield@example.net", PreferredContact: "email", HeardFrom: "clinician",
 			Message: "I've lived with depression for about eight years. I've tried four antidepressants and a course of TMS last year, which helped for a while. " +
@@ -33,52 +36,34 @@ func (w *world) inquiries() error {
 			at: ago(3*day + 5*time.Hour)},
 		{sub: inquiry.Submission{Name: "Owen Marsh", Email: "owen.marsh@example.net", Phone: "+1 555 0177", PreferredContact: "email", HeardFrom: "media", HeardOther: "a podcast about grief",
 			Message: "My wife died two years ago and I can't seem to find my way back. My GP has me on sertraline. I heard about KAP on a podcast and wondered if it could help with grief."},
-			at: ago(8 * day), then: func(id string) error {
-				return w.inquiryEmail(id, "sam", "reply", "owen.marsh@example.net", "Your message to Stillwater",
-					"Dear Owen,\n\nThank you for writing, and I am so sorry about your wife. Grief that stays this heavy is something KAP can sometimes help with, and I would be glad to talk it through with you.\n\n"+
-						"Would a 20-minute phone call on Thursday at 4 pm suit you? If not, tell me a couple of times that would.\n\nSam Okafor, LCSW\nStillwater Ketamine Therapy"+footer, ago(6*day))
+			at: ago(8 * day), thenAt: ago(6 * day), then: func(id string) error {
+				return d.Reply(ctx, w.as["sam"], id, inquiry.ReplyInput{Subject: "Your message to Stillwater",
+					Message: "Dear Owen,\n\nThank you for writing, and I am so sorry about your wife. Grief that stays this heavy is something KAP can sometimes help with, and I would be glad to talk it through with you.\n\n" +
+						"Would a 20-minute phone call on Thursday at 4 pm suit you? If not, tell me a couple of times that would."})
 			}},
 		{sub: inquiry.Submission{Name: "Leah Kowalski", Email: "leah.kowalski@example.org", PreferredContact: "email", HeardFrom: "social",
 			Message: "I live in Portland, Oregon and would like to try KAP for anxiety. Do you offer telehealth sessions?"},
-			at: ago(20 * day), then: func(id string) error {
-				if err := inquiry.MarkDeclined(w.ctx, w.tx, w.practiceID, id, w.staff["owner"],
-					"Lives in Oregon, where none of our clinicians is licensed; medicine sessions are in person in New York. Pointed her to KAP providers in her state.", ago(18*day)); err != nil {
-					return err
-				}
+			at: ago(20 * day), thenAt: ago(18 * day), then: func(id string) error {
 				subject, body := inquiry.DeclineEmail("Leah Kowalski", "Stillwater Ketamine Therapy")
-				return w.inquiryEmail(id, "owner", "decline", "leah.kowalski@example.org", subject, body+"\n\nMorgan Avery\nStillwater Ketamine Therapy"+footer, ago(18*day))
-			}},
-		{sub: inquiry.Submission{Name: "Maya Thompson", Email: "maya@client.example", Phone: "+1 555 0104", PreferredContact: "email", HeardFrom: "clinician",
-			Message: "After a car accident three years ago I've had nightmares and I'm on edge most of the time. My therapist thinks KAP could help me move through it. I'd like to know how to start."},
-			at: ago(45 * day), then: func(id string) error {
-				if err := w.inquiryEmail(id, "elena", "reply", "maya@client.example", "Your message to Stillwater",
-					"Dear Maya,\n\nThank you for reaching out. I would be glad to meet you for a first conversation. Could you come in on Monday at 11 am?\n\nElena Brooks, PsyD\nStillwater Ketamine Therapy"+footer, ago(44*day)); err != nil {
-					return err
-				}
-				return inquiry.MarkConverted(w.ctx, w.tx, w.practiceID, id, w.clients["maya"], w.staff["elena"], ago(40*day))
+				return d.Decline(ctx, w.as["owner"], id, inquiry.DeclineInput{Notify: true, Subject: subject, Message: body,
+					Reason: "Lives in Oregon, where none of our clinicians is licensed; medicine sessions are in person in New York. Pointed her to KAP providers in her state."})
 			}},
 	}
 	for _, it := range items {
-		id, err := inquiry.Insert(w.ctx, w.tx, w.practiceID, it.sub, it.at)
-		if err != nil {
+		var id string
+		t.at(it.at, func() error {
+			var err error
+			it.sub.Consent = true
+			id, err = d.Submit(ctx, PracticeSlug, it.sub, "demo "+it.sub.Email)
 			return err
-		}
+		})
 		if it.then != nil {
-			if err := it.then(id); err != nil {
-				return err
-			}
+			t.at(it.thenAt, func() error {
+				if err := it.then(id); err != nil {
+					return err
+				}
+				return w.deliver()
+			})
 		}
 	}
-	return nil
-}
-
-// inquiryEmail records an email as sent from the queue.
-func (w *world) inquiryEmail(id, staffKey, kind, to, subject, body string, at time.Time) error {
-	if err := inquiry.AddReply(w.ctx, w.tx, w.practiceID, id, w.staff[staffKey], kind, to, subject, body, "", at); err != nil {
-		return err
-	}
-	if kind == "reply" {
-		return inquiry.MarkReplied(w.ctx, w.tx, w.practiceID, id, at)
-	}
-	return nil
 }

@@ -2,12 +2,11 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"holdspace/internal/eligibility"
 	"holdspace/internal/intake"
-	"holdspace/internal/screening"
-	"holdspace/internal/store"
 )
 
 // intake gives the demo clients their questionnaires and screenings, one at
@@ -16,46 +15,59 @@ import (
 // hypomanic episode) awaiting the prescriber; Alex clear with cautions
 // (clonazepam 0.5 mg at night); Maya clear; Daniel cleared by the
 // prescriber after a relative finding (alcohol use disorder in long
-// recovery), his intake filled in with Sam at the clinic. The medicines
-// match the demo charts.
-func (w *world) intake() error {
-	rules, err := screening.Load()
-	if err != nil {
-		return err
-	}
+// recovery), his intake filled in with Elena, his therapist, at the
+// clinic. The medicines match the demo charts. Clients fill in their own
+// in the portal.
+func (w *world) intake(t *timeline) {
 	day := 24 * time.Hour
-	use := func(by eligibility.By, at time.Time) eligibility.Use {
-		return eligibility.Use{Tx: w.tx, PracticeID: w.practiceID, By: by, Now: at, Rules: rules}
-	}
-	client := func(key string) eligibility.By { return eligibility.By{Kind: "client", ID: w.clients[key]} }
-	staff := func(key string) eligibility.By { return eligibility.By{Kind: "staff", ID: w.staff[key]} }
-	fill := func(key string, by eligibility.By, at time.Time, in intake.Intake, sections ...string) error {
+	ctx, d := w.ctx, w.doors.Intake
+	fill := func(key, by string, at time.Time, in intake.Intake, sections ...string) {
 		if len(sections) == 0 {
 			sections = intake.SectionNames()
 		}
 		for i, name := range sections {
 			sec, _ := in.Section(name)
-			if _, err := use(by, at.Add(time.Duration(i)*3*time.Minute)).SaveSection(w.ctx, w.clients[key], sec); err != nil {
-				return fmt.Errorf("demo intake for %s, %s: %w", key, name, err)
+			t.at(at.Add(time.Duration(i)*3*time.Minute), func() error {
+				// As typed into the section's page, in the portal or at
+				// the clinic.
+				saved, err := d.SaveTyped(ctx, w.as[by], w.clients[key], name, eligibility.TypedFrom(sec))
+				if err == nil && len(saved.Result.Errors) > 0 {
+					err = fmt.Errorf("answers not kept: %v", saved.Result.Errors)
+				}
+				if err != nil {
+					return fmt.Errorf("demo intake for %s, %s: %w", key, name, err)
+				}
+				return nil
+			})
+		}
+	}
+	// bp is a resting reading taken by Jordan, the monitoring nurse, for
+	// the clients whose care team he is on, else by their therapist.
+	bp := func(key string, sys, dia int, at time.Time) {
+		by := "jordan"
+		for _, c := range clients {
+			if c.key == key && !slices.Contains(c.team, by) {
+				by = c.team[0]
 			}
 		}
-		return nil
+		t.at(at, func() error {
+			_, err := d.RecordBloodPressure(ctx, w.as[by], w.clients[key], eligibility.BloodPressure{Systolic: sys, Diastolic: dia}, nil)
+			return err
+		})
 	}
-	// bp is a resting reading taken by Jordan, the monitoring nurse.
-	bp := func(key string, sys, dia int, at time.Time) error {
-		_, _, err := use(staff("jordan"), at).RecordBloodPressure(w.ctx, w.clients[key], sys, dia, at)
-		return err
-	}
-	submit := func(key string, by eligibility.By, at time.Time) (eligibility.Screening, error) {
-		return use(by, at).Submit(w.ctx, w.clients[key])
+	screened := map[string]eligibility.Screening{}
+	submit := func(key, by string, at time.Time) {
+		t.at(at, func() error {
+			s, err := d.Submit(ctx, w.as[by], w.clients[key], nil)
+			screened[key] = s
+			return err
+		})
 	}
 
 	// Jamie: the first two parts saved, the second only half answered.
 	jamie := demoIntake()
 	jamie.Psychiatric = intake.Psychiatric{PsychosisCurrent: intake.No, PsychosisHistory: intake.No, ManiaCurrent: intake.No}
-	if err := fill("jamie", client("jamie"), w.now.Add(-2*day), jamie, intake.SectionMedical, intake.SectionPsychiatric); err != nil {
-		return err
-	}
+	fill("jamie", "jamie", w.now.Add(-2*day), jamie, intake.SectionMedical, intake.SectionPsychiatric)
 
 	// Robert: an aneurysm, found on a scan years ago.
 	robert := demoIntake()
@@ -66,15 +78,9 @@ func (w *world) intake() error {
 	robert.Medications = intake.Medications{TakesMedications: intake.Yes, List: []intake.Medication{
 		{Name: "Lisinopril", Dose: 20, Unit: "mg", Frequency: "once a day"},
 		{Name: "Bupropion XL", Dose: 300, Unit: "mg", Frequency: "once a day"}}}
-	if err := fill("robert", client("robert"), w.now.Add(-12*day), robert); err != nil {
-		return err
-	}
-	if err := bp("robert", 134, 86, w.now.Add(-11*day)); err != nil {
-		return err
-	}
-	if _, err := submit("robert", client("robert"), w.now.Add(-11*day+2*time.Hour)); err != nil {
-		return err
-	}
+	fill("robert", "robert", w.now.Add(-12*day), robert)
+	bp("robert", 134, 86, w.now.Add(-11*day))
+	submit("robert", "robert", w.now.Add(-11*day+2*time.Hour))
 
 	// Priscilla: one hypomanic episode years ago; awaiting Dr. Raman.
 	priscilla := demoIntake()
@@ -83,15 +89,9 @@ func (w *world) intake() error {
 		"It stopped when the medicine was changed. I have never been diagnosed with bipolar disorder."
 	priscilla.Medications = intake.Medications{TakesMedications: intake.Yes, List: []intake.Medication{
 		{Name: "Venlafaxine XR", Dose: 150, Unit: "mg", Frequency: "once a day"}}}
-	if err := fill("priscilla", client("priscilla"), w.now.Add(-4*day), priscilla); err != nil {
-		return err
-	}
-	if err := bp("priscilla", 122, 78, w.now.Add(-3*day)); err != nil {
-		return err
-	}
-	if _, err := submit("priscilla", client("priscilla"), w.now.Add(-3*day+time.Hour)); err != nil {
-		return err
-	}
+	fill("priscilla", "priscilla", w.now.Add(-4*day), priscilla)
+	bp("priscilla", 122, 78, w.now.Add(-3*day))
+	submit("priscilla", "priscilla", w.now.Add(-3*day+time.Hour))
 
 	// Alex: clonazepam 0.5 mg at night, cautions only (about 10 mg
 	// diazepam-equivalent a day: the benzodiazepine cautions, nothing to
@@ -105,31 +105,19 @@ func (w *world) intake() error {
 	alex.Experience.PriorPsychedelicExperience = intake.Yes
 	alex.Experience.Notes = "Psilocybin twice, years ago. The second time was frightening at first."
 	alex.Goals.Text = "To feel less numb, and to understand what keeps pulling me back into the dark."
-	if err := fill("alex", client("alex"), w.now.Add(-20*day), alex); err != nil {
-		return err
-	}
-	if err := bp("alex", 118, 76, w.now.Add(-19*day)); err != nil {
-		return err
-	}
-	if _, err := submit("alex", client("alex"), w.now.Add(-19*day+time.Hour)); err != nil {
-		return err
-	}
+	fill("alex", "alex", w.now.Add(-20*day), alex)
+	bp("alex", 118, 76, w.now.Add(-19*day))
+	submit("alex", "alex", w.now.Add(-19*day+time.Hour))
 
 	// Maya: nothing for the rules to report.
 	maya := demoIntake()
 	maya.Medications = intake.Medications{TakesMedications: intake.Yes, List: []intake.Medication{
 		{Name: "Escitalopram", Dose: 10, Unit: "mg", Frequency: "once a day"}}}
-	if err := fill("maya", client("maya"), w.now.Add(-15*day), maya); err != nil {
-		return err
-	}
-	if err := bp("maya", 112, 72, w.now.Add(-14*day)); err != nil {
-		return err
-	}
-	if _, err := submit("maya", client("maya"), w.now.Add(-14*day+time.Hour)); err != nil {
-		return err
-	}
+	fill("maya", "maya", w.now.Add(-15*day), maya)
+	bp("maya", 112, 72, w.now.Add(-14*day))
+	submit("maya", "maya", w.now.Add(-14*day+time.Hour))
 
-	// Daniel: filled in with Sam at the clinic; alcohol use disorder, sober
+	// Daniel: filled in with Elena at the clinic; alcohol use disorder, sober
 	// eight years; Dr. Raman acknowledged it.
 	daniel := demoIntake()
 	daniel.Substances.Alcohol = intake.Past
@@ -137,20 +125,15 @@ func (w *world) intake() error {
 	daniel.Substances.Notes = "Sober since 2017. Still go to meetings most weeks."
 	daniel.Medications = intake.Medications{TakesMedications: intake.Yes, List: []intake.Medication{
 		{Name: "Sertraline", Dose: 50, Unit: "mg", Frequency: "once a day"}}}
-	if err := fill("daniel", staff("sam"), w.now.Add(-10*day), daniel); err != nil {
+	fill("daniel", "elena", w.now.Add(-10*day), daniel)
+	bp("daniel", 126, 80, w.now.Add(-10*day+time.Hour))
+	submit("daniel", "elena", w.now.Add(-10*day+2*time.Hour))
+	t.at(w.now.Add(-9*day), func() error {
+		_, err := d.Acknowledge(ctx, w.as["rx"], w.clients["daniel"], screened["daniel"].ID, "rel-substance-use-disorder",
+			"Alcohol use disorder in sustained remission for eight years, with ongoing support. No ketamine or other drug use. "+
+				"Discussed the risk of misuse; no take-home doses; his sponsor knows about the treatment.", nil)
 		return err
-	}
-	if err := bp("daniel", 126, 80, w.now.Add(-10*day+time.Hour)); err != nil {
-		return err
-	}
-	s, err := submit("daniel", staff("sam"), w.now.Add(-10*day+2*time.Hour))
-	if err != nil {
-		return err
-	}
-	_, err = use(staff("rx"), w.now.Add(-9*day)).Acknowledge(w.ctx, w.clients["daniel"], s.ID, store.NewID(), "rel-substance-use-disorder",
-		"Alcohol use disorder in sustained remission for eight years, with ongoing support. No ketamine or other drug use. "+
-			"Discussed the risk of misuse; no take-home doses; his sponsor knows about the treatment.")
-	return err
+	})
 }
 
 // demoIntake is a fully answered questionnaire with nothing to report.

@@ -31,6 +31,28 @@ type pastCourse struct {
 var pastOccasions = []string{safety.OccasionBaseline, safety.OccasionCourseEnd,
 	safety.FollowUpOccasion("2w"), safety.FollowUpOccasion("1m"), safety.FollowUpOccasion("3m"), safety.FollowUpOccasion("6m")}
 
+// pastCourses are the finished courses of four extra clients (a remitter,
+// a responder who did not remit, a non-responder, a PTSD client followed
+// with the PCL-5) and one who stopped after two sessions.
+var pastCourses = []pastCourse{
+	{"Taylor Brooks", "", "they/them", "1990-02-14", "taylor@client.example", []string{"sam", "rx", "jordan"},
+		[2]string{"F33.1", "Major depressive disorder, recurrent, moderate"}, "sublingual_rdt", 230, 6, "",
+		map[string][]int{"phq9": {19, 4, 4, 3, 5, 6}, "gad7": {15, 6, 5, 4, 6, 7}}},
+	{"Morgan Ellis", "", "she/her", "1982-08-03", "morgan.ellis@client.example", []string{"elena", "rx"},
+		[2]string{"F33.2", "Major depressive disorder, recurrent, severe without psychotic features"}, "iv", 150, 6, "",
+		map[string][]int{"phq9": {22, 10, 9, 11, 12}, "gad7": {16, 8, 8, 9, 10}}},
+	{"Casey Nguyen", "", "he/him", "1975-12-19", "casey@client.example", []string{"sam", "rx"},
+		[2]string{"F33.1", "Major depressive disorder, recurrent, moderate"}, "sublingual_rdt", 120, 6, "",
+		map[string][]int{"phq9": {17, 14, 15, 16}, "gad7": {12, 11, 11, 12}}},
+	{"Riley Santos", "Riley", "she/her", "1987-05-27", "riley@client.example", []string{"elena", "rx", "jordan"},
+		[2]string{"F43.10", "Post-traumatic stress disorder, unspecified"}, "im", 100, 6, "",
+		map[string][]int{"phq9": {14, 7, 6, 8}, "gad7": {13, 7, 6, 7}, "pcl5": {58, 40, 36, 33}}},
+	{"Sky Patel", "", "he/him", "1995-09-09", "sky@client.example", []string{"sam", "rx"},
+		[2]string{"F33.1", "Major depressive disorder, recurrent, moderate"}, "sublingual_rdt", 60, 2,
+		"Persistent nausea and vomiting despite ondansetron; the client chose to stop after session 2.",
+		map[string][]int{"phq9": {18}, "gad7": {14}}},
+}
+
 // measures gives the outcomes dashboard real-looking results: four extra
 // clients with finished courses (a remitter, a responder who did not
 // remit, a non-responder, a PTSD client followed with the PCL-5) and one
@@ -70,25 +92,7 @@ func (w *world) measures() error {
 	portal := measure.Filler{Kind: measure.FilledByClient}
 	clinic := measure.Filler{Kind: measure.FilledByStaff, StaffID: w.staff["sam"]}
 
-	past := []pastCourse{
-		{"Taylor Brooks", "", "they/them", "1990-02-14", "taylor@client.example", []string{"sam", "rx", "jordan"},
-			[2]string{"F33.1", "Major depressive disorder, recurrent, moderate"}, "sublingual_rdt", 230, 6, "",
-			map[string][]int{"phq9": {19, 4, 4, 3, 5, 6}, "gad7": {15, 6, 5, 4, 6, 7}}},
-		{"Morgan Ellis", "", "she/her", "1982-08-03", "morgan.ellis@client.example", []string{"elena", "rx"},
-			[2]string{"F33.2", "Major depressive disorder, recurrent, severe without psychotic features"}, "iv", 150, 6, "",
-			map[string][]int{"phq9": {22, 10, 9, 11, 12}, "gad7": {16, 8, 8, 9, 10}}},
-		{"Casey Nguyen", "", "he/him", "1975-12-19", "casey@client.example", []string{"sam", "rx"},
-			[2]string{"F33.1", "Major depressive disorder, recurrent, moderate"}, "sublingual_rdt", 120, 6, "",
-			map[string][]int{"phq9": {17, 14, 15, 16}, "gad7": {12, 11, 11, 12}}},
-		{"Riley Santos", "Riley", "she/her", "1987-05-27", "riley@client.example", []string{"elena", "rx", "jordan"},
-			[2]string{"F43.10", "Post-traumatic stress disorder, unspecified"}, "im", 100, 6, "",
-			map[string][]int{"phq9": {14, 7, 6, 8}, "gad7": {13, 7, 6, 7}, "pcl5": {58, 40, 36, 33}}},
-		{"Sky Patel", "", "he/him", "1995-09-09", "sky@client.example", []string{"sam", "rx"},
-			[2]string{"F33.1", "Major depressive disorder, recurrent, moderate"}, "sublingual_rdt", 60, 2,
-			"Persistent nausea and vomiting despite ondansetron; the client chose to stop after session 2.",
-			map[string][]int{"phq9": {18}, "gad7": {14}}},
-	}
-	for _, pc := range past {
+	for _, pc := range pastCourses {
 		clientID, courseID, last, err := w.pastCourse(pc, day)
 		if err != nil {
 			return err
@@ -182,21 +186,11 @@ func occasionTime(occasion string, planned, last time.Time) time.Time {
 	return at(last.AddDate(0, 6, 0))
 }
 
-// pastCourse adds the client, their care team and a course already run:
+// pastCourse adds a course already run for a client who came a month before:
 // planned the day before it started, sessions held every 3-4 days.
 func (w *world) pastCourse(pc pastCourse, day func(days, hour int) time.Time) (clientID, courseID string, last time.Time, err error) {
-	clientID, courseID = store.NewID(), store.NewID()
+	clientID, courseID = w.clients[pc.email], store.NewID()
 	planned := day(-pc.startedDaysAgo-1, 9)
-	if _, err = w.tx.Exec(w.ctx, `INSERT INTO client (id, practice_id, legal_name, preferred_name, pronouns, date_of_birth, email, phone, time_zone, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, clientID, w.practiceID, pc.legal, pc.preferred, pc.pronouns, pc.dob, pc.email, "", "America/New_York", planned.AddDate(0, 0, -30).UTC()); err != nil {
-		return "", "", last, fmt.Errorf("demo client %s: %w", pc.legal, err)
-	}
-	for i, key := range pc.team {
-		role := [...]string{"therapist", "prescriber", "monitor"}[i]
-		if _, err = w.tx.Exec(w.ctx, `INSERT INTO care_team (client_id, staff_id, role, added_at) VALUES (?, ?, ?, ?)`, clientID, w.staff[key], role, planned.AddDate(0, 0, -30).UTC()); err != nil {
-			return "", "", last, err
-		}
-	}
 	rx := w.staff["rx"]
 	status, stopped, completed := "completed", any(nil), any(nil)
 	for n := 1; n <= pc.held; n++ {

@@ -2,9 +2,11 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/clinic"
 	"holdspace/internal/dosing"
 	"holdspace/internal/prescribing"
@@ -136,95 +138,103 @@ var evaluations = map[string]struct {
 		Reason: "Nonruptured cerebral aneurysm (I67.1): a rise in blood pressure is a serious hazard, an absolute contraindication to ketamine (Spravato and Ketalar labels). Refer back to the referring psychiatrist for other treatment."}},
 }
 
-// confirmOrAdd puts a medication on the demo chart: confirmed, in the clinician's words, from the
-// intake's offer of the same medicine when there is one, as a practice would; added otherwise.
-func confirmOrAdd(w *world, clientID string, offers []clinic.OfferedMedication, m clinic.MedicationInput, by string, now time.Time) error {
-	for _, o := range offers {
-		if strings.EqualFold(o.Name, m.Name) {
-			_, err := clinic.ConfirmOffer(w.ctx, w.tx, w.practiceID, clientID, o.ID, m, by, now)
-			return err
-		}
-	}
-	_, err := clinic.AddMedication(w.ctx, w.tx, w.practiceID, clientID, m, by, now)
-	return err
-}
-
-// prescribing fills the chart's clinical details and the prescriber's
-// evaluations of the demo clients.
-func (w *world) prescribing() error {
-	zone, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		zone = time.UTC
-	}
-	now := w.now.In(zone)
-	day := func(daysAgo int) string { return now.AddDate(0, 0, -daysAgo).Format("2006-01-02") }
-	by := w.staff["sam"]
-	for _, key := range []string{"alex", "jamie", "robert", "maya", "daniel", "priscilla"} {
-		c, id := charts[key], w.clients[key]
-		d, err := clinic.LoadDetails(w.ctx, w.tx, w.practiceID, id)
-		if err != nil {
-			return fmt.Errorf("demo chart %s: %w", key, err)
-		}
-		d.Address, d.Emergency, d.Escort = c.address, c.emergency, c.escort
-		if _, err := clinic.SaveDetails(w.ctx, w.tx, w.practiceID, id, d, now); err != nil {
-			return fmt.Errorf("demo chart %s: %w", key, err)
-		}
-		if _, err := clinic.AddMeasurement(w.ctx, w.tx, w.practiceID, id, clinic.MeasurementInput{MeasuredOn: day(c.daysWeighed),
-			Weight: c.weight, WeightUnit: c.weightUnit, Height: c.heightCm, HeightUnit: "cm"}, w.staff["jordan"], now); err != nil {
-			return fmt.Errorf("demo measurement %s: %w", key, err)
-		}
-		for _, dx := range c.diagnoses {
-			dx.DiagnosedOn = day(c.daysSinceDx)
-			if _, err := clinic.AddDiagnosis(w.ctx, w.tx, w.practiceID, id, dx, w.staff["rx"], now); err != nil {
-				return fmt.Errorf("demo diagnosis %s: %w", key, err)
+// prescribing fills the chart's clinical details, each client's on the
+// day they were weighed, by their care team (Jordan weighs the clients
+// whose care team he is on, the therapist the others; Dr. Raman gives the
+// diagnoses and reconciles the medicines), then the prescriber's
+// evaluations, each signed with her password as the page asks.
+func (w *world) prescribing(t *timeline) {
+	ctx, d := w.ctx, w.doors.Prescribing
+	day := func(daysAgo int) string { return w.day(-daysAgo, 0, 0).Format("2006-01-02") }
+	for _, c := range clients {
+		key, ch := c.key, charts[c.key]
+		t.at(w.day(-ch.daysWeighed, 16, 0), func() error {
+			therapist, weigher := w.as[c.team[0]], w.as["jordan"]
+			if !slices.Contains(c.team, "jordan") {
+				weigher = therapist
 			}
-		}
-		offers, err := clinic.PendingOffers(w.ctx, w.tx, id)
-		if err != nil {
-			return fmt.Errorf("demo offers %s: %w", key, err)
-		}
-		for _, m := range c.medications {
-			if key == "priscilla" {
-				// Awaiting Dr. Raman: her intake's medicine is still offered, not yet on the chart.
-				break
+			id := w.clients[key]
+			dt := newcomer{legal: c.legal, preferred: c.preferred, pronouns: c.pronouns, dob: c.dob, email: c.email, phone: c.phone}.details()
+			dt.Address, dt.Emergency, dt.Escort = ch.address, ch.emergency, ch.escort
+			if _, err := d.SaveDetails(ctx, therapist, id, dt, nil); err != nil {
+				return fmt.Errorf("demo chart %s: %w", key, err)
 			}
-			m.StartedOn = day(c.daysSinceDx / 3)
-			if err := confirmOrAdd(w, id, offers, m, by, now); err != nil {
-				return fmt.Errorf("demo medication %s: %w", key, err)
+			if _, err := d.AddMeasurement(ctx, weigher, id, clinic.MeasurementInput{MeasuredOn: day(ch.daysWeighed),
+				Weight: ch.weight, WeightUnit: ch.weightUnit, Height: ch.heightCm, HeightUnit: "cm"}, nil); err != nil {
+				return fmt.Errorf("demo measurement %s: %w", key, err)
 			}
-		}
-		for _, m := range c.stopped {
-			m.StartedOn = day(c.daysSinceDx / 2)
-			added, err := clinic.AddMedication(w.ctx, w.tx, w.practiceID, id, m, by, now)
-			if err == nil {
-				err = clinic.StopMedication(w.ctx, w.tx, id, added.ID, day(c.daysSinceDx/3+1), c.stopReason, by, now)
+			for _, dx := range ch.diagnoses {
+				dx.DiagnosedOn = day(ch.daysSinceDx)
+				if _, err := d.AddDiagnosis(ctx, w.as["rx"], id, dx, nil); err != nil {
+					return fmt.Errorf("demo diagnosis %s: %w", key, err)
+				}
 			}
+			// Dr. Raman reconciles the medicines on her evaluation's form,
+			// where the intake's offers stand beside the chart.
+			rev, err := d.Review(ctx, w.as["rx"], id, w.zone())
 			if err != nil {
-				return fmt.Errorf("demo stopped medication %s: %w", key, err)
+				return fmt.Errorf("demo offers %s: %w", key, err)
 			}
-		}
-		for _, a := range c.allergies {
-			if _, err := clinic.AddAllergy(w.ctx, w.tx, w.practiceID, id, a, by, now); err != nil {
-				return fmt.Errorf("demo allergy %s: %w", key, err)
+			offers := rev.Medical.Offered
+			for _, m := range ch.medications {
+				if key == "priscilla" {
+					// Awaiting Dr. Raman: her intake's medicine is still offered, not yet on the chart.
+					break
+				}
+				m.StartedOn = day(ch.daysSinceDx / 3)
+				if err := w.confirmOrAdd(w.as["rx"], id, offers, m); err != nil {
+					return fmt.Errorf("demo medication %s: %w", key, err)
+				}
 			}
-		}
-	}
-	signer, err := prescribing.LoadSigner(w.ctx, w.tx, w.practiceID, w.staff["rx"])
-	if err != nil {
-		return fmt.Errorf("demo prescriber: %w", err)
+			for _, m := range ch.stopped {
+				m.StartedOn = day(ch.daysSinceDx / 2)
+				added, err := d.AddMedication(ctx, therapist, id, m, nil)
+				if err == nil {
+					err = d.StopMedication(ctx, therapist, id, added.ID, day(ch.daysSinceDx/3+1), ch.stopReason, nil)
+				}
+				if err != nil {
+					return fmt.Errorf("demo stopped medication %s: %w", key, err)
+				}
+			}
+			for _, a := range ch.allergies {
+				if _, err := d.AddAllergy(ctx, therapist, id, a, nil); err != nil {
+					return fmt.Errorf("demo allergy %s: %w", key, err)
+				}
+			}
+			return nil
+		})
 	}
 	for _, key := range []string{"robert", "alex", "maya", "daniel"} {
 		ev := evaluations[key]
 		at := w.now.AddDate(0, 0, -ev.daysAgo)
-		e, err := prescribing.Sign(w.ctx, w.tx, w.practiceID, w.clients[key], "", ev.draft, signer, at)
-		if err != nil {
-			return fmt.Errorf("demo evaluation %s: %w", key, err)
-		}
-		if ev.addendum != "" {
-			if _, err := prescribing.AddAddendum(w.ctx, w.tx, w.practiceID, w.clients[key], e.ID, "", ev.addendum, signer, at.Add(26*time.Hour)); err != nil {
-				return fmt.Errorf("demo addendum %s: %w", key, err)
+		var signed *prescribing.Evaluation
+		t.at(at, func() error {
+			var err error
+			if signed, err = d.Sign(ctx, w.as["rx"], w.clients[key], prescribing.Signing{Draft: ev.draft, Password: Password}); err != nil {
+				return fmt.Errorf("demo evaluation %s: %w", key, err)
 			}
+			return nil
+		})
+		if ev.addendum != "" {
+			t.at(at.Add(26*time.Hour), func() error {
+				if _, err := d.AddAddendum(ctx, w.as["rx"], w.clients[key], signed.ID, ev.addendum, Password); err != nil {
+					return fmt.Errorf("demo addendum %s: %w", key, err)
+				}
+				return nil
+			})
 		}
 	}
-	return nil
+}
+
+// confirmOrAdd puts a medication on the demo chart: confirmed, in the clinician's words, from the
+// intake's offer of the same medicine when there is one, as a practice would; added otherwise.
+func (w *world) confirmOrAdd(by access.Actor, clientID string, offers []clinic.OfferedMedication, m clinic.MedicationInput) error {
+	for _, o := range offers {
+		if o.Pending() && strings.EqualFold(o.Name, m.Name) {
+			_, err := w.doors.Prescribing.ConfirmOffer(w.ctx, by, clientID, o.ID, m, nil)
+			return err
+		}
+	}
+	_, err := w.doors.Prescribing.AddMedication(w.ctx, by, clientID, m, nil)
+	return err
 }

@@ -9,18 +9,15 @@ import (
 	"holdspace/internal/reminder"
 )
 
-// reminders gives the demo practice its phone number and address for the
-// reminder emails, and puts on record what the worker would have sent by
-// now, all delivered at the time: both reminders of Alex's third session
+// reminders puts on record what the worker would have sent by now (the
+// practice's phone and address in them are the owner's, from settle), all delivered at the time: both reminders of Alex's third session
 // (held five days ago) and the reminder before today's fourth, sent two
 // days before it. Sessions 5 and 6 are more than two days away, so their
 // reminders are the worker's to send when the window opens, and starting
 // the demo mails nobody.
 func (w *world) reminders() error {
-	rs := reminder.DefaultSettings()
-	rs.Phone = "+1 555 0100"
-	rs.Place = "Stillwater Ketamine Therapy, 18 Wall Street, 2nd floor, Kingston, NY"
-	if err := reminder.Save(w.ctx, w.tx, w.practiceID, rs, w.staff["owner"], w.now); err != nil {
+	rs, err := reminder.Load(w.ctx, w.tx, w.practiceID)
+	if err != nil {
 		return fmt.Errorf("demo reminders: %w", err)
 	}
 	window := time.Duration(rs.HoursBefore) * time.Hour

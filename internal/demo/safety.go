@@ -2,58 +2,24 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"holdspace/internal/alert"
 	"holdspace/internal/safety"
 )
 
-// safety names the practice's on-call clinicians (Dr. Raman on weeknights,
-// Sam at weekends), gives Alex a safety plan in two versions and check-ins
-// 1, 3, 7 and 14 days after each held session (one missed, one whose yes
+// safety gives Alex check-ins 1, 3, 7 and 14 days after each held session (one missed, one whose yes
 // raised an alert that Sam acknowledged and closed, the later ones still to
 // come), and Maya one open alert from a check-in answered two hours ago
 // that nobody has acknowledged yet. It runs after courses, whose held
-// sessions the check-ins follow.
+// sessions the check-ins follow. The on-call clinicians (Dr. Raman on
+// weeknights, Sam at weekends) are the owner's, from settle; Alex's safety
+// plan is safetyPlan's.
 func (w *world) safety() error {
 	ctx := w.ctx
 	alex, maya := w.clients["alex"], w.clients["maya"]
 	sam := w.staff["sam"]
-
-	// How clients reach the practice itself, shown beside the crisis lines.
-	st, err := alert.LoadSettings(ctx, w.tx, w.practiceID)
-	if err != nil {
-		return err
-	}
-	st.Contact = "call +1 555 0100, weekdays 9am to 5pm"
-	// The demo doses at weekends too, so someone is on call whenever the
-	// practice is closed; no gateway is set, so they hear by email.
-	st.Escalation.OnCall = safety.OnCall{Clinician: w.staff["rx"], Phone: "+1 555 010 0120"}
-	for _, d := range []time.Weekday{time.Saturday, time.Sunday} {
-		st.Escalation.OnCall.Rota = append(st.Escalation.OnCall.Rota, safety.OnCallSlot{Day: d, From: safety.TimeOfDay{Hour: 0},
-			Until: safety.TimeOfDay{Hour: 24}, Clinician: sam, Phone: "+1 555 010 0121"})
-	}
-	if err := alert.SaveSettings(ctx, w.tx, w.practiceID, st, w.staff["owner"], w.now); err != nil {
-		return err
-	}
-
-	plan := safety.SafetyPlan{
-		WarningSigns:   []safety.PlanEntry{{Text: "Lying awake past 2am going over old arguments"}, {Text: "Cancelling on friends two weekends running"}},
-		InternalCoping: []safety.PlanEntry{{Text: "Walk the long loop by the river with headphones on"}, {Text: "Cold water on my face, then the 4-7-8 breathing"}},
-		SocialDistraction: []safety.PlanEntry{{Text: "The climbing gym on Thursday evenings"},
-			{Text: "Call my cousin Dani just to talk about anything", Phone: "+1 555 0140"}},
-		PeopleToAsk:     []safety.PlanEntry{{Text: "My sister Rosa", Phone: "+1 555 0141"}},
-		Professionals:   []safety.PlanEntry{{Text: "Sam Okafor, Stillwater (weekdays)", Phone: "+1 555 0100"}, {Text: "988 Suicide & Crisis Lifeline", Phone: "988"}},
-		SafeEnvironment: []safety.PlanEntry{{Text: "Rosa keeps the spare medication at her place"}},
-	}
-	if _, err := alert.SavePlan(ctx, w.tx, w.practiceID, alex, plan, sam, w.now.AddDate(0, 0, -12)); err != nil {
-		return fmt.Errorf("demo safety plan: %w", err)
-	}
-	plan.PeopleToAsk = append(plan.PeopleToAsk, safety.PlanEntry{Text: "My friend Theo (knows about the treatment)", Phone: "+1 555 0142"})
-	plan.WorthLivingFor = "Rosa's kids, and finishing the boat with my dad"
-	if _, err := alert.SavePlan(ctx, w.tx, w.practiceID, alex, plan, sam, w.now.AddDate(0, 0, -4)); err != nil {
-		return fmt.Errorf("demo safety plan: %w", err)
-	}
 
 	// Check-ins after the held sessions the courses part recorded.
 	for _, c := range []string{alex, maya} {
@@ -120,4 +86,37 @@ func (w *world) safety() error {
 	// demo load sends nobody anything.
 	_, err = w.tx.Exec(ctx, `UPDATE outbox SET sent_at = created_at WHERE practice_id = ? AND sent_at IS NULL AND subject LIKE 'Safety alert%'`, w.practiceID)
 	return err
+}
+
+// safetyPlan is Alex's safety plan, written with Sam in two sittings: the
+// first before the course, the second adding a friend and what makes life
+// worth living.
+func (w *world) safetyPlan(t *timeline) {
+	ctx, sam := w.ctx, w.as["sam"]
+	plan := safety.SafetyPlan{
+		WarningSigns:   []safety.PlanEntry{{Text: "Lying awake past 2am going over old arguments"}, {Text: "Cancelling on friends two weekends running"}},
+		InternalCoping: []safety.PlanEntry{{Text: "Walk the long loop by the river with headphones on"}, {Text: "Cold water on my face, then the 4-7-8 breathing"}},
+		SocialDistraction: []safety.PlanEntry{{Text: "The climbing gym on Thursday evenings"},
+			{Text: "Call my cousin Dani just to talk about anything", Phone: "+1 555 0140"}},
+		PeopleToAsk:     []safety.PlanEntry{{Text: "My sister Rosa", Phone: "+1 555 0141"}},
+		Professionals:   []safety.PlanEntry{{Text: "Sam Okafor, Stillwater (weekdays)", Phone: "+1 555 0100"}, {Text: "988 Suicide & Crisis Lifeline", Phone: "988"}},
+		SafeEnvironment: []safety.PlanEntry{{Text: "Rosa keeps the spare medication at her place"}},
+	}
+
+	first := plan
+	t.at(w.now.AddDate(0, 0, -12), func() error {
+		if _, err := w.doors.Safety.SavePlan(ctx, sam, w.clients["alex"], first, nil); err != nil {
+			return fmt.Errorf("demo safety plan: %w", err)
+		}
+		return nil
+	})
+	second := plan
+	second.PeopleToAsk = append(slices.Clone(plan.PeopleToAsk), safety.PlanEntry{Text: "My friend Theo (knows about the treatment)", Phone: "+1 555 0142"})
+	second.WorthLivingFor = "Rosa's kids, and finishing the boat with my dad"
+	t.at(w.now.AddDate(0, 0, -4), func() error {
+		if _, err := w.doors.Safety.SavePlan(ctx, sam, w.clients["alex"], second, nil); err != nil {
+			return fmt.Errorf("demo safety plan: %w", err)
+		}
+		return nil
+	})
 }

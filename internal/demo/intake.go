@@ -58,8 +58,11 @@ func (w *world) intake(t *timeline) {
 	screened := map[string]eligibility.Screening{}
 	submit := func(key, by string, at time.Time) {
 		t.at(at, func() error {
-			s, err := d.Submit(ctx, w.as[by], w.clients[key], nil)
-			screened[key] = s
+			// Whoever sends the intake attests it in their own name: the
+			// client in the portal, or the clinician who filled it in with
+			// them.
+			s, err := d.Submit(ctx, w.as[by], w.clients[key], eligibility.Attestation{Name: personName(by), Confirm: true}, nil)
+			screened[key] = s.Screening
 			return err
 		})
 	}
@@ -157,4 +160,20 @@ func demoIntake() intake.Intake {
 		Experience:  intake.Experience{PriorKetamineTreatment: no, PriorPsychedelicExperience: no},
 		Goals:       intake.Goals{Text: "To find some steadiness again."},
 	}
+}
+
+// personName is the full name of a demo person, by key: a client's legal
+// name or a staff member's name.
+func personName(key string) string {
+	for _, c := range clients {
+		if c.key == key {
+			return c.legal
+		}
+	}
+	for _, s := range staff {
+		if s.key == key {
+			return s.name
+		}
+	}
+	return ""
 }

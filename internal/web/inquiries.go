@@ -46,6 +46,9 @@ type publicPageData struct {
 	Contact     []choice
 	RateLimited bool
 	Expired     bool
+	// Confirm is set when the form came back faster than a person
+	// usually fills it: it is shown again, kept, to be sent once more.
+	Confirm string
 }
 
 func (s *Server) publicPage(w http.ResponseWriter, r *http.Request, status int, pp inquiry.PublicPage, form *Form, d publicPageData) {
@@ -95,9 +98,11 @@ func submissionFrom(f *Form) inquiry.Submission {
 		Consent: f.Get("consent") != "", Website: f.Values.Get("website")}
 }
 
-// submitInquiry files the form. A submission that filled the honeypot or
-// came faster than a person can type gets the same thank-you page as a
-// real one and writes nothing, so a program learns nothing from it.
+// submitInquiry files the form. A submission that filled the honeypot gets
+// the same thank-you page as a real one and writes nothing, so a program
+// learns nothing from it. One that came faster than a person usually types
+// is shown again, kept, for the person to check and send once more
+// (inquiry.ConfirmStamp); that second send is accepted.
 func (s *Server) submitInquiry(w http.ResponseWriter, r *http.Request) {
 	// The edge (edge.go) has already bounded the body to maxPublicBody,
 	// as for every public route, and parsed it.
@@ -109,8 +114,12 @@ func (s *Server) submitInquiry(w http.ResponseWriter, r *http.Request) {
 	form := NewForm(r.PostForm)
 	sub := submissionFrom(form)
 	elapsed, stamped := inquiry.CheckStamp(s.cookieKey, pp.Slug, form.Get("t"), s.now())
-	if sub.Automated() || (stamped && elapsed < inquiry.MinFillTime) {
+	if sub.Automated() {
 		s.inquiryThanks(w, r, pp)
+		return
+	}
+	if stamped && elapsed < inquiry.MinFillTime && !inquiry.Confirmed(s.cookieKey, pp.Slug, form.Get("confirm"), s.now()) {
+		s.publicPage(w, r, http.StatusUnprocessableEntity, pp, form, publicPageData{Confirm: inquiry.ConfirmStamp(s.cookieKey, pp.Slug, s.now())})
 		return
 	}
 	if !stamped {

@@ -39,6 +39,9 @@ type Actor struct {
 	PracticeID string
 	Roles      []Role
 	Scopes     []Scope // API tokens only
+	// TokenID is the API token an integration acts with, put on the trail
+	// so the integration is named where its reads are listed.
+	TokenID string
 }
 
 // Has reports whether the actor holds any of roles.

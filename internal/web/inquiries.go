@@ -27,6 +27,7 @@ func (s *Server) routesInquiries() {
 	s.handle(GateStaff, "POST /inquiries/{id}/convert", s.inquiryConvert)
 	s.handle(GateStaff, "GET /admin/practice-page", s.practicePageEdit)
 	s.handle(GateStaff, "POST /admin/practice-page", s.practicePageSave)
+	s.routesInquiryReach()
 }
 
 func (s *Server) inquiries() *inquiry.Door {
@@ -196,9 +197,9 @@ func (s *Server) inquiryList(w http.ResponseWriter, r *http.Request) {
 // form shown unfolded (the one that was refused, if any).
 type inquiryDetailData struct {
 	inquiry.Detail
-	ReplyForm, DeclineForm, ConvertForm *Form
-	Therapist, Prescriber               Field
-	Open                                string
+	ReplyForm, DeclineForm, ConvertForm, ContactForm *Form
+	Therapist, Prescriber, Method                    Field
+	Open                                             string
 }
 
 // showInquiry draws an inquiry's page. A refused form comes back in
@@ -210,7 +211,7 @@ func (s *Server) showInquiry(w http.ResponseWriter, r *http.Request, status int,
 	if s.inquiryFailed(w, r, err, id) {
 		return
 	}
-	data := inquiryDetailData{Detail: d, ReplyForm: NewForm(nil), DeclineForm: NewForm(nil), ConvertForm: NewForm(nil), Open: open}
+	data := inquiryDetailData{Detail: d, ReplyForm: NewForm(nil), DeclineForm: NewForm(nil), ConvertForm: NewForm(nil), ContactForm: NewForm(nil), Open: open}
 	q := d.Inquiry
 	data.ReplyForm.Set("subject", "Your message to "+d.PracticeName)
 	subject, body := inquiry.DeclineEmail(q.Name, d.PracticeName)
@@ -234,7 +235,10 @@ func (s *Server) showInquiry(w http.ResponseWriter, r *http.Request, status int,
 		data.DeclineForm = refused
 	case "convert":
 		data.ConvertForm = refused
+	case "contact":
+		data.ContactForm = refused
 	}
+	data.Method = contactMethodField(data.ContactForm)
 	therapists := []string{"", "Choose a therapist"}
 	for _, m := range d.Therapists {
 		therapists = append(therapists, m.ID, m.Name)
@@ -346,6 +350,8 @@ type practicePageData struct {
 	inquiry.PageSettings
 	Address string
 	Blocks  []inquiry.Block
+	// Notify is who is told of a new inquiry.
+	Notify inquiry.Notified
 }
 
 func (s *Server) practicePageTabs(path string) adminTabs {
@@ -371,8 +377,12 @@ func (s *Server) showPracticePage(w http.ResponseWriter, r *http.Request, status
 		form.Set("heading", ps.Page.Heading)
 		form.Set("body", ps.Page.Body)
 	}
+	notified, err := s.inquiries().LoadNotified(r.Context(), sess.Actor)
+	if err != nil && s.failed(w, r, err, NewForm(nil)) {
+		return
+	}
 	d := practicePageData{adminTabs: s.practicePageTabs(r.URL.Path), PageSettings: ps, Blocks: inquiry.Blocks(ps.Page.Body),
-		Address: strings.TrimRight(s.access.BaseURL, "/") + "/p/" + ps.Slug}
+		Address: strings.TrimRight(s.access.BaseURL, "/") + "/p/" + ps.Slug, Notify: notified}
 	p := s.page(w, r, "Public page", d)
 	p.Form = form
 	s.render(w, r, status, "inquiries_page_edit", p)

@@ -190,7 +190,11 @@ func (d *Door) Disclosures(ctx context.Context, a access.Actor, clientID string)
 			return err
 		}
 		all, err := clinic.Disclosures(ctx, tx, a.PracticeID, clientID, disclosuresShown)
-		name := out.Client.Name()
+		// The name the client goes by: the page's heading gives the rest.
+		name := out.Client.PreferredName
+		if name == "" {
+			name = out.Client.LegalName
+		}
 		out.add(all, name+"’s", name)
 		return err
 	})

@@ -209,7 +209,9 @@ func TestDecliningNeedsAReasonAndMayEmailAKindNote(t *testing.T) {
 			t.Fatalf("declined: %+v", q)
 		}
 		var sent string
-		db.Read(ctx, func(tx *store.Tx) error { return tx.QueryRow(ctx, `SELECT body_text FROM outbox WHERE subject NOT LIKE 'A new inquiry%'`).Scan(&sent) })
+		db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, `SELECT body_text FROM outbox WHERE subject NOT LIKE 'A new inquiry%'`).Scan(&sent)
+		})
 		if strings.Contains(sent, "Oregon") || !strings.Contains(sent, "Dear Harriet") {
 			t.Fatalf("the note sent %q; it must not carry the reason", sent)
 		}

@@ -124,7 +124,7 @@ func (s *Service) AuthenticateAPI(ctx context.Context, token string) (Actor, err
 		if actor, _, err = actorFor(ctx, tx, a); err != nil {
 			return err
 		}
-		actor.Kind = APIActor
+		actor.Kind, actor.TokenID = APIActor, id
 		for _, sc := range strings.Fields(scopes) {
 			actor.Scopes = append(actor.Scopes, Scope(sc))
 		}

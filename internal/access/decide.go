@@ -39,6 +39,9 @@ type Actor struct {
 	PracticeID string
 	Roles      []Role
 	Scopes     []Scope // API tokens only
+	// TokenID is the API token an integration acts with, put on the trail
+	// so the integration is named where its reads are listed.
+	TokenID string
 }
 
 // Has reports whether the actor holds any of roles.
@@ -134,6 +137,10 @@ const (
 	AccountSelf Action = "account.self"
 	// The client portal, for the client's own record only.
 	PortalUse Action = "portal.use"
+	// DemoMailboxRead: the demo's mailbox, every email the demo practice
+	// has queued, sign-in codes and invitation links included. The page
+	// exists only in demo mode, where every person is invented.
+	DemoMailboxRead Action = "demo_mailbox.read"
 )
 
 // Scope narrows what an API token may do.
@@ -379,6 +386,14 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 		return allow("clinician outside the care team, in an emergency")
 	case PortalUse:
 		return deny("the portal is for clients")
+	case DemoMailboxRead:
+		if a.Kind == APIActor {
+			return deny("API tokens cannot read the demo's mailbox")
+		}
+		if a.IsAdmin() || a.IsClinician() {
+			return allow("staff of the demo practice")
+		}
+		return deny("no staff role")
 	}
 	return deny("unknown action " + string(act))
 }

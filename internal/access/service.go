@@ -174,11 +174,15 @@ func (s *Service) log(ctx context.Context, tx *store.Tx, a Actor, action string,
 	if chain == "" {
 		chain = rec.PracticeID
 	}
-	_, err := audit.Append(ctx, tx, audit.Entry{
+	e, err := audit.Append(ctx, tx, audit.Entry{
 		Chain: chain, At: s.now(), ActorKind: string(kindOr(a.Kind)), ActorID: a.ID(), Action: action,
 		RecordType: rec.Type, RecordID: rec.ID, ClientID: rec.ClientID, Outcome: outcome, Reason: reason,
 		Address: m.Address, UserAgent: m.UserAgent, RequestID: m.RequestID,
 	})
+	if err != nil || a.Kind != APIActor || a.TokenID == "" {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO audit_token (event_id, practice_id, token_id) VALUES (?, ?, ?)`, e.ID, e.Chain, a.TokenID)
 	return err
 }
 

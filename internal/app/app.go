@@ -92,7 +92,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		return nil, err
 	}
 	a.Web, err = web.New(web.Deps{DB: db, Log: log, Version: version, Now: a.now, Access: a.Access, Doors: a.Doors, Keys: keys, Secure: cfg.TLSCert != "",
-		TrustedProxies: cfg.TrustedProxies})
+		TrustedProxies: cfg.TrustedProxies, Demo: cfg.Demo, MailFrom: cfg.SMTP.From})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -159,10 +159,15 @@ func (d *Door) treatment(ctx context.Context, tx *store.Tx, practiceID, clientID
 	return t, err
 }
 
-// Disclosures is who has opened a client's record.
+// Disclosures is who has opened a client's record, in words.
 type Disclosures struct {
 	Client clinic.Client
-	List   []clinic.Disclosure
+	// List is every entry, newest first; Outside the ones that left the
+	// practice (downloads, integrations), listed apart as well.
+	List    []Says
+	Outside []Says
+	// Zone is the practice's, in which the times are shown.
+	Zone *time.Location
 }
 
 // disclosuresShown is how many of the latest openings the list shows.
@@ -176,7 +181,16 @@ func (d *Door) Disclosures(ctx context.Context, a access.Actor, clientID string)
 		if out.Client, err = clinic.LoadClient(ctx, tx, a.PracticeID, clientID); err != nil {
 			return err
 		}
-		out.List, err = clinic.Disclosures(ctx, tx, a.PracticeID, clientID, disclosuresShown)
+		if out.Zone, err = access.PracticeZone(ctx, tx, a.PracticeID); err != nil {
+			return err
+		}
+		all, err := clinic.Disclosures(ctx, tx, a.PracticeID, clientID, disclosuresShown)
+		// The name the client goes by: the page's heading gives the rest.
+		name := out.Client.PreferredName
+		if name == "" {
+			name = out.Client.LegalName
+		}
+		out.add(all, name+"’s", name)
 		return err
 	})
 	return out, err
@@ -191,17 +205,36 @@ func (d *Door) OwnDisclosures(ctx context.Context, a access.Actor) (Disclosures,
 		if out.Client, err = clinic.LoadClient(ctx, tx, a.PracticeID, a.ClientID); err != nil {
 			return err
 		}
+		if out.Zone, err = access.PracticeZone(ctx, tx, a.PracticeID); err != nil {
+			return err
+		}
 		// The client sees who opened their record; their own visits are
 		// left out to keep the list about others.
 		all, err := clinic.Disclosures(ctx, tx, a.PracticeID, a.ClientID, disclosuresShown)
+		var others []clinic.Disclosure
 		for _, dc := range all {
 			if dc.ActorKind != "client" && dc.Outcome == "allowed" {
-				out.List = append(out.List, dc)
+				others = append(others, dc)
 			}
 		}
+		out.add(others, "your", "you")
 		return err
 	})
 	return out, err
+}
+
+func (out *Disclosures) add(list []clinic.Disclosure, whose, whom string) {
+	for _, dc := range list {
+		s := inWords(dc, whose, whom)
+		if dc.ActorKind == "client" {
+			// The client's own use of the portal, on the staff page.
+			s = inWords(dc, "their own", "themselves")
+		}
+		out.List = append(out.List, s)
+		if s.Outside {
+			out.Outside = append(out.Outside, s)
+		}
+	}
 }
 
 // Portal is the portal's home.

@@ -182,15 +182,23 @@ type Disclosure struct {
 	Action    string    `json:"action"`
 	Outcome   string    `json:"outcome"`
 	Reason    string    `json:"reason"`
+	// RecordType is the part of the record it was (the chart, a session
+	// summary, a consent); Integration names the API token an integration
+	// used, when it came through the API.
+	RecordType  string `json:"record_type"`
+	Integration string `json:"integration,omitempty"`
 }
 
 // Disclosures lists accesses to a client's record, newest first. Names are
 // resolved now from ids: the trail itself holds no copied personal data.
 func Disclosures(ctx context.Context, tx *store.Tx, practiceID, clientID string, limit int) ([]Disclosure, error) {
-	rows, err := tx.Query(ctx, `SELECT e.at, e.actor_kind, COALESCE(s.full_name, c.legal_name, ''), e.action, e.outcome, e.reason
+	rows, err := tx.Query(ctx, `SELECT e.at, e.actor_kind, COALESCE(s.full_name, c.legal_name, ''), e.action, e.outcome, e.reason,
+		e.record_type, COALESCE(k.name, '')
 		FROM audit_event e
 		LEFT JOIN staff s ON e.actor_kind IN ('staff', 'api') AND s.id = e.actor_id
 		LEFT JOIN client c ON e.actor_kind = 'client' AND c.id = e.actor_id
+		LEFT JOIN audit_token t ON t.event_id = e.id
+		LEFT JOIN api_token k ON k.id = t.token_id
 		WHERE e.chain = ? AND e.client_id = ? ORDER BY e.seq DESC LIMIT ?`, practiceID, clientID, limit)
 	if err != nil {
 		return nil, err
@@ -199,7 +207,7 @@ func Disclosures(ctx context.Context, tx *store.Tx, practiceID, clientID string,
 	var out []Disclosure
 	for rows.Next() {
 		var d Disclosure
-		if err := rows.Scan(&d.At, &d.ActorKind, &d.ActorName, &d.Action, &d.Outcome, &d.Reason); err != nil {
+		if err := rows.Scan(&d.At, &d.ActorKind, &d.ActorName, &d.Action, &d.Outcome, &d.Reason, &d.RecordType, &d.Integration); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

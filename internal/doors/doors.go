@@ -19,6 +19,7 @@ import (
 	"holdspace/internal/eligibility"
 	"holdspace/internal/inquiry"
 	"holdspace/internal/instrument"
+	"holdspace/internal/mailbox"
 	"holdspace/internal/measure"
 	"holdspace/internal/prescribing"
 	"holdspace/internal/readiness"
@@ -38,6 +39,7 @@ type Set struct {
 	Courses     *course.Door
 	Inquiries   *inquiry.Door
 	Intake      *eligibility.Door
+	Mailbox     *mailbox.Door
 	Measures    *measure.Door
 	Prescribing *prescribing.Door
 	Readiness   *readiness.Door
@@ -84,6 +86,7 @@ func New(d Deps) (*Set, error) {
 		Courses:     &course.Door{Access: a, Now: d.Now},
 		Inquiries:   &inquiry.Door{Access: a, Now: d.Now},
 		Intake:      &eligibility.Door{Access: a, Now: d.Now},
+		Mailbox:     &mailbox.Door{Access: a, Now: d.Now},
 		Measures:    &measure.Door{Access: a, Instruments: d.Instruments, Now: d.Now, BaseURL: a.BaseURL},
 		Prescribing: &prescribing.Door{Access: a, Now: d.Now, Log: d.Log},
 		Readiness:   &readiness.Door{Access: a, Now: d.Now},

@@ -38,6 +38,7 @@ func (s *site) now() time.Time {
 type siteOptions struct {
 	postgres bool
 	noDemo   bool
+	demoMode bool
 	mail     *smtptest.Server
 	clock    *clock
 	metrics  bool
@@ -59,6 +60,9 @@ func onPostgresAt(url string) siteOption { return func(o *siteOptions) { o.pgURL
 
 // withoutDemo leaves the database empty, as on a first start.
 func withoutDemo() siteOption { return func(o *siteOptions) { o.noDemo = true } }
+
+// inDemoMode runs the site as serve --demo does, with the demo's mailbox.
+func inDemoMode() siteOption { return func(o *siteOptions) { o.demoMode = true } }
 
 // withMail sends the site's email to an SMTP server started in the test.
 func withMail(srv *smtptest.Server) siteOption { return func(o *siteOptions) { o.mail = srv } }
@@ -126,6 +130,7 @@ func startHoldspace(t *testing.T, opts ...siteOption) *site {
 		LogLevel:        "warn",
 		LogFormat:       "text",
 	}
+	cfg.Demo = o.demoMode
 	if o.mail != nil {
 		cfg.SMTP = config.SMTP{Host: o.mail.Host(), Port: o.mail.Port(), From: "holdspace@stillwater.example"}
 	}

@@ -111,6 +111,9 @@ func (s *Door) Submit(ctx context.Context, slug string, sub Submission, addressK
 		if id, err = Insert(ctx, tx, practiceID, sub, now); err != nil {
 			return err
 		}
+		if err := s.tellStaff(ctx, tx, practiceID, id, now); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, access.Actor{Kind: access.Anonymous, PracticeID: practiceID}, "inquiry.create", "inquiry", id, "", "public form")
 	})
 	return id, err
@@ -137,6 +140,8 @@ type Detail struct {
 	PracticeName string
 	// Staff who may be chosen for the new client's care team.
 	Therapists, Prescribers []clinic.StaffMember
+	// Contacts are the calls and messages logged, oldest first.
+	Contacts []Contact
 }
 
 // Get reads one inquiry; the read is on the audit trail.
@@ -145,6 +150,9 @@ func (s *Door) Get(ctx context.Context, a access.Actor, id string) (Detail, erro
 	err := s.Access.Do(ctx, a, access.InquiryRead, access.Ref{Type: "inquiry", ID: id}, func(tx *store.Tx, _ access.Decision) error {
 		var err error
 		if d.Inquiry, err = Load(ctx, tx, a.PracticeID, id); err != nil {
+			return err
+		}
+		if d.Contacts, err = loadContacts(ctx, tx, a.PracticeID, id); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT name FROM practice WHERE id = ?`, a.PracticeID).Scan(&d.PracticeName); err != nil {

@@ -359,6 +359,7 @@ func TestATherapistIsRefusedEveryAdminPageAndEachRefusalIsOnTheTrail(t *testing.
 			"GET /admin/settings":                      nil,
 			"GET /admin/practice-page":                 nil,
 			"POST /admin/practice-page":                {"heading": {"Mine"}, "body": {"Mine."}},
+			"POST /admin/practice-page/notify":         {},
 			"GET /admin/api-tokens":                    nil,
 			"GET /admin/audit":                         nil,
 			"GET /admin/consents":                      nil,

@@ -174,7 +174,7 @@ func (s *Server) disclosures(w http.ResponseWriter, r *http.Request) {
 	if s.readFailed(w, r, err) {
 		return
 	}
-	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen this record", map[string]any{"Client": dl.Client, "List": dl.List, "Portal": false}))
+	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen this record", map[string]any{"Client": dl.Client, "List": dl.List, "Outside": dl.Outside, "Zone": dl.Zone, "Portal": false}))
 }
 
 // portalNext is what the portal's home puts first.
@@ -214,5 +214,5 @@ func (s *Server) portalDisclosures(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen my record", map[string]any{"Client": dl.Client, "List": dl.List, "Portal": true}))
+	s.render(w, r, http.StatusOK, "disclosures", s.page(w, r, "Who has seen my record", map[string]any{"Client": dl.Client, "List": dl.List, "Outside": dl.Outside, "Zone": dl.Zone, "Portal": true}))
 }

@@ -27,6 +27,7 @@ func (s *Server) routesInquiries() {
 	s.handle(GateStaff, "POST /inquiries/{id}/convert", s.inquiryConvert)
 	s.handle(GateStaff, "GET /admin/practice-page", s.practicePageEdit)
 	s.handle(GateStaff, "POST /admin/practice-page", s.practicePageSave)
+	s.routesInquiryReach()
 }
 
 func (s *Server) inquiries() *inquiry.Door {
@@ -46,6 +47,9 @@ type publicPageData struct {
 	Contact     []choice
 	RateLimited bool
 	Expired     bool
+	// Confirm is set when the form came back faster than a person
+	// usually fills it: it is shown again, kept, to be sent once more.
+	Confirm string
 }
 
 func (s *Server) publicPage(w http.ResponseWriter, r *http.Request, status int, pp inquiry.PublicPage, form *Form, d publicPageData) {
@@ -95,9 +99,11 @@ func submissionFrom(f *Form) inquiry.Submission {
 		Consent: f.Get("consent") != "", Website: f.Values.Get("website")}
 }
 
-// submitInquiry files the form. A submission that filled the honeypot or
-// came faster than a person can type gets the same thank-you page as a
-// real one and writes nothing, so a program learns nothing from it.
+// submitInquiry files the form. A submission that filled the honeypot gets
+// the same thank-you page as a real one and writes nothing, so a program
+// learns nothing from it. One that came faster than a person usually types
+// is shown again, kept, for the person to check and send once more
+// (inquiry.ConfirmStamp); that second send is accepted.
 func (s *Server) submitInquiry(w http.ResponseWriter, r *http.Request) {
 	// The edge (edge.go) has already bounded the body to maxPublicBody,
 	// as for every public route, and parsed it.
@@ -109,8 +115,12 @@ func (s *Server) submitInquiry(w http.ResponseWriter, r *http.Request) {
 	form := NewForm(r.PostForm)
 	sub := submissionFrom(form)
 	elapsed, stamped := inquiry.CheckStamp(s.cookieKey, pp.Slug, form.Get("t"), s.now())
-	if sub.Automated() || (stamped && elapsed < inquiry.MinFillTime) {
+	if sub.Automated() {
 		s.inquiryThanks(w, r, pp)
+		return
+	}
+	if stamped && elapsed < inquiry.MinFillTime && !inquiry.Confirmed(s.cookieKey, pp.Slug, form.Get("confirm"), s.now()) {
+		s.publicPage(w, r, http.StatusUnprocessableEntity, pp, form, publicPageData{Confirm: inquiry.ConfirmStamp(s.cookieKey, pp.Slug, s.now())})
 		return
 	}
 	if !stamped {
@@ -187,9 +197,9 @@ func (s *Server) inquiryList(w http.ResponseWriter, r *http.Request) {
 // form shown unfolded (the one that was refused, if any).
 type inquiryDetailData struct {
 	inquiry.Detail
-	ReplyForm, DeclineForm, ConvertForm *Form
-	Therapist, Prescriber               Field
-	Open                                string
+	ReplyForm, DeclineForm, ConvertForm, ContactForm *Form
+	Therapist, Prescriber, Method                    Field
+	Open                                             string
 }
 
 // showInquiry draws an inquiry's page. A refused form comes back in
@@ -201,7 +211,7 @@ func (s *Server) showInquiry(w http.ResponseWriter, r *http.Request, status int,
 	if s.inquiryFailed(w, r, err, id) {
 		return
 	}
-	data := inquiryDetailData{Detail: d, ReplyForm: NewForm(nil), DeclineForm: NewForm(nil), ConvertForm: NewForm(nil), Open: open}
+	data := inquiryDetailData{Detail: d, ReplyForm: NewForm(nil), DeclineForm: NewForm(nil), ConvertForm: NewForm(nil), ContactForm: NewForm(nil), Open: open}
 	q := d.Inquiry
 	data.ReplyForm.Set("subject", "Your message to "+d.PracticeName)
 	subject, body := inquiry.DeclineEmail(q.Name, d.PracticeName)
@@ -225,7 +235,10 @@ func (s *Server) showInquiry(w http.ResponseWriter, r *http.Request, status int,
 		data.DeclineForm = refused
 	case "convert":
 		data.ConvertForm = refused
+	case "contact":
+		data.ContactForm = refused
 	}
+	data.Method = contactMethodField(data.ContactForm)
 	therapists := []string{"", "Choose a therapist"}
 	for _, m := range d.Therapists {
 		therapists = append(therapists, m.ID, m.Name)
@@ -333,6 +346,8 @@ type practicePageData struct {
 	inquiry.PageSettings
 	Address string
 	Blocks  []inquiry.Block
+	// Notify is who is told of a new inquiry.
+	Notify inquiry.Notified
 }
 
 func (s *Server) practicePageTabs(path string) adminTabs {
@@ -358,8 +373,12 @@ func (s *Server) showPracticePage(w http.ResponseWriter, r *http.Request, status
 		form.Set("heading", ps.Page.Heading)
 		form.Set("body", ps.Page.Body)
 	}
+	notified, err := s.inquiries().LoadNotified(r.Context(), sess.Actor)
+	if err != nil && s.failed(w, r, err, NewForm(nil)) {
+		return
+	}
 	d := practicePageData{adminTabs: s.practicePageTabs(r.URL.Path), PageSettings: ps, Blocks: inquiry.Blocks(ps.Page.Body),
-		Address: strings.TrimRight(s.access.BaseURL, "/") + "/p/" + ps.Slug}
+		Address: strings.TrimRight(s.access.BaseURL, "/") + "/p/" + ps.Slug, Notify: notified}
 	p := s.page(w, r, "Public page", d)
 	p.Form = form
 	s.render(w, r, status, "inquiries_page_edit", p)

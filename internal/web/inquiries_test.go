@@ -167,16 +167,18 @@ func TestAPersonReadsThePublicPageAndSendsAnInquiry(t *testing.T) {
 		}
 		thanks := body
 
-		// A program that fills the honeypot, or sends the form faster than
-		// anyone can read it, gets the same page and writes nothing.
+		// A program that fills the honeypot gets the same page and writes
+		// nothing; a form sent faster than most people type is asked for
+		// again (TestAFormSentTooFastIsConfirmedNotDropped), writing nothing yet.
 		before := [3]int{s.count(`SELECT COUNT(*) FROM inquiry`), s.count(`SELECT COUNT(*) FROM inquiry_attempt`), s.count(`SELECT COUNT(*) FROM audit_event`)}
 		res, body = b.post("/p/harbour", with(inquiryForm(stamp), "website", "http://cheap-pills.example"))
 		wantStatus(t, res, http.StatusOK)
 		_, fresh := s.visitor()
 		s.advance(time.Second)
 		res, body2 := b.post("/p/harbour", inquiryForm(fresh))
-		wantStatus(t, res, http.StatusOK)
-		if requestless(body2) != requestless(thanks) || requestless(body) != requestless(thanks) {
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body2, "Please check your message and press Send again")
+		if requestless(body) != requestless(thanks) {
 			t.Error("a refused program's thank-you page differs from a person's")
 		}
 		after := [3]int{s.count(`SELECT COUNT(*) FROM inquiry`), s.count(`SELECT COUNT(*) FROM inquiry_attempt`), s.count(`SELECT COUNT(*) FROM audit_event`)}

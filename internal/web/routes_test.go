@@ -196,7 +196,7 @@ func buildSite(t *testing.T, db *store.DB) (*routeSite, *web.Server) {
 		t.Fatal(err)
 	}
 	s.logs = &syncbuf.Buffer{}
-	srv, err := web.New(web.Deps{DB: db, Log: slog.New(slog.NewTextHandler(s.logs, nil)), Access: svc, Keys: ring, Version: "test"})
+	srv, err := web.New(web.Deps{DB: db, Log: slog.New(slog.NewTextHandler(s.logs, nil)), Access: svc, Keys: ring, Version: "test", Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,6 +47,12 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed, for the client's address in throttling and the trail.
 	TrustedProxies []netip.Prefix
+	// Demo: holdspace runs the demo practice (--demo), whose staff get
+	// the mailbox of every email it queued.
+	Demo bool
+	// MailFrom is the sender address email goes out with, for the
+	// mailbox to show.
+	MailFrom string
 }
 
 // Server holds the routes and what they need.
@@ -64,6 +70,8 @@ type Server struct {
 	cookieKey []byte
 	secure    bool
 	proxies   []netip.Prefix
+	demo      bool
+	mailFrom  string
 	// apiFace is the JSON API, whose routes the edge registers.
 	apiFace *api.Server
 	// instruments are the questionnaire definitions, read once: they are
@@ -94,7 +102,7 @@ func New(d Deps) (*Server, error) {
 		d.Metrics = NewMetrics()
 	}
 	s := &Server{db: d.DB, log: d.Log, metrics: d.Metrics, tmpl: tmpl, version: d.Version, now: d.Now, mux: http.NewServeMux(),
-		access: d.Access, secure: d.Secure, proxies: d.TrustedProxies}
+		access: d.Access, secure: d.Secure, proxies: d.TrustedProxies, demo: d.Demo, mailFrom: d.MailFrom}
 	if d.Keys != nil {
 		s.cookieKey = d.Keys.Key("cookies")
 	} else {
@@ -128,6 +136,7 @@ func New(d Deps) (*Server, error) {
 		s.routesMeasures()
 		s.routesSafety()
 		s.routesHazards()
+		s.routesMailbox()
 		s.routesAPI()
 	}
 	return s, nil
@@ -260,6 +269,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 		p.PracticeName = sess.PracticeName
 		p.Zone = sess.Zone
 		p.Nav = navFor(sess, r.URL.Path)
+		if s.demo && sess.Actor.Kind == access.StaffActor {
+			p.Nav = s.withMailbox(p.Nav, r.URL.Path)
+		}
 		if sess.Actor.Kind == access.StaffActor {
 			p.IdleSeconds = idleSeconds(sess)
 			p.Banners = append(p.Banners, s.safetyBanners(r.Context(), sess)...)

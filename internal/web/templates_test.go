@@ -9,6 +9,7 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/alert"
+	"holdspace/internal/chart"
 	"holdspace/internal/clinic"
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
@@ -34,8 +35,10 @@ func samples() map[string]any {
 		Email: "alex@client.example", Phone: "+1 555 0101", TimeZone: "America/New_York", CreatedAt: at, Portal: clinic.PortalInvited}
 	team := []clinic.CareTeamMember{{StaffID: "s1", Name: "Sam Okafor", Credentials: "LCSW", Role: "therapist"}}
 	pending := access.PendingTOTP{TOTPEnrolment: access.TOTPEnrolment{Secret: "JBSWY3DPEHPK3PXP", QRData: "data:image/png;base64,iVBORw0KGgo="}, Sealed: "c2VhbGVk"}
-	disclosures := []clinic.Disclosure{{At: at, ActorKind: "staff", ActorName: "Sam Okafor", Action: "client.read", Outcome: "allowed", Reason: "on the client's care team"},
-		{At: at, ActorKind: "staff", ActorName: "Elena Brooks", Action: "client.read", Outcome: "denied", Reason: "not on the client's care team"}}
+	disclosures := []chart.Says{{Disclosure: clinic.Disclosure{At: at, ActorKind: "staff", ActorName: "Sam Okafor", Action: "client.read", Outcome: "allowed", Reason: "on the client's care team"},
+		Sentence: "Sam Okafor opened Alex Rivera’s chart."},
+		{Disclosure: clinic.Disclosure{At: at, ActorKind: "staff", ActorName: "Elena Brooks", Action: "client.read", Outcome: "denied", Reason: "not on the client's care team"},
+			Sentence: "Refused: Elena Brooks opened Alex Rivera’s chart."}}
 	return map[string]any{
 		"error":          errorData{"Page not found", "There is nothing at this address."},
 		"signin":         map[string]any{"NoPractice": true},
@@ -57,7 +60,7 @@ func samples() map[string]any {
 			}},
 		"chart_denied": map[string]any{"ID": "c1", "Reason": "not on the client's care team"},
 		"break_glass":  map[string]any{"ID": "c1", "Hours": 4},
-		"disclosures":  map[string]any{"Client": client, "List": disclosures, "Portal": false},
+		"disclosures":  map[string]any{"Client": client, "List": disclosures, "Outside": disclosures[:1], "Zone": time.UTC, "Portal": false},
 		"portal": map[string]any{"Client": client, "Team": team, "Greeting": "Good afternoon", "Name": "Alex", "Next": portalNext{
 			Questionnaires: 2, Crisis: safety.USCrisisResources(),
 			Appointment: &schedule.Appointment{Kind: schedule.MedicineSession, Start: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC), RoomName: "Cedar room"},

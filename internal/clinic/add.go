@@ -339,22 +339,8 @@ func (d *Door) AddForm(ctx context.Context, a access.Actor) (NewClientForm, erro
 	var f NewClientForm
 	err := d.Access.Do(ctx, a, access.ClientCreate, access.Ref{Type: "client"}, func(tx *store.Tx, _ access.Decision) error {
 		staff, err := Staff(ctx, tx, a.PracticeID)
-		if err != nil {
-			return err
-		}
-		for _, m := range staff {
-			for _, r := range m.Roles {
-				switch r {
-				case "therapist":
-					f.Therapists = append(f.Therapists, m)
-				case "prescriber":
-					f.Prescribers = append(f.Prescribers, m)
-				case "monitor":
-					f.Monitors = append(f.Monitors, m)
-				}
-			}
-		}
-		return nil
+		f = splitStaff(staff)
+		return err
 	})
 	return f, err
 }

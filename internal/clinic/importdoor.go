@@ -26,9 +26,9 @@ type Import struct {
 	Rows         int             `json:"rows"`
 	Problems     []RowProblem    `json:"problems"`
 	MappingProbs access.Problems `json:"-"`
-	// Sample is the first rows as mapped, to see the mapping is right.
-	Sample    []NewClient `json:"-"`
-	CreatedAt time.Time   `json:"created_at"`
+	// Example is the first row's cells, to see what each column holds.
+	Example   []string  `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
 	// ImportedAt is set once the clients are in; Imported counts them.
 	ImportedAt *time.Time    `json:"imported_at,omitempty"`
 	Imported   int           `json:"imported"`
@@ -155,6 +155,9 @@ func (d *Door) preview(ctx context.Context, tx *store.Tx, a access.Actor, id str
 		return im, nil, err
 	}
 	im.Headers = f.Headers
+	if len(f.Rows) > 0 {
+		im.Example = f.Rows[0]
+	}
 	if err := json.Unmarshal([]byte(r.mapping), &im.Mapping); err != nil {
 		return im, nil, err
 	}
@@ -186,7 +189,6 @@ func (d *Door) preview(ctx context.Context, tx *store.Tx, a access.Actor, id str
 		}
 	}
 	im.Problems = ps
-	im.Sample = clients[:min(len(clients), 5)]
 	return im, clients, nil
 }
 

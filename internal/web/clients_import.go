@@ -48,6 +48,9 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
+	if !s.mayImport(w, r) {
+		return
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="holdspace-clients.csv"`)
 	io.WriteString(w, "\uFEFF"+clinic.ImportTemplate)
@@ -59,6 +62,10 @@ var tooLarge = "The file is larger than 1 MB, the most holdspace imports at once
 
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
+	// Whoever may not import hears that before their file is read.
+	if !s.mayImport(w, r) {
+		return
+	}
 	form := NewForm(nil)
 	refuse := func(status int, msg string) {
 		form.Fail("file", msg)
@@ -212,6 +219,14 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/admin/import/"+url.PathEscape(id), "ok", fmt.Sprintf("%d clients are imported, each in preparation with their care team.", im.Imported))
+}
+
+// mayImport asks access whether the actor may import clients, and
+// answers the refusal if not.
+func (s *Server) mayImport(w http.ResponseWriter, r *http.Request) bool {
+	sess, _ := sessionFrom(r.Context())
+	err := s.may(r.Context(), sess.Actor, access.ClientCreate, access.Ref{Type: "client_import"})
+	return err == nil || !s.failed(w, r, err, NewForm(nil))
 }
 
 // mayAddClients is whether the client list offers to add and import

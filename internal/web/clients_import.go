@@ -163,6 +163,9 @@ func (s *Server) importFilePage(w http.ResponseWriter, r *http.Request) {
 		c := importColumn{Index: i, Heading: h, Field: form.Select(name, "“"+h+"” goes to", fields...)}
 		if i < len(im.Example) {
 			c.Value = im.Example[i]
+			if c.Value != "" {
+				c.Field = c.Field.WithHint("In the first row: " + c.Value)
+			}
 		}
 		d.Columns = append(d.Columns, c)
 	}
@@ -219,6 +222,24 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/admin/import/"+url.PathEscape(id), "ok", fmt.Sprintf("%d clients are imported, each in preparation with their care team.", im.Imported))
+}
+
+// importFieldLabel names a field of a row's problem in the clinic's words.
+func importFieldLabel(name string) string {
+	switch name {
+	case "":
+		return "the row"
+	case "therapist_id":
+		return "Therapist"
+	case "prescriber_id":
+		return "Prescriber"
+	}
+	for _, f := range clinic.ImportFields {
+		if f.Name == name {
+			return f.Label
+		}
+	}
+	return name
 }
 
 // mayImport asks access whether the actor may import clients, and

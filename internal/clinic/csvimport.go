@@ -21,6 +21,9 @@ import (
 // file is refused before it is read to the end.
 const MaxImportFile = 1_000_000
 
+// TooLarge is the refusal of a file over MaxImportFile.
+const TooLarge = "The file is larger than 1 MB, the most holdspace imports at once (about 8,000 clients). Split it into files of under 1 MB and import each. Nothing was imported."
+
 // MaxImportRows bounds the rows of one file, whatever their width.
 const MaxImportRows = 10_000
 
@@ -82,7 +85,7 @@ func ReadImportFile(content []byte) (ImportFile, error) {
 	var f ImportFile
 	switch {
 	case len(content) > MaxImportFile:
-		return f, fileProblem(fmt.Sprintf("The file is larger than 1 MB, the most holdspace imports at once (about 8,000 clients). Split it into files of under 1 MB and import each. Nothing was imported."))
+		return f, fileProblem(TooLarge)
 	case bytes.HasPrefix(content, []byte{0xFF, 0xFE}), bytes.HasPrefix(content, []byte{0xFE, 0xFF}), bytes.IndexByte(content, 0) >= 0:
 		return f, fileProblem("The file is in UTF-16 (Excel's “Unicode text”), not UTF-8. Save it again as “CSV UTF-8 (comma delimited)” and upload that. Nothing was imported.")
 	}

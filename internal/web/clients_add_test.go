@@ -220,4 +220,3 @@ func TestAnImportShowsEveryProblemBeforeWritingAndRefusesALargeFile(t *testing.T
 		}
 	})
 }
-

@@ -58,7 +58,7 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 
 // tooLarge is the refusal of a file over the bound, said before the
 // whole of it is read.
-var tooLarge = "The file is larger than 1 MB, the most holdspace imports at once (about 8,000 clients). Split it into files of under 1 MB and import each. Nothing was imported."
+const tooLarge = clinic.TooLarge
 
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())

@@ -114,7 +114,7 @@ func TestAPracticeImportsItsClientsAndAddsOneByHand(t *testing.T) {
 			w := newBrowser(t, withWindow(width, 900))
 			allowProblem(t, w, dupConflict)
 			signIn(t, w, s, "therapist@stillwater.example", "")
-			visit(t, w, s.at("/admin/import"))
+			visit(t, w, s.at("/client-imports"))
 			waitText(t, w, "Earlier imports")
 			screenshot(t, w, "import")
 			uploadFile(t, w, clientsFile(t, "more.csv", fmt.Sprintf("Width%d", width), 200, true))

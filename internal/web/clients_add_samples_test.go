@@ -21,8 +21,8 @@ func init() {
 	addSamples(map[string]any{
 		"clients_new": clientNewData{Therapist: form.Select("therapist_id", "Therapist", staff...).Req(), Prescriber: form.Select("prescriber_id", "Prescriber", staff...).Req(),
 			Monitor: form.Select("monitor_id", "Monitor", staff...), Duplicates: []clinic.Match{{ID: "c1", LegalName: "Alex Rivera", DateOfBirth: "1988-04-12", Why: "name and date of birth"}}},
-		"clients_import": importData{adminTabs: tabsFor("/admin/import"), Imports: []clinic.Import{im, done}, Bound: "1 MB"},
-		"clients_import_file": importFileData{adminTabs: tabsFor("/admin/import"), Import: im, ProblemRows: 2,
+		"clients_import": importData{adminTabs: tabsFor("/client-imports"), Imports: []clinic.Import{im, done}, Bound: "1 MB"},
+		"clients_import_file": importFileData{adminTabs: tabsFor("/client-imports"), Import: im, ProblemRows: 2,
 			Columns:   []importColumn{{Index: 0, Heading: "Name", Value: "Alex Rivera", Field: form.Select("col0", "“Name” goes to", "", "Leave out", "legal_name", "Legal name").WithHint("In the first row: Alex Rivera")}},
 			Therapist: form.Select("therapist_id", "Therapist for rows without one", staff...), Prescriber: form.Select("prescriber_id", "Prescriber for rows without one", staff...)},
 	})

@@ -25,7 +25,7 @@ func TestStaffAddAClientByHandWithDuplicatesWarned(t *testing.T) {
 			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'prescriber@stillwater.example'`).Scan(&rx)
 		})
 		res, _ := c.Get(s.url + "/clients")
-		if body := readBody(t, res); !strings.Contains(body, `href="/clients/new"`) || !strings.Contains(body, `href="/admin/import"`) {
+		if body := readBody(t, res); !strings.Contains(body, `href="/clients/new"`) || !strings.Contains(body, `href="/client-imports"`) {
 			t.Fatal("the client list offers no way to add or import a client")
 		}
 		res, _ = c.Get(s.url + "/clients/new")
@@ -141,18 +141,18 @@ func TestAnImportShowsEveryProblemBeforeWritingAndRefusesALargeFile(t *testing.T
 		c := s.client(t, "owner")
 		before := s.count(t, `SELECT COUNT(*) FROM client`)
 
-		res, _ := c.Get(s.url + "/admin/import/clients-template.csv")
+		res, _ := c.Get(s.url + "/client-imports/template.csv")
 		if body := readBody(t, res); res.StatusCode != 200 || !strings.HasPrefix(body, "\uFEFFlegal_name,") || !strings.Contains(res.Header.Get("Content-Type"), "text/csv") {
 			t.Fatalf("the template: %d %q", res.StatusCode, body)
 		}
 
 		// A 100 MB file: a clear message, nothing kept, and not read to the end.
-		res = upload(t, c, s.url+"/admin/import", "big.csv", &zeros{100 << 20})
+		res = upload(t, c, s.url+"/client-imports", "big.csv", &zeros{100 << 20})
 		if body := readBody(t, res); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "larger than 1 MB") {
 			t.Fatalf("%d %s", res.StatusCode, body)
 		}
 		// Windows-1252: refused, with what to do.
-		res = upload(t, c, s.url+"/admin/import", "latin.csv", strings.NewReader("Name,Email\nJos\xe9 Garc\xeda,jose@client.example\n"))
+		res = upload(t, c, s.url+"/client-imports", "latin.csv", strings.NewReader("Name,Email\nJos\xe9 Garc\xeda,jose@client.example\n"))
 		if body := readBody(t, res); res.StatusCode != 422 || !strings.Contains(body, "not in UTF-8") || !strings.Contains(body, "CSV UTF-8") {
 			t.Fatalf("%d %s", res.StatusCode, body)
 		}
@@ -162,17 +162,17 @@ func TestAnImportShowsEveryProblemBeforeWritingAndRefusesALargeFile(t *testing.T
 
 		// A file with a name column missing, then a date in another format
 		// and a duplicate of Alex.
-		res = upload(t, c, s.url+"/admin/import", "clients.csv", strings.NewReader("Email,Birthday\nzoe@client.example,1990-01-01\n"))
+		res = upload(t, c, s.url+"/client-imports", "clients.csv", strings.NewReader("Email,Birthday\nzoe@client.example,1990-01-01\n"))
 		readBody(t, res)
 		loc := res.Header.Get("Location")
-		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/import/") {
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/client-imports/") {
 			t.Fatalf("%d %s", res.StatusCode, loc)
 		}
 		res, _ = c.Get(s.url + loc)
 		if body := readBody(t, res); !strings.Contains(body, "needs a column of legal names") {
 			t.Fatalf("a missing name column: %s", body)
 		}
-		res = upload(t, c, s.url+"/admin/import", "clients.csv", strings.NewReader(
+		res = upload(t, c, s.url+"/client-imports", "clients.csv", strings.NewReader(
 			"Name,DOB,Email,Therapist,Prescriber\n"+
 				"Zoe Park,1990-01-01,zoe@client.example,therapist@stillwater.example,prescriber@stillwater.example\n"+
 				"Yusuf Ali,01/02/1985,yusuf@client.example,therapist@stillwater.example,prescriber@stillwater.example\n"+
@@ -196,7 +196,7 @@ func TestAnImportShowsEveryProblemBeforeWritingAndRefusesALargeFile(t *testing.T
 		}
 
 		// Corrected: the preview offers it, and the report follows.
-		res = upload(t, c, s.url+"/admin/import", "clients-fixed.csv", strings.NewReader(
+		res = upload(t, c, s.url+"/client-imports", "clients-fixed.csv", strings.NewReader(
 			"Name,DOB,Email,Therapist,Prescriber\n"+
 				"Zoe Park,1990-01-01,zoe@client.example,therapist@stillwater.example,prescriber@stillwater.example\n"+
 				"Yusuf Ali,1985-02-01,yusuf@client.example,therapist@stillwater.example,prescriber@stillwater.example\n"))

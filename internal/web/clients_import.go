@@ -17,12 +17,12 @@ import (
 // multipart body here, within the edge's bound on every form behind a
 // sign-in (maxFormBody); the door keeps it, maps it and imports it.
 func (s *Server) routesClientsImport() {
-	s.handle(GateStaff, "GET /admin/import", s.importPage)
-	s.handle(GateStaff, "POST /admin/import", s.importUpload)
-	s.handle(GateStaff, "GET /admin/import/clients-template.csv", s.importTemplate)
-	s.handle(GateStaff, "GET /admin/import/{id}", s.importFilePage)
-	s.handle(GateStaff, "POST /admin/import/{id}", s.importMap)
-	s.handle(GateStaff, "POST /admin/import/{id}/run", s.importRun)
+	s.handle(GateStaff, "GET /client-imports", s.importPage)
+	s.handle(GateStaff, "POST /client-imports", s.importUpload)
+	s.handle(GateStaff, "GET /client-imports/template.csv", s.importTemplate)
+	s.handle(GateStaff, "GET /client-imports/{id}", s.importFilePage)
+	s.handle(GateStaff, "POST /client-imports/{id}", s.importMap)
+	s.handle(GateStaff, "POST /client-imports/{id}/run", s.importRun)
 }
 
 // importData is the upload page: the form and the practice's imports.
@@ -38,7 +38,7 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int
 	if err != nil && s.failed(w, r, err, NewForm(nil)) {
 		return
 	}
-	p := s.page(w, r, "Import clients", importData{adminTabs: tabsFor("/admin/import"), Imports: list, Bound: "1 MB"})
+	p := s.page(w, r, "Import clients", importData{adminTabs: tabsFor("/client-imports"), Imports: list, Bound: "1 MB"})
 	p.Form = form
 	s.render(w, r, status, "clients_import", p)
 }
@@ -118,7 +118,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		s.renderImport(w, r, http.StatusUnprocessableEntity, form)
 		return
 	}
-	s.redirect(w, r, "/admin/import/"+url.PathEscape(id), "", "")
+	s.redirect(w, r, "/client-imports/"+url.PathEscape(id), "", "")
 }
 
 // importColumn is one column of the file with its field.
@@ -150,7 +150,7 @@ func (s *Server) importFilePage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range im.MappingProbs {
 		form.Fail(p.Field, p.Message)
 	}
-	d := importFileData{adminTabs: tabsFor("/admin/import"), Import: im}
+	d := importFileData{adminTabs: tabsFor("/client-imports"), Import: im}
 	fields := []string{"", "Leave out"}
 	for _, f := range clinic.ImportFields {
 		fields = append(fields, f.Name, f.Label)
@@ -201,13 +201,13 @@ func (s *Server) importMap(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.doors.Clients.MapImport(r.Context(), sess.Actor, id, mapping, r.PostForm.Get("therapist_id"), r.PostForm.Get("prescriber_id"))
 	if f := fault.Of(err); f != nil && (f.Code == fault.Invalid || f.Code == fault.Conflict) {
-		s.redirect(w, r, "/admin/import/"+url.PathEscape(id), "error", f.Message)
+		s.redirect(w, r, "/client-imports/"+url.PathEscape(id), "error", f.Message)
 		return
 	}
 	if err != nil && s.pageFailed(w, r, err, false, "There is no such import in your practice.") {
 		return
 	}
-	s.redirect(w, r, "/admin/import/"+url.PathEscape(id)+"#preview", "ok", "The columns are mapped. Read the preview below before importing.")
+	s.redirect(w, r, "/client-imports/"+url.PathEscape(id)+"#preview", "ok", "The columns are mapped. Read the preview below before importing.")
 }
 
 func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
@@ -215,13 +215,13 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	im, err := s.doors.Clients.RunImport(r.Context(), sess.Actor, id)
 	if f := fault.Of(err); f != nil && (f.Code == fault.Invalid || f.Code == fault.Conflict) {
-		s.redirect(w, r, "/admin/import/"+url.PathEscape(id)+"#preview", "error", f.Message)
+		s.redirect(w, r, "/client-imports/"+url.PathEscape(id)+"#preview", "error", f.Message)
 		return
 	}
 	if err != nil && s.pageFailed(w, r, err, false, "There is no such import in your practice.") {
 		return
 	}
-	s.redirect(w, r, "/admin/import/"+url.PathEscape(id), "ok", fmt.Sprintf("%d clients are imported, each in preparation with their care team.", im.Imported))
+	s.redirect(w, r, "/client-imports/"+url.PathEscape(id), "ok", fmt.Sprintf("%d clients are imported, each in preparation with their care team.", im.Imported))
 }
 
 // importFieldLabel names a field of a row's problem in the clinic's words.

@@ -73,6 +73,7 @@ func New(d Deps) (*Server, error) {
 	s.public("GET /api/v1/openapi.json", s.openAPI)
 	s.handle("GET /api/v1/me", s.api(s.apiMe))
 	s.handle("GET /api/v1/clients", s.api(s.apiClients))
+	s.handle("POST /api/v1/clients", s.api(s.apiAddClient))
 	s.handle("GET /api/v1/clients/{id}", s.api(s.apiClient))
 	s.routesConsentAPI()
 	s.routesCoursesAPI()

@@ -43,7 +43,8 @@ func tabsFor(path string) adminTabs {
 		{Label: "API tokens", Href: "/admin/api-tokens"}, {Label: "Audit trail", Href: "/admin/audit"},
 		{Label: "Public page", Href: "/admin/practice-page"}, {Label: "Consent documents", Href: "/admin/consents"},
 		{Label: "Rooms", Href: "/admin/rooms"}, {Label: "Scheduling", Href: "/admin/schedule-settings"},
-		{Label: "Medicine settings", Href: "/admin/medicine-settings"}, {Label: "Reminders", Href: "/admin/reminders"}}
+		{Label: "Medicine settings", Href: "/admin/medicine-settings"}, {Label: "Reminders", Href: "/admin/reminders"},
+		{Label: "Import clients", Href: "/client-imports"}}
 	for i := range items {
 		items[i].Current = path == items[i].Href || strings.HasPrefix(path, items[i].Href+"/")
 	}

@@ -25,6 +25,7 @@ var apiScopeTable = map[string]string{
 	"POST /api/v1/inquiries/{id}/reply":                                                 "clients:write",
 	"POST /api/v1/inquiries/{id}/decline":                                               "clients:write",
 	"POST /api/v1/inquiries/{id}/convert":                                               "clients:write",
+	"POST /api/v1/clients":                                                              "clients:write",
 	"GET /api/v1/consent-documents":                                                     "clients:read",
 	"GET /api/v1/clients/{id}/consents":                                                 "clients:read",
 	"POST /api/v1/clients/{id}/consents/{signatureID}/revoke":                           "clients:write",

@@ -51,7 +51,8 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := s.page(w, r, "Clients", map[string]any{"Clients": clients, "Query": q, "All": a.IsAdmin()})
+	p := s.page(w, r, "Clients", map[string]any{"Clients": clients, "Query": q, "All": a.IsAdmin(),
+		"CanAdd": mayAddClients(a)})
 	s.render(w, r, http.StatusOK, "clients", p)
 }
 

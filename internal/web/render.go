@@ -33,7 +33,8 @@ type Templates struct {
 // practice's zone by the "local" family; nothing prints a raw UTC time.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"inline": hazard.Inline,
+		"inline":           hazard.Inline,
+		"importFieldLabel": importFieldLabel,
 		"local": func(t time.Time, zone *time.Location) string {
 			if t.IsZero() {
 				return ""

@@ -124,6 +124,8 @@ func New(d Deps) (*Server, error) {
 		s.routesAccount()
 		s.routesAdmin()
 		s.routesClients()
+		s.routesClientsAdd()
+		s.routesClientsImport()
 		s.routesInquiries()
 		s.routesConsent()
 		s.routesIntake()

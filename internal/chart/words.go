@@ -97,6 +97,9 @@ var actionWords = map[string]string{
 	"mfa.enrol":                    "{who} set up a second sign-in step",
 	"mfa.replace":                  "{who} replaced their second sign-in step",
 	"mfa.remove":                   "{who} removed their second sign-in step",
+	"mfa.set_by_system":            "{who} had a second sign-in step set up for them by holdspace",
+	"client.import":                "{who} imported clients from another system",
+	"intake.attest":                "{who} confirmed {whose} intake answers are true and complete",
 	"request.cross_site":           "{who} was sent a form from another site, which holdspace refused",
 	"text.reencoded":               "holdspace repaired text that was not stored correctly",
 }

@@ -258,43 +258,6 @@ func (s *Service) SetClinicalLead(ctx context.Context, a Actor, staffID string, 
 // CareTeamRoles are the parts a staff member can play for a client.
 var CareTeamRoles = []string{"therapist", "prescriber", "monitor"}
 
-// SetCareTeam adds or removes a staff member on a client's care team: a
-// permission change, audited.
-func (s *Service) SetCareTeam(ctx context.Context, a Actor, clientID, staffID, role string, add bool) error {
-	if !slices.Contains(CareTeamRoles, role) {
-		return &Problem{"role", "Choose therapist, prescriber or monitor."}
-	}
-	return s.Do(ctx, a, CareTeamManage, Ref{Type: "care_team", ID: clientID, ClientID: clientID}, func(tx *store.Tx, _ Decision) error {
-		var cp, sp string
-		tx.QueryRow(ctx, `SELECT practice_id FROM client WHERE id = ?`, clientID).Scan(&cp)
-		tx.QueryRow(ctx, `SELECT practice_id FROM staff WHERE id = ?`, staffID).Scan(&sp)
-		if cp != a.PracticeID || sp != a.PracticeID {
-			return &Problem{"staff", "No such client or staff member in this practice."}
-		}
-		action := "care_team.add"
-		if add {
-			var has int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM staff_role WHERE staff_id = ? AND role = ?`, staffID, role).Scan(&has); err != nil {
-				return err
-			}
-			if has == 0 {
-				return &Problem{"role", "That staff member does not hold the " + role + " role."}
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO care_team (client_id, staff_id, role, added_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				clientID, staffID, role, s.now())
-			if err != nil {
-				return err
-			}
-		} else {
-			action = "care_team.remove"
-			if _, err := tx.Exec(ctx, `DELETE FROM care_team WHERE client_id = ? AND staff_id = ? AND role = ?`, clientID, staffID, role); err != nil {
-				return err
-			}
-		}
-		return s.log(ctx, tx, a, action, Record{Type: "care_team", ID: staffID, PracticeID: a.PracticeID, ClientID: clientID}, audit.Allowed, role)
-	})
-}
-
 // InviteClient opens the portal to a client: an account for the client's
 // email (made if missing) and an emailed invitation.
 func (s *Service) InviteClient(ctx context.Context, a Actor, clientID string) error {

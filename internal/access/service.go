@@ -168,6 +168,13 @@ func Now(clock func() time.Time) time.Time {
 }
 
 // log appends an audit entry for actor in tx with the request's Meta.
+// LogChange writes the audit entry of a change a door made in tx, after
+// Do's decision: who, what, on which record, with the request's address
+// and, for an API token, which token.
+func (s *Service) LogChange(ctx context.Context, tx *store.Tx, a Actor, action string, rec Record, reason string) error {
+	return s.log(ctx, tx, a, action, rec, audit.Allowed, reason)
+}
+
 func (s *Service) log(ctx context.Context, tx *store.Tx, a Actor, action string, rec Record, outcome, reason string) error {
 	m := MetaFrom(ctx)
 	chain := a.PracticeID

@@ -237,7 +237,7 @@ func (w *world) arrive(t *timeline, n newcomer) {
 	})
 	if len(n.team) > 2 {
 		t.at(n.joined.Add(5*time.Minute), func() error {
-			return d.Access.SetCareTeam(ctx, w.as["owner"], w.clients[n.key], w.staff[n.team[2]], "monitor", true)
+			return d.Clients.SetCareTeam(ctx, w.as["owner"], w.clients[n.key], w.staff[n.team[2]], "monitor", true)
 		})
 	}
 	if n.pronouns != "" {

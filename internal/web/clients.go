@@ -126,7 +126,7 @@ func (s *Server) careTeam(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	r.ParseForm()
 	add := r.PostForm.Get("op") != "remove"
-	err := s.access.SetCareTeam(r.Context(), sess.Actor, id, r.PostForm.Get("staff"), r.PostForm.Get("role"), add)
+	err := s.doors.Clients.SetCareTeam(r.Context(), sess.Actor, id, r.PostForm.Get("staff"), r.PostForm.Get("role"), add)
 	var prob *access.Problem
 	switch {
 	case s.denied(w, r, err):

@@ -46,10 +46,10 @@ const (
 // against the practice's staff by AddClient.
 func (in *NewClient) Check(today time.Time) access.Problems {
 	var ps access.Problems
-	in.LegalName, in.PreferredName = oneLine(in.LegalName), oneLine(in.PreferredName)
-	in.DateOfBirth, in.Phone = oneLine(in.DateOfBirth), oneLine(in.Phone)
+	in.LegalName, in.PreferredName = OneLine(in.LegalName), OneLine(in.PreferredName)
+	in.DateOfBirth, in.Phone = OneLine(in.DateOfBirth), OneLine(in.Phone)
 	in.Email = access.NormaliseEmail(in.Email)
-	in.TherapistID, in.PrescriberID, in.MonitorID = oneLine(in.TherapistID), oneLine(in.PrescriberID), oneLine(in.MonitorID)
+	in.TherapistID, in.PrescriberID, in.MonitorID = OneLine(in.TherapistID), OneLine(in.PrescriberID), OneLine(in.MonitorID)
 	switch {
 	case in.LegalName == "":
 		ps = append(ps, &access.Problem{Field: "legal_name", Message: "Give the client's legal name, as on their ID and insurance."})
@@ -71,10 +71,10 @@ func (in *NewClient) Check(today time.Time) access.Problems {
 	switch {
 	case in.Email == "" && in.Invite:
 		ps = append(ps, &access.Problem{Field: "email", Message: "Give the client's email address, such as name@example.org: the portal invitation goes there."})
-	case in.Email != "" && !plausibleEmail(in.Email):
+	case in.Email != "" && !PlausibleEmail(in.Email):
 		ps = append(ps, &access.Problem{Field: "email", Message: "Give the client's email address, such as name@example.org: the portal invitation goes there."})
 	}
-	if in.Phone != "" && !plausiblePhone(in.Phone) {
+	if in.Phone != "" && !PlausiblePhone(in.Phone) {
 		ps = append(ps, &access.Problem{Field: "phone", Message: "Give a phone number of 7 to 15 digits, such as +1 555 010 1234."})
 	}
 	if in.TherapistID == "" {
@@ -86,14 +86,16 @@ func (in *NewClient) Check(today time.Time) access.Problems {
 	return ps
 }
 
-func plausibleEmail(email string) bool {
+// PlausibleEmail is an address a message can be sent to: one address,
+// as typed, with a dot in its domain, within the length mail allows.
+func PlausibleEmail(email string) bool {
 	a, err := mail.ParseAddress(email)
 	return err == nil && a.Address == email && len(email) <= maxEmail && strings.Contains(email[strings.LastIndex(email, "@")+1:], ".")
 }
 
-// plausiblePhone accepts the ways people write numbers (spaces, dashes,
+// PlausiblePhone accepts the ways people write numbers (spaces, dashes,
 // dots, brackets, a leading +) with 7 to 15 digits, the E.164 maximum.
-func plausiblePhone(p string) bool {
+func PlausiblePhone(p string) bool {
 	if len(p) > maxPhone {
 		return false
 	}
@@ -110,9 +112,9 @@ func plausiblePhone(p string) bool {
 	return digits >= 7 && digits <= 15
 }
 
-// oneLine trims s and folds any line break or tab into a space: names and
+// OneLine trims s and folds any line break or tab into a space: names and
 // phone numbers end up in email headers and table cells.
-func oneLine(s string) string {
+func OneLine(s string) string {
 	return strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s))
 }
 

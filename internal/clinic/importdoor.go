@@ -227,7 +227,7 @@ func (d *Door) MapImport(ctx context.Context, a access.Actor, id string, mapping
 		}
 		b, _ := json.Marshal(mapping)
 		_, err = tx.Exec(ctx, `UPDATE client_import SET mapping = ?, therapist_id = ?, prescriber_id = ? WHERE id = ? AND practice_id = ?`,
-			string(b), oneLine(therapistID), oneLine(prescriberID), id, a.PracticeID)
+			string(b), OneLine(therapistID), OneLine(prescriberID), id, a.PracticeID)
 		return err
 	})
 }

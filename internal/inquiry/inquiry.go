@@ -12,11 +12,9 @@ package inquiry
 
 import (
 	"errors"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"holdspace/internal/access"
@@ -150,8 +148,6 @@ type Submission struct {
 // that nobody can fill the database through a public form.
 const (
 	maxName    = 200
-	maxEmail   = 254
-	maxPhone   = 40
 	maxMessage = 4000
 	maxOther   = 200
 	maxSubject = 200
@@ -166,13 +162,13 @@ func (s Submission) Automated() bool { return strings.TrimSpace(s.Website) != ""
 // field, in words for someone who may be anxious about writing at all.
 func (s *Submission) Check() access.Problems {
 	var ps access.Problems
-	s.Name = oneLine(s.Name)
+	s.Name = clinic.OneLine(s.Name)
 	s.Email = access.NormaliseEmail(s.Email)
-	s.Phone = oneLine(s.Phone)
+	s.Phone = clinic.OneLine(s.Phone)
 	s.PreferredContact = strings.TrimSpace(s.PreferredContact)
 	s.Message = strings.TrimSpace(strings.ReplaceAll(s.Message, "\r\n", "\n"))
 	s.HeardFrom = strings.TrimSpace(s.HeardFrom)
-	s.HeardOther = oneLine(s.HeardOther)
+	s.HeardOther = clinic.OneLine(s.HeardOther)
 	switch {
 	case s.Name == "":
 		ps = append(ps, &access.Problem{Field: "name", Message: "Please tell us your name."})
@@ -182,7 +178,7 @@ func (s *Submission) Check() access.Problems {
 	if p := checkEmail("email", s.Email, "Please give an email address such as name@example.org, so that we can answer you."); p != nil {
 		ps = append(ps, p)
 	}
-	if s.Phone != "" && !plausiblePhone(s.Phone) {
+	if s.Phone != "" && !clinic.PlausiblePhone(s.Phone) {
 		ps = append(ps, &access.Problem{Field: "phone", Message: "Please give a phone number with its area code, such as 555 010 1234."})
 	}
 	switch s.PreferredContact {
@@ -213,35 +209,10 @@ func (s *Submission) Check() access.Problems {
 }
 
 func checkEmail(field, email, msg string) *access.Problem {
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > maxEmail || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") {
+	if !clinic.PlausibleEmail(email) {
 		return &access.Problem{Field: field, Message: msg}
 	}
 	return nil
-}
-
-// plausiblePhone accepts the ways people write numbers (spaces, dashes,
-// dots, brackets, a leading +) with 7 to 15 digits, the E.164 maximum.
-func plausiblePhone(p string) bool {
-	if len(p) > maxPhone {
-		return false
-	}
-	digits := 0
-	for i, r := range p {
-		switch {
-		case unicode.IsDigit(r) && r < 128:
-			digits++
-		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')':
-		default:
-			return false
-		}
-	}
-	return digits >= 7 && digits <= 15
-}
-
-// oneLine trims s and folds any line break or tab into a space: names and
-// phone numbers end up in email headers and table cells.
-func oneLine(s string) string {
-	return strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s))
 }
 
 // Errors the web and API layers answer in their own way.

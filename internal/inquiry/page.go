@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"holdspace/internal/access"
+	"holdspace/internal/clinic"
 	"holdspace/internal/store"
 )
 
@@ -100,7 +101,7 @@ func LoadPage(ctx context.Context, tx *store.Tx, practiceID, practiceName string
 // Check tidies the page and says what is wrong with it.
 func (p *Page) Check() access.Problems {
 	var ps access.Problems
-	p.Heading = oneLine(p.Heading)
+	p.Heading = clinic.OneLine(p.Heading)
 	p.Body = strings.TrimSpace(strings.ReplaceAll(p.Body, "\r\n", "\n"))
 	ps = required(ps, "heading", p.Heading, maxSubject, "Give the page a heading.", "Keep the heading to 200 characters.")
 	ps = required(ps, "body", p.Body, maxText, "Write the text of the page, or restore holdspace's default text.", "Keep the text under 20,000 characters.")

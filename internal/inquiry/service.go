@@ -183,7 +183,7 @@ type ReplyInput struct {
 // Check tidies the reply and says what is wrong with it.
 func (in *ReplyInput) Check() access.Problems {
 	var ps access.Problems
-	in.Subject = oneLine(in.Subject)
+	in.Subject = clinic.OneLine(in.Subject)
 	in.Message = strings.TrimSpace(strings.ReplaceAll(in.Message, "\r\n", "\n"))
 	ps = required(ps, "subject", in.Subject, maxSubject, "Give the email a subject.", "Keep the subject to 200 characters.")
 	ps = required(ps, "message", in.Message, maxText, "Write the message to send.", "Keep the message under 20,000 characters.")

@@ -50,20 +50,7 @@ func linkIn(t *testing.T, m smtptest.Received) string {
 func TestAClientIsInvitedByEmailAndChoosesAPassword(t *testing.T) {
 	srv := smtptest.Start(t)
 	s := startHoldspace(t, withMail(srv))
-	ctx := context.Background()
-	var clientID string
-	if err := s.App.DB.Write(ctx, func(tx *store.Tx) error {
-		var practice string
-		if err := tx.QueryRow(ctx, `SELECT id FROM practice`).Scan(&practice); err != nil {
-			return err
-		}
-		clientID = store.NewID()
-		_, err := tx.Exec(ctx, `INSERT INTO client (id, practice_id, legal_name, date_of_birth, email, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			clientID, practice, "Noor Haddad", "1990-07-14", "noor@client.example", time.Now())
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	clientID := s.noorWithoutPortal(t)
 	staff := signedIn(t, s, "owner@stillwater.example", demo.OwnerTOTPKey)
 	visit(t, staff, s.at("/clients/"+clientID))
 	waitText(t, staff, "No portal account yet.")
@@ -168,4 +155,25 @@ func TestAClientCanSignInWithACodeByEmail(t *testing.T) {
 	clickButton(t, b, "Continue")
 	waitText(t, b, "Your care team")
 	screenshot(t, b, "portal")
+}
+
+// noorWithoutPortal adds Noor Haddad, a client with an email address and
+// no portal account yet, to the practice: the person an invitation is
+// sent to.
+func (s *site) noorWithoutPortal(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	clientID := store.NewID()
+	if err := s.App.DB.Write(ctx, func(tx *store.Tx) error {
+		var practice string
+		if err := tx.QueryRow(ctx, `SELECT id FROM practice`).Scan(&practice); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO client (id, practice_id, legal_name, date_of_birth, email, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			clientID, practice, "Noor Haddad", "1990-07-14", "noor@client.example", time.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return clientID
 }

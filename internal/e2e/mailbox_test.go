@@ -1,15 +1,12 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"holdspace/internal/demo"
-	"holdspace/internal/store"
 )
 
 // In the demo, the email a flow sends is read in the mailbox: the owner
@@ -17,20 +14,7 @@ import (
 // its link to the page where the client chooses a password.
 func TestTheDemoMailboxShowsAnInvitationWhoseLinkWorks(t *testing.T) {
 	s := startHoldspace(t, inDemoMode())
-	ctx := context.Background()
-	var clientID string
-	if err := s.App.DB.Write(ctx, func(tx *store.Tx) error {
-		var practice string
-		if err := tx.QueryRow(ctx, `SELECT id FROM practice`).Scan(&practice); err != nil {
-			return err
-		}
-		clientID = store.NewID()
-		_, err := tx.Exec(ctx, `INSERT INTO client (id, practice_id, legal_name, date_of_birth, email, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			clientID, practice, "Noor Haddad", "1990-07-14", "noor@client.example", time.Now())
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	clientID := s.noorWithoutPortal(t)
 	staff := newBrowser(t)
 	signIn(t, staff, s, "owner@stillwater.example", demo.OwnerTOTPKey)
 	visit(t, staff, s.at("/clients/"+clientID))

@@ -102,7 +102,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	code, err := a.Doors.Setup.Open(ctx)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "holdspace %s is running at %s (%s database at %s)\n", a.Version, a.URL(ln), a.DB.Dialect().Name(), a.DB.Where)
+	if code != "" {
+		// On standard output only, never in the log: whoever reads it may
+		// found the practice.
+		fmt.Fprintf(e.stdout, "\nNo practice is set up yet. Open %s/setup and give this one-time setup code:\n\n    %s\n\n", strings.TrimSuffix(a.Access.BaseURL, "/"), code)
+	}
 	if a.MetricsListener != nil {
 		fmt.Fprintf(e.stdout, "metrics for monitoring at http://%s/metrics\n", a.MetricsListener.Addr())
 	}
@@ -208,6 +217,11 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return err
+	}
+	// The file is kept whether or not this note is; a practice's checklist
+	// alone would miss it, so a failure is said and not fatal.
+	if err := db.NoteBackup(ctx, sum.Rows, time.Now()); err != nil {
+		fmt.Fprintf(e.stderr, "The backup is written, but holdspace could not note it for the setup checklist: %v\n", err)
 	}
 	abs, _ := filepath.Abs(path)
 	fmt.Fprintf(e.stdout, "Backed up %d rows in %d tables (schema %d) to %s\n", sum.Rows, sum.Tables, sum.SchemaVersion, abs)

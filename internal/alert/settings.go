@@ -134,3 +134,16 @@ func checkOnCallStaff(ctx context.Context, tx *store.Tx, practiceID string, o sa
 	}
 	return nil
 }
+
+// StartCrisisLines gives a new practice the crisis lines of its country,
+// before anyone is on call (which the whole settings would need): the
+// first-run setup stores them alone, and the rest keep their defaults
+// until the practice saves its safety settings.
+func StartCrisisLines(ctx context.Context, tx *store.Tx, practiceID string, res safety.CrisisResources, by string, now time.Time) error {
+	if err := res.Validate(); err != nil {
+		return err
+	}
+	return settings.Save(ctx, tx, practiceID, settings.Safety, struct {
+		Crisis safety.CrisisResources `json:"crisis"`
+	}{res}, by, now)
+}

@@ -102,6 +102,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		db.Close()
 		return nil, err
 	}
+	a.Doors.Setup.MailConfigured = sender != nil
 	if sender != nil {
 		a.Mail = &notify.Worker{DB: db, Sender: sender, From: cfg.SMTP.From, Keys: keys, Log: log, Now: a.now}
 		a.Access.MailQueued = a.Mail.Wake

@@ -26,6 +26,7 @@ import (
 	"holdspace/internal/reminder"
 	"holdspace/internal/schedule"
 	"holdspace/internal/sessionrecord"
+	"holdspace/internal/setup"
 )
 
 // Set is every front door, by the capability's name in the clinic.
@@ -47,6 +48,8 @@ type Set struct {
 	Safety      *alert.Door
 	Schedule    *schedule.Door
 	Sessions    *sessionrecord.Door
+	// Setup is the first run and the practice's setup checklist.
+	Setup *setup.Door
 }
 
 // Deps are the parts the doors are built from.
@@ -94,6 +97,7 @@ func New(d Deps) (*Set, error) {
 		Safety:      &alert.Door{Access: a, Now: d.Now, Keys: a.Keys, BaseURL: a.BaseURL},
 		Schedule:    &schedule.Door{Access: a, Now: d.Now},
 		Sessions:    &sessionrecord.Door{Access: a, Now: d.Now, Keys: a.Keys, Log: d.Log},
+		Setup:       &setup.Door{Access: a, Now: d.Now},
 	}, nil
 }
 

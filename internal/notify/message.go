@@ -237,12 +237,22 @@ type Status struct {
 
 // Lookup reads one message's delivery status.
 func Lookup(ctx context.Context, db *store.DB, id string) (Status, error) {
+	var s Status
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		s, err = StatusOf(ctx, tx, id)
+		return err
+	})
+	return s, err
+}
+
+// StatusOf is Lookup inside the caller's transaction, for a page that
+// shows whether one email it queued has gone.
+func StatusOf(ctx context.Context, tx *store.Tx, id string) (Status, error) {
 	s := Status{ID: id}
 	var sent, failed sql.NullTime
-	err := db.Read(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(ctx, `SELECT attempts, last_error, send_after, sent_at, failed_at FROM outbox WHERE id = ?`, id).
-			Scan(&s.Attempts, &s.LastError, &s.SendAfter, &sent, &failed)
-	})
+	err := tx.QueryRow(ctx, `SELECT attempts, last_error, send_after, sent_at, failed_at FROM outbox WHERE id = ?`, id).
+		Scan(&s.Attempts, &s.LastError, &s.SendAfter, &sent, &failed)
 	if err != nil {
 		return Status{}, err
 	}

@@ -514,3 +514,24 @@ func coerce(v any, kind string) any {
 	}
 	return v
 }
+
+// NoteBackup records that a backup of rows rows was written and kept, so
+// each practice's setup checklist can see that one exists. A backup that
+// failed is never noted.
+func (db *DB) NoteBackup(ctx context.Context, rows int64, now time.Time) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO backup_taken (id, taken_at, rows) VALUES (?, ?, ?)`, NewID(), now.UTC(), rows)
+		return err
+	})
+}
+
+// LastBackup is when the latest noted backup was written; ok is false when
+// none has been.
+func LastBackup(ctx context.Context, tx *Tx) (at time.Time, ok bool, err error) {
+	// Not MAX(): SQLite's aggregate would hand back text, not a time.
+	err = tx.QueryRow(ctx, `SELECT taken_at FROM backup_taken ORDER BY taken_at DESC LIMIT 1`).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	return at, err == nil, err
+}

@@ -51,8 +51,15 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := s.page(w, r, "Clients", map[string]any{"Clients": clients, "Query": q, "All": a.IsAdmin(),
-		"CanAdd": mayAddClients(a)})
+	data := map[string]any{"Clients": clients, "Query": q, "All": a.IsAdmin(), "CanAdd": mayAddClients(a)}
+	// The owner's home page carries the setup checklist until it is done.
+	if done, total, ok, err := s.doors.Setup.Progress(r.Context(), a); err != nil {
+		s.serverError(w, r, err)
+		return
+	} else if ok && done < total {
+		data["Setup"] = map[string]int{"Done": done, "Total": total}
+	}
+	p := s.page(w, r, "Clients", data)
 	s.render(w, r, http.StatusOK, "clients", p)
 }
 

@@ -139,6 +139,7 @@ func New(d Deps) (*Server, error) {
 		s.routesSafety()
 		s.routesHazards()
 		s.routesMailbox()
+		s.routesSetup()
 		s.routesAPI()
 	}
 	return s, nil

@@ -65,7 +65,8 @@ func (c Checklist) Finished() bool { return c.Done == len(c.Steps) }
 
 // EmailTest is where the test email stands.
 type EmailTest struct {
-	To     string
+	// By is who asked for it; it went to their own address.
+	By     string
 	SentAt time.Time // when it was asked for
 	Status notify.Status
 }
@@ -169,7 +170,7 @@ func (d *Door) checklist(ctx context.Context, tx *store.Tx, a access.Actor) (Che
 		}
 	}
 	add(Step{Key: StepConsent, Title: "Review and publish your consent documents",
-		Detail: fmt.Sprintf("holdspace ships a default text for each; adapt each required one to your practice and publish it (%d of %d published by your practice).", own, required),
+		Detail: consentDetail(own, required),
 		Link:   "/admin/consents", LinkText: "Consent documents"}, required > 0 && own == required, "every required document published")
 
 	review, err := loadStep(ctx, tx, pid, StepClinicalReview)
@@ -211,7 +212,7 @@ func (d *Door) checklist(ctx context.Context, tx *store.Tx, a access.Actor) (Che
 			return c, err
 		}
 		if err == nil {
-			c.Email = &EmailTest{To: email.by, SentAt: email.at, Status: st}
+			c.Email = &EmailTest{By: email.by, SentAt: email.at, Status: st}
 			sent = st.SentAt != nil
 		}
 	}
@@ -234,6 +235,13 @@ func (d *Door) checklist(ctx context.Context, tx *store.Tx, a access.Actor) (Che
 		Detail: "On the server, run holdspace backup with a file name, and keep the key file in a separate safe place: a backup cannot be read without it."},
 		ok, note)
 	return c, nil
+}
+
+func consentDetail(own, required int) string {
+	if required == 0 {
+		return "holdspace's default texts (the KAP treatment consent, telehealth, release of information and the financial policy) wait for your review; adapt each required one to your practice and publish it."
+	}
+	return fmt.Sprintf("holdspace ships a default text for each; adapt each required one to your practice and publish it (%d of %d published by your practice).", own, required)
 }
 
 func plural(n int, word string) string {

@@ -21,6 +21,6 @@ func init() {
 			{Key: setup.StepClinicalReview, Title: "A prescriber reviews the settings"},
 			{Key: setup.StepTestEmail, Title: "Send yourself a test email"},
 			{Key: setup.StepBackup, Title: "Take the first backup"},
-		}, Email: &setup.EmailTest{To: "owner@example.org", SentAt: at, Status: notify.Status{LastError: "connection refused"}}},
+		}, Email: &setup.EmailTest{By: "Ruth Okonjo", SentAt: at, Status: notify.Status{LastError: "connection refused"}}},
 	})
 }

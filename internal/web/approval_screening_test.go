@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // TestApprovalAndActivationNeedASettledScreening: once found, a prescriber
@@ -17,8 +16,7 @@ import (
 // screening that is clear or fully acknowledged, and activation checks the
 // same (KAP.md §1 Contraindications and interactions).
 func TestApprovalAndActivationNeedASettledScreening(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		rx := s.client(t, "prescriber")
 		for _, who := range []struct{ email, says string }{
@@ -26,7 +24,7 @@ func TestApprovalAndActivationNeedASettledScreening(t *testing.T) {
 			{"cilla@client.example", "Awaiting the prescriber's acknowledgement"},
 		} {
 			var id string
-			db.Read(ctx, func(tx *store.Tx) error {
+			s.db.Read(ctx, func(tx *store.Tx) error {
 				return tx.QueryRow(ctx, `SELECT id FROM client WHERE email = ?`, who.email).Scan(&id)
 			})
 			before := s.count(t, `SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, id)
@@ -47,14 +45,14 @@ func TestApprovalAndActivationNeedASettledScreening(t *testing.T) {
 		// Daniel is approved with a planned course; a newer screening that
 		// is incomplete (a changed intake, not yet answered) stops its start.
 		var daniel, course, intake string
-		db.Read(ctx, func(tx *store.Tx) error {
+		s.db.Read(ctx, func(tx *store.Tx) error {
 			return tx.QueryRow(ctx, `SELECT c.client_id, c.id, i.id FROM course c JOIN client cl ON cl.id = c.client_id JOIN intake i ON i.client_id = cl.id
 				WHERE cl.email = 'dan@client.example' AND c.status = 'planned'`).Scan(&daniel, &course, &intake)
 		})
 		if course == "" {
 			t.Fatal("the demo has no planned course for Daniel")
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := s.db.Write(ctx, func(tx *store.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO screening (id, practice_id, client_id, intake_id, screened_at, rule_set_version, outcome, findings, unanswered,
 				parameters, facts, trigger_kind, run_by_kind, run_by_id)
 				SELECT id || '-again', practice_id, client_id, intake_id, ?, rule_set_version, 'incomplete', '[]',

@@ -151,8 +151,7 @@ func TestEveryBookingRouteAsksTheDosingGate(t *testing.T) {
 // a 403. Booking now refuses a clinician off the client's care team, and
 // says who can add them.
 func TestAClinicianBookedOnAMedicineSessionIsOnTheCareTeam(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		course, held := alexSession(t, s, 5)
 		res := s.ownerJSON(t, "/api/v1/appointments", map[string]any{"kind": "medicine_session", "start": held.Start.Add(time.Hour).UTC().Format(time.RFC3339),
 			"room_id": held.RoomID, "staff_ids": []string{s.elenaStaff}, "override_reason": "Agreed with the client.",
@@ -173,8 +172,7 @@ func TestAClinicianBookedOnAMedicineSessionIsOnTheCareTeam(t *testing.T) {
 // York), never UTC. Once found: the refusal mixed UTC and local times and
 // printed twice.
 func TestEveryBookingRouteSaysTheSpacingOnceInThePracticesZone(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		for pattern, send := range bookingRoutes {
 			course, fifth := alexSession(t, s, 5)
 			_, fourth := alexSession(t, s, 4)

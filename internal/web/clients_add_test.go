@@ -12,15 +12,13 @@ import (
 	"testing"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 func TestStaffAddAClientByHandWithDuplicatesWarned(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := s.client(t, "owner")
 		var sam, rx string
-		db.Read(context.Background(), func(tx *store.Tx) error {
+		s.db.Read(context.Background(), func(tx *store.Tx) error {
 			tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'therapist@stillwater.example'`).Scan(&sam)
 			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'prescriber@stillwater.example'`).Scan(&rx)
 		})
@@ -136,8 +134,7 @@ func (z *zeros) Read(p []byte) (int, error) {
 }
 
 func TestAnImportShowsEveryProblemBeforeWritingAndRefusesALargeFile(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := s.client(t, "owner")
 		before := s.count(t, `SELECT COUNT(*) FROM client`)
 

@@ -60,8 +60,7 @@ func putBody(t *testing.T, ms dosing.Settings, reason string) string {
 // needs a reason and leaves a history row with before and after; a clinical lead named on the
 // staff page may then change them too.
 func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		const path = "/api/v1/settings/medicine"
 
 		code, out := s.apiJSON(t, "owner", http.MethodPut, path, putBody(t, theFindingsNumbers(), "The owner wants fewer holds."))
@@ -123,7 +122,7 @@ func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
 		// The owner names themself clinical lead on the staff page (audited); then they may.
 		owner := s.client(t, "owner")
 		var ownerID string
-		db.Read(context.Background(), func(tx *store.Tx) error {
+		s.db.Read(context.Background(), func(tx *store.Tx) error {
 			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'owner@stillwater.example'`).Scan(&ownerID)
 		})
 		postStatus(t, s.client(t, "prescriber"), s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}}, http.StatusForbidden)
@@ -143,8 +142,7 @@ func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
 // prescriber's out-of-bound number comes back beside its field with the bound, kept as typed;
 // the history shows the reason and before → after, newest first.
 func TestTheMedicineSettingsPageIsReadOnlyToANonPrescriber(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		owner := s.client(t, "owner")
 		body := getOK(t, owner, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Only a prescriber or a clinical lead named by the practice can change them.", "Hold at systolic", "from 140 to 180 mmHg")

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // The course actions of the JSON API: a prescriber on the care team for
@@ -33,12 +32,11 @@ func fieldError(got map[string]any, field string) string {
 }
 
 func TestTheCourseActionsInTheAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		tok := s.tokens["prescriber"]
 		base := "/api/v1/clients/" + s.alexID + "/courses"
 		var demoCourse string
-		if err := db.Read(context.Background(), func(tx *store.Tx) error {
+		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
 			return tx.QueryRow(context.Background(), `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID).Scan(&demoCourse)
 		}); err != nil {
 			t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // Courses: read by the care team, planned and changed by a prescriber on
@@ -59,8 +58,7 @@ func (s *routeSite) clientByEmail(t *testing.T, email string) string {
 }
 
 func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		// The demo practice has courses of its own; count what the test adds.
 		coursesBefore := s.count(t, `SELECT COUNT(*) FROM course WHERE client_id = ?`, s.alexID)
 		rx := s.client(t, "prescriber")
@@ -176,8 +174,7 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 }
 
 func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		allBefore := s.count(t, `SELECT COUNT(*) FROM course`)
 		rx := s.client(t, "prescriber")
 		// Noor has no evaluation at all.
@@ -188,7 +185,7 @@ func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
 		body = getOK(t, rx, s.url+"/clients/"+rob+"/courses/new")
 		pageSays(t, body, "A course cannot be planned yet.", "is not approved")
 		// Alex is approved, but a screening that blocks refuses the course with its reason.
-		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+		if err := s.db.Write(context.Background(), func(tx *store.Tx) error {
 			_, err := tx.Exec(context.Background(), `INSERT INTO screening (id, practice_id, client_id, intake_id, screened_at, rule_set_version, outcome,
 				findings, unanswered, parameters, facts, trigger_kind, run_by_kind, run_by_id)
 				SELECT ?, practice_id, client_id, intake_id, ?, rule_set_version, 'blocked', findings, unanswered, parameters, facts, 'changed', run_by_kind, run_by_id

@@ -216,16 +216,15 @@ func TestEveryJSONRouteRefusesABodyItCannotTakeAndStoresNothing(t *testing.T) {
 // must not be stored as 0, "Not at all": the response is refused, naming
 // the item, and nothing is stored or raised.
 func TestAnUnansweredSuicideItemIsRefusedNotStoredAsNotAtAll(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		path := "/api/v1/clients/" + s.alexID + "/responses"
-		before := rowCounts(t, db)
+		before := rowCounts(t, s.db)
 		body := `{"instrument": "phq9", "answers": {"phq9_1": 1, "phq9_2": 1, "phq9_3": 0, "phq9_4": 1, "phq9_5": 0, "phq9_6": 0, "phq9_7": 0, "phq9_8": 0, "phq9_9": null}}`
 		res, got := apiDo(t, s, "prescriber", http.MethodPost, path, body)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldError(got, "answers.phq9_9"), "not null") {
 			t.Fatalf("%d %v; want 422 naming answers.phq9_9", res.StatusCode, got)
 		}
-		sameRows(t, "a null item 9", before, rowCounts(t, db))
+		sameRows(t, "a null item 9", before, rowCounts(t, s.db))
 		// The same answers with item 9 given are taken.
 		res, got = apiDo(t, s, "prescriber", http.MethodPost, path, strings.Replace(body, `"phq9_9": null`, `"phq9_9": 0`, 1))
 		if res.StatusCode != http.StatusCreated {
@@ -238,8 +237,7 @@ func TestAnUnansweredSuicideItemIsRefusedNotStoredAsNotAtAll(t *testing.T) {
 // is refused with a 422 naming it, before any handler, on both databases
 // alike (PostgreSQL used to answer 500), and nothing is saved.
 func TestAFormFieldThatIsNotTextIsRefusedOnEveryDatabase(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		sam := s.client(t, "therapist-on-team")
 		plan := func(step string) url.Values {
 			return url.Values{"warning_signs.0.text": {step}, "internal_coping.0.text": {"Walk the dog"},
@@ -250,10 +248,10 @@ func TestAFormFieldThatIsNotTextIsRefusedOnEveryDatabase(t *testing.T) {
 			{"invalid UTF-8", "Not sleeping \xff\xfe", "not valid text"},
 			{"a NUL", "Not sleeping\x00", "NUL character"},
 		} {
-			before := rowCounts(t, db)
+			before := rowCounts(t, s.db)
 			body := postStatus(t, sam, base, plan(c.value), http.StatusUnprocessableEntity)
 			pageSays(t, body, "warning_signs.0.text", c.says, "Nothing was saved")
-			sameRows(t, "a plan with "+c.name, before, rowCounts(t, db))
+			sameRows(t, "a plan with "+c.name, before, rowCounts(t, s.db))
 		}
 		// A field's name is held to the same rule.
 		body := postStatus(t, sam, base, url.Values{"warning_signs.0.text\xff": {"x"}}, http.StatusUnprocessableEntity)
@@ -279,14 +277,13 @@ func TestAFormFieldThatIsNotTextIsRefusedOnEveryDatabase(t *testing.T) {
 // refused, through the page and through the API, naming the field and the
 // limit, and no version is saved.
 func TestAHundredKilobyteSafetyPlanEntryIsRefusedThroughPageAndAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		huge := strings.Repeat("I stop answering my phone. ", 100<<10/27+1)
 		sam := s.client(t, "therapist-on-team")
 		// The page itself stops typing at the limit.
 		res, err := sam.Get(s.url + "/clients/" + s.alexID + "/safety-plan")
 		pageHas(t, read(t, res, err), `maxlength="500" aria-label="Warning signs, line 0"`, `name="worth_living_for" rows="2" maxlength="10000"`)
-		before := rowCounts(t, db)
+		before := rowCounts(t, s.db)
 		res, err = postForm(sam, s.url+"/clients/"+s.alexID+"/safety-plan", url.Values{"warning_signs.0.text": {huge},
 			"internal_coping.0.text": {"Walk the dog"}, "people_to_ask.0.text": {"Rosa"}, "professionals.0.text": {"988 Lifeline"}})
 		body := read(t, res, err)
@@ -300,7 +297,7 @@ func TestAHundredKilobyteSafetyPlanEntryIsRefusedThroughPageAndAPI(t *testing.T)
 			!strings.Contains(fieldError(got, "worth_living_for"), "at most 10,000 characters") {
 			t.Fatalf("%d %v; want 422 naming warning_signs[0].text and worth_living_for", res.StatusCode, got)
 		}
-		sameRows(t, "a 100 KB plan entry", before, rowCounts(t, db))
+		sameRows(t, "a 100 KB plan entry", before, rowCounts(t, s.db))
 	})
 }
 
@@ -308,8 +305,7 @@ func TestAHundredKilobyteSafetyPlanEntryIsRefusedThroughPageAndAPI(t *testing.T)
 // other: counted towards the lockout and on the trail, on PostgreSQL too,
 // with the header recorded as valid text.
 func TestASignInWithABrokenUserAgentIsCountedAndAudited(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		agent := "Mozilla/5.0 \xff\xfe\xc3(broken)"
 		for i := 1; i <= 2; i++ {
@@ -325,7 +321,7 @@ func TestASignInWithABrokenUserAgentIsCountedAndAudited(t *testing.T) {
 			var failures int
 			var audited int
 			var ua string
-			err = db.Read(ctx, func(tx *store.Tx) error {
+			err = s.db.Read(ctx, func(tx *store.Tx) error {
 				if err := tx.QueryRow(ctx, `SELECT failed_attempts FROM account WHERE email = ?`, s.emails["owner"]).Scan(&failures); err != nil {
 					return err
 				}

@@ -9,15 +9,13 @@ import (
 	"testing"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // TestStaticFilesOnly: /static/ serves its files and nothing else: no
 // folder listing, and no odd name (an encoded "..", a backslash, a NUL)
 // gets anything but 404 — never a bare 500.
 func TestStaticFilesOnly(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		get := func(raw string) (*http.Response, string) {
 			t.Helper()
@@ -63,8 +61,7 @@ func TestStaticFilesOnly(t *testing.T) {
 // acted on, and the refusal is on the trail as a refusal, under the person
 // it was aimed at and the route, not the path.
 func TestACrossSiteFormIsRefusedAndAudited(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := s.client(t, "owner")
 		req, _ := http.NewRequest(http.MethodPost, s.url+"/clients/"+s.alexID+"/care-team",
 			strings.NewReader(url.Values{"op": {"add"}, "staff": {s.elenaStaff}, "role": {"therapist"}}.Encode()))
@@ -81,7 +78,7 @@ func TestACrossSiteFormIsRefusedAndAudited(t *testing.T) {
 		ctx := context.Background()
 		var n, onTeam int
 		var actor string
-		db.Read(ctx, func(tx *store.Tx) error {
+		s.db.Read(ctx, func(tx *store.Tx) error {
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`, s.alexID, s.elenaStaff).Scan(&onTeam); err != nil {
 				return err
 			}

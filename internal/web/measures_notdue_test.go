@@ -11,7 +11,6 @@ import (
 	"holdspace/internal/measure"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // TestAYesToIntentSentOutOfOrderIsRefusedAndStillReachesAClinician: once
@@ -21,8 +20,7 @@ import (
 // response is stored, and a high-severity alert quoting the answers is
 // raised and audited all the same.
 func TestAYesToIntentSentOutOfOrderIsRefusedAndStillReachesAClinician(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		responses := s.count(t, `SELECT COUNT(*) FROM measure_response WHERE client_id = ?`, s.alexID)
 		alerts := s.count(t, `SELECT COUNT(*) FROM safety_alert WHERE client_id = ? AND severity = 'high'`, s.alexID)
 		res := s.ownerJSON(t, "/api/v1/clients/"+s.alexID+"/responses", map[string]any{"instrument": "cssrs-screener",
@@ -53,8 +51,7 @@ func TestAYesToIntentSentOutOfOrderIsRefusedAndStillReachesAClinician(t *testing
 // and entered by staff once raised an alert reading "the client answered",
 // as if from the portal. It now names who recorded it.
 func TestAnAlertFromTheClinicSaysWhoRecordedIt(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		answers := map[string]int{}
 		for i := 1; i <= 9; i++ {
 			answers["phq9_"+string(rune('0'+i))] = 0
@@ -76,11 +73,10 @@ func TestAnAlertFromTheClinicSaysWhoRecordedIt(t *testing.T) {
 // clinician who asks the questions; a client filling it in alone in the
 // portal once saw them. The clinic's form still shows them.
 func TestThePortalC_SSRSDoesNotShowTheInterviewersInstructions(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		var id string
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := s.db.Write(ctx, func(tx *store.Tx) error {
 			var practiceID string
 			if err := tx.QueryRow(ctx, `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practiceID); err != nil {
 				return err

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // Questionnaires: clients fill in their own in the portal; the care team
@@ -106,10 +105,9 @@ func post(t *testing.T, c *http.Client, u string, v url.Values) (*http.Response,
 // are shown for review; after sending they see the crisis resources at
 // once; the care team sees the alert, the score and the critical item.
 func TestAClientCompletesAScheduledPHQ9WithItem9Positive(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		// Alex's next medicine session is tomorrow, so its PHQ-9 is open.
-		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+		if err := s.db.Write(context.Background(), func(tx *store.Tx) error {
 			_, err := tx.Exec(context.Background(), `UPDATE course_session SET scheduled_at = ? WHERE client_id = ? AND status = 'booked'
 				AND session_number = (SELECT MAX(session_number) FROM course_session WHERE client_id = ? AND status = 'booked')`, time.Now().Add(20*time.Hour).UTC(), s.alexID, s.alexID)
 			return err
@@ -201,8 +199,7 @@ func TestAClientCompletesAScheduledPHQ9WithItem9Positive(t *testing.T) {
 // Without script the C-SSRS screener shows Q3-5 only after Q2 is saved as
 // yes.
 func TestTheCSSRSScreenerAdaptsWithoutScript(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.alexID + "/measures"
 		res, body := post(t, sam, base+"/administer", url.Values{"instrument": {"cssrs-screener"}})
@@ -231,8 +228,7 @@ func TestTheCSSRSScreenerAdaptsWithoutScript(t *testing.T) {
 }
 
 func TestTheMeasuresAPIServesDefinitionsAndScoresResponses(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		tok := s.tokens["prescriber"]
 		res, got := getJSON(t, s.url, "/api/v1/instruments/phq9", tok)
 		if res.StatusCode != http.StatusOK || got["code"] != "phq9" {
@@ -271,8 +267,7 @@ func TestTheMeasuresAPIServesDefinitionsAndScoresResponses(t *testing.T) {
 }
 
 func TestOutcomesPageAndDefusedCSV(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		owner := s.client(t, "owner")
 		res, body := get(t, owner, s.url+"/outcomes")
 		status(t, res, http.StatusOK, body)
@@ -282,7 +277,7 @@ func TestOutcomesPageAndDefusedCSV(t *testing.T) {
 		status(t, res, http.StatusUnprocessableEntity, body)
 		pageSays(t, body, "Give a date such as 2026-01-31.")
 		// A stop reason or indication that looks like a formula is defused.
-		db.Write(context.Background(), func(tx *store.Tx) error {
+		s.db.Write(context.Background(), func(tx *store.Tx) error {
 			_, err := tx.Exec(context.Background(), `UPDATE course SET indication_code = '=HYPERLINK(1)' WHERE client_id = ?`, s.alexID)
 			return err
 		})

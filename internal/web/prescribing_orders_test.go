@@ -4,9 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // The finding's orders on the evaluation form: BP under 160/100, lorazepam held 24 h,
@@ -14,8 +11,7 @@ import (
 // an IV maximum of 4.9 mg/kg, far above the 0.1–0.75 mg/kg reported (Andrade 2017, J Clin
 // Psychiatry 78:e852), accepted only with the prescriber's confirmation and reason.
 func TestTheEvaluationRecordsTheOrdersTheRoomEnforces(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		rx := s.client(t, "prescriber")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
 		form := approvalForm(testPassword)

@@ -89,8 +89,7 @@ func (s *routeSite) count(t *testing.T, q string, args ...any) int {
 }
 
 func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.blankID
 		body := getOK(t, sam, base+"/details")
@@ -136,7 +135,7 @@ func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
 		pageSays(t, body, `"DEPRESSION" is not shaped like an ICD-10 code`, "The description is needed.")
 		postStatus(t, sam, base+"/medical/medications", url.Values{"med_name": {"clonazepam"}, "med_dose": {"0.5 mg"}, "med_frequency": {"nightly"}}, http.StatusSeeOther)
 		var medID, dxID string
-		db.Read(context.Background(), func(tx *store.Tx) error {
+		s.db.Read(context.Background(), func(tx *store.Tx) error {
 			tx.QueryRow(context.Background(), `SELECT id FROM medication WHERE client_id = ?`, s.blankID).Scan(&medID)
 			return tx.QueryRow(context.Background(), `SELECT id FROM diagnosis WHERE client_id = ?`, s.blankID).Scan(&dxID)
 		})
@@ -181,8 +180,7 @@ func (s *routeSite) evaluations(t *testing.T) []prescribing.Evaluation {
 }
 
 func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		rx := s.client(t, "prescriber")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
 		body := getOK(t, rx, base)
@@ -243,8 +241,7 @@ func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
 }
 
 func TestATherapistCannotSignEvenWithTheRightPassword(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
 		body := getOK(t, sam, base)
@@ -275,8 +272,7 @@ func apiDo(t *testing.T, s *routeSite, who, method, path string, body string) (*
 }
 
 func TestTheAPIKeepsTheChartAndReadsEvaluationsButCannotSign(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		base := "/api/v1/clients/" + s.blankID
 		res, out := apiDo(t, s, "prescriber", http.MethodPut, base+"/details", `{"legal_name": "", "email": "nope", "escort": {"name": "Jo Park"}}`)
 		if res.StatusCode != http.StatusUnprocessableEntity || res.Header.Get("Content-Type") != "application/problem+json" {

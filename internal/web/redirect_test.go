@@ -5,9 +5,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"testing"
-
-	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // TestSignInSendsOnOnlyToAPathOfThisSite: after signing in, holdspace
@@ -44,8 +41,7 @@ func TestSignInSendsOnOnlyToAPathOfThisSite(t *testing.T) {
 		{"//user@evil.example", "/"},                        //
 		{"/\u3000/evil.example", "/%e3%80%80/evil.example"}, // a path character, sent encoded
 	}
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		for _, tc := range cases {
 			s.reset(t)
 			jar, _ := cookiejar.New(nil)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // An integration acknowledges a safety alert with the action taken and
@@ -14,11 +13,10 @@ import (
 // (issue 6: an alert stays until a clinician acknowledges it and records
 // the action taken).
 func TestTheAPIAcknowledgesThenClosesASafetyAlert(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		var alertID string
-		if err := db.Read(ctx, func(tx *store.Tx) error {
+		if err := s.db.Read(ctx, func(tx *store.Tx) error {
 			// The demo's open alert is Maya's; Elena is her therapist.
 			return tx.QueryRow(ctx, `SELECT a.id FROM safety_alert a JOIN client c ON c.id = a.client_id
 				WHERE c.email = 'maya@client.example' AND a.state = 'raised'`).Scan(&alertID)

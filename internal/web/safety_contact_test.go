@@ -7,19 +7,17 @@ import (
 
 	"holdspace/internal/alert"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // A practice that has given no contact in its safety settings is still
 // reachable from the crisis page, on the phone its reminder emails give.
 func TestTheCrisisPageFallsBackToThePracticePhone(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		alex := s.client(t, "client")
 		body := getOK(t, alex, s.url+"/portal/crisis")
 		pageSays(t, html.UnescapeString(body), "call +1 555 0100, weekdays 9am to 5pm")
 
-		if err := db.Write(t.Context(), func(tx *store.Tx) error {
+		if err := s.db.Write(t.Context(), func(tx *store.Tx) error {
 			var practice string
 			if err := tx.QueryRow(t.Context(), `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practice); err != nil {
 				return err

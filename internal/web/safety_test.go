@@ -11,7 +11,6 @@ import (
 
 	"holdspace/internal/alert"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // KAP.md §2 and §7, end to end: a client's yes to self-harm on a check-in
@@ -20,8 +19,7 @@ import (
 // (an "other" without a note is refused beside the field) and the banner
 // goes.
 func TestACheckInYesReachesTheCareTeam(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		alex := s.client(t, "client")
 		body := getOK(t, alex, s.url+"/portal/checkins")
 		pageSays(t, body, "Ready for you", "Help at any hour")
@@ -51,7 +49,7 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 			t.Fatalf("open alerts for Alex = %d, want 1", n)
 		}
 		var alertID string
-		db.Read(t.Context(), func(tx *store.Tx) error {
+		s.db.Read(t.Context(), func(tx *store.Tx) error {
 			// The demo holds an older, closed alert for Alex; this is the open one.
 			return tx.QueryRow(t.Context(), `SELECT id FROM safety_alert WHERE client_id = ? AND state = 'raised'`, s.alexID).Scan(&alertID)
 		})
@@ -97,15 +95,14 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 // for business hours"), are refused, each message beside the field it
 // names; Finding 13: an empty list of check-in days is refused.
 func TestSafetySettingsRefuseBadInput(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		owner := s.client(t, "owner")
 		body := getOK(t, owner, s.url+"/admin/safety-settings")
 		pageHas(t, body, `value="988"`, `value="911"`, `name="hours.1.open" value="yes" aria-label="Open on Monday" checked`, `value="1, 3, 7, 14"`)
 		pageSays(t, body, "No gateway is set: the on-call clinician hears by email only.", "Dr. Priya Raman")
 		dumpPage(t, "safety_settings", body)
 		var rx string
-		db.Read(t.Context(), func(tx *store.Tx) error {
+		s.db.Read(t.Context(), func(tx *store.Tx) error {
 			return tx.QueryRow(t.Context(), `SELECT id FROM staff WHERE email = 'prescriber@stillwater.example'`).Scan(&rx)
 		})
 		v := url.Values{"ack_window_minutes": {"soon"}, "repeat_minutes": {"60"}, "high_severity_window_minutes": {"15"},
@@ -168,11 +165,10 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 // outbox has sent it. The practice owner, on no care team, sees the
 // escalated alert in the banner once it reaches them.
 func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := t.Context()
 		var alertID, maya string
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := s.db.Write(ctx, func(tx *store.Tx) error {
 			if err := tx.QueryRow(ctx, `SELECT a.id, a.client_id FROM safety_alert a JOIN client c ON c.id = a.client_id
 				WHERE c.email = 'maya@client.example' AND a.state = 'raised'`).Scan(&alertID, &maya); err != nil {
 				return err
@@ -188,7 +184,7 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 		if strings.Contains(body, `href="/alerts/`+alertID+`"`) {
 			t.Fatal("the owner's banner shows an alert not yet escalated to them")
 		}
-		w := &alert.Worker{DB: db, BaseURL: s.url}
+		w := &alert.Worker{DB: s.db, BaseURL: s.url}
 		if _, err := w.Tick(ctx, time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +196,7 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 		pageHas(t, html.UnescapeString(body), `href="tel:+15550104">+1 555 0104</a>`, `href="tel:+15550177">+1 555 0177</a>`)
 		pageSaysNot(t, body, "Emailed the level 2 escalation")
 		dumpPage(t, "safety_alert_escalated", body)
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := s.db.Write(ctx, func(tx *store.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND subject LIKE 'Safety alert not yet acknowledged%'`, time.Now())
 			return err
 		}); err != nil {
@@ -216,7 +212,7 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 		// A clinician off the client's care team (the on-call clinician at
 		// a weekend, say) is offered emergency access, not a dead end.
 		var alexAlert string
-		db.Read(ctx, func(tx *store.Tx) error {
+		s.db.Read(ctx, func(tx *store.Tx) error {
 			return tx.QueryRow(ctx, `SELECT id FROM safety_alert WHERE client_id = ?`, s.alexID).Scan(&alexAlert)
 		})
 		body = getStatus(t, elena, s.url+"/alerts/"+alexAlert, http.StatusForbidden)
@@ -226,8 +222,7 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 
 // The safety plan: a prescriber saves versions; the client reads the latest.
 func TestSafetyPlanVersionsAndPortal(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.alexID + "/safety-plan"
 		body := postStatus(t, sam, base, url.Values{"warning_signs.0.text": {"Not sleeping"}}, http.StatusUnprocessableEntity)

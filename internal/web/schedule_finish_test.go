@@ -44,8 +44,7 @@ func alexSession(t *testing.T, s *routeSite, n int) (courseID string, a *schedul
 // that saving moves it; saving moves that appointment, never adding a
 // second one for the same course session.
 func TestMovingABookedSessionFromTheCoursePage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		course, held := alexSession(t, s, 5)
 		c := s.client(t, "therapist-on-team")
 		res, _ := c.Get(s.url + "/clients/" + s.alexID + "/courses/" + course)
@@ -81,7 +80,7 @@ func TestMovingABookedSessionFromTheCoursePage(t *testing.T) {
 			t.Fatalf("status %d to %q; want the same appointment moved: %s", res.StatusCode, res.Header.Get("Location"), firstError(body))
 		}
 		var n int
-		db.Read(context.Background(), func(tx *store.Tx) error {
+		s.db.Read(context.Background(), func(tx *store.Tx) error {
 			return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM appointment_client x JOIN appointment a ON a.id = x.appointment_id
 				WHERE x.course_id = ? AND x.session_number = 5 AND a.status = 'booked'`, course).Scan(&n)
 		})
@@ -114,11 +113,10 @@ func nyc(t *testing.T) *time.Location {
 // reminder text, filled in the way the email is: one source, so the email
 // and the portal cannot disagree.
 func TestThePortalInstructionsAreThePracticesReminderText(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		var fast string
-		err := db.Write(ctx, func(tx *store.Tx) error {
+		err := s.db.Write(ctx, func(tx *store.Tx) error {
 			var practiceID string
 			if err := tx.QueryRow(ctx, `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practiceID); err != nil {
 				return err
@@ -155,8 +153,7 @@ func TestThePortalInstructionsAreThePracticesReminderText(t *testing.T) {
 // The administration tabs reach the scheduling, medicine and reminder
 // settings, and mark the page open.
 func TestTheAdminTabsListTheMedicinePhaseSettings(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := s.client(t, "owner")
 		res, _ := c.Get(s.url + "/admin/rooms")
 		body := readBody(t, res)
@@ -231,8 +228,7 @@ func TestEverySchedulePageOpens(t *testing.T) {
 // its appointment and answers 200 with the same id; no second appointment
 // points at the course session.
 func TestTheAPIMovesABookedSessionRatherThanAddingOne(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		course, held := alexSession(t, s, 5)
 		var staff []string
 		for _, p := range held.Staff {
@@ -251,7 +247,7 @@ func TestTheAPIMovesABookedSessionRatherThanAddingOne(t *testing.T) {
 			t.Errorf("session 5 is at %v; want %v", moved.Start, held.Start.Add(4*time.Hour))
 		}
 		var n int
-		if err := db.Read(context.Background(), func(tx *store.Tx) error {
+		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
 			return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM appointment_client ac JOIN appointment a ON a.id = ac.appointment_id
 				WHERE ac.course_id = ? AND ac.session_number = 5 AND a.status = 'booked'`, course).Scan(&n)
 		}); err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // The calendar: ScheduleRead for all staff; booking and changing under
@@ -64,11 +63,10 @@ func readBody(t *testing.T, res *http.Response) string {
 // appointment shows on the calendar; the clinician's feed lists it without
 // the client's name.
 func TestBookingFromTheCalendar(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		var sam, cedar string
-		err := db.Write(ctx, func(tx *store.Tx) error {
+		err := s.db.Write(ctx, func(tx *store.Tx) error {
 			if err := tx.QueryRow(ctx, `SELECT id FROM staff WHERE email = 'therapist@stillwater.example'`).Scan(&sam); err != nil {
 				return err
 			}

@@ -210,8 +210,7 @@ func TestAPasswordOnlySessionReachesOnlyTheSecondStep(t *testing.T) {
 // for a client, emailed codes) to replace the real one, and must get
 // neither a secret, nor a session, nor a changed account.
 func TestTheSecondStepCannotBeSkippedByEnrolling(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		cases := stageCases()
 		for _, tc := range cases[:2] {
 			t.Run(tc.name, func(t *testing.T) {
@@ -255,8 +254,7 @@ func TestTheSecondStepCannotBeSkippedByEnrolling(t *testing.T) {
 // alone; with a code from the current one the swap happens, the trail
 // names it, and the account holder and the other owners are emailed.
 func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		s.reset(t)
 		s.giveOwnerAuthenticator(t)
@@ -297,7 +295,7 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 			}
 		}
 		var refusals int
-		db.Read(ctx, func(tx *store.Tx) error {
+		s.db.Read(ctx, func(tx *store.Tx) error {
 			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.replace' AND outcome = 'denied'`).Scan(&refusals)
 		})
 		if refusals != 1 {
@@ -318,7 +316,7 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 		}
 		var allowed int
 		var mails []string
-		db.Read(ctx, func(tx *store.Tx) error {
+		s.db.Read(ctx, func(tx *store.Tx) error {
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.replace' AND outcome = 'allowed'`).Scan(&allowed); err != nil {
 				return err
 			}
@@ -346,8 +344,7 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 // TestAStaffMembersNewFactorIsToldToTheOwners: when a therapist sets up
 // a second step, the practice's owners hear of it.
 func TestAStaffMembersNewFactorIsToldToTheOwners(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		stageCases()[2].prepare(t, s)
 		c := s.passwordOnly(t, "therapist-on-team")
@@ -368,7 +365,7 @@ func TestAStaffMembersNewFactorIsToldToTheOwners(t *testing.T) {
 			t.Fatalf("enrolling: %d", res.StatusCode)
 		}
 		var toOwner, toHolder int
-		db.Read(ctx, func(tx *store.Tx) error {
+		s.db.Read(ctx, func(tx *store.Tx) error {
 			tx.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE to_addr = 'owner@stillwater.example' AND subject LIKE '%sign-in settings changed'`).Scan(&toOwner)
 			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE to_addr = 'therapist@stillwater.example' AND subject LIKE '%sign-in settings%'`).Scan(&toHolder)
 		})

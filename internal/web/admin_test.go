@@ -284,10 +284,7 @@ func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
 		dumpPage(t, "staff", body)
 
 		// Resending retires the first link and queues a second email.
-		samID := ""
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = ?`, "sam@example.org").Scan(&samID)
-		})
+		samID := idOf(t, db, `SELECT id FROM staff WHERE email = ?`, "sam@example.org")
 		res, _ = owner.post("/admin/staff/"+samID+"/invite", nil)
 		wantStatus(t, res, http.StatusSeeOther)
 		if n := s.count(`SELECT COUNT(*) FROM outbox WHERE to_addr = ?`, "sam@example.org"); n != 2 {
@@ -517,9 +514,7 @@ func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
 		pageHas(t, body, `value="30"`, `<option value="totp_or_email" selected>Required: client chooses app or email</option>`)
 		var idle int
 		var policy string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT staff_idle_minutes, client_mfa_policy FROM practice WHERE id = ?`, s.practice).Scan(&idle, &policy)
-		})
+		storetest.Scan(t, db, `SELECT staff_idle_minutes, client_mfa_policy FROM practice WHERE id = ?`, []any{s.practice}, &idle, &policy)
 		if idle != 30 || policy != "totp_or_email" {
 			t.Fatalf("stored idle %d, policy %q; want 30, totp_or_email", idle, policy)
 		}
@@ -578,10 +573,7 @@ func TestAnAPITokenIsShownOnceAndWorksUntilRevoked(t *testing.T) {
 			t.Fatal("the token is shown a second time")
 		}
 
-		var id string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM api_token WHERE name = ?`, "Billing export").Scan(&id)
-		})
+		id := idOf(t, db, `SELECT id FROM api_token WHERE name = ?`, "Billing export")
 		res, _ = owner.post("/admin/api-tokens/"+id+"/revoke", nil)
 		wantStatus(t, res, http.StatusSeeOther)
 		if _, err := s.svc.AuthenticateAPI(context.Background(), token); !errors.Is(err, access.ErrBadToken) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
 )
 
 // TestApprovalAndActivationNeedASettledScreening: once found, a prescriber
@@ -23,10 +24,7 @@ func TestApprovalAndActivationNeedASettledScreening(t *testing.T) {
 			{"jamie@client.example", "Intake questionnaire not yet submitted"},
 			{"cilla@client.example", "Awaiting the prescriber's acknowledgement"},
 		} {
-			var id string
-			s.db.Read(ctx, func(tx *store.Tx) error {
-				return tx.QueryRow(ctx, `SELECT id FROM client WHERE email = ?`, who.email).Scan(&id)
-			})
+			id := s.clientByEmail(t, who.email)
 			before := s.count(t, `SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, id)
 			res, err := postForm(rx, s.url+"/clients/"+id+"/evaluation/new", approvalForm(testPassword))
 			if err != nil {
@@ -45,10 +43,8 @@ func TestApprovalAndActivationNeedASettledScreening(t *testing.T) {
 		// Daniel is approved with a planned course; a newer screening that
 		// is incomplete (a changed intake, not yet answered) stops its start.
 		var daniel, course, intake string
-		s.db.Read(ctx, func(tx *store.Tx) error {
-			return tx.QueryRow(ctx, `SELECT c.client_id, c.id, i.id FROM course c JOIN client cl ON cl.id = c.client_id JOIN intake i ON i.client_id = cl.id
-				WHERE cl.email = 'dan@client.example' AND c.status = 'planned'`).Scan(&daniel, &course, &intake)
-		})
+		storetest.Scan(t, s.db, `SELECT c.client_id, c.id, i.id FROM course c JOIN client cl ON cl.id = c.client_id JOIN intake i ON i.client_id = cl.id
+				WHERE cl.email = 'dan@client.example' AND c.status = 'planned'`, nil, &daniel, &course, &intake)
 		if course == "" {
 			t.Fatal("the demo has no planned course for Daniel")
 		}

@@ -136,9 +136,7 @@ func TestEveryBookingRouteAsksTheDosingGate(t *testing.T) {
 				t.Errorf("%s moved the session to %s though the gate refuses it", pattern, after.Start)
 			}
 			var at time.Time
-			db.Read(ctx, func(tx *store.Tx) error {
-				return tx.QueryRow(ctx, `SELECT scheduled_at FROM course_session WHERE course_id = ? AND session_number = 5 AND status = 'booked'`, course).Scan(&at)
-			})
+			storetest.Scan(t, db, `SELECT scheduled_at FROM course_session WHERE course_id = ? AND session_number = 5 AND status = 'booked'`, []any{course}, &at)
 			if !at.Equal(held.Start) {
 				t.Errorf("%s moved the course session to %s though the gate refuses it", pattern, at)
 			}

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"testing"
-
-	"holdspace/internal/store"
 )
 
 // The chart says where the client stands in the medicine phase: the demo's
@@ -17,12 +15,7 @@ func TestTheChartShowsTheMedicinePhase(t *testing.T) {
 		pageHas(t, body, `href="/clients/`+s.alexID+`/sessions/`)
 		pageSaysNot(t, body, "Open safety alert")
 
-		var maya string
-		if err := s.db.Read(t.Context(), func(tx *store.Tx) error {
-			return tx.QueryRow(t.Context(), `SELECT id FROM client WHERE email = 'maya@client.example'`).Scan(&maya)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		maya := s.clientByEmail(t, "maya@client.example")
 		elena := s.client(t, "therapist-off-team")
 		body = getOK(t, elena, s.url+"/clients/"+maya)
 		pageSays(t, body, "Open safety alert", "Review and acknowledge", "Stalled:")

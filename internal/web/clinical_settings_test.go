@@ -121,10 +121,7 @@ func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
 
 		// The owner names themself clinical lead on the staff page (audited); then they may.
 		owner := s.client(t, "owner")
-		var ownerID string
-		s.db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'owner@stillwater.example'`).Scan(&ownerID)
-		})
+		ownerID := idOf(t, s.db, `SELECT id FROM staff WHERE email = 'owner@stillwater.example'`)
 		postStatus(t, s.client(t, "prescriber"), s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}}, http.StatusForbidden)
 		postStatus(t, owner, s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}}, http.StatusSeeOther)
 		if n := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'permission.clinical_lead' AND record_id = ?`, ownerID); n != 1 {

@@ -105,14 +105,7 @@ func (s *consentSite) current(client string) bool {
 
 func (s *consentSite) signatureOf(client string) string {
 	s.t.Helper()
-	var id string
-	s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), `SELECT id FROM consent_signature WHERE client_id = ? ORDER BY signed_at DESC LIMIT 1`, client).Scan(&id)
-	})
-	if id == "" {
-		s.t.Fatal("no signature")
-	}
-	return id
+	return idOf(s.t, s.db, `SELECT id FROM consent_signature WHERE client_id = ? ORDER BY signed_at DESC LIMIT 1`, client)
 }
 
 func TestAClientReadsAndSignsTheTreatmentConsentInThePortal(t *testing.T) {

@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"holdspace/internal/store"
 )
 
 // The course actions of the JSON API: a prescriber on the care team for
@@ -35,12 +32,7 @@ func TestTheCourseActionsInTheAPI(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *routeSite) {
 		tok := s.tokens["prescriber"]
 		base := "/api/v1/clients/" + s.alexID + "/courses"
-		var demoCourse string
-		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID).Scan(&demoCourse)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		demoCourse := idOf(t, s.db, `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID)
 		plan := map[string]any{"indication_code": "F33.1", "indication_text": "MDD", "route": "sublingual_rdt", "planned_sessions": 2,
 			"window_days": 14, "min_gap_hours": 48, "doses_mg": []float64{100, 200}}
 		check := func(res *http.Response, got map[string]any, want int, what string) {

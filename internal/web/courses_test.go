@@ -48,13 +48,7 @@ func alexPlan(doses ...string) url.Values {
 
 func (s *routeSite) clientByEmail(t *testing.T, email string) string {
 	t.Helper()
-	var id string
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), `SELECT id FROM client WHERE email = ?`, email).Scan(&id)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return idOf(t, s.db, `SELECT id FROM client WHERE email = ?`, email)
 }
 
 func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
@@ -81,12 +75,7 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 		// time, so a new plan is refused naming it until it is stopped.
 		body = postStatus(t, rx, base+"/new", alexPlan("100", "200", "300"), http.StatusUnprocessableEntity)
 		pageSays(t, body, "already has an active course (F33.1", "complete or stop that course first")
-		var demoCourse string
-		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID).Scan(&demoCourse)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		demoCourse := idOf(t, s.db, `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID)
 		postStatus(t, rx, base+"/"+demoCourse+"/stop", url.Values{"stop_reason": {"Replanned at a lower starting dose."}}, http.StatusSeeOther)
 
 		res, err := postForm(rx, base+"/new", alexPlan("100", "200", "300"))

@@ -69,16 +69,12 @@ func sameRows(t *testing.T, what string, before, after map[string]int64) {
 	}
 }
 
-// anyID is the id of some row of table, for paths that need a record that
-// exists; fallback when there is none.
-func anyID(t *testing.T, db *store.DB, query string, args ...any) string {
+// idOf is the id in the first row q answers, such as a record that must
+// exist for a path.
+func idOf(t *testing.T, db *store.DB, q string, args ...any) string {
 	t.Helper()
 	var id string
-	if err := db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), query, args...).Scan(&id)
-	}); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
+	storetest.Scan(t, db, q, args, &id)
 	return id
 }
 
@@ -101,12 +97,12 @@ func sendJSON(t *testing.T, method, u, token, contentType, body string) (*http.R
 func TestEveryJSONRouteRefusesABodyItCannotTakeAndStoresNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, srv := buildSite(t, db)
-		alertID := anyID(t, db, `SELECT id FROM safety_alert WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
-		inquiryID := anyID(t, db, `SELECT id FROM inquiry ORDER BY id LIMIT 1`)
-		appointmentID := anyID(t, db, `SELECT appointment_id FROM appointment_client WHERE client_id = ? ORDER BY appointment_id LIMIT 1`, s.alexID)
-		courseID := anyID(t, db, `SELECT id FROM course WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
-		sessionID := anyID(t, db, `SELECT id FROM course_session WHERE course_id = ? ORDER BY id LIMIT 1`, courseID)
-		recordID := anyID(t, db, `SELECT id FROM session_record WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
+		alertID := idOf(t, db, `SELECT id FROM safety_alert WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
+		inquiryID := idOf(t, db, `SELECT id FROM inquiry ORDER BY id LIMIT 1`)
+		appointmentID := idOf(t, db, `SELECT appointment_id FROM appointment_client WHERE client_id = ? ORDER BY appointment_id LIMIT 1`, s.alexID)
+		courseID := idOf(t, db, `SELECT id FROM course WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
+		sessionID := idOf(t, db, `SELECT id FROM course_session WHERE course_id = ? ORDER BY id LIMIT 1`, courseID)
+		recordID := idOf(t, db, `SELECT id FROM session_record WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
 		// Process notes take a scope of their own, which the site's tokens
 		// lack.
 		notes := access.NewAPIToken()

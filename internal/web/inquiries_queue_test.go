@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -112,10 +111,7 @@ func TestStaffAnswerDeclineAndConvertInquiries(t *testing.T) {
 			"This inquiry became a client")
 		pageHas(t, body, `">Open the client's record</a>`)
 		dumpPage(t, "inquiry_converted", body)
-		var clientID string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT client_id FROM inquiry WHERE id = ?`, grace).Scan(&clientID)
-		})
+		clientID := idOf(t, db, `SELECT client_id FROM inquiry WHERE id = ?`, grace)
 		if n := s.count(`SELECT COUNT(*) FROM client WHERE id = ? AND legal_name = 'Grace Whitfield' AND preferred_name = 'Gracie' AND email = 'grace@example.net'`, clientID); n != 1 {
 			t.Fatal("the client is not linked to the inquiry")
 		}

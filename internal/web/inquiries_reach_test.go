@@ -64,12 +64,7 @@ func TestStaffAreToldOfANewInquiryWithNothingOfItInTheEmail(t *testing.T) {
 			s.advance(20 * time.Second)
 			res, _ := b.post("/p/harbour", with(inquiryForm(stamp), "name", name))
 			wantStatus(t, res, http.StatusOK)
-			var id string
-			if err := db.Read(context.Background(), func(tx *store.Tx) error {
-				return tx.QueryRow(context.Background(), `SELECT id FROM inquiry WHERE name = ?`, name).Scan(&id)
-			}); err != nil {
-				t.Fatal(err)
-			}
+			id := idOf(t, db, `SELECT id FROM inquiry WHERE name = ?`, name)
 			return id
 		}
 		first := send("Grace Whitfield")
@@ -120,10 +115,7 @@ func TestACallToThePersonIsLoggedOnTheInquiry(t *testing.T) {
 		s.advance(20 * time.Second)
 		res, _ := b.post("/p/harbour", inquiryForm(stamp))
 		wantStatus(t, res, http.StatusOK)
-		var id string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM inquiry`).Scan(&id)
-		})
+		id := idOf(t, db, `SELECT id FROM inquiry`)
 		sam := s.signIn("sam@harbour.test")
 		_, page := sam.get("/inquiries/" + id)
 		pageSays(t, page, "No call or message has been logged yet.", "Log a call or message")

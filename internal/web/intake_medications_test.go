@@ -67,7 +67,7 @@ func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T
 			name string
 			id   *string
 		}{{"lorazepam", &lorazepam}, {"Sertraline", &sertraline}, {"Lamictal", &lamictal}} {
-			*row.id = anyID(t, db, `SELECT id FROM medication_offer WHERE client_id = ? AND name = ?`, s.alex, row.name)
+			*row.id = idOf(t, db, `SELECT id FROM medication_offer WHERE client_id = ? AND name = ?`, s.alex, row.name)
 		}
 		// A start date in the future is refused beside its field, and the offer stays.
 		p := "offer-" + sertraline + "-"

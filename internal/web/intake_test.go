@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -188,10 +187,7 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		pageSays(t, body, "Awaiting the prescriber's acknowledgement", "Current or past mania or hypomania", "Source: Spravato (esketamine) prescribing information",
 			"128/82 mmHg", "rule set 2025.2")
-		var screeningID string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM screening WHERE client_id = ? AND outcome = 'needs_acknowledgement'`, s.alex).Scan(&screeningID)
-		})
+		screeningID := idOf(t, db, `SELECT id FROM screening WHERE client_id = ? AND outcome = 'needs_acknowledgement'`, s.alex)
 		ack := "/clients/" + s.alex + "/screening/" + screeningID + "/acknowledge"
 		res, _ = sam.post(ack, url.Values{"rule_id": {"rel-mania-bipolar"}, "reason": {"fine"}})
 		wantStatus(t, res, http.StatusForbidden)

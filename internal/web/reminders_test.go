@@ -88,12 +88,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		v.Set("checklist.food_fast_minutes", "180")
 		v.Set("alarm.systolic.below", "")
 		postStatus(t, rx, s.url+"/admin/medicine-settings", v, http.StatusSeeOther)
-		var practice string
-		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practice)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		practice := idOf(t, s.db, `SELECT practice_id FROM client WHERE id = ?`, s.alexID)
 		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
 			ms, err := settings.MedicineSettings(context.Background(), tx, practice)
 			if ms.Course.MinGapHours != 72 || ms.Checklist.FoodFastMinutes != 180 || ms.Vitals.Ranges.SpO2.Low != 96 || !ms.Hold.AtOrAbove {

@@ -1,11 +1,8 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
-
-	"holdspace/internal/store"
 )
 
 // An integration acknowledges a safety alert with the action taken and
@@ -14,15 +11,9 @@ import (
 // the action taken).
 func TestTheAPIAcknowledgesThenClosesASafetyAlert(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *routeSite) {
-		ctx := context.Background()
-		var alertID string
-		if err := s.db.Read(ctx, func(tx *store.Tx) error {
-			// The demo's open alert is Maya's; Elena is her therapist.
-			return tx.QueryRow(ctx, `SELECT a.id FROM safety_alert a JOIN client c ON c.id = a.client_id
-				WHERE c.email = 'maya@client.example' AND a.state = 'raised'`).Scan(&alertID)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		// The demo's open alert is Maya's; Elena is her therapist.
+		alertID := idOf(t, s.db, `SELECT a.id FROM safety_alert a JOIN client c ON c.id = a.client_id
+				WHERE c.email = 'maya@client.example' AND a.state = 'raised'`)
 		base := "/api/v1/alerts/" + alertID
 		if res, out := apiDo(t, s, "therapist-off-team", http.MethodPost, base+"/close", `{"note": "done"}`); res.StatusCode != http.StatusConflict {
 			t.Fatalf("closing before acknowledging: %d %v; want 409", res.StatusCode, out)

@@ -48,11 +48,8 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 		if n := s.count(t, `SELECT COUNT(*) FROM safety_alert WHERE client_id = ? AND state = 'raised'`, s.alexID); n != 1 {
 			t.Fatalf("open alerts for Alex = %d, want 1", n)
 		}
-		var alertID string
-		s.db.Read(t.Context(), func(tx *store.Tx) error {
-			// The demo holds an older, closed alert for Alex; this is the open one.
-			return tx.QueryRow(t.Context(), `SELECT id FROM safety_alert WHERE client_id = ? AND state = 'raised'`, s.alexID).Scan(&alertID)
-		})
+		// The demo holds an older, closed alert for Alex; this is the open one.
+		alertID := idOf(t, s.db, `SELECT id FROM safety_alert WHERE client_id = ? AND state = 'raised'`, s.alexID)
 
 		sam := s.client(t, "therapist-on-team")
 		res, err = sam.Get(s.url + "/clients")
@@ -101,10 +98,7 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 		pageHas(t, body, `value="988"`, `value="911"`, `name="hours.1.open" value="yes" aria-label="Open on Monday" checked`, `value="1, 3, 7, 14"`)
 		pageSays(t, body, "No gateway is set: the on-call clinician hears by email only.", "Dr. Priya Raman")
 		dumpPage(t, "safety_settings", body)
-		var rx string
-		s.db.Read(t.Context(), func(tx *store.Tx) error {
-			return tx.QueryRow(t.Context(), `SELECT id FROM staff WHERE email = 'prescriber@stillwater.example'`).Scan(&rx)
-		})
+		rx := idOf(t, s.db, `SELECT id FROM staff WHERE email = 'prescriber@stillwater.example'`)
 		v := url.Values{"ack_window_minutes": {"soon"}, "repeat_minutes": {"60"}, "high_severity_window_minutes": {"15"},
 			"hours.1.open": {"yes"}, "hours.1.opens": {"17:00"}, "hours.1.closes": {"09:00"}, "days_after": {""}, "grace_hours": {"12"},
 			"self_harm_severity": {"moderate"}, "emergency": {""}, "line.0.name": {"988 Lifeline"}, "line.0.call": {"988"},
@@ -211,10 +205,7 @@ func TestTheAlertPageSaysWhoHasItAndWhenItEscalates(t *testing.T) {
 		pageSays(t, body, "Maya Thompson · moderate severity", "escalated to level 2")
 		// A clinician off the client's care team (the on-call clinician at
 		// a weekend, say) is offered emergency access, not a dead end.
-		var alexAlert string
-		s.db.Read(ctx, func(tx *store.Tx) error {
-			return tx.QueryRow(ctx, `SELECT id FROM safety_alert WHERE client_id = ?`, s.alexID).Scan(&alexAlert)
-		})
+		alexAlert := idOf(t, s.db, `SELECT id FROM safety_alert WHERE client_id = ?`, s.alexID)
 		body = getStatus(t, elena, s.url+"/alerts/"+alexAlert, http.StatusForbidden)
 		pageHas(t, body, `href="/clients/`+s.alexID+`/break-glass"`)
 	})

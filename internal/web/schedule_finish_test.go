@@ -79,12 +79,8 @@ func TestMovingABookedSessionFromTheCoursePage(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/appointments/"+held.ID {
 			t.Fatalf("status %d to %q; want the same appointment moved: %s", res.StatusCode, res.Header.Get("Location"), firstError(body))
 		}
-		var n int
-		s.db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM appointment_client x JOIN appointment a ON a.id = x.appointment_id
-				WHERE x.course_id = ? AND x.session_number = 5 AND a.status = 'booked'`, course).Scan(&n)
-		})
-		if n != 1 {
+		if n := s.count(t, `SELECT COUNT(*) FROM appointment_client x JOIN appointment a ON a.id = x.appointment_id
+				WHERE x.course_id = ? AND x.session_number = 5 AND a.status = 'booked'`, course); n != 1 {
 			t.Errorf("%d booked appointments for session 5; want 1", n)
 		}
 		res, _ = owner.Get(s.url + "/appointments/" + held.ID)
@@ -246,14 +242,8 @@ func TestTheAPIMovesABookedSessionRatherThanAddingOne(t *testing.T) {
 		if !moved.Start.Equal(held.Start.Add(4 * time.Hour)) {
 			t.Errorf("session 5 is at %v; want %v", moved.Start, held.Start.Add(4*time.Hour))
 		}
-		var n int
-		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM appointment_client ac JOIN appointment a ON a.id = ac.appointment_id
-				WHERE ac.course_id = ? AND ac.session_number = 5 AND a.status = 'booked'`, course).Scan(&n)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if n != 1 {
+		if n := s.count(t, `SELECT COUNT(*) FROM appointment_client ac JOIN appointment a ON a.id = ac.appointment_id
+				WHERE ac.course_id = ? AND ac.session_number = 5 AND a.status = 'booked'`, course); n != 1 {
 			t.Errorf("%d booked appointments for session 5; want 1", n)
 		}
 	})

@@ -51,9 +51,7 @@ func TestThePrescribersOrdersAtBothFaces(t *testing.T) {
 		page := s.url + "/clients/" + s.alexID + "/sessions/" + sid
 		sam, rx := s.client(t, "therapist-on-team"), s.client(t, "prescriber")
 		srPost(t, sam, page+"/start", nil, http.StatusSeeOther)
-		db.Read(ctx, func(tx *store.Tx) error {
-			return tx.QueryRow(ctx, `SELECT id FROM session_record WHERE course_session_id = ?`, sid).Scan(&recordID)
-		})
+		storetest.Scan(t, db, `SELECT id FROM session_record WHERE course_session_id = ?`, []any{sid}, &recordID)
 		api := "/api/v1/clients/" + s.alexID + "/session-records/" + recordID
 		body := srGet(t, sam, page, http.StatusOK)
 		pageSays(t, body, "160/100 mmHg", "the prescriber", "no lorazepam in the 24 h before the session", "ondansetron 4 mg ODT, 30 min before dosing",

@@ -211,10 +211,7 @@ func TestAMedicineSessionThroughThePages(t *testing.T) {
 		pageSays(t, body, "not started yet")
 		srPost(t, sam, page+"/start", nil, http.StatusSeeOther)
 		// The course page links to the record.
-		var courseID string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT course_id FROM course_session WHERE id = ?`, sid).Scan(&courseID)
-		})
+		courseID := idOf(t, db, `SELECT course_id FROM course_session WHERE id = ?`, sid)
 		body = srGet(t, sam, s.url+"/clients/"+s.alexID+"/courses/"+courseID, http.StatusOK)
 		pageHas(t, body, `href="/clients/`+s.alexID+`/sessions/`+sid+`"`)
 

@@ -102,12 +102,7 @@ func (s *routeSite) passwordOnly(t *testing.T, who string) *http.Client {
 func (s *routeSite) factor(t *testing.T, who string) string {
 	t.Helper()
 	var method, sealed string
-	ctx := context.Background()
-	if err := s.db.Read(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(ctx, `SELECT mfa_method, totp_secret_sealed FROM account WHERE email = ?`, s.emails[who]).Scan(&method, &sealed)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Scan(t, s.db, `SELECT mfa_method, totp_secret_sealed FROM account WHERE email = ?`, []any{s.emails[who]}, &method, &sealed)
 	return method + "/" + sealed
 }
 
@@ -294,11 +289,7 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 				t.Fatalf("the authenticator was replaced without the current code %q", current)
 			}
 		}
-		var refusals int
-		s.db.Read(ctx, func(tx *store.Tx) error {
-			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.replace' AND outcome = 'denied'`).Scan(&refusals)
-		})
-		if refusals != 1 {
+		if refusals := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.replace' AND outcome = 'denied'`); refusals != 1 {
 			t.Errorf("%d refused replacements on the trail; want 1 (the empty code asks, the wrong one is refused)", refusals)
 		}
 		// With the current code (the step after the one used to sign in).

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -78,8 +79,18 @@ func idOf(t *testing.T, db *store.DB, q string, args ...any) string {
 	return id
 }
 
-// sendJSON sends body as it is, with the content type given ("" for none).
+// sendJSON sends body as it is, with the content type and the token given
+// ("" for none), and decodes the answer (nil where it is not JSON).
 func sendJSON(t *testing.T, method, u, token, contentType, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	res, raw := sendRaw(t, method, u, token, contentType, body)
+	var out map[string]any
+	json.Unmarshal(raw, &out)
+	return res, out
+}
+
+// sendRaw is sendJSON with the answer as it came.
+func sendRaw(t *testing.T, method, u, token, contentType, body string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(method, u, strings.NewReader(body))
 	if contentType != "" {
@@ -88,7 +99,13 @@ func sendJSON(t *testing.T, method, u, token, contentType, body string) (*http.R
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return doJSON(t, req)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res, raw
 }
 
 // Every route of the JSON API that takes a body, found in the server's own

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"html"
@@ -227,31 +226,12 @@ func requestless(body string) string { return requestIDPattern.ReplaceAllString(
 func postJSON(t *testing.T, base, path, token string, v any) (*http.Response, map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(v)
-	req, _ := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return doJSON(t, req)
+	return sendJSON(t, http.MethodPost, base+path, token, "application/json", string(b))
 }
 
 func getJSON(t *testing.T, base, path, token string) (*http.Response, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	return doJSON(t, req)
-}
-
-func doJSON(t *testing.T, req *http.Request) (*http.Response, map[string]any) {
-	t.Helper()
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	json.NewDecoder(res.Body).Decode(&out)
-	return res, out
+	return sendJSON(t, http.MethodGet, base+path, token, "", "")
 }
 
 func TestThePublicJSONEndpointFollowsTheSameRules(t *testing.T) {

@@ -1,11 +1,8 @@
 package web_test
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"holdspace/internal/access"
@@ -109,17 +106,7 @@ func TestTheIntakeAPISubmitsWithAnAttestation(t *testing.T) {
 			store.NewID(), access.HashToken(tok), adminTime)
 		call := func(method, path, body string) (int, map[string]any) {
 			t.Helper()
-			req, _ := http.NewRequest(method, s.srv.URL+path, strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+tok)
-			req.Header.Set("Content-Type", "application/json")
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			raw, _ := io.ReadAll(res.Body)
-			var out map[string]any
-			json.Unmarshal(raw, &out)
+			res, out := sendJSON(t, method, s.srv.URL+path, tok, "application/json", body)
 			return res.StatusCode, out
 		}
 		sam := s.signIn("sam@example.org")

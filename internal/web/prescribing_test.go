@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"html"
 	"io"
 	"net/http"
@@ -261,14 +260,7 @@ func TestATherapistCannotSignEvenWithTheRightPassword(t *testing.T) {
 
 func apiDo(t *testing.T, s *routeSite, who, method, path string, body string) (*http.Response, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+s.tokens[who])
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	raw := read(t, res, err)
-	var out map[string]any
-	json.Unmarshal([]byte(raw), &out)
-	return res, out
+	return sendJSON(t, method, s.url+path, s.tokens[who], "application/json", body)
 }
 
 func TestTheAPIKeepsTheChartAndReadsEvaluationsButCannotSign(t *testing.T) {

@@ -36,12 +36,8 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 		body = postStatus(t, alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "for_care_team": {"Hard night."}}, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-self_harm_thoughts-error"`, `value="3" checked`, "Hard night.")
 
-		res, err := postForm(alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "self_harm_thoughts": {"yes"}, "for_care_team": {"Hard night."}})
-		body = read(t, res, err)
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("submit: %d\n%s", res.StatusCode, body)
-		}
-		res, err = alex.Get(page)
+		postStatus(t, alex, page, url.Values{"mood": {"3"}, "sleep": {"poor"}, "self_harm_thoughts": {"yes"}, "for_care_team": {"Hard night."}}, http.StatusSeeOther)
+		res, err := alex.Get(page)
 		body = read(t, res, err)
 		pageSays(t, body, "Thank you for telling us", "Your check-in is sent", "988", "911", "safety plan")
 		dumpPage(t, "safety_portal_checkin_yes", body)
@@ -73,11 +69,7 @@ func TestACheckInYesReachesTheCareTeam(t *testing.T) {
 
 		body = postStatus(t, sam, s.url+"/alerts/"+alertID+"/acknowledge", url.Values{"action": {"other"}}, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-note-error"`, `value="other" checked`)
-		res, err = postForm(sam, s.url+"/alerts/"+alertID+"/acknowledge", url.Values{"action": {"contacted_client"}, "note": {"Spoke by phone; safe tonight."}})
-		body = read(t, res, err)
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("acknowledge: %d\n%s", res.StatusCode, body)
-		}
+		postStatus(t, sam, s.url+"/alerts/"+alertID+"/acknowledge", url.Values{"action": {"contacted_client"}, "note": {"Spoke by phone; safe tonight."}}, http.StatusSeeOther)
 		res, err = sam.Get(s.url + "/clients")
 		body = read(t, res, err)
 		pageSaysNot(t, body, "open safety alert")
@@ -137,12 +129,8 @@ func TestSafetySettingsRefuseBadInput(t *testing.T) {
 		body = postStatus(t, owner, s.url+"/admin/safety-settings", v, http.StatusUnprocessableEntity)
 		pageHas(t, body, `id="f-gateway_secret-error"`)
 		v.Set("gateway_secret", "whsec_9f2c7d41b0a3e8f65d21")
-		res, err := postForm(owner, s.url+"/admin/safety-settings", v)
-		body = read(t, res, err)
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("save: %d\n%s", res.StatusCode, body)
-		}
-		res, err = owner.Get(s.url + "/admin/safety-settings")
+		postStatus(t, owner, s.url+"/admin/safety-settings", v, http.StatusSeeOther)
+		res, err := owner.Get(s.url + "/admin/safety-settings")
 		body = read(t, res, err)
 		pageSays(t, body, "A secret is set (")
 		pageSaysNot(t, body, "whsec_9f2c7d41b0a3e8f65d21", "No gateway is set")
@@ -224,11 +212,7 @@ func TestSafetyPlanVersionsAndPortal(t *testing.T) {
 			if i == 1 {
 				plan.Set("worth_living_for", "Rosa's kids")
 			}
-			res, err := postForm(sam, base, plan)
-			read(t, res, err)
-			if res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("save %d: %d", i, res.StatusCode)
-			}
+			postStatus(t, sam, base, plan, http.StatusSeeOther)
 		}
 		res, err := sam.Get(base + "?version=1")
 		body = read(t, res, err)

@@ -244,6 +244,20 @@ func TestTheSecondStepCannotBeSkippedByEnrolling(t *testing.T) {
 	})
 }
 
+// setupPage is the second step's set-up page as c sees it, with the
+// authenticator it offers: the pending token and the secret.
+func (s *routeSite) setupPage(t *testing.T, c *http.Client) (page, pending, secret string) {
+	t.Helper()
+	res, err := c.Get(s.url + "/account/mfa/setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	page = string(b)
+	return page, between(page, `name="pending" value="`, `"`), between(page, `id="totp-secret">`, `<`)
+}
+
 // TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople: a fully
 // signed-in owner cannot swap the authenticator with the password session
 // alone; with a code from the current one the swap happens, the trail
@@ -264,15 +278,8 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 		}
 		before := s.factor(t, "owner")
 		// The set-up page offers a new secret and asks for the current code.
-		res, err = c.Get(s.url + "/account/mfa/setup")
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		pending := between(string(page), `name="pending" value="`, `"`)
-		secret := between(string(page), `id="totp-secret">`, `<`)
-		if pending == "" || secret == "" || !strings.Contains(string(page), `name="current"`) {
+		page, pending, secret := s.setupPage(t, c)
+		if pending == "" || secret == "" || !strings.Contains(page, `name="current"`) {
 			t.Fatalf("the set-up page lacks the pending secret or the current-code field")
 		}
 		newCode := access.TOTPCode(secret, time.Now())
@@ -339,15 +346,8 @@ func TestAStaffMembersNewFactorIsToldToTheOwners(t *testing.T) {
 		ctx := context.Background()
 		stageCases()[2].prepare(t, s)
 		c := s.passwordOnly(t, "therapist-on-team")
-		res, err := c.Get(s.url + "/account/mfa/setup")
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		pending := between(string(page), `name="pending" value="`, `"`)
-		secret := between(string(page), `id="totp-secret">`, `<`)
-		res, err = postForm(c, s.url+"/account/mfa/totp", url.Values{"pending": {pending}, "code": {access.TOTPCode(secret, time.Now())}})
+		_, pending, secret := s.setupPage(t, c)
+		res, err := postForm(c, s.url+"/account/mfa/totp", url.Values{"pending": {pending}, "code": {access.TOTPCode(secret, time.Now())}})
 		if err != nil {
 			t.Fatal(err)
 		}

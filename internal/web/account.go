@@ -130,11 +130,17 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) emailCode(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
+	s.sendEmailCode(w, r, sess, "/signin/code")
+}
+
+// sendEmailCode emails the account a code and sends the person back to the
+// page that asks for it.
+func (s *Server) sendEmailCode(w http.ResponseWriter, r *http.Request, sess access.Session, back string) {
 	if err := s.access.SendEmailCode(r.Context(), sess); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/signin/code", "ok", "We have emailed you a code. It works for 10 minutes.")
+	s.redirect(w, r, back, "ok", "We have emailed you a code. It works for 10 minutes.")
 }
 
 func (s *Server) mfaSetupPage(w http.ResponseWriter, r *http.Request) {
@@ -240,11 +246,7 @@ func (s *Server) mfaSendCode(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/account/mfa/setup", "warn", "Your account does not use emailed codes: use a code from your app or a recovery code.")
 		return
 	}
-	if err := s.access.SendEmailCode(r.Context(), sess); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.redirect(w, r, "/account/mfa/setup", "ok", "We have emailed you a code. It works for 10 minutes.")
+	s.sendEmailCode(w, r, sess, "/account/mfa/setup")
 }
 
 func (s *Server) mfaRemove(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,21 @@ import (
 	"holdspace/internal/store"
 )
 
+func init() {
+	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
+	addRoutes(map[string][]string{
+		"GET /clients/new":                 {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"POST /clients/new":                {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"POST /api/v1/clients":             {unauth, unauth, unauth, allow, allow, allow, allow, deny, allow},
+		"GET /client-imports":              {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"POST /client-imports":             {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"GET /client-imports/template.csv": {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"GET /client-imports/{id}":         {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
+		"POST /client-imports/{id}":        {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
+		"POST /client-imports/{id}/run":    {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
+	})
+}
+
 func TestStaffAddAClientByHandWithDuplicatesWarned(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := s.client(t, "owner")

@@ -13,6 +13,34 @@ import (
 	"holdspace/internal/store"
 )
 
+func init() {
+	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
+	addRoutes(map[string][]string{
+		"GET /alerts":                                     {signin, deny, deny, allow, allow, allow, allow, allow, allow},
+		"GET /alerts/{id}":                                {signin, deny, deny, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /alerts/{id}/acknowledge":                   {signin, deny, deny, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /alerts/{id}/close":                         {signin, deny, deny, hidden, hidden, hidden, hidden, hidden, hidden},
+		"GET /admin/safety-settings":                      {signin, deny, deny, allow, deny, deny, deny, deny, allow},
+		"POST /admin/safety-settings":                     {signin, deny, deny, allow, deny, deny, deny, deny, allow},
+		"GET /clients/{id}/safety-plan":                   {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
+		"POST /clients/{id}/safety-plan":                  {signin, deny, deny, deny, allow, allow, deny, deny, hidden},
+		"GET /clients/{id}/check-ins":                     {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
+		"GET /portal/checkins":                            {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+		"GET /portal/checkins/{id}":                       {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
+		"POST /portal/checkins/{id}":                      {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
+		"GET /portal/crisis":                              {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+		"GET /portal/safety-plan":                         {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+		"GET /api/v1/alerts":                              {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
+		"GET /api/v1/alerts/{id}":                         {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/alerts/{id}/acknowledge":            {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/alerts/{id}/close":                  {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
+		"GET /api/v1/clients/{id}/check-ins":              {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"POST /api/v1/clients/{id}/check-ins/{checkInID}": {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden},
+		"GET /api/v1/clients/{id}/safety-plan":            {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"PUT /api/v1/clients/{id}/safety-plan":            {unauth, unauth, unauth, deny, allow, allow, deny, deny, hidden},
+	})
+}
+
 // KAP.md §2 and §7, end to end: a client's yes to self-harm on a check-in
 // raises an alert and shows the crisis lines at once; the care team sees
 // the banner on every page; a therapist acknowledges with the action taken

@@ -61,6 +61,19 @@ func newAdminSite(t *testing.T, db *store.DB, start time.Time) *adminSite {
 	return s
 }
 
+// each runs f over each database, on the site build makes there.
+func each[S any](t *testing.T, build func(*testing.T, *store.DB) S, f func(*testing.T, S)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, db *store.DB) { f(t, build(t, db)) })
+}
+
+// eachAdminSite runs f over each database on an administration site whose
+// clock stands at adminTime.
+func eachAdminSite(t *testing.T, f func(*testing.T, *adminSite)) {
+	t.Helper()
+	each(t, func(t *testing.T, db *store.DB) *adminSite { return newAdminSite(t, db, adminTime) }, f)
+}
+
 // unservedAdminSite is an admin site on clk before its server starts
 // (serve), so that a test can add practices and staff first.
 func unservedAdminSite(t *testing.T, db *store.DB, clk *adminClock) *adminSite {
@@ -259,8 +272,7 @@ func wantStatus(t *testing.T, res *http.Response, want int) {
 var adminTime = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 
 func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
 		res, body := owner.get("/admin/staff/new")
 		wantStatus(t, res, http.StatusOK)
@@ -286,7 +298,7 @@ func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
 		dumpPage(t, "staff", body)
 
 		// Resending retires the first link and queues a second email.
-		samID := idOf(t, db, `SELECT id FROM staff WHERE email = ?`, "sam@example.org")
+		samID := idOf(t, s.db, `SELECT id FROM staff WHERE email = ?`, "sam@example.org")
 		res, _ = owner.post("/admin/staff/"+samID+"/invite", nil)
 		wantStatus(t, res, http.StatusSeeOther)
 		if n := s.count(`SELECT COUNT(*) FROM outbox WHERE to_addr = ?`, "sam@example.org"); n != 2 {
@@ -304,8 +316,7 @@ func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
 }
 
 func TestTheStaffFormRefusesBadInputAndKeepsWhatWasTyped(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
 		res, body := owner.post("/admin/staff/new", url.Values{"name": {"  "}, "email": {"sam at example"}, "credentials": {"LCSW"},
 			"licence": {"LCSW-NY-091734"}, "npi": {"12345"}, "dea": {"B12"}})
@@ -339,8 +350,7 @@ func TestTheStaffFormRefusesBadInputAndKeepsWhatWasTyped(t *testing.T) {
 }
 
 func TestATherapistIsRefusedEveryAdminPageAndEachRefusalIsOnTheTrail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		therapistID := s.addStaff(s.practice, "Sam Okafor", "sam@example.org", access.Therapist, access.Prescriber)
 		tokenID := "0000"
 		therapist := s.signIn("sam@example.org")
@@ -457,8 +467,7 @@ func TestATherapistIsRefusedEveryAdminPageAndEachRefusalIsOnTheTrail(t *testing.
 }
 
 func TestThePracticeKeepsAtLeastOneOwner(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
 		res, body := owner.post("/admin/staff/"+s.ownerID, url.Values{"roles": {"admin", "therapist"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
@@ -490,8 +499,7 @@ func TestThePracticeKeepsAtLeastOneOwner(t *testing.T) {
 }
 
 func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
 		res, body := owner.get("/admin/settings")
 		wantStatus(t, res, http.StatusOK)
@@ -516,7 +524,7 @@ func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
 		pageHas(t, body, `value="30"`, `<option value="totp_or_email" selected>Required: client chooses app or email</option>`)
 		var idle int
 		var policy string
-		storetest.Scan(t, db, `SELECT staff_idle_minutes, client_mfa_policy FROM practice WHERE id = ?`, []any{s.practice}, &idle, &policy)
+		storetest.Scan(t, s.db, `SELECT staff_idle_minutes, client_mfa_policy FROM practice WHERE id = ?`, []any{s.practice}, &idle, &policy)
 		if idle != 30 || policy != "totp_or_email" {
 			t.Fatalf("stored idle %d, policy %q; want 30, totp_or_email", idle, policy)
 		}
@@ -539,8 +547,7 @@ func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
 var apiTokenPattern = regexp.MustCompile(`hs_[A-Za-z0-9_-]{43}`)
 
 func TestAnAPITokenIsShownOnceAndWorksUntilRevoked(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
 		res, body := owner.post("/admin/api-tokens", url.Values{"scopes": {"clients:read"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
@@ -575,7 +582,7 @@ func TestAnAPITokenIsShownOnceAndWorksUntilRevoked(t *testing.T) {
 			t.Fatal("the token is shown a second time")
 		}
 
-		id := idOf(t, db, `SELECT id FROM api_token WHERE name = ?`, "Billing export")
+		id := idOf(t, s.db, `SELECT id FROM api_token WHERE name = ?`, "Billing export")
 		res, _ = owner.post("/admin/api-tokens/"+id+"/revoke", nil)
 		wantStatus(t, res, http.StatusSeeOther)
 		if _, err := s.svc.AuthenticateAPI(context.Background(), token); !errors.Is(err, access.ErrBadToken) {
@@ -738,8 +745,7 @@ func TestTheAuditTrailFiltersPagesAndExports(t *testing.T) {
 }
 
 func TestAnotherPracticeSeesOnlyItsOwnTrail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		s.signIn("ana@example.org").get("/admin/staff")
 		_, boID := s.addPractice("Harbour Light", "harbour-light", "Bo Chen", "bo@example.org")
 		bo := s.signIn("bo@example.org")

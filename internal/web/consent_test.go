@@ -10,7 +10,6 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/consent"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // What every role gets from the consent routes. Ids other than {id} stay
@@ -109,8 +108,7 @@ func (s *consentSite) signatureOf(client string) string {
 }
 
 func TestAClientReadsAndSignsTheTreatmentConsentInThePortal(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		alex := s.signIn("alex@example.org")
 		res, body := alex.get("/portal/consents")
 		wantStatus(t, res, http.StatusOK)
@@ -188,8 +186,7 @@ func TestAClientReadsAndSignsTheTreatmentConsentInThePortal(t *testing.T) {
 }
 
 func TestAnotherClientCannotReadOrSignForSomeoneElse(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		_, kap, sig := s.alexSigned()
 
 		jamie := s.signIn("jamie@example.org")
@@ -216,8 +213,7 @@ func TestAnotherClientCannotReadOrSignForSomeoneElse(t *testing.T) {
 }
 
 func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		_, kap, sig := s.alexSigned()
 		page := "/clients/" + s.alex + "/consents"
 
@@ -273,8 +269,7 @@ func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
 }
 
 func TestAnAdministratorPublishesANewVersionAndClientsAreAskedAgain(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		alex, kap, _ := s.alexSigned()
 
 		sam := s.signIn("sam@example.org")
@@ -344,8 +339,7 @@ func TestAnAdministratorPublishesANewVersionAndClientsAreAskedAgain(t *testing.T
 }
 
 func TestTheConsentAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		_, kap, sig := s.alexSigned()
 		tok := s.apiToken(s.sam)
 		call := func(method, path, body string) (*http.Response, map[string]any) {

@@ -18,7 +18,6 @@ import (
 	"holdspace/internal/notify"
 	"holdspace/internal/notify/smtptest"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 	"holdspace/internal/syncbuf"
 )
 
@@ -112,8 +111,7 @@ func with(v url.Values, kv ...string) url.Values {
 }
 
 func TestAPersonReadsThePublicPageAndSendsAnInquiry(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		b, stamp := s.visitor()
 		res, body := b.get("/p/harbour")
 		pageSays(t, body, "Ketamine-assisted psychotherapy at Harbour Light", "How the work unfolds", "This form is not for emergencies",
@@ -240,8 +238,7 @@ func getJSON(t *testing.T, base, path, token string) (*http.Response, map[string
 }
 
 func TestThePublicJSONEndpointFollowsTheSameRules(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		ok := map[string]any{"name": "Tomás Beltrán", "email": "tomas@example.org", "phone": "+1 555 0142", "preferred_contact": "phone",
 			"message": "Could someone call me? Evenings are best.", "heard_from": "friend", "consent": true}
 		res, out := postJSON(t, s.srv.URL, "/api/v1/practices/harbour/inquiries", "", ok)
@@ -296,8 +293,7 @@ func (s *inquirySite) submitted(name, email string) string {
 }
 
 func TestStaffAnswerDeclineAndConvertInquiries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		grace := s.submitted("Grace Whitfield", "grace@example.net")
 		s.advance(time.Hour)
 		leah := s.submitted("Leah Kowalski", "leah@example.org")
@@ -395,7 +391,7 @@ func TestStaffAnswerDeclineAndConvertInquiries(t *testing.T) {
 			"This inquiry became a client")
 		pageHas(t, body, `">Open the client's record</a>`)
 		dumpPage(t, "inquiry_converted", body)
-		clientID := idOf(t, db, `SELECT client_id FROM inquiry WHERE id = ?`, grace)
+		clientID := idOf(t, s.db, `SELECT client_id FROM inquiry WHERE id = ?`, grace)
 		if n := s.count(`SELECT COUNT(*) FROM client WHERE id = ? AND legal_name = 'Grace Whitfield' AND preferred_name = 'Gracie' AND email = 'grace@example.net'`, clientID); n != 1 {
 			t.Fatal("the client is not linked to the inquiry")
 		}
@@ -417,8 +413,7 @@ func TestStaffAnswerDeclineAndConvertInquiries(t *testing.T) {
 }
 
 func TestOnlyStaffWhoTakeOnClientsSeeTheQueueOfTheirOwnPractice(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		grace := s.submitted("Grace Whitfield", "grace@example.net")
 		monitor := s.signIn("jordan@harbour.test")
 		for _, path := range []string{"/inquiries", "/inquiries/" + grace} {
@@ -452,8 +447,7 @@ func TestOnlyStaffWhoTakeOnClientsSeeTheQueueOfTheirOwnPractice(t *testing.T) {
 }
 
 func TestTheOwnerWritesThePublicPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		owner := s.signIn("ana@harbour.test")
 		res, body := owner.get("/admin/practice-page")
 		wantStatus(t, res, http.StatusOK)
@@ -505,8 +499,7 @@ func TestTheOwnerWritesThePublicPage(t *testing.T) {
 }
 
 func TestTheQueueThroughTheJSONAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		grace := s.submitted("Grace Whitfield", "grace@example.net")
 		owner, monitor := s.apiToken(s.ownerID), s.apiToken(s.monitor)
 		res, out := getJSON(t, s.srv.URL, "/api/v1/inquiries?status=new", owner)
@@ -581,15 +574,14 @@ func to(ms []smtptest.Received, address string) []smtptest.Received {
 // administrators, else those the practice chose on the public page's
 // settings. The email says only that one arrived, with its link.
 func TestStaffAreToldOfANewInquiryWithNothingOfItInTheEmail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		srv := smtptest.Start(t)
 		send := func(name string) string {
 			b, stamp := s.visitor()
 			s.advance(20 * time.Second)
 			res, _ := b.post("/p/harbour", with(inquiryForm(stamp), "name", name))
 			wantStatus(t, res, http.StatusOK)
-			id := idOf(t, db, `SELECT id FROM inquiry WHERE name = ?`, name)
+			id := idOf(t, s.db, `SELECT id FROM inquiry WHERE name = ?`, name)
 			return id
 		}
 		first := send("Grace Whitfield")
@@ -634,13 +626,12 @@ func TestStaffAreToldOfANewInquiryWithNothingOfItInTheEmail(t *testing.T) {
 // A call or message to the person is logged on the inquiry: who, when, how
 // and a note, shown in its history and on the trail.
 func TestACallToThePersonIsLoggedOnTheInquiry(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		b, stamp := s.visitor()
 		s.advance(20 * time.Second)
 		res, _ := b.post("/p/harbour", inquiryForm(stamp))
 		wantStatus(t, res, http.StatusOK)
-		id := idOf(t, db, `SELECT id FROM inquiry`)
+		id := idOf(t, s.db, `SELECT id FROM inquiry`)
 		sam := s.signIn("sam@harbour.test")
 		_, page := sam.get("/inquiries/" + id)
 		pageSays(t, page, "No call or message has been logged yet.", "Log a call or message")
@@ -676,8 +667,7 @@ var confirmPattern = regexp.MustCompile(`name="confirm" value="([^"]+)"`)
 // with everything typed and asks them to send it again, and that second
 // send is accepted however quickly it follows.
 func TestAFormSentTooFastIsConfirmedNotDropped(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newInquirySite(t, db)
+	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		b, stamp := s.visitor()
 		s.advance(time.Second)
 		res, body := b.post("/p/harbour", with(inquiryForm(stamp), "name", "Grace Quick"))

@@ -8,7 +8,6 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // The route table's rows for the intake and screening. The table fills
@@ -99,8 +98,7 @@ func (b *adminBrowser) save(base, section string, v url.Values) (*http.Response,
 }
 
 func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		alex := s.signIn("alex@client.example")
 		res, body := alex.get("/portal/intake")
 		wantStatus(t, res, http.StatusOK)
@@ -164,8 +162,7 @@ func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
 }
 
 func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		alex := s.signIn("alex@client.example")
 		all := answers()
 		all["psychiatric"].Set("psychiatric.mania_history", "yes")
@@ -217,7 +214,7 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		pageSays(t, body, "Awaiting the prescriber's acknowledgement", "Current or past mania or hypomania", "Source: Spravato (esketamine) prescribing information",
 			"128/82 mmHg", "rule set 2025.2")
-		screeningID := idOf(t, db, `SELECT id FROM screening WHERE client_id = ? AND outcome = 'needs_acknowledgement'`, s.alex)
+		screeningID := idOf(t, s.db, `SELECT id FROM screening WHERE client_id = ? AND outcome = 'needs_acknowledgement'`, s.alex)
 		ack := "/clients/" + s.alex + "/screening/" + screeningID + "/acknowledge"
 		res, _ = sam.post(ack, url.Values{"rule_id": {"rel-mania-bipolar"}, "reason": {"fine"}})
 		wantStatus(t, res, http.StatusForbidden)
@@ -268,8 +265,7 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 }
 
 func TestAnAbsoluteContraindicationBlocks(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		sam := s.signIn("sam@example.org")
 		base := "/clients/" + s.jamie + "/intake"
 		all := answers()
@@ -293,8 +289,7 @@ func TestAnAbsoluteContraindicationBlocks(t *testing.T) {
 }
 
 func TestTheIntakeAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		tok := s.apiToken(s.sam)
 		call := func(method, path, body string) (int, map[string]any) {
 			t.Helper()
@@ -341,8 +336,7 @@ func TestTheIntakeAPI(t *testing.T) {
 // a refusal keeps what was typed and sends nothing; staff see the
 // attestation on the review, and that a later change of theirs broke it.
 func TestTheClientAttestsTheIntakeAndStaffSeeItOnTheReview(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		alex := s.signIn("alex@client.example")
 		all := answers()
 		for _, name := range []string{"medical", "psychiatric", "substances", "medications", "experience", "goals"} {
@@ -400,8 +394,7 @@ func TestTheClientAttestsTheIntakeAndStaffSeeItOnTheReview(t *testing.T) {
 
 // Staff sending the intake for a client confirm it under their own name.
 func TestStaffSendTheIntakeUnderTheirOwnName(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		sam := s.signIn("sam@example.org")
 		base := "/clients/" + s.jamie + "/intake"
 		for name, v := range answers() {
@@ -425,8 +418,7 @@ func TestStaffSendTheIntakeUnderTheirOwnName(t *testing.T) {
 }
 
 func TestTheIntakeAPISubmitsWithAnAttestation(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		tok := access.NewAPIToken()
 		s.exec(`INSERT INTO api_token (id, practice_id, account_id, name, scopes, token_hash, created_at)
 			SELECT ?, practice_id, id, 'test', 'clients:read clients:write', ?, ? FROM account WHERE email = 'sam@example.org'`,
@@ -479,8 +471,7 @@ func TestTheIntakeAPISubmitsWithAnAttestation(t *testing.T) {
 // client's word; the benzodiazepine finding gives the diazepam equivalent (Ashton Manual:
 // lorazepam 1 mg ≈ diazepam 10 mg, so 1 mg twice daily ≈ 20 mg/day).
 func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		alex := s.signIn("alex@client.example")
 		all := answers()
 		all["medications"] = url.Values{"rows": {"3"}, "medications.takes_medications": {"yes"},
@@ -530,7 +521,7 @@ func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T
 			name string
 			id   *string
 		}{{"lorazepam", &lorazepam}, {"Sertraline", &sertraline}, {"Lamictal", &lamictal}} {
-			*row.id = idOf(t, db, `SELECT id FROM medication_offer WHERE client_id = ? AND name = ?`, s.alex, row.name)
+			*row.id = idOf(t, s.db, `SELECT id FROM medication_offer WHERE client_id = ? AND name = ?`, s.alex, row.name)
 		}
 		// A start date in the future is refused beside its field, and the offer stays.
 		p := "offer-" + sertraline + "-"

@@ -215,6 +215,14 @@ func (b *adminBrowser) get(path string) (*http.Response, string) {
 	return b.do(req)
 }
 
+// getOK is the page at path, which must answer 200.
+func (b *adminBrowser) getOK(t *testing.T, path string) string {
+	t.Helper()
+	res, body := b.get(path)
+	wantStatus(t, res, http.StatusOK)
+	return body
+}
+
 // post sends a form as a browser does from one of holdspace's own pages.
 func (b *adminBrowser) post(path string, form url.Values) (*http.Response, string) {
 	b.t.Helper()
@@ -274,11 +282,10 @@ var adminTime = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
 	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
-		res, body := owner.get("/admin/staff/new")
-		wantStatus(t, res, http.StatusOK)
+		body := owner.getOK(t, "/admin/staff/new")
 		dumpPage(t, "staff_new", body)
 
-		res, _ = owner.post("/admin/staff/new", url.Values{"name": {"Sam Okafor"}, "email": {" Sam@Example.org "}, "credentials": {"LCSW"},
+		res, _ := owner.post("/admin/staff/new", url.Values{"name": {"Sam Okafor"}, "email": {" Sam@Example.org "}, "credentials": {"LCSW"},
 			"licence": {"LCSW-NY-091734"}, "npi": {"1487263905"}, "roles": {"therapist", "monitor"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		if !strings.HasPrefix(res.Header.Get("Location"), "/admin/staff/") {
@@ -292,8 +299,7 @@ func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
 		pageSays(t, body, "Sam Okafor", "An invitation to choose a password is on its way to sam@example.org", "Invitation pending", "LCSW-NY-091734")
 		dumpPage(t, "staff_detail", body)
 
-		res, body = owner.get("/admin/staff")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/staff")
 		pageSays(t, body, "Ana Ruiz", "Sam Okafor", "Therapist, Monitor", "Invitation pending", "Add staff member")
 		dumpPage(t, "staff", body)
 
@@ -490,8 +496,7 @@ func TestThePracticeKeepsAtLeastOneOwner(t *testing.T) {
 		if n := s.count(`SELECT COUNT(*) FROM audit_event WHERE action = 'permission.roles' AND record_id = ?`, s.ownerID); n != 1 {
 			t.Fatalf("%d role changes on the trail; want 1", n)
 		}
-		res, body = owner.get("/admin/staff/" + second)
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/staff/"+second)
 		pageSays(t, body, "Bo Chen")
 		res, _ = owner.get("/admin/staff/" + "no-such-id")
 		wantStatus(t, res, http.StatusNotFound)
@@ -501,13 +506,12 @@ func TestThePracticeKeepsAtLeastOneOwner(t *testing.T) {
 func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
 	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
-		res, body := owner.get("/admin/settings")
-		wantStatus(t, res, http.StatusOK)
+		body := owner.getOK(t, "/admin/settings")
 		pageSays(t, body, "Staff can sign in with a password alone")
 		pageHas(t, body, `value="15"`)
 		dumpPage(t, "settings", body)
 
-		res, body = owner.post("/admin/settings", url.Values{"idle": {"1000"}, "client_mfa": {"sometimes"}})
+		res, body := owner.post("/admin/settings", url.Values{"idle": {"1000"}, "client_mfa": {"sometimes"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Choose an idle time from 2 to 240 minutes.")
 		pageHas(t, body, `value="1000"`)
@@ -575,8 +579,7 @@ func TestAnAPITokenIsShownOnceAndWorksUntilRevoked(t *testing.T) {
 		if err != nil || actor.Kind != access.APIActor || actor.StaffID != s.ownerID || len(actor.Scopes) != 2 {
 			t.Fatalf("the token as a bearer token: %+v, %v", actor, err)
 		}
-		res, body = owner.get("/admin/api-tokens")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/api-tokens")
 		pageSays(t, body, "Billing export", "Ana Ruiz")
 		if apiTokenPattern.MatchString(body) {
 			t.Fatal("the token is shown a second time")
@@ -658,34 +661,29 @@ func TestTheAuditTrailFiltersPagesAndExports(t *testing.T) {
 		owner := s.signIn("ana@example.org")
 		s.appendEntries(1, "test.formula", `=HYPERLINK("http://evil.example","look"), then more`)
 
-		res, body := owner.get("/admin/audit")
-		wantStatus(t, res, http.StatusOK)
+		body := owner.getOK(t, "/admin/audit")
 		pageSays(t, body, "Sam Okafor", "Ana Ruiz")
 		if !strings.Contains(body, `<tr class="denied">`) || !strings.Contains(body, "<code>sign_in.password</code>") {
 			t.Error("the trail does not show the refusal and the sign-ins")
 		}
 		dumpPage(t, "audit", body)
 
-		res, body = owner.get("/admin/audit?action=sign_in.password")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/audit?action=sign_in.password")
 		if !strings.Contains(body, "<code>sign_in.password</code>") || strings.Contains(body, "<code>audit.read</code>") || strings.Contains(body, "<code>staff.add</code>") {
 			t.Error("the action filter shows other actions")
 		}
-		res, body = owner.get("/admin/audit?outcome=denied")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/audit?outcome=denied")
 		if strings.Contains(body, `badge ok">Allowed`) || !strings.Contains(body, `badge danger">Denied`) {
 			t.Error("the outcome filter shows allowed entries, or no denied one")
 		}
-		res, body = owner.get("/admin/audit?staff=" + therapistID)
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/audit?staff="+therapistID)
 		rows := strings.Count(body, "<tr") - 1 // less the header
 		mine := strings.Count(body, `<a href="/admin/audit?staff=`+therapistID+`">Sam Okafor</a>`)
 		if rows != 2 || mine != rows {
 			t.Errorf("the staff filter shows %d entries, %d of them Sam's; want Sam's sign-in and refusal only", rows, mine)
 		}
 		for q, want := range map[string]bool{"to=2026-11-23": true, "from=2026-11-23&to=2026-11-23": true, "from=2026-11-24": false, "to=2026-11-22": false} {
-			res, body = owner.get("/admin/audit?action=test.formula&" + q)
-			wantStatus(t, res, http.StatusOK)
+			body = owner.getOK(t, "/admin/audit?action=test.formula&"+q)
 			if got := strings.Contains(body, "<code>test.formula</code>"); got != want {
 				t.Errorf("dates %s: entry shown %v; want %v", q, got, want)
 			}
@@ -697,8 +695,7 @@ func TestTheAuditTrailFiltersPagesAndExports(t *testing.T) {
 
 		// Fifty to a page, and the next page goes on from there.
 		s.appendEntries(60, "test.bulk", "")
-		res, body = owner.get("/admin/audit?action=test.bulk")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/audit?action=test.bulk")
 		if n := strings.Count(body, "<code>test.bulk</code>"); n != 50 {
 			t.Fatalf("%d entries on the first page; want 50", n)
 		}
@@ -706,8 +703,7 @@ func TestTheAuditTrailFiltersPagesAndExports(t *testing.T) {
 		if older == nil {
 			t.Fatal("no link to older entries")
 		}
-		res, body = owner.get(html.UnescapeString(older[1]))
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, html.UnescapeString(older[1]))
 		if n := strings.Count(body, "<code>test.bulk</code>"); n != 10 || strings.Contains(body, ">Older<") || !strings.Contains(body, ">Newest<") {
 			t.Fatalf("second page: %d entries (want 10), with an Older link or without a Newest one", n)
 		}
@@ -749,24 +745,20 @@ func TestAnotherPracticeSeesOnlyItsOwnTrail(t *testing.T) {
 		s.signIn("ana@example.org").get("/admin/staff")
 		_, boID := s.addPractice("Harbour Light", "harbour-light", "Bo Chen", "bo@example.org")
 		bo := s.signIn("bo@example.org")
-		res, body := bo.get("/admin/audit")
-		wantStatus(t, res, http.StatusOK)
+		body := bo.getOK(t, "/admin/audit")
 		pageSays(t, body, "Bo Chen", boID)
 		pageSaysNot(t, body, "Ana Ruiz", s.ownerID, "staff.manage")
-		res, body = bo.get("/admin/audit?staff=" + s.ownerID)
-		wantStatus(t, res, http.StatusOK)
+		body = bo.getOK(t, "/admin/audit?staff="+s.ownerID)
 		pageSays(t, body, "No entries match these filters.")
-		res, raw := bo.get("/admin/audit.csv")
-		wantStatus(t, res, http.StatusOK)
+		raw := bo.getOK(t, "/admin/audit.csv")
 		if strings.Contains(raw, s.ownerID) || strings.Contains(raw, "Ana Ruiz") || !strings.Contains(raw, "Bo Chen") {
 			t.Fatal("the export crosses practices")
 		}
-		res, _ = bo.get("/admin/staff/" + s.ownerID)
+		res, _ := bo.get("/admin/staff/" + s.ownerID)
 		wantStatus(t, res, http.StatusNotFound)
 		res, _ = bo.post("/admin/staff/"+s.ownerID, url.Values{"roles": {"therapist"}})
 		wantStatus(t, res, http.StatusNotFound)
-		res, body = bo.get("/admin/staff")
-		wantStatus(t, res, http.StatusOK)
+		body = bo.getOK(t, "/admin/staff")
 		pageSaysNot(t, body, "Ana Ruiz")
 	})
 }

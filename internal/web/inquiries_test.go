@@ -299,20 +299,17 @@ func TestStaffAnswerDeclineAndConvertInquiries(t *testing.T) {
 		leah := s.submitted("Leah Kowalski", "leah@example.org")
 		sam := s.signIn("sam@harbour.test")
 
-		res, body := sam.get("/inquiries")
-		wantStatus(t, res, http.StatusOK)
+		body := sam.getOK(t, "/inquiries")
 		pageSays(t, body, "Grace Whitfield", "Leah Kowalski", "I would like to learn about KAP.")
 		if strings.Index(body, "Leah Kowalski") > strings.Index(body, "Grace Whitfield") {
 			t.Error("the queue is not newest first")
 		}
 		dumpPage(t, "inquiries", body)
-		res, body = sam.get("/inquiries?status=declined")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, "/inquiries?status=declined")
 		pageSaysNot(t, body, "Grace Whitfield")
 		pageSays(t, body, "No inquiries with this status.")
 
-		res, body = sam.get("/inquiries/" + grace)
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, "/inquiries/"+grace)
 		pageSays(t, body, "Inquiry from Grace Whitfield", "I would like to learn about KAP.", "Reply by email", "Take on as a client", "Decline")
 		pageHas(t, body, `value="Grace Whitfield"`, `value="grace@example.net"`, `<option value="`+s.therapist+`" selected>Sam Okafor</option>`)
 		dumpPage(t, "inquiry", body)
@@ -321,7 +318,7 @@ func TestStaffAnswerDeclineAndConvertInquiries(t *testing.T) {
 		}
 
 		// A reply needs a subject and a message; it is emailed and kept.
-		res, body = sam.post("/inquiries/"+grace+"/reply", url.Values{"subject": {""}, "message": {"Could we talk on Tuesday?"}})
+		res, body := sam.post("/inquiries/"+grace+"/reply", url.Values{"subject": {""}, "message": {"Could we talk on Tuesday?"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Give the email a subject.", "Could we talk on Tuesday?")
 		pageHas(t, body, `<details class="card action" id="reply" open>`)
@@ -407,8 +404,7 @@ func TestStaffAnswerDeclineAndConvertInquiries(t *testing.T) {
 			}
 		}
 		// As a member of the care team, Sam opens the new chart.
-		res, _ = sam.get("/clients/" + clientID)
-		wantStatus(t, res, http.StatusOK)
+		sam.getOK(t, "/clients/"+clientID)
 	})
 }
 
@@ -430,10 +426,9 @@ func TestOnlyStaffWhoTakeOnClientsSeeTheQueueOfTheirOwnPractice(t *testing.T) {
 			t.Errorf("%d refusals on the trail; want 5", n)
 		}
 		other := s.signIn("owner@elsewhere.test")
-		res, body := other.get("/inquiries")
-		wantStatus(t, res, http.StatusOK)
+		body := other.getOK(t, "/inquiries")
 		pageSaysNot(t, body, "Grace")
-		res, body = other.get("/inquiries/" + grace)
+		res, body := other.get("/inquiries/" + grace)
 		wantStatus(t, res, http.StatusNotFound)
 		pageSaysNot(t, body, "Grace")
 		for _, action := range []string{"reply", "decline", "convert"} {
@@ -449,13 +444,12 @@ func TestOnlyStaffWhoTakeOnClientsSeeTheQueueOfTheirOwnPractice(t *testing.T) {
 func TestTheOwnerWritesThePublicPage(t *testing.T) {
 	each(t, newInquirySite, func(t *testing.T, s *inquirySite) {
 		owner := s.signIn("ana@harbour.test")
-		res, body := owner.get("/admin/practice-page")
-		wantStatus(t, res, http.StatusOK)
+		body := owner.getOK(t, "/admin/practice-page")
 		pageSays(t, body, "http://holdspace.test/p/harbour", "Ketamine-assisted psychotherapy at Harbour Light")
 		pageHas(t, body, "The page shows holdspace's default text.")
 		pageHas(t, body, `aria-current="page">Public page</a>`)
 		dumpPage(t, "practice_page", body)
-		res, body = owner.post("/admin/practice-page", url.Values{"heading": {"Our way of working"}, "body": {" "}})
+		res, body := owner.post("/admin/practice-page", url.Values{"heading": {"Our way of working"}, "body": {" "}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Write the text of the page, or restore holdspace's default text.")
 		pageHas(t, body, `aria-invalid="true"`)
@@ -464,8 +458,7 @@ func TestTheOwnerWritesThePublicPage(t *testing.T) {
 		wantStatus(t, res, http.StatusSeeOther)
 		_, body = owner.follow(res)
 		pageSays(t, body, "The public page is saved.")
-		res, body = owner.get("/p/harbour")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/p/harbour")
 		pageHas(t, body, "<h1>Our way of working</h1>", "<p>At Harbour Light we go slowly.</p>", "<h2>Who we are</h2>", "&lt;b&gt;Three&lt;/b&gt; clinicians.")
 		pageSays(t, body, "This form is not for emergencies")
 		res, _ = owner.post("/admin/practice-page", url.Values{"op": {"default"}})

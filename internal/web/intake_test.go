@@ -100,19 +100,17 @@ func (b *adminBrowser) save(base, section string, v url.Values) (*http.Response,
 func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
 	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		alex := s.signIn("alex@client.example")
-		res, body := alex.get("/portal/intake")
-		wantStatus(t, res, http.StatusOK)
+		body := alex.getOK(t, "/portal/intake")
 		pageSays(t, body, "Your health questionnaire", "Not started", "Start")
 		dumpPage(t, "intake_overview_new", body)
 
-		res, body = alex.get("/portal/intake/medical")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/intake/medical")
 		pageHas(t, body, `<legend>`, `type="radio"`, `name="medical.stroke"`, `value="not_sure"`, "/static/intake.js")
 		dumpPage(t, "intake_medical", body)
 
 		// The first page, half done, saved to come back later.
 		half := url.Values{"action": {"save"}, "medical.heart_disease": {"yes"}, "medical.stroke": {"no"}}
-		res, _ = alex.post("/portal/intake/medical", half)
+		res, _ := alex.post("/portal/intake/medical", half)
 		wantStatus(t, res, http.StatusSeeOther)
 		res, body = alex.follow(res)
 		wantStatus(t, res, http.StatusOK)
@@ -128,8 +126,7 @@ func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
 		pageHas(t, body, `value="a hundred"`, `id="f-medications-list-0-dose-error"`, `href="#f-medications-list-0-dose"`)
 		pageSays(t, body, "Please enter the dose as a number, such as 10 or 0.5.", "everything else on this page is saved")
 		dumpPage(t, "intake_medications_refused", body)
-		res, body = alex.get("/portal/intake/medications")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/intake/medications")
 		pageHas(t, body, `value="Sertraline"`, `value="Lorazepam"`)
 		if strings.Contains(body, "a hundred") {
 			t.Error("the unreadable dose was stored")
@@ -143,16 +140,14 @@ func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
 		pageHas(t, body, `name="medications.list[3].name"`, `name="rows" value="4"`)
 
 		// Resume: the overview sends the client back to the first open part.
-		res, body = alex.get("/portal/intake")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/intake")
 		pageHas(t, body, `href="/portal/intake/medical">Carry on where you left off`)
 		pageSays(t, body, "to answer")
 		dumpPage(t, "intake_overview_started", body)
 
 		// Another client sees only their own questionnaire, and no staff page.
 		jamie := s.signIn("jamie@client.example")
-		res, body = jamie.get("/portal/intake/medications")
-		wantStatus(t, res, http.StatusOK)
+		body = jamie.getOK(t, "/portal/intake/medications")
 		if strings.Contains(body, "Sertraline") {
 			t.Error("Jamie saw Alex's medicines")
 		}
@@ -171,10 +166,9 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 			res, _ := alex.save("/portal/intake", name, all[name])
 			wantStatus(t, res, http.StatusSeeOther)
 		}
-		res, body := alex.get("/portal/intake/review")
-		wantStatus(t, res, http.StatusOK)
+		body := alex.getOK(t, "/portal/intake/review")
 		pageSays(t, body, "one question still needs an answer", "Are you pregnant, or is there any chance you could be?")
-		res, body = alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivera"}, "confirm": {"yes"}})
+		res, body := alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivera"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Not sent yet:", "Are you pregnant, or is there any chance you could be?")
 		dumpPage(t, "intake_review_refused", body)
@@ -220,8 +214,7 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		wantStatus(t, res, http.StatusForbidden)
 
 		rx := s.signIn("rx@example.org")
-		res, body = rx.get("/clients/" + s.alex + "/screening")
-		wantStatus(t, res, http.StatusOK)
+		body = rx.getOK(t, "/clients/"+s.alex+"/screening")
 		pageHas(t, body, `action="`+ack+`"`)
 		dumpPage(t, "screening_awaiting", body)
 		res, body = rx.post(ack, url.Values{"rule_id": {"rel-mania-bipolar"}, "reason": {"  "}})
@@ -242,8 +235,7 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		}
 
 		// A staff change to the medicines after submission screens again.
-		res, body = sam.get("/clients/" + s.alex + "/intake/medications")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, "/clients/"+s.alex+"/intake/medications")
 		pageSays(t, body, "This intake has been submitted.")
 		res, _ = sam.post("/clients/"+s.alex+"/intake/medications", url.Values{"action": {"save"}, "medications.takes_medications": {"yes"},
 			"medications.list[0].name": {"Klonopin"}, "medications.list[0].daily_dose_mg": {"0.5"}})
@@ -254,11 +246,9 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		if n := s.count(`SELECT COUNT(*) FROM screening WHERE client_id = ?`, s.alex); n != 3 {
 			t.Fatalf("%d screenings; want 3 (submitted, blood pressure, medicines)", n)
 		}
-		res, body = sam.get("/clients/" + s.alex + "/screening")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, "/clients/"+s.alex+"/screening")
 		pageSays(t, body, "Takes a benzodiazepine", "carried forward", "All screenings")
-		res, body = sam.get("/clients/" + s.alex + "/intake/review")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, "/clients/"+s.alex+"/intake/review")
 		pageSays(t, body, "Klonopin", "benzodiazepine", "diazepam-equivalent")
 		dumpPage(t, "intake_review_staff", body)
 	})
@@ -282,8 +272,7 @@ func TestAnAbsoluteContraindicationBlocks(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		pageSays(t, body, "Blocked: absolute contraindication", "blocks a course", "Aneurysmal vascular disease")
 		dumpPage(t, "screening_blocked", body)
-		res, body = sam.get(base)
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, base)
 		pageSays(t, body, "by Sam Okafor")
 	})
 }
@@ -343,13 +332,12 @@ func TestTheClientAttestsTheIntakeAndStaffSeeItOnTheReview(t *testing.T) {
 			res, _ := alex.save("/portal/intake", name, all[name])
 			wantStatus(t, res, http.StatusSeeOther)
 		}
-		res, body := alex.get("/portal/intake/review")
-		wantStatus(t, res, http.StatusOK)
+		body := alex.getOK(t, "/portal/intake/review")
 		pageHas(t, body, `name="name"`, `autocomplete="name"`, `name="confirm"`, `type="checkbox"`)
 		pageSays(t, body, "Type it as we have it on file: Alex Rivera. Capital letters and spaces do not matter.",
 			"My answers are true and complete to the best of my knowledge.")
 
-		res, body = alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivers"}})
+		res, body := alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivers"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageHas(t, body, `value="Alex Rivers"`, `id="f-name-error"`, `id="f-confirm-error"`, `aria-invalid="true"`)
 		pageSays(t, body, "This does not match the name we have on file (Alex Rivera)", "Tick the box to confirm")
@@ -364,15 +352,13 @@ func TestTheClientAttestsTheIntakeAndStaffSeeItOnTheReview(t *testing.T) {
 
 		res, _ = alex.post("/portal/intake/submit", url.Values{"name": {" alex rivera "}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusSeeOther)
-		res, body = alex.get("/portal/intake/review")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/intake/review")
 		pageSays(t, body, "You confirmed that these answers were true and complete", "typing “alex rivera”", "Mon 23 Nov 2026, 09:00 EST")
 		pageSaysNot(t, body, "Your full name")
 
 		sam := s.signIn("sam@example.org")
 		review := "/clients/" + s.alex + "/intake/review"
-		res, body = sam.get(review)
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, review)
 		pageSays(t, body, "Attested by alex rivera on Mon 23 Nov 2026, 09:00 EST: the client, in the portal.", "still match the fingerprint")
 		pageSaysNot(t, body, "changed since the attestation")
 		dumpPage(t, "intake_attested_staff", body)
@@ -380,14 +366,12 @@ func TestTheClientAttestsTheIntakeAndStaffSeeItOnTheReview(t *testing.T) {
 		// A staff change after submission shows on the review, with who made it.
 		res, _ = sam.save("/clients/"+s.alex+"/intake", "goals", url.Values{"goals.text": {"To sleep, and to stop dreading Mondays."}})
 		wantStatus(t, res, http.StatusSeeOther)
-		res, body = sam.get(review)
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, review)
 		pageSays(t, body, "Attested by alex rivera", "The answers have changed since the attestation.",
 			"Your hopes for this work: changed by Sam Okafor on Mon 23 Nov 2026, 09:00 EST")
 		pageSaysNot(t, body, "still match the fingerprint")
 		dumpPage(t, "intake_attested_changed", body)
-		res, body = alex.get("/portal/intake/review")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/intake/review")
 		pageSays(t, body, "Your care team has since changed some answers with you: Your hopes for this work.")
 	})
 }
@@ -401,17 +385,15 @@ func TestStaffSendTheIntakeUnderTheirOwnName(t *testing.T) {
 			res, _ := sam.save(base, name, v)
 			wantStatus(t, res, http.StatusSeeOther)
 		}
-		res, body := sam.get(base + "/review")
-		wantStatus(t, res, http.StatusOK)
+		body := sam.getOK(t, base+"/review")
 		pageSays(t, body, "as your staff account has it: Sam Okafor", "The client has told me that these answers are true and complete")
-		res, body = sam.post(base+"/submit", url.Values{"name": {"Jamie Chen"}, "confirm": {"yes"}})
+		res, body := sam.post(base+"/submit", url.Values{"name": {"Jamie Chen"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageHas(t, body, `value="Jamie Chen"`, `id="f-name-error"`)
 		pageSays(t, body, "This does not match the name on your staff account (Sam Okafor)")
 		res, _ = sam.post(base+"/submit", url.Values{"name": {"Sam Okafor"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusSeeOther)
-		res, body = sam.get(base + "/review")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, base+"/review")
 		pageSays(t, body, "Attested by Sam Okafor on Mon 23 Nov 2026, 09:00 EST: Sam Okafor, staff, on the client")
 		dumpPage(t, "intake_attested_by_staff", body)
 	})
@@ -495,24 +477,20 @@ func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T
 
 		rx := s.signIn("rx@example.org")
 		base := "/clients/" + s.alex
-		res, body := rx.get(base + "/intake/review")
-		wantStatus(t, res, http.StatusOK)
+		body := rx.getOK(t, base+"/intake/review")
 		// Words of the template itself, which reach the page as written.
 		pageHas(t, body, "offered to the chart's medication list on submission")
-		res, body = rx.get(base + "/medical")
-		wantStatus(t, res, http.StatusOK)
+		body = rx.getOK(t, base+"/medical")
 		pageSays(t, body, "Offered from the intake (3)", "lorazepam 1 mg, twice daily", "Sertraline 100 mg, every morning", "Lamictal 50 mg, daily",
 			"their total in a usual day: 2 mg", "No current medications recorded.")
 		dumpPage(t, "rx_medical_offered", body)
-		res, body = rx.get(base + "/evaluation/new")
-		wantStatus(t, res, http.StatusOK)
+		body = rx.getOK(t, base+"/evaluation/new")
 		pageSays(t, body, "listed by the client, not yet confirmed", "lorazepam 1 mg twice daily; Sertraline 100 mg every morning; Lamictal 50 mg daily")
 		pageHas(t, body, "<dt>Medications</dt><dd>\n")
 		if strings.Contains(body, `<dt>Medications</dt><dd><span class="muted">none recorded`) {
 			t.Error("the evaluation says no medications are recorded while three are offered")
 		}
-		res, body = rx.get(base + "/screening")
-		wantStatus(t, res, http.StatusOK)
+		body = rx.getOK(t, base+"/screening")
 		pageSays(t, body, "Takes a benzodiazepine", "lorazepam 1 mg twice daily (2 mg a day, the client's own total) ≈ diazepam 20 mg/day (Ashton Manual)",
 			"above 8 mg diazepam-equivalent")
 
@@ -573,12 +551,10 @@ func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T
 			}
 		}
 
-		res, body = rx.get(base + "/evaluation/new")
-		wantStatus(t, res, http.StatusOK)
+		body = rx.getOK(t, base+"/evaluation/new")
 		pageSays(t, body, "lorazepam 1 mg twice daily; Sertraline 150 mg every morning")
 		pageSaysNot(t, body, "listed by the client, not yet confirmed", "Lamictal")
-		res, body = rx.get(base + "/screening")
-		wantStatus(t, res, http.StatusOK)
+		body = rx.getOK(t, base+"/screening")
 		pageSays(t, body, "lorazepam 1 mg twice daily ≈ diazepam 20 mg/day (Ashton Manual)", "Medication from the intake declined")
 		dumpPage(t, "screening_benzodiazepine_equivalent", body)
 		if n := s.count(`SELECT COUNT(*) FROM audit_event WHERE client_id = ? AND action = 'client.update' AND outcome = 'allowed' AND record_type = 'medication_offer'`, s.alex); n != 3 {

@@ -130,11 +130,17 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) emailCode(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
+	s.sendEmailCode(w, r, sess, "/signin/code")
+}
+
+// sendEmailCode emails the account a code and sends the person back to the
+// page that asks for it.
+func (s *Server) sendEmailCode(w http.ResponseWriter, r *http.Request, sess access.Session, back string) {
 	if err := s.access.SendEmailCode(r.Context(), sess); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/signin/code", "ok", "We have emailed you a code. It works for 10 minutes.")
+	s.redirect(w, r, back, "ok", "We have emailed you a code. It works for 10 minutes.")
 }
 
 func (s *Server) mfaSetupPage(w http.ResponseWriter, r *http.Request) {
@@ -188,18 +194,28 @@ func (s *Server) mfaProblem(w http.ResponseWriter, r *http.Request, sess access.
 	s.renderMFASetup(w, r, http.StatusUnprocessableEntity, sess, pending, form)
 }
 
+// mfaRefused answers a change of the second step that did not go
+// through: the page again with the problem beside the form that was sent,
+// or a server error. It says whether it answered.
+func (s *Server) mfaRefused(w http.ResponseWriter, r *http.Request, sess access.Session, form *Form, err error, current string) bool {
+	var prob *access.Problem
+	if errors.As(err, &prob) {
+		s.mfaProblem(w, r, sess, form, prob, current)
+		return true
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return true
+	}
+	return false
+}
+
 func (s *Server) mfaTOTP(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	codes, token, err := s.access.ConfirmTOTP(r.Context(), sess, sessionToken(r), form.Get("pending"), form.Get("code"), form.Get("current"))
-	var prob *access.Problem
-	if errors.As(err, &prob) {
-		s.mfaProblem(w, r, sess, form, prob, "current")
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	if s.mfaRefused(w, r, sess, form, err, "current") {
 		return
 	}
 	s.setSession(w, token)
@@ -215,13 +231,7 @@ func (s *Server) mfaEmail(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	codes, token, err := s.access.UseEmailCodes(r.Context(), sess, sessionToken(r), form.Get("email_current"))
-	var prob *access.Problem
-	if errors.As(err, &prob) {
-		s.mfaProblem(w, r, sess, form, prob, "email_current")
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	if s.mfaRefused(w, r, sess, form, err, "email_current") {
 		return
 	}
 	s.setSession(w, token)
@@ -236,11 +246,7 @@ func (s *Server) mfaSendCode(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/account/mfa/setup", "warn", "Your account does not use emailed codes: use a code from your app or a recovery code.")
 		return
 	}
-	if err := s.access.SendEmailCode(r.Context(), sess); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.redirect(w, r, "/account/mfa/setup", "ok", "We have emailed you a code. It works for 10 minutes.")
+	s.sendEmailCode(w, r, sess, "/account/mfa/setup")
 }
 
 func (s *Server) mfaRemove(w http.ResponseWriter, r *http.Request) {
@@ -248,13 +254,7 @@ func (s *Server) mfaRemove(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	form := NewForm(r.PostForm)
 	token, err := s.access.RemoveFactor(r.Context(), sess, sessionToken(r), form.Get("remove_current"))
-	var prob *access.Problem
-	if errors.As(err, &prob) {
-		s.mfaProblem(w, r, sess, form, prob, "remove_current")
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	if s.mfaRefused(w, r, sess, form, err, "remove_current") {
 		return
 	}
 	s.setSession(w, token)

@@ -195,12 +195,10 @@ func (s *Server) renderStaffNew(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) staffAdd(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	in := access.StaffInput{Name: form.Get("name"), Email: form.Get("email"), Credentials: form.Get("credentials"),
 		Licence: form.Get("licence"), NPI: form.Get("npi"), DEA: form.Get("dea"), Roles: rolesFrom(r.PostForm["roles"])}
-	id, err := s.access.AddStaff(r.Context(), sess.Actor, in)
+	id, err := s.access.AddStaff(r.Context(), a, in)
 	if err == nil {
 		s.redirect(w, r, "/admin/staff/"+id, "ok", in.Name+" is added. An invitation to choose a password is on its way to "+
 			access.NormaliseEmail(in.Email)+"; the link works for 7 days.")
@@ -211,7 +209,7 @@ func (s *Server) staffAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	// AddStaff checks the input before it asks access; the form is shown
 	// again only to someone who may use it.
-	if err := s.may(r.Context(), sess.Actor, access.StaffManage, access.Ref{Type: "staff"}); err != nil && s.failed(w, r, err, form) {
+	if err := s.may(r.Context(), a, access.StaffManage, access.Ref{Type: "staff"}); err != nil && s.failed(w, r, err, form) {
 		return
 	}
 	s.renderStaffNew(w, r, http.StatusUnprocessableEntity, form)

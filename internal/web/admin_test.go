@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"html"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"holdspace/internal/access"
+	"holdspace/internal/audit"
 	"holdspace/internal/keyring"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
@@ -57,6 +59,19 @@ func newAdminSite(t *testing.T, db *store.DB, start time.Time) *adminSite {
 	s.practice, s.ownerID = s.addPractice("Stillwater Test", "stillwater-test", "Ana Ruiz", "ana@example.org")
 	s.serve(slog.New(slog.DiscardHandler))
 	return s
+}
+
+// each runs f over each database, on the site build makes there.
+func each[S any](t *testing.T, build func(*testing.T, *store.DB) S, f func(*testing.T, S)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, db *store.DB) { f(t, build(t, db)) })
+}
+
+// eachAdminSite runs f over each database on an administration site whose
+// clock stands at adminTime.
+func eachAdminSite(t *testing.T, f func(*testing.T, *adminSite)) {
+	t.Helper()
+	each(t, func(t *testing.T, db *store.DB) *adminSite { return newAdminSite(t, db, adminTime) }, f)
 }
 
 // unservedAdminSite is an admin site on clk before its server starts
@@ -200,6 +215,14 @@ func (b *adminBrowser) get(path string) (*http.Response, string) {
 	return b.do(req)
 }
 
+// getOK is the page at path, which must answer 200.
+func (b *adminBrowser) getOK(t *testing.T, path string) string {
+	t.Helper()
+	res, body := b.get(path)
+	wantStatus(t, res, http.StatusOK)
+	return body
+}
+
 // post sends a form as a browser does from one of holdspace's own pages.
 func (b *adminBrowser) post(path string, form url.Values) (*http.Response, string) {
 	b.t.Helper()
@@ -257,14 +280,12 @@ func wantStatus(t *testing.T, res *http.Response, want int) {
 var adminTime = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 
 func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
-		res, body := owner.get("/admin/staff/new")
-		wantStatus(t, res, http.StatusOK)
+		body := owner.getOK(t, "/admin/staff/new")
 		dumpPage(t, "staff_new", body)
 
-		res, _ = owner.post("/admin/staff/new", url.Values{"name": {"Sam Okafor"}, "email": {" Sam@Example.org "}, "credentials": {"LCSW"},
+		res, _ := owner.post("/admin/staff/new", url.Values{"name": {"Sam Okafor"}, "email": {" Sam@Example.org "}, "credentials": {"LCSW"},
 			"licence": {"LCSW-NY-091734"}, "npi": {"1487263905"}, "roles": {"therapist", "monitor"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		if !strings.HasPrefix(res.Header.Get("Location"), "/admin/staff/") {
@@ -278,16 +299,12 @@ func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
 		pageSays(t, body, "Sam Okafor", "An invitation to choose a password is on its way to sam@example.org", "Invitation pending", "LCSW-NY-091734")
 		dumpPage(t, "staff_detail", body)
 
-		res, body = owner.get("/admin/staff")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/staff")
 		pageSays(t, body, "Ana Ruiz", "Sam Okafor", "Therapist, Monitor", "Invitation pending", "Add staff member")
 		dumpPage(t, "staff", body)
 
 		// Resending retires the first link and queues a second email.
-		samID := ""
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = ?`, "sam@example.org").Scan(&samID)
-		})
+		samID := idOf(t, s.db, `SELECT id FROM staff WHERE email = ?`, "sam@example.org")
 		res, _ = owner.post("/admin/staff/"+samID+"/invite", nil)
 		wantStatus(t, res, http.StatusSeeOther)
 		if n := s.count(`SELECT COUNT(*) FROM outbox WHERE to_addr = ?`, "sam@example.org"); n != 2 {
@@ -305,8 +322,7 @@ func TestOwnerAddsAStaffMemberAndTheInvitationIsQueued(t *testing.T) {
 }
 
 func TestTheStaffFormRefusesBadInputAndKeepsWhatWasTyped(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
 		res, body := owner.post("/admin/staff/new", url.Values{"name": {"  "}, "email": {"sam at example"}, "credentials": {"LCSW"},
 			"licence": {"LCSW-NY-091734"}, "npi": {"12345"}, "dea": {"B12"}})
@@ -340,8 +356,7 @@ func TestTheStaffFormRefusesBadInputAndKeepsWhatWasTyped(t *testing.T) {
 }
 
 func TestATherapistIsRefusedEveryAdminPageAndEachRefusalIsOnTheTrail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		therapistID := s.addStaff(s.practice, "Sam Okafor", "sam@example.org", access.Therapist, access.Prescriber)
 		tokenID := "0000"
 		therapist := s.signIn("sam@example.org")
@@ -458,8 +473,7 @@ func TestATherapistIsRefusedEveryAdminPageAndEachRefusalIsOnTheTrail(t *testing.
 }
 
 func TestThePracticeKeepsAtLeastOneOwner(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
 		res, body := owner.post("/admin/staff/"+s.ownerID, url.Values{"roles": {"admin", "therapist"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
@@ -482,8 +496,7 @@ func TestThePracticeKeepsAtLeastOneOwner(t *testing.T) {
 		if n := s.count(`SELECT COUNT(*) FROM audit_event WHERE action = 'permission.roles' AND record_id = ?`, s.ownerID); n != 1 {
 			t.Fatalf("%d role changes on the trail; want 1", n)
 		}
-		res, body = owner.get("/admin/staff/" + second)
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/staff/"+second)
 		pageSays(t, body, "Bo Chen")
 		res, _ = owner.get("/admin/staff/" + "no-such-id")
 		wantStatus(t, res, http.StatusNotFound)
@@ -491,16 +504,14 @@ func TestThePracticeKeepsAtLeastOneOwner(t *testing.T) {
 }
 
 func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
-		res, body := owner.get("/admin/settings")
-		wantStatus(t, res, http.StatusOK)
+		body := owner.getOK(t, "/admin/settings")
 		pageSays(t, body, "Staff can sign in with a password alone")
 		pageHas(t, body, `value="15"`)
 		dumpPage(t, "settings", body)
 
-		res, body = owner.post("/admin/settings", url.Values{"idle": {"1000"}, "client_mfa": {"sometimes"}})
+		res, body := owner.post("/admin/settings", url.Values{"idle": {"1000"}, "client_mfa": {"sometimes"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Choose an idle time from 2 to 240 minutes.")
 		pageHas(t, body, `value="1000"`)
@@ -517,9 +528,7 @@ func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
 		pageHas(t, body, `value="30"`, `<option value="totp_or_email" selected>Required: client chooses app or email</option>`)
 		var idle int
 		var policy string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT staff_idle_minutes, client_mfa_policy FROM practice WHERE id = ?`, s.practice).Scan(&idle, &policy)
-		})
+		storetest.Scan(t, s.db, `SELECT staff_idle_minutes, client_mfa_policy FROM practice WHERE id = ?`, []any{s.practice}, &idle, &policy)
 		if idle != 30 || policy != "totp_or_email" {
 			t.Fatalf("stored idle %d, policy %q; want 30, totp_or_email", idle, policy)
 		}
@@ -542,8 +551,7 @@ func TestAccessSettingsAreSavedAndChecked(t *testing.T) {
 var apiTokenPattern = regexp.MustCompile(`hs_[A-Za-z0-9_-]{43}`)
 
 func TestAnAPITokenIsShownOnceAndWorksUntilRevoked(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newAdminSite(t, db, adminTime)
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
 		owner := s.signIn("ana@example.org")
 		res, body := owner.post("/admin/api-tokens", url.Values{"scopes": {"clients:read"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
@@ -571,17 +579,13 @@ func TestAnAPITokenIsShownOnceAndWorksUntilRevoked(t *testing.T) {
 		if err != nil || actor.Kind != access.APIActor || actor.StaffID != s.ownerID || len(actor.Scopes) != 2 {
 			t.Fatalf("the token as a bearer token: %+v, %v", actor, err)
 		}
-		res, body = owner.get("/admin/api-tokens")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/api-tokens")
 		pageSays(t, body, "Billing export", "Ana Ruiz")
 		if apiTokenPattern.MatchString(body) {
 			t.Fatal("the token is shown a second time")
 		}
 
-		var id string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM api_token WHERE name = ?`, "Billing export").Scan(&id)
-		})
+		id := idOf(t, s.db, `SELECT id FROM api_token WHERE name = ?`, "Billing export")
 		res, _ = owner.post("/admin/api-tokens/"+id+"/revoke", nil)
 		wantStatus(t, res, http.StatusSeeOther)
 		if _, err := s.svc.AuthenticateAPI(context.Background(), token); !errors.Is(err, access.ErrBadToken) {
@@ -626,4 +630,135 @@ func mainText(body string) string {
 	}
 	body, _, _ = strings.Cut(body, "</main>")
 	return strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body, " ")), " ")
+}
+
+// appendEntries writes entries to a practice's chain as the owner, for
+// the trail's filters and pages.
+func (s *adminSite) appendEntries(n int, action, reason string) {
+	s.t.Helper()
+	if err := s.db.Write(context.Background(), func(tx *store.Tx) error {
+		for range n {
+			if _, err := audit.Append(context.Background(), tx, audit.Entry{Chain: s.practice, At: s.svc.Now(), ActorKind: "staff",
+				ActorID: s.ownerID, Action: action, RecordType: "test", Reason: reason, Address: "192.0.2.7"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func TestTheAuditTrailFiltersPagesAndExports(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		// 03:00 UTC on the 24th is 22:00 on the 23rd in New York: the
+		// date filters must go by the practice's day.
+		s := newAdminSite(t, db, time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC))
+		therapistID := s.addStaff(s.practice, "Sam Okafor", "sam@example.org", access.Therapist)
+		therapist := s.signIn("sam@example.org")
+		res, _ := therapist.get("/admin/audit")
+		wantStatus(t, res, http.StatusForbidden)
+		owner := s.signIn("ana@example.org")
+		s.appendEntries(1, "test.formula", `=HYPERLINK("http://evil.example","look"), then more`)
+
+		body := owner.getOK(t, "/admin/audit")
+		pageSays(t, body, "Sam Okafor", "Ana Ruiz")
+		if !strings.Contains(body, `<tr class="denied">`) || !strings.Contains(body, "<code>sign_in.password</code>") {
+			t.Error("the trail does not show the refusal and the sign-ins")
+		}
+		dumpPage(t, "audit", body)
+
+		body = owner.getOK(t, "/admin/audit?action=sign_in.password")
+		if !strings.Contains(body, "<code>sign_in.password</code>") || strings.Contains(body, "<code>audit.read</code>") || strings.Contains(body, "<code>staff.add</code>") {
+			t.Error("the action filter shows other actions")
+		}
+		body = owner.getOK(t, "/admin/audit?outcome=denied")
+		if strings.Contains(body, `badge ok">Allowed`) || !strings.Contains(body, `badge danger">Denied`) {
+			t.Error("the outcome filter shows allowed entries, or no denied one")
+		}
+		body = owner.getOK(t, "/admin/audit?staff="+therapistID)
+		rows := strings.Count(body, "<tr") - 1 // less the header
+		mine := strings.Count(body, `<a href="/admin/audit?staff=`+therapistID+`">Sam Okafor</a>`)
+		if rows != 2 || mine != rows {
+			t.Errorf("the staff filter shows %d entries, %d of them Sam's; want Sam's sign-in and refusal only", rows, mine)
+		}
+		for q, want := range map[string]bool{"to=2026-11-23": true, "from=2026-11-23&to=2026-11-23": true, "from=2026-11-24": false, "to=2026-11-22": false} {
+			body = owner.getOK(t, "/admin/audit?action=test.formula&"+q)
+			if got := strings.Contains(body, "<code>test.formula</code>"); got != want {
+				t.Errorf("dates %s: entry shown %v; want %v", q, got, want)
+			}
+		}
+		res, body = owner.get("/admin/audit?from=2026-13-45&to=yesterday")
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Give a date such as 2026-11-23.")
+		pageHas(t, body, `value="2026-13-45"`)
+
+		// Fifty to a page, and the next page goes on from there.
+		s.appendEntries(60, "test.bulk", "")
+		body = owner.getOK(t, "/admin/audit?action=test.bulk")
+		if n := strings.Count(body, "<code>test.bulk</code>"); n != 50 {
+			t.Fatalf("%d entries on the first page; want 50", n)
+		}
+		older := regexp.MustCompile(`href="(/admin/audit\?[^"]*before=\d+[^"]*)">Older`).FindStringSubmatch(body)
+		if older == nil {
+			t.Fatal("no link to older entries")
+		}
+		body = owner.getOK(t, html.UnescapeString(older[1]))
+		if n := strings.Count(body, "<code>test.bulk</code>"); n != 10 || strings.Contains(body, ">Older<") || !strings.Contains(body, ">Newest<") {
+			t.Fatalf("second page: %d entries (want 10), with an Older link or without a Newest one", n)
+		}
+
+		// The CSV holds the same entries, safe to open in a spreadsheet.
+		res, raw := owner.get("/admin/audit.csv?action=test.formula")
+		wantStatus(t, res, http.StatusOK)
+		if ct, cd := res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"); !strings.HasPrefix(ct, "text/csv") || !strings.HasPrefix(cd, "attachment;") {
+			t.Fatalf("Content-Type %q, Content-Disposition %q", ct, cd)
+		}
+		recs, err := csv.NewReader(strings.NewReader(raw)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 2 || recs[0][0] != "seq" || recs[0][12] != "reason" {
+			t.Fatalf("CSV: %d records, header %v; want a header and one entry", len(recs), recs[0])
+		}
+		if got, want := recs[1][12], `'=HYPERLINK("http://evil.example","look"), then more`; got != want {
+			t.Fatalf("reason cell %q; want %q", got, want)
+		}
+		if recs[1][5] != "Ana Ruiz" || recs[1][6] != "test.formula" {
+			t.Fatalf("CSV row: %v", recs[1])
+		}
+		if n := s.count(`SELECT COUNT(*) FROM audit_event WHERE action = 'audit.export' AND actor_id = ? AND outcome = 'allowed'`, s.ownerID); n != 1 {
+			t.Fatalf("%d exports on the trail; want 1", n)
+		}
+		if n := s.count(`SELECT COUNT(*) FROM audit_event WHERE action = 'audit.read' AND actor_id = ? AND outcome = 'allowed'`, s.ownerID); n < 9 {
+			t.Fatalf("%d readings of the trail on it; want one for each page opened", n)
+		}
+		rep, err := audit.Verify(context.Background(), db)
+		if err != nil || len(rep.Breaks) != 0 {
+			t.Fatalf("verify: %v %v", rep.Breaks, err)
+		}
+	})
+}
+
+func TestAnotherPracticeSeesOnlyItsOwnTrail(t *testing.T) {
+	eachAdminSite(t, func(t *testing.T, s *adminSite) {
+		s.signIn("ana@example.org").get("/admin/staff")
+		_, boID := s.addPractice("Harbour Light", "harbour-light", "Bo Chen", "bo@example.org")
+		bo := s.signIn("bo@example.org")
+		body := bo.getOK(t, "/admin/audit")
+		pageSays(t, body, "Bo Chen", boID)
+		pageSaysNot(t, body, "Ana Ruiz", s.ownerID, "staff.manage")
+		body = bo.getOK(t, "/admin/audit?staff="+s.ownerID)
+		pageSays(t, body, "No entries match these filters.")
+		raw := bo.getOK(t, "/admin/audit.csv")
+		if strings.Contains(raw, s.ownerID) || strings.Contains(raw, "Ana Ruiz") || !strings.Contains(raw, "Bo Chen") {
+			t.Fatal("the export crosses practices")
+		}
+		res, _ := bo.get("/admin/staff/" + s.ownerID)
+		wantStatus(t, res, http.StatusNotFound)
+		res, _ = bo.post("/admin/staff/"+s.ownerID, url.Values{"roles": {"therapist"}})
+		wantStatus(t, res, http.StatusNotFound)
+		body = bo.getOK(t, "/admin/staff")
+		pageSaysNot(t, body, "Ana Ruiz")
+	})
 }

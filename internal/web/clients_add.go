@@ -61,13 +61,11 @@ func (s *Server) clientNewPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) clientAdd(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	in := clinic.NewClient{LegalName: form.Get("legal_name"), PreferredName: form.Get("preferred_name"), DateOfBirth: form.Get("date_of_birth"),
 		Email: form.Get("email"), Phone: form.Get("phone"), TherapistID: form.Get("therapist_id"), PrescriberID: form.Get("prescriber_id"),
 		MonitorID: form.Get("monitor_id"), Invite: form.Get("invite") != "", ConfirmDuplicate: form.Get("confirm_duplicate") != ""}
-	id, err := s.doors.Clients.Add(r.Context(), sess.Actor, in)
+	id, err := s.doors.Clients.Add(r.Context(), a, in)
 	var dup *clinic.Duplicate
 	switch {
 	case err == nil:

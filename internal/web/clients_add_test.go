@@ -12,15 +12,28 @@ import (
 	"testing"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
+func init() {
+	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
+	addRoutes(map[string][]string{
+		"GET /clients/new":                 {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"POST /clients/new":                {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"POST /api/v1/clients":             {unauth, unauth, unauth, allow, allow, allow, allow, deny, allow},
+		"GET /client-imports":              {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"POST /client-imports":             {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"GET /client-imports/template.csv": {signin, deny, deny, allow, allow, allow, allow, deny, allow},
+		"GET /client-imports/{id}":         {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
+		"POST /client-imports/{id}":        {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
+		"POST /client-imports/{id}/run":    {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
+	})
+}
+
 func TestStaffAddAClientByHandWithDuplicatesWarned(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := s.client(t, "owner")
 		var sam, rx string
-		db.Read(context.Background(), func(tx *store.Tx) error {
+		s.db.Read(context.Background(), func(tx *store.Tx) error {
 			tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'therapist@stillwater.example'`).Scan(&sam)
 			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'prescriber@stillwater.example'`).Scan(&rx)
 		})
@@ -136,8 +149,7 @@ func (z *zeros) Read(p []byte) (int, error) {
 }
 
 func TestAnImportShowsEveryProblemBeforeWritingAndRefusesALargeFile(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := s.client(t, "owner")
 		before := s.count(t, `SELECT COUNT(*) FROM client`)
 

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,15 +17,7 @@ import (
 // apiJSON sends body as who's API token and returns the status and the decoded answer.
 func (s *routeSite) apiJSON(t *testing.T, who, method, path, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+s.tokens[who])
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
+	res, raw := sendRaw(t, method, s.url+path, s.tokens[who], "application/json", body)
 	var out map[string]any
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, raw)
@@ -60,8 +51,7 @@ func putBody(t *testing.T, ms dosing.Settings, reason string) string {
 // needs a reason and leaves a history row with before and after; a clinical lead named on the
 // staff page may then change them too.
 func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		const path = "/api/v1/settings/medicine"
 
 		code, out := s.apiJSON(t, "owner", http.MethodPut, path, putBody(t, theFindingsNumbers(), "The owner wants fewer holds."))
@@ -122,10 +112,7 @@ func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
 
 		// The owner names themself clinical lead on the staff page (audited); then they may.
 		owner := s.client(t, "owner")
-		var ownerID string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM staff WHERE email = 'owner@stillwater.example'`).Scan(&ownerID)
-		})
+		ownerID := idOf(t, s.db, `SELECT id FROM staff WHERE email = 'owner@stillwater.example'`)
 		postStatus(t, s.client(t, "prescriber"), s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}}, http.StatusForbidden)
 		postStatus(t, owner, s.url+"/admin/staff/"+ownerID+"/clinical-lead", url.Values{"clinical_lead": {"on"}}, http.StatusSeeOther)
 		if n := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'permission.clinical_lead' AND record_id = ?`, ownerID); n != 1 {
@@ -143,8 +130,7 @@ func TestOnlyAPrescriberOrClinicalLeadChangesTheMedicineSettings(t *testing.T) {
 // prescriber's out-of-bound number comes back beside its field with the bound, kept as typed;
 // the history shows the reason and before → after, newest first.
 func TestTheMedicineSettingsPageIsReadOnlyToANonPrescriber(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		owner := s.client(t, "owner")
 		body := getOK(t, owner, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Only a prescriber or a clinical lead named by the practice can change them.", "Hold at systolic", "from 140 to 180 mmHg")

@@ -119,11 +119,9 @@ func (s *Server) showSignPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) portalSign(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
+	a, form := postedForm(r)
 	versionID := r.PathValue("versionID")
-	sig, err := s.consentDoor().Sign(r.Context(), sess.Actor, versionID, consent.Agreement{TypedName: form.Get("name"),
+	sig, err := s.consentDoor().Sign(r.Context(), a, versionID, consent.Agreement{TypedName: form.Get("name"),
 		Agreed: form.Get("agree") == "yes", ShownSHA256: form.Get("sha256")})
 	var changed *consent.ChangedError
 	switch {

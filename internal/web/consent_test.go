@@ -10,7 +10,6 @@ import (
 	"holdspace/internal/access"
 	"holdspace/internal/consent"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // What every role gets from the consent routes. Ids other than {id} stay
@@ -105,36 +104,26 @@ func (s *consentSite) current(client string) bool {
 
 func (s *consentSite) signatureOf(client string) string {
 	s.t.Helper()
-	var id string
-	s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), `SELECT id FROM consent_signature WHERE client_id = ? ORDER BY signed_at DESC LIMIT 1`, client).Scan(&id)
-	})
-	if id == "" {
-		s.t.Fatal("no signature")
-	}
-	return id
+	return idOf(s.t, s.db, `SELECT id FROM consent_signature WHERE client_id = ? ORDER BY signed_at DESC LIMIT 1`, client)
 }
 
 func TestAClientReadsAndSignsTheTreatmentConsentInThePortal(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		alex := s.signIn("alex@example.org")
-		res, body := alex.get("/portal/consents")
-		wantStatus(t, res, http.StatusOK)
+		body := alex.getOK(t, "/portal/consents")
 		pageSays(t, body, "Informed consent to ketamine-assisted psychotherapy", "needed before treatment", "Not signed yet", "Consent to telehealth",
 			"Please read and sign this before your first medicine session.")
 		dumpPage(t, "consent_portal_unsigned", body)
 
 		kap := s.latest(consent.KAPTreatment)
-		res, body = alex.get("/portal/consents/" + kap.ID)
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/consents/"+kap.ID)
 		pageSays(t, body, "What ketamine is", "off-label", "I have read this document, had the chance to ask questions, and agree.", kap.SHA256,
 			"Type it as we have it on file: Alex Rivera.")
 		pageHas(t, body, `name="sha256" value="`+kap.SHA256+`"`)
 		dumpPage(t, "consent_portal_sign", body)
 
 		// A name that is not the one on file, and no agreement: both named, the name kept.
-		res, body = alex.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivers"}, "sha256": {kap.SHA256}})
+		res, body := alex.post("/portal/consents/"+kap.ID, url.Values{"name": {"Alex Rivers"}, "sha256": {kap.SHA256}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageSays(t, body, "This does not match the legal name we have on file (Alex Rivera).", "Tick the box to say that you have read the document")
 		pageHas(t, body, `value="Alex Rivers"`, `href="#f-name"`, `href="#f-agree"`, `href="#h-sign"`)
@@ -164,8 +153,7 @@ func TestAClientReadsAndSignsTheTreatmentConsentInThePortal(t *testing.T) {
 		}
 
 		// Read again: no form, and a way to the signed copy.
-		res, body = alex.get("/portal/consents/" + kap.ID)
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/consents/"+kap.ID)
 		pageSays(t, body, "You signed this version on", "Download a signed copy (PDF)")
 		if strings.Contains(body, `name="sha256"`) {
 			t.Error("a signed version offers to be signed again")
@@ -195,8 +183,7 @@ func TestAClientReadsAndSignsTheTreatmentConsentInThePortal(t *testing.T) {
 }
 
 func TestAnotherClientCannotReadOrSignForSomeoneElse(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		_, kap, sig := s.alexSigned()
 
 		jamie := s.signIn("jamie@example.org")
@@ -223,8 +210,7 @@ func TestAnotherClientCannotReadOrSignForSomeoneElse(t *testing.T) {
 }
 
 func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		_, kap, sig := s.alexSigned()
 		page := "/clients/" + s.alex + "/consents"
 
@@ -233,8 +219,7 @@ func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
 		res, _ := elena.get(page)
 		wantStatus(t, res, http.StatusForbidden)
 		owner := s.signIn("ana@example.org")
-		res, body := owner.get(page)
-		wantStatus(t, res, http.StatusOK)
+		body := owner.getOK(t, page)
 		pageSaysNot(t, body, "Countersign as witness")
 		res, body = owner.post(page+"/"+sig+"/countersign", nil)
 		wantStatus(t, res, http.StatusForbidden)
@@ -244,8 +229,7 @@ func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
 		}
 
 		sam := s.signIn("sam@example.org")
-		res, body = sam.get(page)
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, page)
 		pageSays(t, body, "Consent is current", "Alex Rivera", kap.SHA256, "Countersign as witness")
 		res, _ = sam.post(page+"/"+sig+"/countersign", nil)
 		wantStatus(t, res, http.StatusSeeOther)
@@ -268,8 +252,7 @@ func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
 			t.Fatal("the recorded withdrawal did not take effect")
 		}
 
-		res, body = sam.get(page + "/" + sig + ".pdf")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, page+"/"+sig+".pdf")
 		if !strings.HasPrefix(body, "%PDF-") || !strings.Contains(body, kap.SHA256) {
 			t.Fatal("the staff PDF does not carry the hash")
 		}
@@ -280,8 +263,7 @@ func TestTheCareTeamCountersignsAndRecordsAWithdrawal(t *testing.T) {
 }
 
 func TestAnAdministratorPublishesANewVersionAndClientsAreAskedAgain(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		alex, kap, _ := s.alexSigned()
 
 		sam := s.signIn("sam@example.org")
@@ -289,12 +271,10 @@ func TestAnAdministratorPublishesANewVersionAndClientsAreAskedAgain(t *testing.T
 		wantStatus(t, res, http.StatusForbidden)
 
 		owner := s.signIn("ana@example.org")
-		res, body := owner.get("/admin/consents")
-		wantStatus(t, res, http.StatusOK)
+		body := owner.getOK(t, "/admin/consents")
 		pageSays(t, body, "KAP treatment consent", "Telehealth consent", "Release of information", "Financial policy", "required before treatment")
 		dumpPage(t, "consent_admin", body)
-		res, body = owner.get("/admin/consents/new?kind=kap_treatment")
-		wantStatus(t, res, http.StatusOK)
+		body = owner.getOK(t, "/admin/consents/new?kind=kap_treatment")
 		pageSays(t, body, "The text starts from Informed consent to ketamine-assisted psychotherapy, version 1.", "## What ketamine is")
 		dumpPage(t, "consent_admin_new", body)
 
@@ -330,8 +310,7 @@ func TestAnAdministratorPublishesANewVersionAndClientsAreAskedAgain(t *testing.T
 			t.Fatalf("%d publications on the trail; want 1", n)
 		}
 
-		res, body = alex.get("/portal/consents")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/consents")
 		pageSays(t, body, "New version to sign", "We have updated this document since you signed version 1.")
 		dumpPage(t, "consent_portal_reconsent", body)
 		// The old page, still open, is refused with the way to the new one.
@@ -351,8 +330,7 @@ func TestAnAdministratorPublishesANewVersionAndClientsAreAskedAgain(t *testing.T
 }
 
 func TestTheConsentAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newConsentSite(t, db)
+	each(t, newConsentSite, func(t *testing.T, s *consentSite) {
 		_, kap, sig := s.alexSigned()
 		tok := s.apiToken(s.sam)
 		call := func(method, path, body string) (*http.Response, map[string]any) {

@@ -2,39 +2,48 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // Courses: read by the care team, planned and changed by a prescriber on
-// it, sessions booked and marked by the care team. {courseID} stays
-// literal in the table, so those past the access decision get 404.
+// it, sessions booked and marked by the care team, in the pages and the
+// JSON API alike. {courseID} stays literal in the table, so those past the
+// access decision get 404.
 func init() {
 	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden}
 	plan := []string{signin, deny, deny, deny, allow, deny, deny, deny, hidden}
 	course := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden}
 	coursePlan := []string{signin, deny, deny, deny, hidden, deny, deny, deny, hidden}
+	apiCourse := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden}
+	apiCoursePlan := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden}
 	addRoutes(map[string][]string{
-		"GET /courses":                                       {signin, deny, deny, allow, allow, allow, allow, allow, allow},
-		"GET /clients/{id}/courses":                          chart,
-		"GET /clients/{id}/courses/new":                      plan,
-		"POST /clients/{id}/courses/new":                     plan,
-		"GET /clients/{id}/courses/{courseID}":               course,
-		"POST /clients/{id}/courses/{courseID}/activate":     coursePlan,
-		"POST /clients/{id}/courses/{courseID}/stop":         coursePlan,
-		"POST /clients/{id}/courses/{courseID}/complete":     coursePlan,
-		"POST /clients/{id}/courses/{courseID}/doses":        coursePlan,
-		"POST /clients/{id}/courses/{courseID}/touch-ups":    coursePlan,
-		"POST /clients/{id}/courses/{courseID}/sessions":     course,
-		"GET /api/v1/clients/{id}/courses":                   {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
-		"POST /api/v1/clients/{id}/courses":                  {unauth, unauth, unauth, deny, allow, deny, deny, deny, hidden},
-		"GET /api/v1/clients/{id}/courses/{courseID}":        {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden},
-		"POST /api/v1/clients/{id}/courses/{courseID}/doses": {unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden},
+		"GET /courses":                                           {signin, deny, deny, allow, allow, allow, allow, allow, allow},
+		"GET /clients/{id}/courses":                              chart,
+		"GET /clients/{id}/courses/new":                          plan,
+		"POST /clients/{id}/courses/new":                         plan,
+		"GET /clients/{id}/courses/{courseID}":                   course,
+		"POST /clients/{id}/courses/{courseID}/activate":         coursePlan,
+		"POST /clients/{id}/courses/{courseID}/stop":             coursePlan,
+		"POST /clients/{id}/courses/{courseID}/complete":         coursePlan,
+		"POST /clients/{id}/courses/{courseID}/doses":            coursePlan,
+		"POST /clients/{id}/courses/{courseID}/touch-ups":        coursePlan,
+		"POST /clients/{id}/courses/{courseID}/sessions":         course,
+		"GET /api/v1/clients/{id}/courses":                       {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"POST /api/v1/clients/{id}/courses":                      {unauth, unauth, unauth, deny, allow, deny, deny, deny, hidden},
+		"GET /api/v1/clients/{id}/courses/{courseID}":            apiCourse,
+		"POST /api/v1/clients/{id}/courses/{courseID}/activate":  apiCoursePlan,
+		"POST /api/v1/clients/{id}/courses/{courseID}/stop":      apiCoursePlan,
+		"POST /api/v1/clients/{id}/courses/{courseID}/complete":  apiCoursePlan,
+		"POST /api/v1/clients/{id}/courses/{courseID}/doses":     apiCoursePlan,
+		"POST /api/v1/clients/{id}/courses/{courseID}/touch-ups": apiCoursePlan,
+		"POST /api/v1/clients/{id}/courses/{courseID}/sessions":  apiCourse,
 	})
 }
 
@@ -49,18 +58,11 @@ func alexPlan(doses ...string) url.Values {
 
 func (s *routeSite) clientByEmail(t *testing.T, email string) string {
 	t.Helper()
-	var id string
-	if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), `SELECT id FROM client WHERE email = ?`, email).Scan(&id)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return idOf(t, s.db, `SELECT id FROM client WHERE email = ?`, email)
 }
 
 func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		// The demo practice has courses of its own; count what the test adds.
 		coursesBefore := s.count(t, `SELECT COUNT(*) FROM course WHERE client_id = ?`, s.alexID)
 		rx := s.client(t, "prescriber")
@@ -83,12 +85,7 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 		// time, so a new plan is refused naming it until it is stopped.
 		body = postStatus(t, rx, base+"/new", alexPlan("100", "200", "300"), http.StatusUnprocessableEntity)
 		pageSays(t, body, "already has an active course (F33.1", "complete or stop that course first")
-		var demoCourse string
-		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID).Scan(&demoCourse)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		demoCourse := idOf(t, s.db, `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID)
 		postStatus(t, rx, base+"/"+demoCourse+"/stop", url.Values{"stop_reason": {"Replanned at a lower starting dose."}}, http.StatusSeeOther)
 
 		res, err := postForm(rx, base+"/new", alexPlan("100", "200", "300"))
@@ -176,8 +173,7 @@ func TestAPrescriberPlansAndRunsACourse(t *testing.T) {
 }
 
 func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		allBefore := s.count(t, `SELECT COUNT(*) FROM course`)
 		rx := s.client(t, "prescriber")
 		// Noor has no evaluation at all.
@@ -188,7 +184,7 @@ func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
 		body = getOK(t, rx, s.url+"/clients/"+rob+"/courses/new")
 		pageSays(t, body, "A course cannot be planned yet.", "is not approved")
 		// Alex is approved, but a screening that blocks refuses the course with its reason.
-		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+		if err := s.db.Write(context.Background(), func(tx *store.Tx) error {
 			_, err := tx.Exec(context.Background(), `INSERT INTO screening (id, practice_id, client_id, intake_id, screened_at, rule_set_version, outcome,
 				findings, unanswered, parameters, facts, trigger_kind, run_by_kind, run_by_id)
 				SELECT ?, practice_id, client_id, intake_id, ?, rule_set_version, 'blocked', findings, unanswered, parameters, facts, 'changed', run_by_kind, run_by_id
@@ -203,5 +199,96 @@ func TestACourseNeedsAnApprovedEvaluationAndAnUnblockedScreening(t *testing.T) {
 		if n := s.count(t, `SELECT COUNT(*) FROM course`); n != allBefore {
 			t.Errorf("%d courses, %d before the refused plans; want no new one", n, allBefore)
 		}
+	})
+}
+
+func fieldError(got map[string]any, field string) string {
+	errs, _ := got["errors"].(map[string]any)
+	msg, _ := errs[field].(string)
+	return msg
+}
+
+func TestTheCourseActionsInTheAPI(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *routeSite) {
+		tok := s.tokens["prescriber"]
+		base := "/api/v1/clients/" + s.alexID + "/courses"
+		demoCourse := idOf(t, s.db, `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, s.alexID)
+		plan := map[string]any{"indication_code": "F33.1", "indication_text": "MDD", "route": "sublingual_rdt", "planned_sessions": 2,
+			"window_days": 14, "min_gap_hours": 48, "doses_mg": []float64{100, 200}}
+		check := func(res *http.Response, got map[string]any, want int, what string) {
+			t.Helper()
+			if res.StatusCode != want {
+				t.Fatalf("%s: %d %v; want %d", what, res.StatusCode, got, want)
+			}
+			if want == http.StatusUnprocessableEntity && res.Header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("%s: Content-Type %q", what, res.Header.Get("Content-Type"))
+			}
+		}
+
+		// One active course at a time.
+		res, got := postJSON(t, s.url, base, tok, plan)
+		check(res, got, http.StatusUnprocessableEntity, "a second course")
+		if msg := fieldError(got, "course"); !strings.Contains(msg, "already has an active course (F33.1") || !strings.Contains(msg, "complete or stop that course first") {
+			t.Errorf("second course refused with %q", msg)
+		}
+		res, got = postJSON(t, s.url, base+"/"+demoCourse+"/stop", tok, map[string]any{"reason": " "})
+		check(res, got, http.StatusUnprocessableEntity, "stop without a reason")
+		if fieldError(got, "reason") == "" {
+			t.Errorf("stop without a reason: %v", got)
+		}
+		res, got = postJSON(t, s.url, base+"/"+demoCourse+"/stop", tok, map[string]any{"reason": "Replanned."})
+		check(res, got, http.StatusOK, "stop")
+		if got["status"] != "stopped" || got["stop_reason"] != "Replanned." {
+			t.Errorf("stopped course: %v", got)
+		}
+
+		res, got = postJSON(t, s.url, base, tok, plan)
+		check(res, got, http.StatusCreated, "plan")
+		course := base + "/" + got["id"].(string)
+		res, got = postJSON(t, s.url, course+"/sessions", tok, map[string]any{"session_number": 1, "action": "book", "scheduled_at": time.Now().Add(time.Hour)})
+		check(res, got, http.StatusUnprocessableEntity, "booking a planned course")
+		res, got = postJSON(t, s.url, course+"/activate", tok, nil)
+		check(res, got, http.StatusOK, "activate")
+		if got["status"] != "active" {
+			t.Errorf("activated course: %v", got)
+		}
+		res, got = postJSON(t, s.url, course+"/activate", tok, nil)
+		check(res, got, http.StatusUnprocessableEntity, "activate twice")
+
+		// Sessions: a time is needed to book; held once its time has come.
+		res, got = postJSON(t, s.url, course+"/sessions", tok, map[string]any{"session_number": 1, "action": "book"})
+		check(res, got, http.StatusUnprocessableEntity, "book without a time")
+		if fieldError(got, "scheduled_at") == "" {
+			t.Errorf("book without a time: %v", got)
+		}
+		res, got = postJSON(t, s.url, course+"/sessions", tok, map[string]any{"session_number": 1, "action": "book", "scheduled_at": time.Now().Add(-time.Hour)})
+		check(res, got, http.StatusOK, "book")
+		res, got = postJSON(t, s.url, course+"/sessions", tok, map[string]any{"session_number": 1, "action": "held"})
+		check(res, got, http.StatusOK, "held")
+		if sessions, _ := got["sessions"].([]any); len(sessions) != 1 || fmt.Sprint(sessions[0].(map[string]any)["status"]) != "held" {
+			t.Errorf("sessions after held: %v", got["sessions"])
+		}
+		res, got = postJSON(t, s.url, course+"/sessions", tok, map[string]any{"session_number": 1, "action": "sometimes"})
+		check(res, got, http.StatusUnprocessableEntity, "an unknown action")
+
+		// Complete, then touch-ups; an active course cannot be activated again.
+		res, got = postJSON(t, s.url, course+"/touch-ups", tok, map[string]any{"dose_mg": 150})
+		check(res, got, http.StatusUnprocessableEntity, "touch-up before completion")
+		res, got = postJSON(t, s.url, course+"/complete", tok, nil)
+		check(res, got, http.StatusOK, "complete")
+		res, got = postJSON(t, s.url, course+"/touch-ups", tok, map[string]any{"dose_mg": 0})
+		check(res, got, http.StatusUnprocessableEntity, "touch-up of 0 mg")
+		if fieldError(got, "dose_mg") == "" {
+			t.Errorf("touch-up of 0 mg: %v", got)
+		}
+		res, got = postJSON(t, s.url, course+"/touch-ups", tok, map[string]any{"dose_mg": 150})
+		check(res, got, http.StatusOK, "touch-up")
+		if doses, _ := got["doses"].([]any); len(doses) != 3 {
+			t.Errorf("doses after a touch-up: %v", got["doses"])
+		}
+
+		// A therapist on the team books sessions but does not change the plan.
+		res, got = postJSON(t, s.url, course+"/complete", s.tokens["therapist-on-team"], nil)
+		check(res, got, http.StatusForbidden, "a therapist completing")
 	})
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -69,21 +70,27 @@ func sameRows(t *testing.T, what string, before, after map[string]int64) {
 	}
 }
 
-// anyID is the id of some row of table, for paths that need a record that
-// exists; fallback when there is none.
-func anyID(t *testing.T, db *store.DB, query string, args ...any) string {
+// idOf is the id in the first row q answers, such as a record that must
+// exist for a path.
+func idOf(t *testing.T, db *store.DB, q string, args ...any) string {
 	t.Helper()
 	var id string
-	if err := db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), query, args...).Scan(&id)
-	}); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
+	storetest.Scan(t, db, q, args, &id)
 	return id
 }
 
-// sendJSON sends body as it is, with the content type given ("" for none).
+// sendJSON sends body as it is, with the content type and the token given
+// ("" for none), and decodes the answer (nil where it is not JSON).
 func sendJSON(t *testing.T, method, u, token, contentType, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	res, raw := sendRaw(t, method, u, token, contentType, body)
+	var out map[string]any
+	json.Unmarshal(raw, &out)
+	return res, out
+}
+
+// sendRaw is sendJSON with the answer as it came.
+func sendRaw(t *testing.T, method, u, token, contentType, body string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(method, u, strings.NewReader(body))
 	if contentType != "" {
@@ -92,7 +99,13 @@ func sendJSON(t *testing.T, method, u, token, contentType, body string) (*http.R
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return doJSON(t, req)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res, raw
 }
 
 // Every route of the JSON API that takes a body, found in the server's own
@@ -101,12 +114,12 @@ func sendJSON(t *testing.T, method, u, token, contentType, body string) (*http.R
 func TestEveryJSONRouteRefusesABodyItCannotTakeAndStoresNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, srv := buildSite(t, db)
-		alertID := anyID(t, db, `SELECT id FROM safety_alert WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
-		inquiryID := anyID(t, db, `SELECT id FROM inquiry ORDER BY id LIMIT 1`)
-		appointmentID := anyID(t, db, `SELECT appointment_id FROM appointment_client WHERE client_id = ? ORDER BY appointment_id LIMIT 1`, s.alexID)
-		courseID := anyID(t, db, `SELECT id FROM course WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
-		sessionID := anyID(t, db, `SELECT id FROM course_session WHERE course_id = ? ORDER BY id LIMIT 1`, courseID)
-		recordID := anyID(t, db, `SELECT id FROM session_record WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
+		alertID := idOf(t, db, `SELECT id FROM safety_alert WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
+		inquiryID := idOf(t, db, `SELECT id FROM inquiry ORDER BY id LIMIT 1`)
+		appointmentID := idOf(t, db, `SELECT appointment_id FROM appointment_client WHERE client_id = ? ORDER BY appointment_id LIMIT 1`, s.alexID)
+		courseID := idOf(t, db, `SELECT id FROM course WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
+		sessionID := idOf(t, db, `SELECT id FROM course_session WHERE course_id = ? ORDER BY id LIMIT 1`, courseID)
+		recordID := idOf(t, db, `SELECT id FROM session_record WHERE client_id = ? ORDER BY id LIMIT 1`, s.alexID)
 		// Process notes take a scope of their own, which the site's tokens
 		// lack.
 		notes := access.NewAPIToken()
@@ -216,16 +229,15 @@ func TestEveryJSONRouteRefusesABodyItCannotTakeAndStoresNothing(t *testing.T) {
 // must not be stored as 0, "Not at all": the response is refused, naming
 // the item, and nothing is stored or raised.
 func TestAnUnansweredSuicideItemIsRefusedNotStoredAsNotAtAll(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		path := "/api/v1/clients/" + s.alexID + "/responses"
-		before := rowCounts(t, db)
+		before := rowCounts(t, s.db)
 		body := `{"instrument": "phq9", "answers": {"phq9_1": 1, "phq9_2": 1, "phq9_3": 0, "phq9_4": 1, "phq9_5": 0, "phq9_6": 0, "phq9_7": 0, "phq9_8": 0, "phq9_9": null}}`
 		res, got := apiDo(t, s, "prescriber", http.MethodPost, path, body)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldError(got, "answers.phq9_9"), "not null") {
 			t.Fatalf("%d %v; want 422 naming answers.phq9_9", res.StatusCode, got)
 		}
-		sameRows(t, "a null item 9", before, rowCounts(t, db))
+		sameRows(t, "a null item 9", before, rowCounts(t, s.db))
 		// The same answers with item 9 given are taken.
 		res, got = apiDo(t, s, "prescriber", http.MethodPost, path, strings.Replace(body, `"phq9_9": null`, `"phq9_9": 0`, 1))
 		if res.StatusCode != http.StatusCreated {
@@ -238,8 +250,7 @@ func TestAnUnansweredSuicideItemIsRefusedNotStoredAsNotAtAll(t *testing.T) {
 // is refused with a 422 naming it, before any handler, on both databases
 // alike (PostgreSQL used to answer 500), and nothing is saved.
 func TestAFormFieldThatIsNotTextIsRefusedOnEveryDatabase(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		sam := s.client(t, "therapist-on-team")
 		plan := func(step string) url.Values {
 			return url.Values{"warning_signs.0.text": {step}, "internal_coping.0.text": {"Walk the dog"},
@@ -250,10 +261,10 @@ func TestAFormFieldThatIsNotTextIsRefusedOnEveryDatabase(t *testing.T) {
 			{"invalid UTF-8", "Not sleeping \xff\xfe", "not valid text"},
 			{"a NUL", "Not sleeping\x00", "NUL character"},
 		} {
-			before := rowCounts(t, db)
+			before := rowCounts(t, s.db)
 			body := postStatus(t, sam, base, plan(c.value), http.StatusUnprocessableEntity)
 			pageSays(t, body, "warning_signs.0.text", c.says, "Nothing was saved")
-			sameRows(t, "a plan with "+c.name, before, rowCounts(t, db))
+			sameRows(t, "a plan with "+c.name, before, rowCounts(t, s.db))
 		}
 		// A field's name is held to the same rule.
 		body := postStatus(t, sam, base, url.Values{"warning_signs.0.text\xff": {"x"}}, http.StatusUnprocessableEntity)
@@ -279,14 +290,13 @@ func TestAFormFieldThatIsNotTextIsRefusedOnEveryDatabase(t *testing.T) {
 // refused, through the page and through the API, naming the field and the
 // limit, and no version is saved.
 func TestAHundredKilobyteSafetyPlanEntryIsRefusedThroughPageAndAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		huge := strings.Repeat("I stop answering my phone. ", 100<<10/27+1)
 		sam := s.client(t, "therapist-on-team")
 		// The page itself stops typing at the limit.
 		res, err := sam.Get(s.url + "/clients/" + s.alexID + "/safety-plan")
 		pageHas(t, read(t, res, err), `maxlength="500" aria-label="Warning signs, line 0"`, `name="worth_living_for" rows="2" maxlength="10000"`)
-		before := rowCounts(t, db)
+		before := rowCounts(t, s.db)
 		res, err = postForm(sam, s.url+"/clients/"+s.alexID+"/safety-plan", url.Values{"warning_signs.0.text": {huge},
 			"internal_coping.0.text": {"Walk the dog"}, "people_to_ask.0.text": {"Rosa"}, "professionals.0.text": {"988 Lifeline"}})
 		body := read(t, res, err)
@@ -300,7 +310,7 @@ func TestAHundredKilobyteSafetyPlanEntryIsRefusedThroughPageAndAPI(t *testing.T)
 			!strings.Contains(fieldError(got, "worth_living_for"), "at most 10,000 characters") {
 			t.Fatalf("%d %v; want 422 naming warning_signs[0].text and worth_living_for", res.StatusCode, got)
 		}
-		sameRows(t, "a 100 KB plan entry", before, rowCounts(t, db))
+		sameRows(t, "a 100 KB plan entry", before, rowCounts(t, s.db))
 	})
 }
 
@@ -308,8 +318,7 @@ func TestAHundredKilobyteSafetyPlanEntryIsRefusedThroughPageAndAPI(t *testing.T)
 // other: counted towards the lockout and on the trail, on PostgreSQL too,
 // with the header recorded as valid text.
 func TestASignInWithABrokenUserAgentIsCountedAndAudited(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		agent := "Mozilla/5.0 \xff\xfe\xc3(broken)"
 		for i := 1; i <= 2; i++ {
@@ -325,7 +334,7 @@ func TestASignInWithABrokenUserAgentIsCountedAndAudited(t *testing.T) {
 			var failures int
 			var audited int
 			var ua string
-			err = db.Read(ctx, func(tx *store.Tx) error {
+			err = s.db.Read(ctx, func(tx *store.Tx) error {
 				if err := tx.QueryRow(ctx, `SELECT failed_attempts FROM account WHERE email = ?`, s.emails["owner"]).Scan(&failures); err != nil {
 					return err
 				}
@@ -340,6 +349,89 @@ func TestASignInWithABrokenUserAgentIsCountedAndAudited(t *testing.T) {
 			if ua != "Mozilla/5.0 \uFFFD(broken)" {
 				t.Fatalf("recorded user agent %q", ua)
 			}
+		}
+	})
+}
+
+// TestStaticFilesOnly: /static/ serves its files and nothing else: no
+// folder listing, and no odd name (an encoded "..", a backslash, a NUL)
+// gets anything but 404 — never a bare 500.
+func TestStaticFilesOnly(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *routeSite) {
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		get := func(raw string) (*http.Response, string) {
+			t.Helper()
+			req, err := http.NewRequest(http.MethodGet, s.url+"/", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Sent exactly as written, not cleaned by the client.
+			req.URL.Opaque = raw
+			res, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			return res, string(b)
+		}
+		if res, _ := get("/static/style.css"); res.StatusCode != http.StatusOK {
+			t.Fatalf("/static/style.css: %d", res.StatusCode)
+		}
+		for _, raw := range []string{
+			"/static/", "/static", "/static/.", "/static/%2e", "/static/%2e%2e/", "/static/..%2fgo.mod",
+			"/static/%2e%2e%2f%2e%2e%2fgo.mod", "/static/..%5cgo.mod", "/static/%00", "/static/style.css%00.js",
+			"/static//etc/passwd", "/static/no-such-file.css", "/static/%ff",
+		} {
+			res, body := get(raw)
+			switch {
+			case res.StatusCode == http.StatusNotFound:
+			case (res.StatusCode == http.StatusMovedPermanently || res.StatusCode == http.StatusTemporaryRedirect) &&
+				strings.HasPrefix(res.Header.Get("Location"), "/") && !strings.HasPrefix(res.Header.Get("Location"), "//"):
+				// The router's own clean-up of ".." and "//", to a path here.
+			default:
+				t.Errorf("%s: %d; want 404", raw, res.StatusCode)
+			}
+			if strings.Contains(body, `<a href="style.css">`) || strings.Contains(body, "module holdspace") {
+				t.Errorf("%s: lists the folder or shows a file outside it", raw)
+			}
+		}
+	})
+}
+
+// TestACrossSiteFormIsRefusedAndAudited: a form another site sends is not
+// acted on, and the refusal is on the trail as a refusal, under the person
+// it was aimed at and the route, not the path.
+func TestACrossSiteFormIsRefusedAndAudited(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *routeSite) {
+		c := s.client(t, "owner")
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/clients/"+s.alexID+"/care-team",
+			strings.NewReader(url.Values{"op": {"add"}, "staff": {s.elenaStaff}, "role": {"therapist"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden {
+			t.Fatalf("cross-site form: %d; want 403", res.StatusCode)
+		}
+		ctx := context.Background()
+		var n, onTeam int
+		var actor string
+		s.db.Read(ctx, func(tx *store.Tx) error {
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND staff_id = ?`, s.alexID, s.elenaStaff).Scan(&onTeam); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(MAX(actor_id), '') FROM audit_event WHERE action = 'request.cross_site' AND outcome = 'denied'
+				AND record_id = 'POST /clients/{id}/care-team'`).Scan(&n, &actor)
+		})
+		if onTeam != 0 {
+			t.Fatal("the forged form changed the care team")
+		}
+		if n != 1 || actor == "" {
+			t.Fatalf("%d cross-site refusals on the trail (actor %q); want 1, naming the owner", n, actor)
 		}
 	})
 }

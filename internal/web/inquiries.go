@@ -322,13 +322,11 @@ func (s *Server) inquiryDecline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) inquiryConvert(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	in := inquiry.ConvertInput{LegalName: form.Get("legal_name"), PreferredName: form.Get("preferred_name"), DateOfBirth: form.Get("date_of_birth"),
 		Email: form.Get("email"), Phone: form.Get("phone"), TherapistID: form.Get("therapist_id"), PrescriberID: form.Get("prescriber_id")}
-	_, err := s.inquiries().Convert(r.Context(), sess.Actor, id, in)
+	_, err := s.inquiries().Convert(r.Context(), a, id, in)
 	if s.inquiryFailed(w, r, err, id) {
 		return
 	}

@@ -25,11 +25,9 @@ func contactMethodField(f *Form) Field {
 }
 
 func (s *Server) inquiryContact(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	err := s.inquiries().LogContact(r.Context(), sess.Actor, id, inquiry.ContactInput{Method: form.Get("method"), Note: form.Values.Get("note")})
+	err := s.inquiries().LogContact(r.Context(), a, id, inquiry.ContactInput{Method: form.Get("method"), Note: form.Values.Get("note")})
 	if s.inquiryFailed(w, r, err, id) {
 		return
 	}
@@ -41,10 +39,8 @@ func (s *Server) inquiryContact(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) practiceNotifySave(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	r.ParseForm()
-	form := NewForm(r.PostForm)
-	err := s.inquiries().SaveNotified(r.Context(), sess.Actor, r.PostForm["notify"])
+	a, form := postedForm(r)
+	err := s.inquiries().SaveNotified(r.Context(), a, r.PostForm["notify"])
 	if err == nil {
 		s.redirect(w, r, "/admin/practice-page#notify", "ok", "Saved: who is told of a new inquiry.")
 		return

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,8 +8,37 @@ import (
 
 	"holdspace/internal/access"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
+
+// The route table's rows for the intake and screening. The table fills
+// {id} but not {section} or {screeningID}: a request that access lets
+// through then finds no such section or screening, and answers 404, shown
+// here as "hidden"; the tests below walk the real pages.
+func init() {
+	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
+	addRoutes(map[string][]string{
+		"GET /portal/intake":                                                  {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+		"GET /portal/intake/review":                                           {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+		"POST /portal/intake/submit":                                          {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+		"GET /portal/intake/{section}":                                        {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
+		"POST /portal/intake/{section}":                                       {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
+		"GET /clients/{id}/intake":                                            {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
+		"GET /clients/{id}/intake/review":                                     {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
+		"POST /clients/{id}/intake/submit":                                    {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
+		"GET /clients/{id}/intake/{section}":                                  {signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /clients/{id}/intake/{section}":                                 {signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden},
+		"GET /clients/{id}/screening":                                         {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
+		"POST /clients/{id}/screening/{screeningID}/acknowledge":              {signin, deny, deny, deny, hidden, deny, deny, deny, hidden},
+		"POST /clients/{id}/screening/blood-pressure":                         {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
+		"GET /api/v1/clients/{id}/intake":                                     {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"PUT /api/v1/clients/{id}/intake/{section}":                           {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /api/v1/clients/{id}/intake/submit":                             {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"GET /api/v1/clients/{id}/screenings":                                 {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"POST /api/v1/clients/{id}/screenings/{screeningID}/acknowledgements": {unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden},
+		"POST /api/v1/clients/{id}/screening-vitals":                          {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"GET /api/v1/screening-rules":                                         {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
+	})
+}
 
 // intakeSite is a practice with a prescriber, a therapist, a therapist off
 // the care team, and two clients with portal accounts.
@@ -70,22 +98,19 @@ func (b *adminBrowser) save(base, section string, v url.Values) (*http.Response,
 }
 
 func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		alex := s.signIn("alex@client.example")
-		res, body := alex.get("/portal/intake")
-		wantStatus(t, res, http.StatusOK)
+		body := alex.getOK(t, "/portal/intake")
 		pageSays(t, body, "Your health questionnaire", "Not started", "Start")
 		dumpPage(t, "intake_overview_new", body)
 
-		res, body = alex.get("/portal/intake/medical")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/intake/medical")
 		pageHas(t, body, `<legend>`, `type="radio"`, `name="medical.stroke"`, `value="not_sure"`, "/static/intake.js")
 		dumpPage(t, "intake_medical", body)
 
 		// The first page, half done, saved to come back later.
 		half := url.Values{"action": {"save"}, "medical.heart_disease": {"yes"}, "medical.stroke": {"no"}}
-		res, _ = alex.post("/portal/intake/medical", half)
+		res, _ := alex.post("/portal/intake/medical", half)
 		wantStatus(t, res, http.StatusSeeOther)
 		res, body = alex.follow(res)
 		wantStatus(t, res, http.StatusOK)
@@ -101,8 +126,7 @@ func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
 		pageHas(t, body, `value="a hundred"`, `id="f-medications-list-0-dose-error"`, `href="#f-medications-list-0-dose"`)
 		pageSays(t, body, "Please enter the dose as a number, such as 10 or 0.5.", "everything else on this page is saved")
 		dumpPage(t, "intake_medications_refused", body)
-		res, body = alex.get("/portal/intake/medications")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/intake/medications")
 		pageHas(t, body, `value="Sertraline"`, `value="Lorazepam"`)
 		if strings.Contains(body, "a hundred") {
 			t.Error("the unreadable dose was stored")
@@ -116,16 +140,14 @@ func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
 		pageHas(t, body, `name="medications.list[3].name"`, `name="rows" value="4"`)
 
 		// Resume: the overview sends the client back to the first open part.
-		res, body = alex.get("/portal/intake")
-		wantStatus(t, res, http.StatusOK)
+		body = alex.getOK(t, "/portal/intake")
 		pageHas(t, body, `href="/portal/intake/medical">Carry on where you left off`)
 		pageSays(t, body, "to answer")
 		dumpPage(t, "intake_overview_started", body)
 
 		// Another client sees only their own questionnaire, and no staff page.
 		jamie := s.signIn("jamie@client.example")
-		res, body = jamie.get("/portal/intake/medications")
-		wantStatus(t, res, http.StatusOK)
+		body = jamie.getOK(t, "/portal/intake/medications")
 		if strings.Contains(body, "Sertraline") {
 			t.Error("Jamie saw Alex's medicines")
 		}
@@ -135,8 +157,7 @@ func TestAClientFillsTheIntakeAPageAtATimeAndNothingTypedIsLost(t *testing.T) {
 }
 
 func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		alex := s.signIn("alex@client.example")
 		all := answers()
 		all["psychiatric"].Set("psychiatric.mania_history", "yes")
@@ -145,10 +166,9 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 			res, _ := alex.save("/portal/intake", name, all[name])
 			wantStatus(t, res, http.StatusSeeOther)
 		}
-		res, body := alex.get("/portal/intake/review")
-		wantStatus(t, res, http.StatusOK)
+		body := alex.getOK(t, "/portal/intake/review")
 		pageSays(t, body, "one question still needs an answer", "Are you pregnant, or is there any chance you could be?")
-		res, body = alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivera"}, "confirm": {"yes"}})
+		res, body := alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivera"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		pageSays(t, body, "Not sent yet:", "Are you pregnant, or is there any chance you could be?")
 		dumpPage(t, "intake_review_refused", body)
@@ -188,17 +208,13 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		pageSays(t, body, "Awaiting the prescriber's acknowledgement", "Current or past mania or hypomania", "Source: Spravato (esketamine) prescribing information",
 			"128/82 mmHg", "rule set 2025.2")
-		var screeningID string
-		db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT id FROM screening WHERE client_id = ? AND outcome = 'needs_acknowledgement'`, s.alex).Scan(&screeningID)
-		})
+		screeningID := idOf(t, s.db, `SELECT id FROM screening WHERE client_id = ? AND outcome = 'needs_acknowledgement'`, s.alex)
 		ack := "/clients/" + s.alex + "/screening/" + screeningID + "/acknowledge"
 		res, _ = sam.post(ack, url.Values{"rule_id": {"rel-mania-bipolar"}, "reason": {"fine"}})
 		wantStatus(t, res, http.StatusForbidden)
 
 		rx := s.signIn("rx@example.org")
-		res, body = rx.get("/clients/" + s.alex + "/screening")
-		wantStatus(t, res, http.StatusOK)
+		body = rx.getOK(t, "/clients/"+s.alex+"/screening")
 		pageHas(t, body, `action="`+ack+`"`)
 		dumpPage(t, "screening_awaiting", body)
 		res, body = rx.post(ack, url.Values{"rule_id": {"rel-mania-bipolar"}, "reason": {"  "}})
@@ -219,8 +235,7 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		}
 
 		// A staff change to the medicines after submission screens again.
-		res, body = sam.get("/clients/" + s.alex + "/intake/medications")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, "/clients/"+s.alex+"/intake/medications")
 		pageSays(t, body, "This intake has been submitted.")
 		res, _ = sam.post("/clients/"+s.alex+"/intake/medications", url.Values{"action": {"save"}, "medications.takes_medications": {"yes"},
 			"medications.list[0].name": {"Klonopin"}, "medications.list[0].daily_dose_mg": {"0.5"}})
@@ -231,19 +246,16 @@ func TestSubmittingScreensAndAPrescriberAcknowledges(t *testing.T) {
 		if n := s.count(`SELECT COUNT(*) FROM screening WHERE client_id = ?`, s.alex); n != 3 {
 			t.Fatalf("%d screenings; want 3 (submitted, blood pressure, medicines)", n)
 		}
-		res, body = sam.get("/clients/" + s.alex + "/screening")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, "/clients/"+s.alex+"/screening")
 		pageSays(t, body, "Takes a benzodiazepine", "carried forward", "All screenings")
-		res, body = sam.get("/clients/" + s.alex + "/intake/review")
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, "/clients/"+s.alex+"/intake/review")
 		pageSays(t, body, "Klonopin", "benzodiazepine", "diazepam-equivalent")
 		dumpPage(t, "intake_review_staff", body)
 	})
 }
 
 func TestAnAbsoluteContraindicationBlocks(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		sam := s.signIn("sam@example.org")
 		base := "/clients/" + s.jamie + "/intake"
 		all := answers()
@@ -260,15 +272,13 @@ func TestAnAbsoluteContraindicationBlocks(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		pageSays(t, body, "Blocked: absolute contraindication", "blocks a course", "Aneurysmal vascular disease")
 		dumpPage(t, "screening_blocked", body)
-		res, body = sam.get(base)
-		wantStatus(t, res, http.StatusOK)
+		body = sam.getOK(t, base)
 		pageSays(t, body, "by Sam Okafor")
 	})
 }
 
 func TestTheIntakeAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newIntakeSite(t, db)
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
 		tok := s.apiToken(s.sam)
 		call := func(method, path, body string) (int, map[string]any) {
 			t.Helper()
@@ -307,6 +317,248 @@ func TestTheIntakeAPI(t *testing.T) {
 		code, out = call("GET", base+"/screenings", "")
 		if code != 200 || len(out["screenings"].([]any)) != 0 {
 			t.Fatalf("%d %v; want no screening before submit", code, out)
+		}
+	})
+}
+
+// The client sends the intake with their typed name and the confirmation;
+// a refusal keeps what was typed and sends nothing; staff see the
+// attestation on the review, and that a later change of theirs broke it.
+func TestTheClientAttestsTheIntakeAndStaffSeeItOnTheReview(t *testing.T) {
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
+		alex := s.signIn("alex@client.example")
+		all := answers()
+		for _, name := range []string{"medical", "psychiatric", "substances", "medications", "experience", "goals"} {
+			res, _ := alex.save("/portal/intake", name, all[name])
+			wantStatus(t, res, http.StatusSeeOther)
+		}
+		body := alex.getOK(t, "/portal/intake/review")
+		pageHas(t, body, `name="name"`, `autocomplete="name"`, `name="confirm"`, `type="checkbox"`)
+		pageSays(t, body, "Type it as we have it on file: Alex Rivera. Capital letters and spaces do not matter.",
+			"My answers are true and complete to the best of my knowledge.")
+
+		res, body := alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivers"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageHas(t, body, `value="Alex Rivers"`, `id="f-name-error"`, `id="f-confirm-error"`, `aria-invalid="true"`)
+		pageSays(t, body, "This does not match the name we have on file (Alex Rivera)", "Tick the box to confirm")
+		dumpPage(t, "intake_attest_refused", body)
+		res, body = alex.post("/portal/intake/submit", url.Values{"confirm": {"yes"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageHas(t, body, `id="f-name-error"`, `checked`)
+		pageSays(t, body, "Type your full name to confirm your answers.")
+		if n := s.count(`SELECT COUNT(*) FROM screening`) + s.count(`SELECT COUNT(*) FROM intake WHERE status = 'submitted'`); n != 0 {
+			t.Fatalf("a refused attestation sent the intake (%d)", n)
+		}
+
+		res, _ = alex.post("/portal/intake/submit", url.Values{"name": {" alex rivera "}, "confirm": {"yes"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		body = alex.getOK(t, "/portal/intake/review")
+		pageSays(t, body, "You confirmed that these answers were true and complete", "typing “alex rivera”", "Mon 23 Nov 2026, 09:00 EST")
+		pageSaysNot(t, body, "Your full name")
+
+		sam := s.signIn("sam@example.org")
+		review := "/clients/" + s.alex + "/intake/review"
+		body = sam.getOK(t, review)
+		pageSays(t, body, "Attested by alex rivera on Mon 23 Nov 2026, 09:00 EST: the client, in the portal.", "still match the fingerprint")
+		pageSaysNot(t, body, "changed since the attestation")
+		dumpPage(t, "intake_attested_staff", body)
+
+		// A staff change after submission shows on the review, with who made it.
+		res, _ = sam.save("/clients/"+s.alex+"/intake", "goals", url.Values{"goals.text": {"To sleep, and to stop dreading Mondays."}})
+		wantStatus(t, res, http.StatusSeeOther)
+		body = sam.getOK(t, review)
+		pageSays(t, body, "Attested by alex rivera", "The answers have changed since the attestation.",
+			"Your hopes for this work: changed by Sam Okafor on Mon 23 Nov 2026, 09:00 EST")
+		pageSaysNot(t, body, "still match the fingerprint")
+		dumpPage(t, "intake_attested_changed", body)
+		body = alex.getOK(t, "/portal/intake/review")
+		pageSays(t, body, "Your care team has since changed some answers with you: Your hopes for this work.")
+	})
+}
+
+// Staff sending the intake for a client confirm it under their own name.
+func TestStaffSendTheIntakeUnderTheirOwnName(t *testing.T) {
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
+		sam := s.signIn("sam@example.org")
+		base := "/clients/" + s.jamie + "/intake"
+		for name, v := range answers() {
+			res, _ := sam.save(base, name, v)
+			wantStatus(t, res, http.StatusSeeOther)
+		}
+		body := sam.getOK(t, base+"/review")
+		pageSays(t, body, "as your staff account has it: Sam Okafor", "The client has told me that these answers are true and complete")
+		res, body := sam.post(base+"/submit", url.Values{"name": {"Jamie Chen"}, "confirm": {"yes"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageHas(t, body, `value="Jamie Chen"`, `id="f-name-error"`)
+		pageSays(t, body, "This does not match the name on your staff account (Sam Okafor)")
+		res, _ = sam.post(base+"/submit", url.Values{"name": {"Sam Okafor"}, "confirm": {"yes"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		body = sam.getOK(t, base+"/review")
+		pageSays(t, body, "Attested by Sam Okafor on Mon 23 Nov 2026, 09:00 EST: Sam Okafor, staff, on the client")
+		dumpPage(t, "intake_attested_by_staff", body)
+	})
+}
+
+func TestTheIntakeAPISubmitsWithAnAttestation(t *testing.T) {
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
+		tok := access.NewAPIToken()
+		s.exec(`INSERT INTO api_token (id, practice_id, account_id, name, scopes, token_hash, created_at)
+			SELECT ?, practice_id, id, 'test', 'clients:read clients:write', ?, ? FROM account WHERE email = 'sam@example.org'`,
+			store.NewID(), access.HashToken(tok), adminTime)
+		call := func(method, path, body string) (int, map[string]any) {
+			t.Helper()
+			res, out := sendJSON(t, method, s.srv.URL+path, tok, "application/json", body)
+			return res.StatusCode, out
+		}
+		sam := s.signIn("sam@example.org")
+		for name, v := range answers() {
+			res, _ := sam.save("/clients/"+s.alex+"/intake", name, v)
+			wantStatus(t, res, http.StatusSeeOther)
+		}
+		submit := "/api/v1/clients/" + s.alex + "/intake/submit"
+		errs := func(out map[string]any) map[string]any { m, _ := out["errors"].(map[string]any); return m }
+		for _, c := range []struct{ body, want string }{
+			{"", "confirm"},
+			{`{}`, "name"},
+			{`{"name": "Alex Rivera", "confirm": true}`, "name"},
+			{`{"name": "Sam Okafor", "confirm": false}`, "confirm"},
+			{`{"name": null, "confirm": true}`, "name"},
+			{`{"name": "Sam Okafor", "confirm": true, "name": "Sam Okafor"}`, "name"},
+			{`{"name": "Sam Okafor", "confirm": true, "witness": "x"}`, "witness"},
+		} {
+			code, out := call("POST", submit, c.body)
+			if code != 422 || errs(out)[c.want] == nil {
+				t.Errorf("%q: %d %v; want 422 naming %s", c.body, code, out, c.want)
+			}
+		}
+		if n := s.count(`SELECT COUNT(*) FROM screening`); n != 0 {
+			t.Fatalf("%d screenings after refusals", n)
+		}
+		code, out := call("POST", submit, `{"name": "sam OKAFOR", "confirm": true}`)
+		att, _ := out["attestation"].(map[string]any)
+		if code != 200 || att["typed_name"] != "sam OKAFOR" || len(att["answers_sha256"].(string)) != 64 {
+			t.Fatalf("%d %v", code, out)
+		}
+		code, out = call("GET", "/api/v1/clients/"+s.alex+"/intake", "")
+		got, _ := out["attestation"].(map[string]any)
+		if code != 200 || got["matches"] != true || got["answers_sha256"] != att["answers_sha256"] || got["by"].(map[string]any)["kind"] != "api" {
+			t.Errorf("%d %v", code, out["attestation"])
+		}
+	})
+}
+
+// Finding 10: the three medicines a client lists on the intake, lorazepam among them, are offered
+// to the chart when the intake is submitted; a clinician confirms two (one corrected), declines
+// the third through the API; the evaluation shows what is confirmed and what is still only the
+// client's word; the benzodiazepine finding gives the diazepam equivalent (Ashton Manual:
+// lorazepam 1 mg ≈ diazepam 10 mg, so 1 mg twice daily ≈ 20 mg/day).
+func TestIntakeMedicationsReachTheChartTheEvaluationAndTheScreening(t *testing.T) {
+	each(t, newIntakeSite, func(t *testing.T, s *intakeSite) {
+		alex := s.signIn("alex@client.example")
+		all := answers()
+		all["medications"] = url.Values{"rows": {"3"}, "medications.takes_medications": {"yes"},
+			"medications.list[0].name": {"lorazepam"}, "medications.list[0].dose": {"1"}, "medications.list[0].unit": {"mg"},
+			"medications.list[0].frequency": {"twice daily"}, "medications.list[0].daily_dose_mg": {"2"},
+			"medications.list[1].name": {"Sertraline"}, "medications.list[1].dose": {"100"}, "medications.list[1].unit": {"mg"},
+			"medications.list[1].frequency": {"every morning"},
+			"medications.list[2].name":      {"Lamictal"}, "medications.list[2].dose": {"50"}, "medications.list[2].unit": {"mg"},
+			"medications.list[2].frequency": {"daily"}}
+		for _, name := range []string{"medical", "psychiatric", "substances", "medications", "experience", "goals"} {
+			res, body := alex.save("/portal/intake", name, all[name])
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("saving %s: %d\n%s", name, res.StatusCode, body)
+			}
+		}
+		res, _ := alex.post("/portal/intake/submit", url.Values{"name": {"Alex Rivera"}, "confirm": {"yes"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		if n := s.count(`SELECT COUNT(*) FROM medication WHERE client_id = ?`, s.alex); n != 0 {
+			t.Fatalf("%d chart medications on the client's word alone", n)
+		}
+
+		rx := s.signIn("rx@example.org")
+		base := "/clients/" + s.alex
+		body := rx.getOK(t, base+"/intake/review")
+		// Words of the template itself, which reach the page as written.
+		pageHas(t, body, "offered to the chart's medication list on submission")
+		body = rx.getOK(t, base+"/medical")
+		pageSays(t, body, "Offered from the intake (3)", "lorazepam 1 mg, twice daily", "Sertraline 100 mg, every morning", "Lamictal 50 mg, daily",
+			"their total in a usual day: 2 mg", "No current medications recorded.")
+		dumpPage(t, "rx_medical_offered", body)
+		body = rx.getOK(t, base+"/evaluation/new")
+		pageSays(t, body, "listed by the client, not yet confirmed", "lorazepam 1 mg twice daily; Sertraline 100 mg every morning; Lamictal 50 mg daily")
+		pageHas(t, body, "<dt>Medications</dt><dd>\n")
+		if strings.Contains(body, `<dt>Medications</dt><dd><span class="muted">none recorded`) {
+			t.Error("the evaluation says no medications are recorded while three are offered")
+		}
+		body = rx.getOK(t, base+"/screening")
+		pageSays(t, body, "Takes a benzodiazepine", "lorazepam 1 mg twice daily (2 mg a day, the client's own total) ≈ diazepam 20 mg/day (Ashton Manual)",
+			"above 8 mg diazepam-equivalent")
+
+		var lorazepam, sertraline, lamictal string
+		for _, row := range []struct {
+			name string
+			id   *string
+		}{{"lorazepam", &lorazepam}, {"Sertraline", &sertraline}, {"Lamictal", &lamictal}} {
+			*row.id = idOf(t, s.db, `SELECT id FROM medication_offer WHERE client_id = ? AND name = ?`, s.alex, row.name)
+		}
+		// A start date in the future is refused beside its field, and the offer stays.
+		p := "offer-" + sertraline + "-"
+		res, body = rx.post(base+"/medical/offered/"+sertraline+"/confirm", url.Values{p + "name": {"Sertraline"}, p + "dose": {"150 mg"},
+			p + "frequency": {"every morning"}, p + "started_on": {"2099-01-01"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		pageHas(t, body, `value="150 mg"`, `id="f-`+p+`started_on-error"`)
+		res, _ = rx.post(base+"/medical/offered/"+sertraline+"/confirm", url.Values{p + "name": {"Sertraline"}, p + "dose": {"150 mg"},
+			p + "frequency": {"every morning"}, p + "started_on": {"2025-06-01"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		p = "offer-" + lorazepam + "-"
+		res, _ = rx.post(base+"/medical/offered/"+lorazepam+"/confirm", url.Values{p + "name": {"lorazepam"}, p + "dose": {"1 mg"}, p + "frequency": {"twice daily"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		_, body = rx.follow(res)
+		pageSays(t, body, "The medication from the intake is on the chart.", "Offered from the intake (1)", "from the intake")
+
+		// The API, the other face: decline lamotrigine, then read the offers and the chart.
+		tok := s.apiToken(s.rx)
+		api := s.srv.URL + "/api/v1/clients/" + s.alex
+		res, out := sendJSON(t, "POST", api+"/medications/offered/"+lamictal+"/decline", tok, "application/json", `{"reason": "Stopped in October"}`)
+		if res.StatusCode != http.StatusCreated || out["screening"] == nil {
+			t.Fatalf("decline: %d %v; want 201 with the new screening", res.StatusCode, out)
+		}
+		res, out = sendJSON(t, "POST", api+"/medications/offered/"+lamictal+"/confirm", tok, "application/json", `{}`)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("confirming a declined offer: %d %v; want 422", res.StatusCode, out)
+		}
+		res, out = sendJSON(t, "GET", api+"/medications/offered", tok, "", "")
+		offers, _ := out["offers"].([]any)
+		if res.StatusCode != http.StatusOK || len(offers) != 3 {
+			t.Fatalf("offers: %d %v", res.StatusCode, out)
+		}
+		statuses := map[string]string{}
+		for _, o := range offers {
+			m := o.(map[string]any)
+			statuses[m["name"].(string)] = m["status"].(string) + " by " + m["decided_by"].(string)
+		}
+		if statuses["lorazepam"] != "confirmed by Dr. Priya Raman" || statuses["Lamictal"] != "declined by Dr. Priya Raman" {
+			t.Errorf("statuses %v", statuses)
+		}
+		res, out = sendJSON(t, "GET", api+"/medical", tok, "", "")
+		meds, _ := out["medications"].([]any)
+		if res.StatusCode != http.StatusOK || len(meds) != 2 || len(out["offered_from_intake"].([]any)) != 0 {
+			t.Fatalf("medical: %d %v", res.StatusCode, out)
+		}
+		for _, m := range meds {
+			if m.(map[string]any)["source_intake_id"] == nil {
+				t.Errorf("medication %v has no source intake", m)
+			}
+		}
+
+		body = rx.getOK(t, base+"/evaluation/new")
+		pageSays(t, body, "lorazepam 1 mg twice daily; Sertraline 150 mg every morning")
+		pageSaysNot(t, body, "listed by the client, not yet confirmed", "Lamictal")
+		body = rx.getOK(t, base+"/screening")
+		pageSays(t, body, "lorazepam 1 mg twice daily ≈ diazepam 20 mg/day (Ashton Manual)", "Medication from the intake declined")
+		dumpPage(t, "screening_benzodiazepine_equivalent", body)
+		if n := s.count(`SELECT COUNT(*) FROM audit_event WHERE client_id = ? AND action = 'client.update' AND outcome = 'allowed' AND record_type = 'medication_offer'`, s.alex); n != 3 {
+			t.Errorf("%d audited decisions; want 3 (two confirmed, one declined)", n)
 		}
 	})
 }

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 	"holdspace/internal/web"
 )
 
@@ -40,8 +38,7 @@ func getBody(t *testing.T, c *http.Client, u string) (int, string) {
 var mailboxLink = regexp.MustCompile(`<a href="(http://[^"]+/invite/[^"]+)">`)
 
 func TestTheMailboxShowsAnInvitationWithItsWorkingLink(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		owner := s.client(t, "owner")
 		res, err := postForm(owner, s.url+"/clients/"+s.blankID+"/invite", url.Values{})
 		if err != nil {
@@ -87,9 +84,8 @@ func TestTheMailboxShowsAnInvitationWithItsWorkingLink(t *testing.T) {
 }
 
 func TestTheMailboxIsAbsentOutsideDemoMode(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
-		srv, err := web.New(web.Deps{DB: db, Log: slog.New(slog.DiscardHandler), Access: s.svc, Keys: s.ring, Version: "test"})
+	eachSite(t, func(t *testing.T, s *routeSite) {
+		srv, err := web.New(web.Deps{DB: s.db, Log: slog.New(slog.DiscardHandler), Access: s.svc, Keys: s.ring, Version: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}

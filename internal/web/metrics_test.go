@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"holdspace/internal/access"
-	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // TestRequestsAreLabelledByTheirRoute: the log and the metrics name the
@@ -16,8 +14,7 @@ import (
 // operator can tell which route fails. Before, every request was
 // "unmatched".
 func TestRequestsAreLabelledByTheirRoute(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		c := s.client(t, "owner")
 		res, err := c.Get(s.url + "/clients/" + s.alexID)
 		if err != nil {
@@ -63,8 +60,7 @@ func TestRequestsAreLabelledByTheirRoute(t *testing.T) {
 // every route and its failures, so it answers only a token with the
 // metrics:read scope.
 func TestMetricsNeedAMonitoringToken(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		res, err := http.Get(s.url + "/metrics")
 		if err != nil {
 			t.Fatal(err)

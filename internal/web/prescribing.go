@@ -248,14 +248,12 @@ func (s *Server) signEvaluation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) addAddendum(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id, evalID := r.PathValue("id"), r.PathValue("evalID")
-	r.ParseForm()
 	// Each evaluation's addendum form names its fields after it, so a
 	// refusal shows beside the right one.
 	prefix := "add-" + evalID + "-"
-	form := NewForm(r.PostForm)
-	_, err := s.prescribingDoor().AddAddendum(r.Context(), sess.Actor, id, evalID, r.PostForm.Get(prefix+"text"), r.PostForm.Get(prefix+"password"))
+	_, err := s.prescribingDoor().AddAddendum(r.Context(), a, id, evalID, r.PostForm.Get(prefix+"text"), r.PostForm.Get(prefix+"password"))
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/evaluation#e-"+evalID, "ok", "The addendum is signed and added below the evaluation.")
 		return

@@ -324,17 +324,15 @@ func formProblems(f *Form) error {
 
 // signDischargeException records a prescriber's shorter discharge observation for one client.
 func (s *Server) signDischargeException(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
+	a, form := postedForm(r)
 	id := r.PathValue("id")
-	r.ParseForm()
-	form := NewForm(r.PostForm)
 	minutes, convErr := strconv.Atoi(form.Get("min_observation_minutes"))
 	var unread error
 	if convErr != nil {
 		form.Fail("min_observation_minutes", "Give the least observation as a whole number of minutes.")
 		unread = errFormInvalid
 	}
-	_, err := s.sessionDoor().SignException(r.Context(), sess.Actor, id, minutes, form.Get("exception_reason"), unread)
+	_, err := s.sessionDoor().SignException(r.Context(), a, id, minutes, form.Get("exception_reason"), unread)
 	if err == nil {
 		s.redirect(w, r, "/clients/"+id+"/medical#discharge-exception", "ok", "The discharge exception is signed. This client's discharges use it from now on.")
 		return

@@ -2,13 +2,13 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"html"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"holdspace/internal/prescribing"
 	"holdspace/internal/store"
@@ -89,8 +89,7 @@ func (s *routeSite) count(t *testing.T, q string, args ...any) int {
 }
 
 func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.blankID
 		body := getOK(t, sam, base+"/details")
@@ -136,7 +135,7 @@ func TestTheCareTeamKeepsDetailsAndMedicalHistory(t *testing.T) {
 		pageSays(t, body, `"DEPRESSION" is not shaped like an ICD-10 code`, "The description is needed.")
 		postStatus(t, sam, base+"/medical/medications", url.Values{"med_name": {"clonazepam"}, "med_dose": {"0.5 mg"}, "med_frequency": {"nightly"}}, http.StatusSeeOther)
 		var medID, dxID string
-		db.Read(context.Background(), func(tx *store.Tx) error {
+		s.db.Read(context.Background(), func(tx *store.Tx) error {
 			tx.QueryRow(context.Background(), `SELECT id FROM medication WHERE client_id = ?`, s.blankID).Scan(&medID)
 			return tx.QueryRow(context.Background(), `SELECT id FROM diagnosis WHERE client_id = ?`, s.blankID).Scan(&dxID)
 		})
@@ -181,8 +180,7 @@ func (s *routeSite) evaluations(t *testing.T) []prescribing.Evaluation {
 }
 
 func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		rx := s.client(t, "prescriber")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
 		body := getOK(t, rx, base)
@@ -243,8 +241,7 @@ func TestAPrescriberSignsWithTheirPasswordAndAddsAddenda(t *testing.T) {
 }
 
 func TestATherapistCannotSignEvenWithTheRightPassword(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		sam := s.client(t, "therapist-on-team")
 		base := s.url + "/clients/" + s.blankID + "/evaluation"
 		body := getOK(t, sam, base)
@@ -264,19 +261,11 @@ func TestATherapistCannotSignEvenWithTheRightPassword(t *testing.T) {
 
 func apiDo(t *testing.T, s *routeSite, who, method, path string, body string) (*http.Response, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+s.tokens[who])
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	raw := read(t, res, err)
-	var out map[string]any
-	json.Unmarshal([]byte(raw), &out)
-	return res, out
+	return sendJSON(t, method, s.url+path, s.tokens[who], "application/json", body)
 }
 
 func TestTheAPIKeepsTheChartAndReadsEvaluationsButCannotSign(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		base := "/api/v1/clients/" + s.blankID
 		res, out := apiDo(t, s, "prescriber", http.MethodPut, base+"/details", `{"legal_name": "", "email": "nope", "escort": {"name": "Jo Park"}}`)
 		if res.StatusCode != http.StatusUnprocessableEntity || res.Header.Get("Content-Type") != "application/problem+json" {
@@ -336,6 +325,147 @@ func TestTheAPIKeepsTheChartAndReadsEvaluationsButCannotSign(t *testing.T) {
 		}
 		if !strings.Contains(html.UnescapeString(sig["signer_name"].(string)), "Priya Raman, MD") {
 			t.Errorf("signer %v", sig["signer_name"])
+		}
+	})
+}
+
+// The finding's orders on the evaluation form: BP under 160/100, lorazepam held 24 h,
+// ondansetron 4 mg ODT 30 min before dosing, no additional dose without the prescriber; and
+// an IV maximum of 4.9 mg/kg, far above the 0.1–0.75 mg/kg reported (Andrade 2017, J Clin
+// Psychiatry 78:e852), accepted only with the prescriber's confirmation and reason.
+func TestTheEvaluationRecordsTheOrdersTheRoomEnforces(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *routeSite) {
+		rx := s.client(t, "prescriber")
+		base := s.url + "/clients/" + s.blankID + "/evaluation"
+		form := approvalForm(testPassword)
+		form.Set("conditions", "BP under 160/100; hold lorazepam 24 h.")
+		form.Set("limit.iv.mg_per_kg", "4.9")
+		form.Set("hold_systolic", "160")
+		form.Set("hold_diastolic", "100")
+		form.Set("held.0.substance", "lorazepam")
+		form.Set("held.0.hours", "24")
+		form.Set("premed.0.drug", "ondansetron")
+		form.Set("premed.0.dose_mg", "4")
+		form.Set("premed.0.route", "ODT")
+		form.Set("premed.0.minutes_before", "30")
+		form.Set("premed.1.drug", "meclizine")
+		form.Set("premedication", "")
+
+		body := postStatus(t, rx, base+"/new", form, http.StatusUnprocessableEntity)
+		pageSays(t, body, "The maximum for IV infusion is above the range reported for the route", "Andrade 2017", "4.9 mg/kg is above 0.75 mg/kg",
+			"Give the dose of meclizine in mg", "Give how meclizine is given")
+		pageHas(t, body, `value="4.9"`, `value="160"`, `value="lorazepam"`, `value="ondansetron"`, `value="meclizine"`, `id="limit.iv.confirm-error"`)
+		dumpPage(t, "rx_evaluation_orders_refused", body)
+		if n := len(s.evaluations(t)); n != 0 {
+			t.Fatalf("%d evaluations after a refused form", n)
+		}
+
+		form.Del("premed.1.drug")
+		form.Set("limit.iv.confirm", "on")
+		body = postStatus(t, rx, base+"/new", form, http.StatusUnprocessableEntity)
+		pageSays(t, body, "Give the reason for the maximum for IV infusion above the reported range.")
+
+		form.Set("limit.iv.reason", "Anaesthesia-led infusion under continuous monitoring.")
+		postStatus(t, rx, base+"/new", form, http.StatusSeeOther)
+		list := s.evaluations(t)
+		if len(list) != 1 || list[0].Verify() != nil {
+			t.Fatalf("stored %+v", list)
+		}
+		o := list[0].Orders
+		if o.Hold == nil || o.Hold.SystolicMmHg != 160 || !o.Hold.AtOrAbove || len(o.HeldSubstances) != 1 || o.HeldSubstances[0].Hours != 24 ||
+			len(o.PreMedications) != 1 || o.PreMedications[0].MinutesBefore != 30 || o.AdditionalDoses.Allowed || len(list[0].AboveBound) != 1 {
+			t.Fatalf("orders %+v, confirmed %+v", o, list[0].AboveBound)
+		}
+		res, err := rx.Get(base)
+		body = read(t, res, err)
+		pageSays(t, body, "Orders for the session room", "160/100 mmHg", "no lorazepam in the 24 h before the session", "ondansetron 4 mg ODT, 30 min before dosing",
+			"No additional dose without the prescriber's authorisation in the session", "Anaesthesia-led infusion")
+		dumpPage(t, "rx_evaluation_orders", body)
+		res, err = rx.Get(s.url + "/clients/" + s.blankID)
+		body = read(t, res, err)
+		pageSays(t, body, "orders for medicine sessions", "160/100 mmHg", "no lorazepam in the 24 h before the session")
+
+		// A new evaluation starts from the current one's orders.
+		res, err = rx.Get(base + "/new")
+		body = read(t, res, err)
+		pageHas(t, body, `value="160"`, `value="lorazepam"`, `value="ondansetron"`)
+
+		res, out := apiDo(t, s, "therapist-on-team", http.MethodGet, "/api/v1/clients/"+s.blankID+"/evaluations", "")
+		evs, _ := out["evaluations"].([]any)
+		if len(evs) != 1 {
+			t.Fatalf("API: %d %v", res.StatusCode, out)
+		}
+		cur, _ := evs[0].(map[string]any)
+		orders, _ := cur["orders"].(map[string]any)
+		hold, _ := orders["hold"].(map[string]any)
+		if res.StatusCode != http.StatusOK || hold["systolic_mmhg"] != 160.0 || len(orders["premedications"].([]any)) != 1 || len(cur["above_bound"].([]any)) != 1 {
+			t.Fatalf("API: %d %v", res.StatusCode, cur)
+		}
+		if !strings.Contains(cur["conditions"].(string), "160/100") {
+			t.Errorf("free-text conditions: %v", cur["conditions"])
+		}
+	})
+}
+
+// TestApprovalAndActivationNeedASettledScreening: once found, a prescriber
+// could approve (and then plan and activate a course for) a client whose
+// intake was half done and who had no screening, and one with a relative
+// contraindication still unacknowledged. Approval now needs a current
+// screening that is clear or fully acknowledged, and activation checks the
+// same (KAP.md §1 Contraindications and interactions).
+func TestApprovalAndActivationNeedASettledScreening(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *routeSite) {
+		ctx := context.Background()
+		rx := s.client(t, "prescriber")
+		for _, who := range []struct{ email, says string }{
+			{"jamie@client.example", "Intake questionnaire not yet submitted"},
+			{"cilla@client.example", "Awaiting the prescriber's acknowledgement"},
+		} {
+			id := s.clientByEmail(t, who.email)
+			before := s.count(t, `SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, id)
+			res, err := postForm(rx, s.url+"/clients/"+id+"/evaluation/new", approvalForm(testPassword))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := readBody(t, res)
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("approving %s: %d; want 422", who.email, res.StatusCode)
+			}
+			pageSays(t, body, "can be approved only on a current screening", who.says)
+			if after := s.count(t, `SELECT COUNT(*) FROM evaluation WHERE client_id = ?`, id); after != before {
+				t.Errorf("an approval for %s was stored", who.email)
+			}
+		}
+
+		// Daniel is approved with a planned course; a newer screening that
+		// is incomplete (a changed intake, not yet answered) stops its start.
+		var daniel, course, intake string
+		storetest.Scan(t, s.db, `SELECT c.client_id, c.id, i.id FROM course c JOIN client cl ON cl.id = c.client_id JOIN intake i ON i.client_id = cl.id
+				WHERE cl.email = 'dan@client.example' AND c.status = 'planned'`, nil, &daniel, &course, &intake)
+		if course == "" {
+			t.Fatal("the demo has no planned course for Daniel")
+		}
+		if err := s.db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO screening (id, practice_id, client_id, intake_id, screened_at, rule_set_version, outcome, findings, unanswered,
+				parameters, facts, trigger_kind, run_by_kind, run_by_id)
+				SELECT id || '-again', practice_id, client_id, intake_id, ?, rule_set_version, 'incomplete', '[]',
+				'[{"fact":"vitals.bp_systolic","rule_ids":["bp-at-rest"]}]', parameters, facts, 'changed', run_by_kind, run_by_id
+				FROM screening WHERE client_id = ? ORDER BY screened_at DESC LIMIT 1`, time.Now().UTC(), daniel)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := postForm(rx, s.url+"/clients/"+daniel+"/courses/"+course+"/activate", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := readBody(t, res)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("activating Daniel's course on an incomplete screening: %d; want 422", res.StatusCode)
+		}
+		pageSays(t, body, "A course needs a current screening")
+		if n := s.count(t, `SELECT COUNT(*) FROM course WHERE id = ? AND status = 'planned'`, course); n != 1 {
+			t.Fatal("the course was activated")
 		}
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"holdspace/internal/reminder"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // The reminder texts are the practice administrators' pages, like the
@@ -52,8 +51,7 @@ func formValues(body string) url.Values {
 var tickedBox = regexp.MustCompile(`<input type="checkbox" name="([^"]+)" value="([^"]*)" checked>`)
 
 func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		rx := s.client(t, "prescriber")
 		body := getOK(t, rx, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Planned medicine sessions (sessions)", "Spravato REMS", "Hold at systolic (mmHg)", "SpO2, alarm below (%)",
@@ -90,13 +88,8 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 		v.Set("checklist.food_fast_minutes", "180")
 		v.Set("alarm.systolic.below", "")
 		postStatus(t, rx, s.url+"/admin/medicine-settings", v, http.StatusSeeOther)
-		var practice string
-		if err := db.Read(context.Background(), func(tx *store.Tx) error {
-			return tx.QueryRow(context.Background(), `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practice)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.Read(context.Background(), func(tx *store.Tx) error {
+		practice := idOf(t, s.db, `SELECT practice_id FROM client WHERE id = ?`, s.alexID)
+		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
 			ms, err := settings.MedicineSettings(context.Background(), tx, practice)
 			if ms.Course.MinGapHours != 72 || ms.Checklist.FoodFastMinutes != 180 || ms.Vitals.Ranges.SpO2.Low != 96 || !ms.Hold.AtOrAbove {
 				t.Errorf("saved %+v", ms)
@@ -123,8 +116,7 @@ func TestThePracticeSetsItsMedicineNumbers(t *testing.T) {
 }
 
 func TestThePracticeEditsItsReminderEmails(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		owner := s.client(t, "owner")
 		body := getOK(t, owner, s.url+"/admin/reminders")
 		pageSays(t, body, "Reminder emails", "{{client_first_name}}", "Dear Alex,", "Please have no food for 2 hours before your session.",
@@ -158,7 +150,7 @@ func TestThePracticeEditsItsReminderEmails(t *testing.T) {
 		form.Set("after.body", reminder.DefaultText(reminder.After).Body)
 		form.Set("do", "save")
 		postStatus(t, owner, s.url+"/admin/reminders", form, http.StatusSeeOther)
-		if err := db.Read(context.Background(), func(tx *store.Tx) error {
+		if err := s.db.Read(context.Background(), func(tx *store.Tx) error {
 			var practice string
 			if err := tx.QueryRow(context.Background(), `SELECT practice_id FROM client WHERE id = ?`, s.alexID).Scan(&practice); err != nil {
 				return err
@@ -180,8 +172,7 @@ func TestThePracticeEditsItsReminderEmails(t *testing.T) {
 // left with nobody is refused beside it, the other ticks kept, and a saved
 // choice is in the history by route.
 func TestThePracticeChoosesWhoMayGiveADose(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		rx := s.client(t, "prescriber")
 		body := getOK(t, rx, s.url+"/admin/medicine-settings")
 		pageSays(t, body, "Who may give a dose", "IM injection", "sublingual RDT")

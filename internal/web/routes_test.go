@@ -221,6 +221,16 @@ func buildSite(t *testing.T, db *store.DB) (*routeSite, *web.Server) {
 	return s, srv
 }
 
+// eachSite runs f on a fresh site over each database, for the tests that
+// need only the site.
+func eachSite(t *testing.T, f func(t *testing.T, s *routeSite)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		f(t, s)
+	})
+}
+
 // reset puts back what one row may have changed (an enrolled second
 // step, a care-team change, a break-glass grant), so every request of the
 // table meets the demo practice as it was.

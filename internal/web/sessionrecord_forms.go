@@ -316,12 +316,15 @@ func (s *Server) sessionChange(formPrefix, anchor, done string, apply func(c *se
 	}
 }
 
+// saidDone is the answer of a change whose result the page does not
+// show: the change's usual done message, or its refusal.
+func saidDone[T any](_ T, err error) (string, error) { return "", err }
+
 func (s *Server) routesSessionRecordForms(base string) {
 	door := s.sessionDoor()
 	s.handle(GateStaff, "POST "+base+"/start", s.sessionChange(fStart, "top", "The session record is started. Work through the checklist and the pre-dose vitals.",
 		func(c *sessionCtx) (string, error) {
-			_, err := door.Start(c.ctx(), c.a, c.target.ClientID, c.target.SessionID, c.unread())
-			return "", err
+			return saidDone(door.Start(c.ctx(), c.a, c.target.ClientID, c.target.SessionID, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/checklist", s.sessionChange(fChecklist, "checklist", "The checklist is saved.",
 		func(c *sessionCtx) (string, error) {
@@ -336,8 +339,7 @@ func (s *Server) routesSessionRecordForms(base string) {
 				// One box per substance the prescriber holds, each sending the substance's name.
 				HeldSubstancesConfirmed: c.form.Values[fChecklist+"held_substance"],
 			}
-			_, err := door.SaveChecklist(c.ctx(), c.a, c.target, base, cl, c.unread())
-			return "", err
+			return saidDone(door.SaveChecklist(c.ctx(), c.a, c.target, base, cl, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/vitals", s.sessionChange(fVitals, "top", "The reading is recorded.",
 		func(c *sessionCtx) (string, error) {
@@ -356,28 +358,24 @@ func (s *Server) routesSessionRecordForms(base string) {
 		}))
 	s.handle(GateStaff, "POST "+base+"/override", s.sessionChange(fOverride, "hold", "The hold is overridden; the reason is on record.",
 		func(c *sessionCtx) (string, error) {
-			_, err := door.OverrideHold(c.ctx(), c.a, c.target, c.get("reason"), c.unread())
-			return "", err
+			return saidDone(door.OverrideHold(c.ctx(), c.a, c.target, c.get("reason"), c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/doses", s.sessionChange(fDose, "administration", "The dose is recorded.",
 		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.DoseInput{Product: c.get("product"), Strength: c.get("strength"), Lot: c.get("lot"), Route: dosing.Route(c.get("route")),
 				GivenAt: c.clock("given_at"), GivenBy: c.get("given_by"), DoseMg: c.mg("dose_mg", "Enter the dose in mg as a number, such as 100.")}
-			_, err := door.Administer(c.ctx(), c.a, c.target, in, c.unread())
-			return "", err
+			return saidDone(door.Administer(c.ctx(), c.a, c.target, in, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/premedications", s.sessionChange(fPremed, "orders", "The pre-medication is recorded.",
 		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.PreMedicationInput{Drug: c.get("drug"), At: c.clock("at"), GivenBy: c.get("given_by")}
-			_, err := door.RecordPreMedication(c.ctx(), c.a, c.target, in, c.unread())
-			return "", err
+			return saidDone(door.RecordPreMedication(c.ctx(), c.a, c.target, in, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/dose-authorisations", s.sessionChange(fAuth, "administration",
 		"The additional dose is authorised; your name, the time and the reason are on record.",
 		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.AuthorisationInput{Reason: c.get("reason"), DoseMg: c.mg("dose_mg", "Enter the dose authorised in mg as a number, such as 50.")}
-			_, err := door.AuthoriseDose(c.ctx(), c.a, c.target, in, c.unread())
-			return "", err
+			return saidDone(door.AuthoriseDose(c.ctx(), c.a, c.target, in, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/alerts/{alertID}/acknowledge", s.sessionChange(fAck, "alerts", "The alert is acknowledged; the action taken is on record.",
 		func(c *sessionCtx) (string, error) {
@@ -387,47 +385,39 @@ func (s *Server) routesSessionRecordForms(base string) {
 		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.ObservationInput{Kind: sessionrecord.ObservationKind(c.get("kind")), Severity: sessionrecord.Severity(c.get("severity")),
 				Text: c.get("text"), At: c.clock("at")}
-			_, err := door.AddObservation(c.ctx(), c.a, c.target, in, c.unread())
-			return "", err
+			return saidDone(door.AddObservation(c.ctx(), c.a, c.target, in, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/interventions", s.sessionChange(fInt, "during", "The intervention is recorded.",
 		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.InterventionInput{Text: c.get("text"), At: c.clock("at")}
-			_, err := door.AddIntervention(c.ctx(), c.a, c.target, in, c.unread())
-			return "", err
+			return saidDone(door.AddIntervention(c.ctx(), c.a, c.target, in, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/adverse-events", s.sessionChange(fAE, "during", "The adverse event is recorded.",
 		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.AdverseEventInput{Description: c.get("description"), Severity: sessionrecord.Severity(c.get("severity")),
 				Outcome: c.get("outcome"), FollowUp: c.get("follow_up"), At: c.clock("at")}
-			_, err := door.AddAdverseEvent(c.ctx(), c.a, c.target, in, c.unread())
-			return "", err
+			return saidDone(door.AddAdverseEvent(c.ctx(), c.a, c.target, in, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/summary", s.sessionChange(fSummary, "notes", "The session summary is saved. The client sees it once the record is signed.",
 		func(c *sessionCtx) (string, error) {
-			_, err := door.SaveSummary(c.ctx(), c.a, c.target, c.get("summary"), c.unread())
-			return "", err
+			return saidDone(door.SaveSummary(c.ctx(), c.a, c.target, c.get("summary"), c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/process-notes", s.sessionChange(fProcess, "notes", "Your process note is saved, encrypted and readable by you alone.",
 		func(c *sessionCtx) (string, error) {
-			_, err := door.AddProcessNote(c.ctx(), c.a, c.target, c.form.Values.Get(fProcess+"process_note"), c.unread())
-			return "", err
+			return saidDone(door.AddProcessNote(c.ctx(), c.a, c.target, c.form.Values.Get(fProcess+"process_note"), c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/discharge", s.sessionChange(fDischarge, "discharge", "The client is discharged and the session is marked held.",
 		func(c *sessionCtx) (string, error) {
 			in := sessionrecord.DischargeInput{AlertAndOriented: c.checked("alert_and_oriented"), WalkingSteadily: c.checked("walking_steadily"),
 				EscortPresent: c.checked("escort_present"), AftercareGiven: c.checked("aftercare_given")}
-			_, err := door.Discharge(c.ctx(), c.a, c.target, in, c.unread())
-			return "", err
+			return saidDone(door.Discharge(c.ctx(), c.a, c.target, in, c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/sign", s.sessionChange(fSign, "top", "The record is signed and locked. The care team sees it, and the client sees the summary in their portal.",
 		func(c *sessionCtx) (string, error) {
-			_, err := door.Sign(c.ctx(), c.a, c.target, c.get("password"), c.unread())
-			return "", err
+			return saidDone(door.Sign(c.ctx(), c.a, c.target, c.get("password"), c.unread()))
 		}))
 	s.handle(GateStaff, "POST "+base+"/addenda", s.sessionChange(fAddendum, "addenda", "The addendum is signed and added to the record.",
 		func(c *sessionCtx) (string, error) {
-			_, err := door.AddAddendum(c.ctx(), c.a, c.target, c.form.Values.Get(fAddendum+"text"), c.get("password"), c.unread())
-			return "", err
+			return saidDone(door.AddAddendum(c.ctx(), c.a, c.target, c.form.Values.Get(fAddendum+"text"), c.get("password"), c.unread()))
 		}))
 }

@@ -102,12 +102,7 @@ func (s *routeSite) passwordOnly(t *testing.T, who string) *http.Client {
 func (s *routeSite) factor(t *testing.T, who string) string {
 	t.Helper()
 	var method, sealed string
-	ctx := context.Background()
-	if err := s.db.Read(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(ctx, `SELECT mfa_method, totp_secret_sealed FROM account WHERE email = ?`, s.emails[who]).Scan(&method, &sealed)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Scan(t, s.db, `SELECT mfa_method, totp_secret_sealed FROM account WHERE email = ?`, []any{s.emails[who]}, &method, &sealed)
 	return method + "/" + sealed
 }
 
@@ -210,8 +205,7 @@ func TestAPasswordOnlySessionReachesOnlyTheSecondStep(t *testing.T) {
 // for a client, emailed codes) to replace the real one, and must get
 // neither a secret, nor a session, nor a changed account.
 func TestTheSecondStepCannotBeSkippedByEnrolling(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		cases := stageCases()
 		for _, tc := range cases[:2] {
 			t.Run(tc.name, func(t *testing.T) {
@@ -250,13 +244,26 @@ func TestTheSecondStepCannotBeSkippedByEnrolling(t *testing.T) {
 	})
 }
 
+// setupPage is the second step's set-up page as c sees it, with the
+// authenticator it offers: the pending token and the secret.
+func (s *routeSite) setupPage(t *testing.T, c *http.Client) (page, pending, secret string) {
+	t.Helper()
+	res, err := c.Get(s.url + "/account/mfa/setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	page = string(b)
+	return page, between(page, `name="pending" value="`, `"`), between(page, `id="totp-secret">`, `<`)
+}
+
 // TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople: a fully
 // signed-in owner cannot swap the authenticator with the password session
 // alone; with a code from the current one the swap happens, the trail
 // names it, and the account holder and the other owners are emailed.
 func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		s.reset(t)
 		s.giveOwnerAuthenticator(t)
@@ -271,15 +278,8 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 		}
 		before := s.factor(t, "owner")
 		// The set-up page offers a new secret and asks for the current code.
-		res, err = c.Get(s.url + "/account/mfa/setup")
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		pending := between(string(page), `name="pending" value="`, `"`)
-		secret := between(string(page), `id="totp-secret">`, `<`)
-		if pending == "" || secret == "" || !strings.Contains(string(page), `name="current"`) {
+		page, pending, secret := s.setupPage(t, c)
+		if pending == "" || secret == "" || !strings.Contains(page, `name="current"`) {
 			t.Fatalf("the set-up page lacks the pending secret or the current-code field")
 		}
 		newCode := access.TOTPCode(secret, time.Now())
@@ -296,11 +296,7 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 				t.Fatalf("the authenticator was replaced without the current code %q", current)
 			}
 		}
-		var refusals int
-		db.Read(ctx, func(tx *store.Tx) error {
-			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.replace' AND outcome = 'denied'`).Scan(&refusals)
-		})
-		if refusals != 1 {
+		if refusals := s.count(t, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.replace' AND outcome = 'denied'`); refusals != 1 {
 			t.Errorf("%d refused replacements on the trail; want 1 (the empty code asks, the wrong one is refused)", refusals)
 		}
 		// With the current code (the step after the one used to sign in).
@@ -318,7 +314,7 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 		}
 		var allowed int
 		var mails []string
-		db.Read(ctx, func(tx *store.Tx) error {
+		s.db.Read(ctx, func(tx *store.Tx) error {
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_event WHERE action = 'mfa.replace' AND outcome = 'allowed'`).Scan(&allowed); err != nil {
 				return err
 			}
@@ -346,20 +342,12 @@ func TestReplacingASecondStepNeedsTheCurrentOneAndTellsPeople(t *testing.T) {
 // TestAStaffMembersNewFactorIsToldToTheOwners: when a therapist sets up
 // a second step, the practice's owners hear of it.
 func TestAStaffMembersNewFactorIsToldToTheOwners(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, _ := buildSite(t, db)
+	eachSite(t, func(t *testing.T, s *routeSite) {
 		ctx := context.Background()
 		stageCases()[2].prepare(t, s)
 		c := s.passwordOnly(t, "therapist-on-team")
-		res, err := c.Get(s.url + "/account/mfa/setup")
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		pending := between(string(page), `name="pending" value="`, `"`)
-		secret := between(string(page), `id="totp-secret">`, `<`)
-		res, err = postForm(c, s.url+"/account/mfa/totp", url.Values{"pending": {pending}, "code": {access.TOTPCode(secret, time.Now())}})
+		_, pending, secret := s.setupPage(t, c)
+		res, err := postForm(c, s.url+"/account/mfa/totp", url.Values{"pending": {pending}, "code": {access.TOTPCode(secret, time.Now())}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -368,7 +356,7 @@ func TestAStaffMembersNewFactorIsToldToTheOwners(t *testing.T) {
 			t.Fatalf("enrolling: %d", res.StatusCode)
 		}
 		var toOwner, toHolder int
-		db.Read(ctx, func(tx *store.Tx) error {
+		s.db.Read(ctx, func(tx *store.Tx) error {
 			tx.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE to_addr = 'owner@stillwater.example' AND subject LIKE '%sign-in settings changed'`).Scan(&toOwner)
 			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE to_addr = 'therapist@stillwater.example' AND subject LIKE '%sign-in settings%'`).Scan(&toHolder)
 		})
@@ -385,4 +373,78 @@ func between(s, start, end string) string {
 	}
 	v, _, _ := strings.Cut(rest, end)
 	return html.UnescapeString(v)
+}
+
+// TestSignInSendsOnOnlyToAPathOfThisSite: after signing in, holdspace
+// follows next= only to a path of its own. Each refused value is one a
+// browser would read as another site (or a proxy might decode into one).
+func TestSignInSendsOnOnlyToAPathOfThisSite(t *testing.T) {
+	cases := []struct {
+		next, want string
+	}{
+		{"/clients", "/clients"},
+		{"/clients?q=alex&sort=name", "/clients?q=alex&sort=name"},
+		{"/portal/measures/phq9%20a", "/portal/measures/phq9%20a"},
+		{"/calendar?day=2026-12-07#week", "/calendar?day=2026-12-07#week"},
+		{"", "/"},
+		{"/signin", "/"},
+		{"//evil.example", "/"},
+		{"///evil.example", "/"},
+		{"/\t/evil.example", "/"},                           // the finding: a tab browsers drop
+		{"/\n/evil.example", "/"},                           // newline
+		{"/\r\n/evil.example", "/"},                         // header splitting, too
+		{"/\x00/evil.example", "422"},                       // NUL: refused at the edge, before sign-in
+		{"/\x7f/evil.example", "/"},                         // DEL
+		{"/\\evil.example", "/"},                            // a backslash is a slash to a browser
+		{"/\\/evil.example", "/"},                           //
+		{"\\\\evil.example", "/"},                           //
+		{"/%2f/evil.example", "/"},                          // encoded slash a proxy might decode
+		{"/%2F%2Fevil.example", "/"},                        //
+		{"/%5c/evil.example", "/"},                          // encoded backslash
+		{"/%09/evil.example", "/"},                          // encoded tab
+		{"https://evil.example/", "/"},                      // a scheme
+		{"http:/evil.example", "/"},                         //
+		{"javascript:alert(1)", "/"},                        //
+		{"evil.example", "/"},                               // not a path
+		{"//user@evil.example", "/"},                        //
+		{"/\u3000/evil.example", "/%e3%80%80/evil.example"}, // a path character, sent encoded
+	}
+	eachSite(t, func(t *testing.T, s *routeSite) {
+		for _, tc := range cases {
+			s.reset(t)
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			res, err := postForm(c, s.url+"/signin", url.Values{"email": {s.emails["therapist-on-team"]}, "password": {testPassword}, "next": {tc.next}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if tc.want == "422" {
+				if res.StatusCode != http.StatusUnprocessableEntity || res.Header.Get("Location") != "" {
+					t.Errorf("next=%q: %d to %q; want 422 and no redirect", tc.next, res.StatusCode, res.Header.Get("Location"))
+				}
+				continue
+			}
+			if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != tc.want {
+				t.Errorf("next=%q: %d to %q; want %q", tc.next, res.StatusCode, got, tc.want)
+			}
+		}
+		// The sign-in page refuses it too, before the form is even sent.
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := c.Get(s.url + "/signin?next=" + url.QueryEscape("/\t/evil.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		// And a page that asks for a sign-in carries its own address
+		// encoded, so an & in it cannot add parameters.
+		res, err = c.Get(s.url + "/clients?q=a&next=//evil.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Location"); got != "/signin?next="+url.QueryEscape("/clients?q=a&next=//evil.example") {
+			t.Errorf("redirect to sign in: %q", got)
+		}
+	})
 }

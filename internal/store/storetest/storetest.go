@@ -38,12 +38,19 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 func Count(t testing.TB, db *store.DB, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := db.Read(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow(context.Background(), q, args...).Scan(&n)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	Scan(t, db, q, args, &n)
 	return n
+}
+
+// Scan reads the first row q answers on db into into; t fails where there
+// is none or it cannot be read.
+func Scan(t testing.TB, db *store.DB, q string, args []any, into ...any) {
+	t.Helper()
+	if err := db.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(), q, args...).Scan(into...)
+	}); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
 }
 
 // SQLite opens a migrated database in a new temporary directory.

@@ -15,8 +15,8 @@ import (
 // The course actions of the JSON API: a prescriber on the care team for
 // the course's plan and status, the care team for its sessions.
 func init() {
-	plan := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden}
-	team := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden}
+	plan := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden, deny}
+	team := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden, deny}
 	addRoutes(map[string][]string{
 		"POST /api/v1/clients/{id}/courses/{courseID}/activate":  plan,
 		"POST /api/v1/clients/{id}/courses/{courseID}/stop":      plan,

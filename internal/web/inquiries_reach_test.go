@@ -18,10 +18,10 @@ import (
 )
 
 func init() {
-	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
+	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice, front-desk
 	addRoutes(map[string][]string{
-		"POST /inquiries/{id}/contacts":    {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
-		"POST /admin/practice-page/notify": {signin, deny, deny, allow, deny, deny, deny, deny, allow},
+		"POST /inquiries/{id}/contacts":    {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /admin/practice-page/notify": {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
 	})
 }
 

@@ -27,22 +27,22 @@ import (
 // The tests below walk the same routes with real inquiries.
 func init() {
 	addRoutes(map[string][]string{
-		// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
-		"GET /p/{slug}":  {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
-		"POST /p/{slug}": {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
-		"POST /api/v1/practices/{slug}/inquiries": {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
-		"GET /inquiries":                      {signin, deny, deny, allow, allow, allow, allow, deny, allow},
-		"GET /inquiries/{id}":                 {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
-		"POST /inquiries/{id}/reply":          {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
-		"POST /inquiries/{id}/decline":        {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
-		"POST /inquiries/{id}/convert":        {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden},
-		"GET /admin/practice-page":            {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-		"POST /admin/practice-page":           {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-		"GET /api/v1/inquiries":               {unauth, unauth, unauth, allow, allow, allow, allow, deny, allow},
-		"GET /api/v1/inquiries/{id}":          {unauth, unauth, unauth, hidden, hidden, hidden, hidden, deny, hidden},
-		"POST /api/v1/inquiries/{id}/reply":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, deny, hidden},
-		"POST /api/v1/inquiries/{id}/decline": {unauth, unauth, unauth, hidden, hidden, hidden, hidden, deny, hidden},
-		"POST /api/v1/inquiries/{id}/convert": {unauth, unauth, unauth, hidden, hidden, hidden, hidden, deny, hidden},
+		// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice, front-desk
+		"GET /p/{slug}":  {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /p/{slug}": {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/practices/{slug}/inquiries": {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"GET /inquiries":                      {signin, deny, deny, allow, allow, allow, allow, deny, allow, allow},
+		"GET /inquiries/{id}":                 {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /inquiries/{id}/reply":          {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /inquiries/{id}/decline":        {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /inquiries/{id}/convert":        {signin, deny, deny, hidden, hidden, hidden, hidden, deny, hidden, hidden},
+		"GET /admin/practice-page":            {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+		"POST /admin/practice-page":           {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+		"GET /api/v1/inquiries":               {unauth, unauth, unauth, allow, allow, allow, allow, deny, allow, allow},
+		"GET /api/v1/inquiries/{id}":          {unauth, unauth, unauth, hidden, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /api/v1/inquiries/{id}/reply":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /api/v1/inquiries/{id}/decline": {unauth, unauth, unauth, hidden, hidden, hidden, hidden, deny, hidden, hidden},
+		"POST /api/v1/inquiries/{id}/convert": {unauth, unauth, unauth, hidden, hidden, hidden, hidden, deny, hidden, hidden},
 	})
 }
 

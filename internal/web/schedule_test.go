@@ -18,11 +18,11 @@ import (
 // is "hidden"); rooms and durations for administrators; the feed is public
 // behind its secret token.
 func init() {
-	staffAll := []string{signin, deny, deny, allow, allow, allow, allow, allow, allow}
-	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow}
-	unknown := []string{signin, deny, deny, hidden, hidden, hidden, hidden, hidden, hidden}
+	staffAll := []string{signin, deny, deny, allow, allow, allow, allow, allow, allow, allow}
+	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow, deny}
+	unknown := []string{signin, deny, deny, hidden, hidden, hidden, hidden, hidden, hidden, hidden}
 	addRoutes(map[string][]string{
-		// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
+		// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice, front-desk
 		"GET /calendar":                         staffAll,
 		"GET /appointments/new":                 staffAll,
 		"POST /appointments/new":                staffAll,
@@ -30,10 +30,10 @@ func init() {
 		"POST /appointments/{id}/move":          unknown,
 		"POST /appointments/{id}/cancel":        unknown,
 		"POST /appointments/{id}/mark":          unknown,
-		"GET /portal/appointments":              {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+		"GET /portal/appointments":              {signin, allow, allow, deny, deny, deny, deny, deny, deny, deny},
 		"GET /admin/rooms":                      admin,
 		"POST /admin/rooms":                     admin,
-		"POST /admin/rooms/{id}":                {signin, deny, deny, hidden, deny, deny, deny, deny, hidden},
+		"POST /admin/rooms/{id}":                {signin, deny, deny, hidden, deny, deny, deny, deny, hidden, deny},
 		"GET /admin/schedule-settings":          admin,
 		"POST /admin/schedule-settings":         admin,
 		"GET /calendar/availability":            staffAll,
@@ -41,15 +41,15 @@ func init() {
 		"GET /calendar/feed":                    staffAll,
 		"POST /calendar/feed":                   staffAll,
 		"POST /calendar/feed/revoke":            staffAll,
-		"GET /ics/{token}":                      {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
-		"GET /api/v1/appointments":              {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-		"POST /api/v1/appointments":             {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-		"GET /api/v1/appointments/{id}":         {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
-		"POST /api/v1/appointments/{id}/move":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
-		"POST /api/v1/appointments/{id}/cancel": {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
-		"POST /api/v1/appointments/{id}/mark":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
-		"GET /api/v1/rooms":                     {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-		"GET /api/v1/clients/{id}/appointments": {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"GET /ics/{token}":                      {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"GET /api/v1/appointments":              {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+		"POST /api/v1/appointments":             {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+		"GET /api/v1/appointments/{id}":         {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/appointments/{id}/move":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/appointments/{id}/cancel": {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/appointments/{id}/mark":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"GET /api/v1/rooms":                     {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+		"GET /api/v1/clients/{id}/appointments": {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny},
 	})
 }
 

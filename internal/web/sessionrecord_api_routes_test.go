@@ -7,16 +7,16 @@ package web_test
 // {recordID}, {sessionID} and {alertID} stay literal, so those past the access decision get
 // 404.
 func init() {
-	read := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden}
-	write := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, hidden, hidden}
-	override := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden}
-	sign := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, deny, hidden}
-	notes := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, deny}
+	read := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden, deny}
+	write := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, hidden, hidden, deny}
+	override := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden, deny}
+	sign := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, deny, hidden, deny}
+	notes := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, deny, deny}
 	rec := "/api/v1/clients/{id}/session-records/{recordID}"
 	addRoutes(map[string][]string{
 		"GET /api/v1/clients/{id}/course-sessions/{sessionID}/gate":    read,
 		"POST /api/v1/clients/{id}/course-sessions/{sessionID}/record": write,
-		"GET /api/v1/clients/{id}/session-records":                     {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"GET /api/v1/clients/{id}/session-records":                     {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny},
 		"GET " + rec:                                    read,
 		"GET " + rec + "/version":                       read,
 		"PUT " + rec + "/checklist":                     write,

@@ -31,10 +31,10 @@ import (
 // prescriber; process notes written by either. {sessionID} stays literal,
 // so those past the access decision get 404.
 func init() {
-	page := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden}
-	write := []string{signin, deny, deny, deny, hidden, hidden, deny, hidden, hidden}
-	prescriber := []string{signin, deny, deny, deny, hidden, deny, deny, deny, hidden}
-	sign := []string{signin, deny, deny, deny, hidden, hidden, deny, deny, hidden}
+	page := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden, deny}
+	write := []string{signin, deny, deny, deny, hidden, hidden, deny, hidden, hidden, deny}
+	prescriber := []string{signin, deny, deny, deny, hidden, deny, deny, deny, hidden, deny}
+	sign := []string{signin, deny, deny, deny, hidden, hidden, deny, deny, hidden, deny}
 	base := "/clients/{id}/sessions/{sessionID}"
 	addRoutes(map[string][]string{
 		"GET " + base:                                    page,
@@ -55,8 +55,8 @@ func init() {
 		"POST " + base + "/discharge":                    write,
 		"POST " + base + "/sign":                         sign,
 		"POST " + base + "/addenda":                      sign,
-		"GET /portal/sessions":                           {signin, allow, allow, deny, deny, deny, deny, deny, deny},
-		"GET /portal/sessions/{sessionID}":               {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
+		"GET /portal/sessions":                           {signin, allow, allow, deny, deny, deny, deny, deny, deny, deny},
+		"GET /portal/sessions/{sessionID}":               {signin, hidden, hidden, deny, deny, deny, deny, deny, deny, deny},
 	})
 }
 

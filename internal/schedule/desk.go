@@ -56,7 +56,7 @@ func deskProblems(err error) error {
 		case deskWords[rule] != "":
 			p.Message = deskWords[rule]
 		}
-		if !containsProblem(out, p) {
+		if !ok || !saidAlready(out, p.Message) {
 			out = append(out, p)
 		}
 	}
@@ -82,7 +82,7 @@ func deskCourses(opts []CourseOption) {
 	}
 }
 
-var indication = regexp.MustCompile(`course for \S+`)
+var indication = regexp.MustCompile(`course for [^,]+`)
 
 var gateField = regexp.MustCompile(`^gate\.\d+\.(.+)$`)
 
@@ -94,9 +94,10 @@ func gateRule(field string) (dosing.Rule, bool) {
 	return dosing.Rule(m[1]), true
 }
 
-func containsProblem(ps clinic.Problems, p clinic.FieldProblem) bool {
+// saidAlready: the gate's replaced words are said once, not once per rule.
+func saidAlready(ps clinic.Problems, msg string) bool {
 	for _, q := range ps {
-		if q == p {
+		if q.Message == msg {
 			return true
 		}
 	}

@@ -74,7 +74,11 @@ func later(t *testing.T, held *schedule.Appointment) string {
 
 func (s *routeSite) ownerForm(t *testing.T, path string, form url.Values) *http.Response {
 	t.Helper()
-	res, err := postForm(s.client(t, "owner"), s.url+path, form)
+	who := "owner"
+	if s.bookAs != "" {
+		who = s.bookAs
+	}
+	res, err := postForm(s.client(t, who), s.url+path, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +89,11 @@ func (s *routeSite) ownerJSON(t *testing.T, path string, body any) *http.Respons
 	t.Helper()
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(string(b)))
-	req.Header.Set("Authorization", "Bearer "+s.tokens["owner"])
+	who := "owner"
+	if s.bookAs != "" {
+		who = s.bookAs
+	}
+	req.Header.Set("Authorization", "Bearer "+s.tokens[who])
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

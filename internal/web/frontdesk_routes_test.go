@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"holdspace/internal/access"
@@ -52,6 +54,47 @@ func TestTheRouteTableWalksEveryStaffRole(t *testing.T) {
 			}); err != nil || n != 1 {
 				t.Errorf("the walk's %s does not hold the role %s (%v)", roleActors[r], r, err)
 			}
+		}
+	})
+}
+
+// TestTheFrontDeskBooksThroughTheSameGate is the booking gate's front-desk
+// row: every route that books or moves a medicine session either is not
+// theirs (the course page's, a prescriber's and care team's: 403) or
+// refuses them, with Alex not ready, in the gate's own words, and the
+// session stays where it was.
+func TestTheFrontDeskBooksThroughTheSameGate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := buildSite(t, db)
+		s.bookAs = "front-desk"
+		ctx := context.Background()
+		gated := 0
+		for pattern, send := range bookingRoutes {
+			course, held := alexSession(t, s, 5)
+			if err := db.Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(ctx, `DELETE FROM preparation_session WHERE client_id = ?`, s.alexID)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			res := send(t, s, course, held)
+			body := readBody(t, res)
+			switch {
+			case strings.Contains(pattern, "/courses/"):
+				if res.StatusCode != http.StatusForbidden {
+					t.Errorf("%s as the front desk: %d; want 403, the course is the care team's", pattern, res.StatusCode)
+				}
+			case res.StatusCode == http.StatusUnprocessableEntity && strings.Contains(body, "preparation session"):
+				gated++
+			default:
+				t.Errorf("%s as the front desk for a client with no preparation session: %d %s; want 422 naming it", pattern, res.StatusCode, firstError(body))
+			}
+			if _, after := alexSession(t, s, 5); !after.Start.Equal(held.Start) {
+				t.Errorf("%s as the front desk moved the session to %s though the gate refuses it", pattern, after.Start)
+			}
+		}
+		if gated < 4 {
+			t.Errorf("%d booking routes asked the gate for the front desk; want the calendar's four", gated)
 		}
 	})
 }

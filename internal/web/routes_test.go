@@ -115,6 +115,8 @@ var routeTable = map[string][]string{
 }
 
 type routeSite struct {
+	// bookAs, when set, is who the booking routes send as (else the owner).
+	bookAs string
 	db     *store.DB
 	url    string
 	alexID string

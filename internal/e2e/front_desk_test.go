@@ -30,6 +30,7 @@ func TestTheFrontDeskFindsAPhoneNumberBooksAndCannotOpenTheChart(t *testing.T) {
 	if p, _, _ := strings.Cut(currentPath(t, b), "?"); p != "/calendar" {
 		t.Fatalf("the front desk's home is %s; want the calendar", p)
 	}
+	screenshot(t, b, "front-desk-home")
 	for _, clinical := range []string{"/courses", "/alerts", "/outcomes", "/admin/audit", "/admin/staff", "/admin/settings"} {
 		if n := count(t, b, fmt.Sprintf(`nav a[href=%q]`, clinical)); n != 0 {
 			t.Errorf("the front desk's navigation links to %s", clinical)
@@ -70,10 +71,17 @@ func TestTheFrontDeskFindsAPhoneNumberBooksAndCannotOpenTheChart(t *testing.T) {
 	fill(t, b, "kind", "consultation")
 	setValue(t, b, `input[name="start"]`, start)
 	fill(t, b, "room", "Willow room")
+	if strings.Contains(textOf(t, b, "#f-staff"), "Casey Nguyen") {
+		t.Error("the booking form offers the front desk as a clinician to book")
+	}
 	checkBoxLabelled(t, b, "Sam Okafor")
 	screenshot(t, b, "front-desk-booking")
 	clickButton(t, b, "Book")
 	waitText(t, b, "Consultation")
+	screenshot(t, b, "front-desk-booked")
+	if n := count(t, b, `main a[href*="/courses/"], main a[href*="/sessions/"]`); n != 0 {
+		t.Errorf("the appointment page links the front desk to %d course or session records", n)
+	}
 	visit(t, b, s.at(contact))
 	waitText(t, b, day.Format("Mon 2 Jan 2006")+", 15:30")
 

@@ -103,3 +103,17 @@ func saidAlready(ps clinic.Problems, msg string) bool {
 	}
 	return false
 }
+
+// bookable leaves out of the booking form's clinicians whoever works
+// only the front desk: they book appointments, they are not booked on
+// them.
+func bookable(staff []clinic.StaffMember) []clinic.StaffMember {
+	var out []clinic.StaffMember
+	for _, m := range staff {
+		if len(m.Roles) == 1 && m.Roles[0] == string(access.FrontDesk) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}

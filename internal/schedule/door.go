@@ -126,6 +126,7 @@ func (d *Door) BookingForm(ctx context.Context, a access.Actor, in BookingFormIn
 		if out.Staff, err = clinic.Staff(ctx, tx, a.PracticeID); err != nil {
 			return err
 		}
+		out.Staff = bookable(out.Staff)
 		f := clinic.ClientFilter{PracticeID: a.PracticeID, Now: d.now()}
 		if !a.SeesEveryClient() {
 			f.StaffID = a.StaffID

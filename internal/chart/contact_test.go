@@ -79,4 +79,3 @@ func TestTheFrontDeskReadsAndCorrectsContactDetailsOnly(t *testing.T) {
 		}
 	})
 }
-

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"holdspace/internal/access"
 	"holdspace/internal/store"
 	"holdspace/internal/store/storetest"
+	"holdspace/internal/web"
 )
 
 func init() {
@@ -95,6 +97,54 @@ func TestTheFrontDeskBooksThroughTheSameGate(t *testing.T) {
 		}
 		if gated < 4 {
 			t.Errorf("%d booking routes asked the gate for the front desk; want the calendar's four", gated)
+		}
+	})
+}
+
+// TestAFrontDeskTokenIsLimitedToTheFrontDesk: an API token made for a
+// front-desk account acts as that account, so every scope it holds still
+// reaches only what the front desk may do: the client list and the
+// schedule, never a route into a client's chart.
+func TestAFrontDeskTokenIsLimitedToTheFrontDesk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, srv := buildSite(t, db)
+		ctx := context.Background()
+		tok := access.NewAPIToken()
+		var scopes []string
+		for _, sc := range access.Scopes {
+			scopes = append(scopes, string(sc))
+		}
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO api_token (id, practice_id, account_id, name, scopes, token_hash, created_at)
+				SELECT ?, practice_id, id, 'front desk', ?, ?, ? FROM account WHERE email = ?`,
+				store.NewID(), strings.Join(scopes, " "), access.HashToken(tok), time.Now(), s.emails["front-desk"])
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/api/v1/clients", "/api/v1/appointments", "/api/v1/inquiries"} {
+			if res, _ := s.apiCall(t, http.MethodGet, path, tok); res.StatusCode != http.StatusOK {
+				t.Errorf("GET %s with a front-desk token: %d; want 200", path, res.StatusCode)
+			}
+		}
+		if _, body := s.apiCall(t, http.MethodGet, "/api/v1/clients", tok); !strings.Contains(body, "Alex Rivera") || !strings.Contains(body, "Maya Thompson") {
+			t.Error("a front-desk token does not list every client of the practice")
+		}
+		chart := 0
+		for _, r := range srv.Routes() {
+			method, path, _ := strings.Cut(r.Pattern, " ")
+			if r.Gate != web.GateAPI || !strings.HasPrefix(path, "/api/v1/clients/{id}") {
+				continue
+			}
+			chart++
+			_, path = s.path(r.Pattern)
+			res, body := s.apiCall(t, method, path, tok)
+			if res.StatusCode != http.StatusForbidden || strings.Contains(res.Header.Get("WWW-Authenticate"), "insufficient_scope") || strings.Contains(body, "Rivera") {
+				t.Errorf("%s with a front-desk token holding every scope: %d %s; want 403 from the role, naming nobody", r.Pattern, res.StatusCode, body)
+			}
+		}
+		if chart < 20 {
+			t.Errorf("walked %d API routes into a chart; the API has more", chart)
 		}
 	})
 }

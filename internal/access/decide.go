@@ -11,10 +11,15 @@ const (
 	Prescriber Role = "prescriber"
 	Therapist  Role = "therapist"
 	Monitor    Role = "monitor"
+	// FrontDesk works the practice's front office: the schedule, the
+	// inquiry queue, clients' contact details. It is no care-team role and
+	// reads nothing clinical (HIPAA minimum necessary, 45 CFR 164.502(b),
+	// 164.514(d)).
+	FrontDesk Role = "front_desk"
 )
 
 // StaffRoles lists the roles in the order pages show them.
-var StaffRoles = []Role{Owner, Admin, Prescriber, Therapist, Monitor}
+var StaffRoles = []Role{Owner, Admin, Prescriber, Therapist, Monitor, FrontDesk}
 
 // ActorKind says what kind of party is asking.
 type ActorKind string
@@ -60,6 +65,17 @@ func (a Actor) IsAdmin() bool { return a.Has(Owner, Admin) }
 // IsClinician reports whether the actor cares for clients.
 func (a Actor) IsClinician() bool { return a.Has(Prescriber, Therapist, Monitor) }
 
+// SeesEveryClient reports whether the actor's client list and calendar
+// show every client of the practice rather than their own care teams':
+// administrators and the front desk, who book for everyone. What each
+// record shows is still decided on its own.
+func (a Actor) SeesEveryClient() bool { return a.Has(Owner, Admin, FrontDesk) }
+
+// ReadsCharts reports whether any role the actor holds may open a chart
+// (on a care team, or as an administrator). The front desk alone does
+// not.
+func (a Actor) ReadsCharts() bool { return a.IsAdmin() || a.IsClinician() }
+
 // ID is the id the audit trail names the actor by.
 func (a Actor) ID() string {
 	switch a.Kind {
@@ -81,6 +97,12 @@ const (
 	ClientRead   Action = "client.read"
 	ClientUpdate Action = "client.update"
 	ClientInvite Action = "client.invite"
+	// A client's contact details and demographics (names, pronouns, date
+	// of birth, email, phone, address), their care team's names and their
+	// upcoming appointments: what the front desk needs, and nothing of the
+	// chart's clinical parts.
+	ContactRead   Action = "client_contact.read"
+	ContactUpdate Action = "client_contact.update"
 	// Process notes: private to their author (HIPAA psychotherapy notes).
 	ProcessNoteRead  Action = "process_note.read"
 	ProcessNoteWrite Action = "process_note.write"
@@ -166,6 +188,7 @@ var Scopes = []Scope{ScopeClientsRead, ScopeClientsWrite, ScopeAuditRead, ScopeP
 var scopeFor = map[Action]Scope{
 	ClientList: ScopeClientsRead, ClientRead: ScopeClientsRead, DisclosureRead: ScopeClientsRead,
 	ClientCreate: ScopeClientsWrite, ClientUpdate: ScopeClientsWrite, ClientInvite: ScopeClientsWrite,
+	ContactRead: ScopeClientsRead, ContactUpdate: ScopeClientsWrite,
 	InquiryManage: ScopeClientsWrite, InquiryRead: ScopeClientsRead, ScreeningAcknowledge: ScopeClientsWrite, EvaluationWrite: ScopeClientsWrite,
 	PreparationRecord: ScopeClientsWrite,
 	ScheduleRead:      ScopeClientsRead, OutcomesRead: ScopeClientsRead,
@@ -265,15 +288,25 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 		// Everyone on staff has a client list; which clients it shows is
 		// the care-team filter of the query, and each chart is decided
 		// on its own.
-		if a.IsAdmin() || a.IsClinician() {
+		if a.IsAdmin() || a.IsClinician() || a.Has(FrontDesk) {
 			return allow("staff")
 		}
 		return deny("no staff role")
 	case ClientCreate, InquiryManage, InquiryRead:
-		if a.Has(Owner, Admin, Prescriber, Therapist) {
+		if a.Has(Owner, Admin, Prescriber, Therapist, FrontDesk) {
 			return allow("may take on clients")
 		}
 		return deny("monitors cannot take on clients")
+	case ContactRead, ContactUpdate:
+		// Whoever may open the chart may see what the front desk sees;
+		// the front desk sees every client's, to call and to book.
+		if r.ClientID == "" {
+			return deny("no client named")
+		}
+		if a.Has(FrontDesk) {
+			return allow("front desk")
+		}
+		return decideChart(a, ClientRead, r)
 	case ConsentDocumentManage:
 		if a.IsAdmin() {
 			return allow("practice administrator")
@@ -306,7 +339,7 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 		}
 		return deny("not on the client's care team")
 	case ScheduleRead:
-		if a.IsAdmin() || a.IsClinician() {
+		if a.IsAdmin() || a.IsClinician() || a.Has(FrontDesk) {
 			return allow("staff")
 		}
 		return deny("no staff role")
@@ -314,11 +347,14 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 		if a.Has(Owner, Admin, Prescriber, Therapist) {
 			return allow("practice outcomes, aggregated")
 		}
-		return deny("monitors do not see the practice's outcomes")
+		return deny("only the practice's administrators, prescribers and therapists see its outcomes")
 	case AppointmentManage:
 		// The front desk books for everyone; clinicians for their own clients.
 		if a.IsAdmin() {
 			return allow("practice administrator")
+		}
+		if a.Has(FrontDesk) {
+			return allow("front desk")
 		}
 		if a.Has(Prescriber, Therapist) {
 			return careTeamClinician(a, r)
@@ -361,7 +397,14 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 			return deny("only a prescriber may override a pre-dose hold")
 		}
 		return careTeamClinician(a, r)
-	case ClientRead, ClientUpdate, ClientInvite, DisclosureRead:
+	case ClientInvite:
+		// The invitation is an email to the address on file: contact
+		// work, which the front desk does for every client.
+		if a.Has(FrontDesk) && r.ClientID != "" {
+			return allow("front desk")
+		}
+		return decideChart(a, act, r)
+	case ClientRead, ClientUpdate, DisclosureRead:
 		return decideChart(a, act, r)
 	case ProcessNoteRead, ProcessNoteWrite:
 		// Psychotherapy notes are the author's alone: not the care team,
@@ -393,7 +436,9 @@ func decideStaff(a Actor, act Action, r Record) Decision {
 		if a.IsAdmin() || a.IsClinician() {
 			return allow("staff of the demo practice")
 		}
-		return deny("no staff role")
+		// The mailbox holds the care team's safety alerts and every
+		// client's reminders: more than the front desk's work needs.
+		return deny("only the demo's clinicians and administrators read its mailbox, which holds the care team's safety alerts")
 	}
 	return deny("unknown action " + string(act))
 }
@@ -432,6 +477,11 @@ func decideChart(a Actor, act Action, r Record) Decision {
 	}
 	if a.IsClinician() {
 		return deny("not on the client's care team")
+	}
+	if a.Has(FrontDesk) {
+		// Least privilege: scheduling and contact work need none of the
+		// chart's clinical parts (45 CFR 164.514(d)).
+		return deny("the front desk sees a client's contact details and appointments, not the chart")
 	}
 	return deny("no role that may see client records")
 }

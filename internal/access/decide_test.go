@@ -1,6 +1,13 @@
 package access
 
-import "testing"
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strconv"
+	"testing"
+)
 
 // The access rules of holdspace (KAP.md §6: HIPAA 45 CFR 164.312 access
 // control and emergency access; psychotherapy notes 164.501/164.508):
@@ -17,9 +24,15 @@ func TestDecide(t *testing.T) {
 	prescriber := staff("rx", Prescriber)
 	therapist := staff("th", Therapist)
 	monitor := staff("mo", Monitor)
+	desk := staff("fd", FrontDesk)
 	client := Actor{Kind: ClientActor, AccountID: "a-c1", ClientID: "c1", PracticeID: practice}
 	api := func(scopes ...Scope) Actor {
 		a := staff("th", Therapist)
+		a.Kind, a.Scopes = APIActor, scopes
+		return a
+	}
+	deskAPI := func(scopes ...Scope) Actor {
+		a := desk
 		a.Kind, a.Scopes = APIActor, scopes
 		return a
 	}
@@ -132,6 +145,62 @@ func TestDecide(t *testing.T) {
 		{"care-team therapist records a preparation session", therapist, PreparationRecord, onTeam, true, false},
 		{"monitor does not record preparation sessions", monitor, PreparationRecord, onTeam, false, false},
 		{"therapist off the team does not record one", therapist, PreparationRecord, chart, false, false},
+		// The front desk: scheduling, inquiries and contact details for
+		// every client, nothing clinical. Least privilege (45 CFR
+		// 164.308(a)(4), 164.312(a)(1)) and the minimum necessary
+		// (164.502(b), 164.514(d)): a receptionist's work needs a client's
+		// name, phone and appointments, not their chart.
+		{"the front desk lists every client, to call and book", desk, ClientList, practiceWide, true, false},
+		{"the front desk reads a client's contact details", desk, ContactRead, chart, true, false},
+		{"the front desk corrects a client's contact details", desk, ContactUpdate, chart, true, false},
+		{"contact details belong to a named client", desk, ContactRead, practiceWide, false, false},
+		{"the front desk never reads another practice's contacts", desk, ContactRead, foreign, false, false},
+		{"the front desk adds a client", desk, ClientCreate, practiceWide, true, false},
+		{"the front desk sends a portal invitation", desk, ClientInvite, chart, true, false},
+		{"the front desk works the inquiry queue", desk, InquiryManage, practiceWide, true, false},
+		{"the front desk reads the inquiry queue", desk, InquiryRead, practiceWide, true, false},
+		{"the front desk reads the calendar", desk, ScheduleRead, practiceWide, true, false},
+		{"the front desk books for any client", desk, AppointmentManage, chart, true, false},
+		{"the front desk keeps its own account", desk, AccountSelf, practiceWide, true, false},
+		{"minimum necessary: the front desk does not open the chart", desk, ClientRead, chart, false, false},
+		{"minimum necessary: nor change the chart", desk, ClientUpdate, chart, false, false},
+		{"minimum necessary: nor read who opened it", desk, DisclosureRead, chart, false, false},
+		{"psychotherapy notes: never the front desk", desk, ProcessNoteRead, Record{PracticeID: practice, ClientID: "c1", AuthorStaffID: "fd"}, false, false},
+		{"psychotherapy notes: the front desk writes none", desk, ProcessNoteWrite, newNote, false, false},
+		{"the front desk records nothing in the room", desk, SessionRecordWrite, chart, false, false},
+		{"the front desk signs no session record", desk, SessionRecordSign, chart, false, false},
+		{"the front desk overrides no hold", desk, HoldOverride, chart, false, false},
+		{"the front desk acknowledges no safety alert", desk, SafetyAlertAcknowledge, chart, false, false},
+		{"the front desk writes no safety plan", desk, SafetyPlanWrite, chart, false, false},
+		{"the front desk acknowledges no screening", desk, ScreeningAcknowledge, chart, false, false},
+		{"the front desk writes no evaluation", desk, EvaluationWrite, chart, false, false},
+		{"the front desk records no preparation session", desk, PreparationRecord, chart, false, false},
+		{"the front desk signs no discharge exception", desk, DischargeExceptionSign, chart, false, false},
+		{"the front desk sees no practice outcomes", desk, OutcomesRead, practiceWide, false, false},
+		{"the front desk reads no clinical settings", desk, ClinicalSettingsRead, practiceWide, false, false},
+		{"the front desk changes no clinical settings", desk, ClinicalSettingsChange, practiceWide, false, false},
+		{"the front desk publishes no consent documents", desk, ConsentDocumentManage, practiceWide, false, false},
+		{"the front desk manages no care team", desk, CareTeamManage, practiceWide, false, false},
+		{"the front desk manages no staff", desk, StaffManage, practiceWide, false, false},
+		{"the front desk changes no settings", desk, SettingsManage, practiceWide, false, false},
+		{"the front desk reads no audit trail", desk, AuditRead, practiceWide, false, false},
+		{"the front desk exports no audit trail", desk, AuditExport, practiceWide, false, false},
+		{"the front desk manages no API tokens", desk, APITokenManage, practiceWide, false, false},
+		{"emergency access is a clinician's, not the front desk's", desk, BreakGlassStart, chart, false, false},
+		{"a break-glass grant opens nothing for the front desk", desk, ClientRead, glass, false, false},
+		{"the front desk does not use the portal", desk, PortalUse, ownPortal, false, false},
+		{"the front desk does not read the demo's mailbox of alerts", desk, DemoMailboxRead, practiceWide, false, false},
+		{"an administrator reads contact details too", admin, ContactRead, chart, true, false},
+		{"a therapist on the team reads contact details", therapist, ContactRead, onTeam, true, false},
+		{"a therapist off the team does not", therapist, ContactRead, chart, false, false},
+		{"a therapist off the team does not correct them", therapist, ContactUpdate, chart, false, false},
+		{"a client reads no staff contact view", client, ContactRead, ownPortal, false, false},
+		{"a front-desk token reads contacts with clients:read", deskAPI(ScopeClientsRead), ContactRead, chart, true, false},
+		{"a front-desk token needs clients:write to correct them", deskAPI(ScopeClientsRead), ContactUpdate, chart, false, false},
+		{"a front-desk token books with clients:write", deskAPI(ScopeClientsWrite), AppointmentManage, chart, true, false},
+		{"a front-desk token with every scope still cannot read the chart", deskAPI(Scopes...), ClientRead, chart, false, false},
+		{"a front-desk token with every scope reads no audit trail", deskAPI(Scopes...), AuditRead, practiceWide, false, false},
+		{"a front-desk token with every scope reads no process note", deskAPI(Scopes...), ProcessNoteRead, Record{PracticeID: practice, ClientID: "c1", AuthorStaffID: "fd"}, false, false},
 		{"unknown action is refused", owner, Action("everything"), practiceWide, false, false},
 		{"a record of unknown practice is refused", owner, ClientRead, Record{ClientID: "c1"}, false, false},
 	}
@@ -145,5 +214,57 @@ func TestDecide(t *testing.T) {
 				t.Fatal("a decision needs a reason for the audit trail")
 			}
 		})
+	}
+}
+
+// TestEveryActionIsDecidedForTheFrontDesk: every action holdspace knows
+// (read from this package's source, so a new one cannot be missed) says
+// here, deliberately, whether the front desk may do it, and Decide agrees.
+// The yes list is the minimum the front desk's work needs.
+func TestEveryActionIsDecidedForTheFrontDesk(t *testing.T) {
+	frontDesk := map[Action]bool{
+		ClientList: true, ClientCreate: true, ClientInvite: true, ContactRead: true, ContactUpdate: true,
+		InquiryManage: true, InquiryRead: true, ScheduleRead: true, AppointmentManage: true, AccountSelf: true,
+		ClientRead: false, ClientUpdate: false, DisclosureRead: false, ProcessNoteRead: false, ProcessNoteWrite: false,
+		BreakGlassStart: false, CareTeamManage: false, StaffManage: false, SettingsManage: false, AuditRead: false,
+		AuditExport: false, APITokenManage: false, ConsentDocumentManage: false, ScreeningAcknowledge: false,
+		EvaluationWrite: false, PreparationRecord: false, SessionRecordWrite: false, HoldOverride: false,
+		SessionRecordSign: false, SafetyAlertAcknowledge: false, SafetyPlanWrite: false, OutcomesRead: false,
+		ClinicalSettingsRead: false, ClinicalSettingsChange: false, DischargeExceptionSign: false, PortalUse: false,
+		DemoMailboxRead: false,
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "decide.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []Action
+	ast.Inspect(f, func(n ast.Node) bool {
+		v, ok := n.(*ast.ValueSpec)
+		if !ok || v.Type == nil || fmt.Sprint(v.Type) != "Action" {
+			return true
+		}
+		for _, val := range v.Values {
+			if lit, ok := val.(*ast.BasicLit); ok {
+				s, _ := strconv.Unquote(lit.Value)
+				all = append(all, Action(s))
+			}
+		}
+		return true
+	})
+	if len(all) < len(frontDesk) {
+		t.Fatalf("read %d actions from decide.go; the table has %d", len(all), len(frontDesk))
+	}
+	desk := Actor{Kind: StaffActor, StaffID: "fd", PracticeID: "p1", Roles: []Role{FrontDesk}}
+	rec := Record{Type: "client", ID: "c1", PracticeID: "p1", ClientID: "c1"}
+	for _, act := range all {
+		want, ok := frontDesk[act]
+		if !ok {
+			t.Errorf("action %s: say whether the front desk may do it", act)
+			continue
+		}
+		if got := Decide(desk, act, rec).Allow; got != want {
+			t.Errorf("front desk %s: allow=%v; want %v", act, got, want)
+		}
 	}
 }

@@ -41,7 +41,7 @@ func (d *Door) List(ctx context.Context, a access.Actor, query string) ([]clinic
 	var clients []clinic.Client
 	err := d.Access.Do(ctx, a, access.ClientList, access.Ref{Type: "client_list"}, func(tx *store.Tx, _ access.Decision) error {
 		f := clinic.ClientFilter{PracticeID: a.PracticeID, Query: query, Now: d.now()}
-		if !a.IsAdmin() {
+		if !a.SeesEveryClient() {
 			f.StaffID = a.StaffID
 		}
 		var err error

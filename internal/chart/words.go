@@ -21,6 +21,8 @@ var actionWords = map[string]string{
 	"client.read":                  "{who} opened {whose} {what}",
 	"client.update":                "{who} changed {whose} {what}",
 	"client.invite":                "{who} invited {whom} to the portal",
+	"client_contact.read":          "{who} looked at {whose} contact details",
+	"client_contact.update":        "{who} changed {whose} contact details",
 	"process_note.read":            "{who} read their own process note in {whose} record",
 	"process_note.write":           "{who} wrote a process note in {whose} record",
 	"break_glass.start":            "{who} used emergency access to open {whose} record",

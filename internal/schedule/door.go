@@ -126,8 +126,9 @@ func (d *Door) BookingForm(ctx context.Context, a access.Actor, in BookingFormIn
 		if out.Staff, err = clinic.Staff(ctx, tx, a.PracticeID); err != nil {
 			return err
 		}
+		out.Staff = bookable(out.Staff)
 		f := clinic.ClientFilter{PracticeID: a.PracticeID, Now: d.now()}
-		if !a.IsAdmin() {
+		if !a.SeesEveryClient() {
 			f.StaffID = a.StaffID
 		}
 		if out.Clients, err = clinic.ListClients(ctx, tx, f); err != nil {
@@ -139,6 +140,9 @@ func (d *Door) BookingForm(ctx context.Context, a access.Actor, in BookingFormIn
 		}
 		if out.Courses, err = ActiveCourses(ctx, tx, a.PracticeID, names); err != nil {
 			return err
+		}
+		if forTheDesk(a) {
+			deskCourses(out.Courses)
 		}
 		if out.Moving, err = moving(ctx, tx, a.PracticeID, in, names); err != nil {
 			return err
@@ -211,6 +215,9 @@ func (d *Door) Book(ctx context.Context, a access.Actor, b Booking, unread Unrea
 		}
 		var err error
 		out.Appointment, out.Warnings, err = Book(ctx, tx, a.PracticeID, b, who(a), d.now())
+		if forTheDesk(a) {
+			out.Warnings, err = deskWarnings(out.Warnings), deskProblems(err)
+		}
 		return err
 	})
 	return out, err
@@ -232,6 +239,9 @@ func (d *Door) change(ctx context.Context, a access.Actor, id string, unread Unr
 		}
 		var err error
 		out.Appointment, out.Warnings, err = fn(tx, who(a), d.now())
+		if forTheDesk(a) {
+			out.Warnings, err = deskWarnings(out.Warnings), deskProblems(err)
+		}
 		return err
 	})
 	return out, err
@@ -292,8 +302,8 @@ func (d *Door) Appointment(ctx context.Context, a access.Actor, id string) (Appo
 			return err
 		}
 		ap := out.Appointment
-		ap.Redact(a.IsAdmin(), team)
-		out.CanManage = a.IsAdmin() || (a.Has(access.Prescriber, access.Therapist) && allVisible(ap)) || (len(ap.Clients) == 0 && ap.HasStaff(a.StaffID))
+		ap.Redact(a.SeesEveryClient(), team)
+		out.CanManage = a.SeesEveryClient() || (a.Has(access.Prescriber, access.Therapist) && allVisible(ap)) || (len(ap.Clients) == 0 && ap.HasStaff(a.StaffID))
 		if out.History, err = History(ctx, tx, a.PracticeID, id); err != nil {
 			return err
 		}
@@ -348,7 +358,7 @@ func (d *Door) Calendar(ctx context.Context, a access.Actor, f Filter, unread er
 		}
 		out.Appointments = []Appointment{}
 		for _, ap := range list {
-			ap.Redact(a.IsAdmin(), team)
+			ap.Redact(a.SeesEveryClient(), team)
 			out.Appointments = append(out.Appointments, ap)
 		}
 		return nil

@@ -63,6 +63,7 @@ var roleHints = map[access.Role]string{
 	access.Prescriber: "Prescribes and doses for the clients whose care team they are on.",
 	access.Therapist:  "Sees and writes the charts of the clients whose care team they are on.",
 	access.Monitor:    "Watches dosing sessions for the clients whose care team they are on.",
+	access.FrontDesk:  "Books appointments, works the inquiry queue, adds clients and keeps their contact details; opens no chart.",
 }
 
 func roleChoices(checked []string) []choice {
@@ -79,8 +80,11 @@ func choicesOf[T ~string](values []T, label func(T) string, hints map[T]string, 
 }
 
 func roleLabel(r access.Role) string {
-	if r == access.Admin {
+	switch r {
+	case access.Admin:
 		return "Administrator"
+	case access.FrontDesk:
+		return "Front desk"
 	}
 	s := string(r)
 	return strings.ToUpper(s[:1]) + s[1:]

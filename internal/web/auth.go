@@ -284,6 +284,11 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, kind, msg 
 }
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
+	if sess, ok := sessionFrom(r.Context()); ok && sess.Actor.Kind == access.StaffActor && !sess.Actor.ReadsCharts() && strings.HasPrefix(r.URL.Path, "/clients/") && r.PathValue("id") != "" {
+		// The front desk, at a part of a chart: say what is theirs instead.
+		s.render(w, r, http.StatusForbidden, "chart_front_desk", s.page(w, r, "The chart is for the care team", map[string]any{"ID": r.PathValue("id")}))
+		return
+	}
 	s.render(w, r, http.StatusForbidden, "error", s.page(w, r, "Not allowed", errorData{"Not allowed", msg}))
 }
 

@@ -51,7 +51,8 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	data := map[string]any{"Clients": clients, "Query": q, "All": a.IsAdmin(), "CanAdd": mayAddClients(a)}
+	data := map[string]any{"Clients": clients, "Query": q, "All": a.SeesEveryClient(),
+		"CanAdd": mayAddClients(a), "Contact": !a.ReadsCharts()}
 	// The owner's home page carries the setup checklist until it is done.
 	if done, total, ok, err := s.doors.Setup.Progress(r.Context(), a); err != nil {
 		s.serverError(w, r, err)
@@ -97,6 +98,12 @@ func (s *Server) loadChart(r *http.Request, a access.Actor, id string) (chartDat
 func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
 	sess, _ := sessionFrom(r.Context())
 	id := r.PathValue("id")
+	if !sess.Actor.ReadsCharts() {
+		// The front desk's view of a client is the contact view; a link
+		// to the chart from the calendar or a list lands there.
+		http.Redirect(w, r, "/clients/"+id+"/contact", http.StatusSeeOther)
+		return
+	}
 	d, err := s.loadChart(r, sess.Actor, id)
 	var denied *access.Denied
 	if errors.As(err, &denied) && denied.Record.PracticeID == sess.Actor.PracticeID && sess.Actor.IsClinician() && !denied.Record.OnCareTeam {
@@ -120,11 +127,11 @@ func (s *Server) inviteClient(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case s.denied(w, r, err):
 	case errors.As(err, &prob):
-		s.redirect(w, r, "/clients/"+id, "error", prob.Message)
+		s.redirect(w, r, clientHome(sess.Actor, id), "error", prob.Message)
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
-		s.redirect(w, r, "/clients/"+id, "ok", "The portal invitation is on its way by email. The link works for 7 days.")
+		s.redirect(w, r, clientHome(sess.Actor, id), "ok", "The portal invitation is on its way by email. The link works for 7 days.")
 	}
 }
 

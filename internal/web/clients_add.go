@@ -73,7 +73,7 @@ func (s *Server) clientAdd(w http.ResponseWriter, r *http.Request) {
 		if in.Invite {
 			msg += " The portal invitation is on its way to " + access.NormaliseEmail(in.Email) + "; the link works for 7 days."
 		}
-		s.redirect(w, r, "/clients/"+id, "ok", msg)
+		s.redirect(w, r, clientHome(a, id), "ok", msg)
 	case errors.As(err, &dup):
 		s.renderClientNew(w, r, http.StatusConflict, form, dup.Matches)
 	case s.failed(w, r, err, form):

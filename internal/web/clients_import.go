@@ -253,5 +253,5 @@ func (s *Server) mayImport(w http.ResponseWriter, r *http.Request) bool {
 // mayAddClients is whether the client list offers to add and import
 // clients; the doors decide each use (ClientCreate).
 func mayAddClients(a access.Actor) bool {
-	return a.Has(access.Owner, access.Admin, access.Prescriber, access.Therapist)
+	return access.Decide(a, access.ClientCreate, access.Record{PracticeID: a.PracticeID}).Allow
 }

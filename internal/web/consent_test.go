@@ -17,23 +17,23 @@ import (
 // answers 404 for them; the tests below use real ones.
 func init() {
 	addRoutes(map[string][]string{
-		// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
-		"GET /portal/consents":                                    {signin, allow, allow, deny, deny, deny, deny, deny, deny},
-		"GET /portal/consents/{ref}":                              {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
-		"POST /portal/consents/{versionID}":                       {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
-		"POST /portal/consents/{signatureID}/revoke":              {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
-		"GET /clients/{id}/consents":                              {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
-		"GET /clients/{id}/consents/{file}":                       {signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden},
-		"POST /clients/{id}/consents/{signatureID}/countersign":   {signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden},
-		"POST /clients/{id}/consents/{signatureID}/revoke":        {signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden},
-		"GET /admin/consents":                                     {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-		"GET /admin/consents/new":                                 {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-		"POST /admin/consents/new":                                {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-		"GET /admin/consents/{versionID}":                         {signin, deny, deny, hidden, deny, deny, deny, deny, hidden},
-		"POST /admin/consents/{versionID}/publish":                {signin, deny, deny, hidden, deny, deny, deny, deny, hidden},
-		"GET /api/v1/consent-documents":                           {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-		"GET /api/v1/clients/{id}/consents":                       {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
-		"POST /api/v1/clients/{id}/consents/{signatureID}/revoke": {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden},
+		// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice, front-desk
+		"GET /portal/consents":                                    {signin, allow, allow, deny, deny, deny, deny, deny, deny, deny},
+		"GET /portal/consents/{ref}":                              {signin, hidden, hidden, deny, deny, deny, deny, deny, deny, deny},
+		"POST /portal/consents/{versionID}":                       {signin, hidden, hidden, deny, deny, deny, deny, deny, deny, deny},
+		"POST /portal/consents/{signatureID}/revoke":              {signin, hidden, hidden, deny, deny, deny, deny, deny, deny, deny},
+		"GET /clients/{id}/consents":                              {signin, deny, deny, allow, allow, allow, deny, allow, hidden, deny},
+		"GET /clients/{id}/consents/{file}":                       {signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden, deny},
+		"POST /clients/{id}/consents/{signatureID}/countersign":   {signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden, deny},
+		"POST /clients/{id}/consents/{signatureID}/revoke":        {signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden, deny},
+		"GET /admin/consents":                                     {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+		"GET /admin/consents/new":                                 {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+		"POST /admin/consents/new":                                {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+		"GET /admin/consents/{versionID}":                         {signin, deny, deny, hidden, deny, deny, deny, deny, hidden, deny},
+		"POST /admin/consents/{versionID}/publish":                {signin, deny, deny, hidden, deny, deny, deny, deny, hidden, deny},
+		"GET /api/v1/consent-documents":                           {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+		"GET /api/v1/clients/{id}/consents":                       {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny},
+		"POST /api/v1/clients/{id}/consents/{signatureID}/revoke": {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden, deny},
 	})
 }
 

@@ -17,14 +17,14 @@ import (
 // JSON API alike. {courseID} stays literal in the table, so those past the
 // access decision get 404.
 func init() {
-	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden}
-	plan := []string{signin, deny, deny, deny, allow, deny, deny, deny, hidden}
-	course := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden}
-	coursePlan := []string{signin, deny, deny, deny, hidden, deny, deny, deny, hidden}
-	apiCourse := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden}
-	apiCoursePlan := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden}
+	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden, deny}
+	plan := []string{signin, deny, deny, deny, allow, deny, deny, deny, hidden, deny}
+	course := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden, deny}
+	coursePlan := []string{signin, deny, deny, deny, hidden, deny, deny, deny, hidden, deny}
+	apiCourse := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden, deny}
+	apiCoursePlan := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden, deny}
 	addRoutes(map[string][]string{
-		"GET /courses":                                           {signin, deny, deny, allow, allow, allow, allow, allow, allow},
+		"GET /courses":                                           {signin, deny, deny, allow, allow, allow, allow, allow, allow, allow},
 		"GET /clients/{id}/courses":                              chart,
 		"GET /clients/{id}/courses/new":                          plan,
 		"POST /clients/{id}/courses/new":                         plan,
@@ -35,8 +35,8 @@ func init() {
 		"POST /clients/{id}/courses/{courseID}/doses":            coursePlan,
 		"POST /clients/{id}/courses/{courseID}/touch-ups":        coursePlan,
 		"POST /clients/{id}/courses/{courseID}/sessions":         course,
-		"GET /api/v1/clients/{id}/courses":                       {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
-		"POST /api/v1/clients/{id}/courses":                      {unauth, unauth, unauth, deny, allow, deny, deny, deny, hidden},
+		"GET /api/v1/clients/{id}/courses":                       {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny},
+		"POST /api/v1/clients/{id}/courses":                      {unauth, unauth, unauth, deny, allow, deny, deny, deny, hidden, deny},
 		"GET /api/v1/clients/{id}/courses/{courseID}":            apiCourse,
 		"POST /api/v1/clients/{id}/courses/{courseID}/activate":  apiCoursePlan,
 		"POST /api/v1/clients/{id}/courses/{courseID}/stop":      apiCoursePlan,

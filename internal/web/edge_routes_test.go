@@ -180,7 +180,11 @@ func TestEveryJSONRouteRefusesABodyItCannotTakeAndStoresNothing(t *testing.T) {
 			// object; the public inquiry form needs no token.
 			token := ""
 			if !strings.HasPrefix(route.Pattern, "POST /api/v1/practices/") {
-				for _, tok := range []string{s.tokens["prescriber"], s.tokens["owner"], s.tokens["therapist-on-team"], s.tokens["monitor"], notes} {
+				var tokens []string
+				for _, r := range access.StaffRoles {
+					tokens = append(tokens, s.tokens[roleActors[r]])
+				}
+				for _, tok := range append(tokens, notes) {
 					res, _ := sendJSON(t, method, s.url+path, tok, "application/json", `{"no_such_field": 1}`)
 					if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
 						token = tok

@@ -16,11 +16,11 @@ import (
 )
 
 func init() {
-	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
+	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice, front-desk
 	addRoutes(map[string][]string{
 		// The route test's site runs in demo mode; outside it the route
 		// is not registered (TestTheMailboxIsAbsentOutsideDemoMode).
-		"GET /demo/mailbox": {signin, deny, deny, allow, allow, allow, allow, allow, allow},
+		"GET /demo/mailbox": {signin, deny, deny, allow, allow, allow, allow, allow, allow, deny},
 	})
 }
 

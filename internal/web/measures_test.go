@@ -23,13 +23,13 @@ import (
 // monitors. {responseID} and {code} stay literal, so those past the access
 // decision get 404.
 func init() {
-	portal := []string{signin, allow, allow, deny, deny, deny, deny, deny, deny}
-	portalOne := []string{signin, hidden, hidden, deny, deny, deny, deny, deny, deny}
-	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden}
-	one := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden}
-	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow}
-	outcomes := []string{signin, deny, deny, allow, allow, allow, allow, deny, allow}
-	apiChart := []string{unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden}
+	portal := []string{signin, allow, allow, deny, deny, deny, deny, deny, deny, deny}
+	portalOne := []string{signin, hidden, hidden, deny, deny, deny, deny, deny, deny, deny}
+	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden, deny}
+	one := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden, deny}
+	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow, deny}
+	outcomes := []string{signin, deny, deny, allow, allow, allow, allow, deny, allow, deny}
+	apiChart := []string{unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny}
 	addRoutes(map[string][]string{
 		"GET /portal/measures":                             portal,
 		"POST /portal/measures/start":                      portal,
@@ -45,12 +45,12 @@ func init() {
 		"POST /admin/measure-settings":                     admin,
 		"GET /outcomes":                                    outcomes,
 		"GET /outcomes.csv":                                outcomes,
-		"GET /api/v1/instruments":                          {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-		"GET /api/v1/instruments/{code}":                   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
+		"GET /api/v1/instruments":                          {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+		"GET /api/v1/instruments/{code}":                   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
 		"GET /api/v1/clients/{id}/measures":                apiChart,
 		"GET /api/v1/clients/{id}/responses":               apiChart,
 		"POST /api/v1/clients/{id}/responses":              apiChart,
-		"GET /api/v1/clients/{id}/responses/{responseID}":  {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden},
+		"GET /api/v1/clients/{id}/responses/{responseID}":  {unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden, deny},
 	})
 }
 

@@ -20,14 +20,14 @@ import (
 // evaluation's forms need a prescriber on the care team; the API can read
 // evaluations but never sign one.
 func init() {
-	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden}
-	prescriber := []string{signin, deny, deny, deny, allow, deny, deny, deny, hidden}
-	apiChart := []string{unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden}
-	apiSign := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, hidden}
+	chart := []string{signin, deny, deny, allow, allow, allow, deny, allow, hidden, deny}
+	prescriber := []string{signin, deny, deny, deny, allow, deny, deny, deny, hidden, deny}
+	apiChart := []string{unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny}
+	apiSign := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, hidden, deny}
 	// Deciding an offer from the intake: those let through find no offer by the table's id
 	// (404); the others are refused before it is looked for.
-	offer := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden}
-	apiOffer := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden}
+	offer := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden, deny}
+	apiOffer := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden, deny}
 	addRoutes(map[string][]string{
 		"GET /clients/{id}/details":                                      chart,
 		"POST /clients/{id}/details":                                     chart,

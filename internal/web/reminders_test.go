@@ -20,16 +20,16 @@ import (
 // leads change them (the demo owner is no prescriber; the other practice's
 // owner is). A discharge exception is a prescriber's on the care team.
 func init() {
-	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow}
+	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow, deny}
 	addRoutes(map[string][]string{
 		"GET /admin/reminders":                           admin,
 		"POST /admin/reminders":                          admin,
-		"GET /admin/medicine-settings":                   {signin, deny, deny, allow, allow, deny, deny, deny, allow},
-		"POST /admin/medicine-settings":                  {signin, deny, deny, deny, allow, deny, deny, deny, allow},
-		"GET /api/v1/settings/medicine":                  {unauth, unauth, unauth, allow, allow, deny, deny, deny, allow},
-		"PUT /api/v1/settings/medicine":                  {unauth, unauth, unauth, deny, allow, deny, deny, deny, allow},
-		"POST /clients/{id}/medical/discharge-exception": {signin, deny, deny, deny, allow, deny, deny, deny, hidden},
-		"POST /api/v1/clients/{id}/discharge-exceptions": {unauth, unauth, unauth, deny, allow, deny, deny, deny, hidden},
+		"GET /admin/medicine-settings":                   {signin, deny, deny, allow, allow, deny, deny, deny, allow, deny},
+		"POST /admin/medicine-settings":                  {signin, deny, deny, deny, allow, deny, deny, deny, allow, deny},
+		"GET /api/v1/settings/medicine":                  {unauth, unauth, unauth, allow, allow, deny, deny, deny, allow, deny},
+		"PUT /api/v1/settings/medicine":                  {unauth, unauth, unauth, deny, allow, deny, deny, deny, allow, deny},
+		"POST /clients/{id}/medical/discharge-exception": {signin, deny, deny, deny, allow, deny, deny, deny, hidden, deny},
+		"POST /api/v1/clients/{id}/discharge-exceptions": {unauth, unauth, unauth, deny, allow, deny, deny, deny, hidden, deny},
 	})
 }
 

@@ -33,7 +33,8 @@ const (
 )
 
 // actors, in the order of each row of the table.
-var actors = []string{"anonymous", "client", "other-client", "owner", "prescriber", "therapist-on-team", "therapist-off-team", "monitor", "other-practice"}
+// Every staff role has its actor (roleActors, TestTheRouteTableWalksEveryStaffRole).
+var actors = []string{"anonymous", "client", "other-client", "owner", "prescriber", "therapist-on-team", "therapist-off-team", "monitor", "other-practice", "front-desk"}
 
 // addRoutes adds rows to the table; each capability's test file adds its
 // own rows in an init function, so the table grows without edit conflicts.
@@ -51,69 +52,71 @@ func addRoutes(rows map[string][]string) {
 // Jordan the monitor; not of Elena the therapist), and "client" is Alex's
 // own portal account. Every route the server registers must have a row.
 var routeTable = map[string][]string{
-	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
-	"GET /static/":                         {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /favicon.ico":                     {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /healthz":                         {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /readyz":                          {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /metrics":                         {unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth},
-	"GET /{$}":                             {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"/":                                    {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /signin":                          {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /signin":                         {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /signin/code":                     {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /signin/code":                    {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /signin/code/email":              {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /account/mfa/setup":               {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /account/mfa/totp":               {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /account/mfa/email":              {signin, allow, allow, deny, deny, deny, deny, deny, deny},
-	"POST /account/mfa/code":               {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /account/mfa/remove":             {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /signout":                        {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /signout/everywhere":             {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /session/keepalive":              {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /account":                         {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /account/recovery-codes":         {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /account/password":                {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /account/password":               {signin, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /invite/{token}":                  {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /invite/{token}":                 {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /reset":                           {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /reset":                          {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /reset/{token}":                   {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"POST /reset/{token}":                  {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /clients":                         {signin, deny, deny, allow, allow, allow, allow, allow, allow},
-	"GET /clients/{id}":                    {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
-	"POST /clients/{id}/invite":            {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
-	"POST /clients/{id}/care-team":         {signin, deny, deny, allow, deny, deny, deny, deny, hidden},
-	"GET /clients/{id}/break-glass":        {signin, deny, deny, allow, allow, allow, allow, allow, allow},
-	"POST /clients/{id}/break-glass":       {signin, deny, deny, deny, deny, deny, allow, deny, hidden},
-	"GET /clients/{id}/disclosures":        {signin, deny, deny, allow, allow, allow, deny, allow, hidden},
-	"GET /portal":                          {signin, allow, allow, deny, deny, deny, deny, deny, deny},
-	"GET /portal/disclosures":              {signin, allow, allow, deny, deny, deny, deny, deny, deny},
-	"GET /admin/staff":                     {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"GET /admin/staff/new":                 {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"POST /admin/staff/new":                {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"GET /admin/staff/{id}":                {signin, deny, deny, allow, deny, deny, deny, deny, hidden},
-	"POST /admin/staff/{id}":               {signin, deny, deny, allow, deny, deny, deny, deny, hidden},
-	"POST /admin/staff/{id}/invite":        {signin, deny, deny, allow, deny, deny, deny, deny, hidden},
-	"POST /admin/staff/{id}/clinical-lead": {signin, deny, deny, allow, deny, deny, deny, deny, hidden},
-	"GET /admin/settings":                  {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"POST /admin/settings":                 {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"GET /admin/api-tokens":                {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"POST /admin/api-tokens":               {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"POST /admin/api-tokens/{id}/revoke":   {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"GET /admin/audit":                     {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"GET /admin/audit.csv":                 {signin, deny, deny, allow, deny, deny, deny, deny, allow},
-	"GET /hazards":                         {signin, deny, deny, allow, allow, allow, allow, allow, allow},
-	"GET /api/v1/openapi.json":             {allow, allow, allow, allow, allow, allow, allow, allow, allow},
-	"GET /api/v1/me":                       {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-	"GET /api/v1/clients":                  {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-	"GET /api/v1/clients/{id}":             {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
-	"/api/":                                {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
+	// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice, front-desk
+	"GET /static/":                         {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /favicon.ico":                     {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /healthz":                         {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /readyz":                          {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /metrics":                         {unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth},
+	"GET /{$}":                             {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"/":                                    {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /signin":                          {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /signin":                         {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /signin/code":                     {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /signin/code":                    {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /signin/code/email":              {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /account/mfa/setup":               {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /account/mfa/totp":               {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /account/mfa/email":              {signin, allow, allow, deny, deny, deny, deny, deny, deny, deny},
+	"POST /account/mfa/code":               {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /account/mfa/remove":             {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /signout":                        {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /signout/everywhere":             {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /session/keepalive":              {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /account":                         {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /account/recovery-codes":         {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /account/password":                {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /account/password":               {signin, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /invite/{token}":                  {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /invite/{token}":                 {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /reset":                           {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /reset":                          {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /reset/{token}":                   {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"POST /reset/{token}":                  {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /clients":                         {signin, deny, deny, allow, allow, allow, allow, allow, allow, allow},
+	"GET /clients/{id}":                    {signin, deny, deny, allow, allow, allow, deny, allow, hidden, allow},
+	"POST /clients/{id}/invite":            {signin, deny, deny, allow, allow, allow, deny, allow, hidden, allow},
+	"POST /clients/{id}/care-team":         {signin, deny, deny, allow, deny, deny, deny, deny, hidden, deny},
+	"GET /clients/{id}/break-glass":        {signin, deny, deny, allow, allow, allow, allow, allow, allow, allow},
+	"POST /clients/{id}/break-glass":       {signin, deny, deny, deny, deny, deny, allow, deny, hidden, deny},
+	"GET /clients/{id}/disclosures":        {signin, deny, deny, allow, allow, allow, deny, allow, hidden, deny},
+	"GET /portal":                          {signin, allow, allow, deny, deny, deny, deny, deny, deny, deny},
+	"GET /portal/disclosures":              {signin, allow, allow, deny, deny, deny, deny, deny, deny, deny},
+	"GET /admin/staff":                     {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"GET /admin/staff/new":                 {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"POST /admin/staff/new":                {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"GET /admin/staff/{id}":                {signin, deny, deny, allow, deny, deny, deny, deny, hidden, deny},
+	"POST /admin/staff/{id}":               {signin, deny, deny, allow, deny, deny, deny, deny, hidden, deny},
+	"POST /admin/staff/{id}/invite":        {signin, deny, deny, allow, deny, deny, deny, deny, hidden, deny},
+	"POST /admin/staff/{id}/clinical-lead": {signin, deny, deny, allow, deny, deny, deny, deny, hidden, deny},
+	"GET /admin/settings":                  {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"POST /admin/settings":                 {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"GET /admin/api-tokens":                {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"POST /admin/api-tokens":               {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"POST /admin/api-tokens/{id}/revoke":   {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"GET /admin/audit":                     {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"GET /admin/audit.csv":                 {signin, deny, deny, allow, deny, deny, deny, deny, allow, deny},
+	"GET /hazards":                         {signin, deny, deny, allow, allow, allow, allow, allow, allow, allow},
+	"GET /api/v1/openapi.json":             {allow, allow, allow, allow, allow, allow, allow, allow, allow, allow},
+	"GET /api/v1/me":                       {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+	"GET /api/v1/clients":                  {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+	"GET /api/v1/clients/{id}":             {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny},
+	"/api/":                                {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
 }
 
 type routeSite struct {
+	// bookAs, when set, is who the booking routes send as (else the owner).
+	bookAs string
 	db     *store.DB
 	url    string
 	alexID string
@@ -156,6 +159,7 @@ func buildSite(t *testing.T, db *store.DB) (*routeSite, *web.Server) {
 		"owner": "owner@stillwater.example", "prescriber": "prescriber@stillwater.example",
 		"therapist-on-team": "therapist@stillwater.example", "therapist-off-team": "therapist2@stillwater.example",
 		"monitor": "monitor@stillwater.example", "other-practice": "owner@elsewhere.example",
+		"front-desk": "frontdesk@stillwater.example",
 	}, tokens: map[string]string{}, db: db, svc: svc, ring: ring}
 	err = db.Write(ctx, func(tx *store.Tx) error {
 		// No second step in this test: it is about what each role may reach.
@@ -205,7 +209,7 @@ func buildSite(t *testing.T, db *store.DB) (*routeSite, *web.Server) {
 	s.url = ts.URL
 	// API tokens with every scope, one per staff actor, made the way an
 	// integration would get them.
-	for _, who := range []string{"owner", "prescriber", "therapist-on-team", "therapist-off-team", "monitor", "other-practice"} {
+	for _, who := range []string{"owner", "prescriber", "therapist-on-team", "therapist-off-team", "monitor", "other-practice", "front-desk"} {
 		var accountID, staffID, practiceID string
 		db.Read(ctx, func(tx *store.Tx) error {
 			return tx.QueryRow(ctx, `SELECT id, staff_id, practice_id FROM account WHERE email = ?`, s.emails[who]).Scan(&accountID, &staffID, &practiceID)
@@ -344,6 +348,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		for _, pattern := range patterns {
 			want, ok := routeTable[pattern]
 			if !ok {
+				continue
+			}
+			if len(want) != len(actors) {
+				t.Errorf("route %q has %d outcomes for %d actors: say what every role gets from it", pattern, len(want), len(actors))
 				continue
 			}
 			for i, who := range actors {

@@ -145,7 +145,7 @@ func bookingPrefill(q url.Values, a access.Actor) *Form {
 		form.Set("clients.0.session", q.Get("session"))
 	}
 	staff := q["staff"]
-	if len(staff) == 0 && !a.IsAdmin() {
+	if len(staff) == 0 && !a.SeesEveryClient() {
 		staff = []string{a.StaffID}
 	}
 	form.Values["staff"] = staff
@@ -220,14 +220,17 @@ type appointmentPage struct {
 	Rooms       []schedule.Room
 	CanManage   bool
 	Admin       bool
-	Open        string
+	// Chart: the viewer may open charts; the front desk is shown no link
+	// to a course or a session record.
+	Chart bool
+	Open  string
 }
 
 func (s *Server) renderAppointment(w http.ResponseWriter, r *http.Request, form *Form, open string, status int) {
 	sess, _ := sessionFrom(r.Context())
 	a := sess.Actor
 	id := r.PathValue("id")
-	d := appointmentPage{Admin: a.IsAdmin(), Open: open}
+	d := appointmentPage{Admin: a.IsAdmin(), Chart: a.ReadsCharts(), Open: open}
 	v, err := s.scheduleDoor().Appointment(r.Context(), a, id)
 	d.Appointment, d.History, d.Rooms, d.CanManage = v.Appointment, v.History, v.Rooms, v.CanManage
 	if s.chartFailed(w, r, err) {

@@ -31,6 +31,10 @@ type calendarPage struct {
 	WeekLink  string
 	MineLink  string
 	Admin     bool
+	// Booked: the viewer can be booked (a clinician or administrator),
+	// so has working hours and appointments of their own; the front desk
+	// has neither.
+	Booked bool
 }
 
 // calendar shows a day or a week (Monday first) for the practice, one
@@ -41,7 +45,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 	a := sess.Actor
 	zone := sess.Zone
 	q := r.URL.Query()
-	d := calendarPage{View: q.Get("view"), StaffID: q.Get("staff"), RoomID: q.Get("room"), Admin: a.IsAdmin()}
+	d := calendarPage{View: q.Get("view"), StaffID: q.Get("staff"), RoomID: q.Get("room"), Admin: a.IsAdmin(), Booked: a.ReadsCharts()}
 	if d.View != "day" {
 		d.View = "week"
 	}

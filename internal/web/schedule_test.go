@@ -26,11 +26,11 @@ import (
 // is "hidden"); rooms and durations for administrators; the feed is public
 // behind its secret token.
 func init() {
-	staffAll := []string{signin, deny, deny, allow, allow, allow, allow, allow, allow}
-	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow}
-	unknown := []string{signin, deny, deny, hidden, hidden, hidden, hidden, hidden, hidden}
+	staffAll := []string{signin, deny, deny, allow, allow, allow, allow, allow, allow, allow}
+	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow, deny}
+	unknown := []string{signin, deny, deny, hidden, hidden, hidden, hidden, hidden, hidden, hidden}
 	addRoutes(map[string][]string{
-		// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice
+		// anonymous, client, other-client, owner, prescriber, therapist-on, therapist-off, monitor, other-practice, front-desk
 		"GET /calendar":                         staffAll,
 		"GET /appointments/new":                 staffAll,
 		"POST /appointments/new":                staffAll,
@@ -38,10 +38,10 @@ func init() {
 		"POST /appointments/{id}/move":          unknown,
 		"POST /appointments/{id}/cancel":        unknown,
 		"POST /appointments/{id}/mark":          unknown,
-		"GET /portal/appointments":              {signin, allow, allow, deny, deny, deny, deny, deny, deny},
+		"GET /portal/appointments":              {signin, allow, allow, deny, deny, deny, deny, deny, deny, deny},
 		"GET /admin/rooms":                      admin,
 		"POST /admin/rooms":                     admin,
-		"POST /admin/rooms/{id}":                {signin, deny, deny, hidden, deny, deny, deny, deny, hidden},
+		"POST /admin/rooms/{id}":                {signin, deny, deny, hidden, deny, deny, deny, deny, hidden, deny},
 		"GET /admin/schedule-settings":          admin,
 		"POST /admin/schedule-settings":         admin,
 		"GET /calendar/availability":            staffAll,
@@ -49,15 +49,15 @@ func init() {
 		"GET /calendar/feed":                    staffAll,
 		"POST /calendar/feed":                   staffAll,
 		"POST /calendar/feed/revoke":            staffAll,
-		"GET /ics/{token}":                      {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
-		"GET /api/v1/appointments":              {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-		"POST /api/v1/appointments":             {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-		"GET /api/v1/appointments/{id}":         {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
-		"POST /api/v1/appointments/{id}/move":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
-		"POST /api/v1/appointments/{id}/cancel": {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
-		"POST /api/v1/appointments/{id}/mark":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden},
-		"GET /api/v1/rooms":                     {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow},
-		"GET /api/v1/clients/{id}/appointments": {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"GET /ics/{token}":                      {hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"GET /api/v1/appointments":              {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+		"POST /api/v1/appointments":             {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+		"GET /api/v1/appointments/{id}":         {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/appointments/{id}/move":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/appointments/{id}/cancel": {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"POST /api/v1/appointments/{id}/mark":   {unauth, unauth, unauth, hidden, hidden, hidden, hidden, hidden, hidden, hidden},
+		"GET /api/v1/rooms":                     {unauth, unauth, unauth, allow, allow, allow, allow, allow, allow, allow},
+		"GET /api/v1/clients/{id}/appointments": {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny},
 	})
 }
 
@@ -446,9 +446,18 @@ func later(t *testing.T, held *schedule.Appointment) string {
 	return held.Start.Add(time.Hour).In(nyc(t)).Format("2006-01-02T15:04")
 }
 
+// booker is who the booking routes send as: the owner unless a test says
+// otherwise.
+func (s *routeSite) booker() string {
+	if s.bookAs != "" {
+		return s.bookAs
+	}
+	return "owner"
+}
+
 func (s *routeSite) ownerForm(t *testing.T, path string, form url.Values) *http.Response {
 	t.Helper()
-	res, err := postForm(s.client(t, "owner"), s.url+path, form)
+	res, err := postForm(s.client(t, s.booker()), s.url+path, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +468,7 @@ func (s *routeSite) ownerJSON(t *testing.T, path string, body any) *http.Respons
 	t.Helper()
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(string(b)))
-	req.Header.Set("Authorization", "Bearer "+s.tokens["owner"])
+	req.Header.Set("Authorization", "Bearer "+s.tokens[s.booker()])
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

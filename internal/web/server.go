@@ -124,6 +124,7 @@ func New(d Deps) (*Server, error) {
 		s.routesAccount()
 		s.routesAdmin()
 		s.routesClients()
+		s.routesContact()
 		s.routesClientsAdd()
 		s.routesClientsImport()
 		s.routesInquiries()
@@ -233,8 +234,9 @@ func (s *Server) routesFrame(d Deps) {
 	s.public("/", s.notFound)
 }
 
-// home sends each person where they work: staff to their clients, clients
-// to their portal, everyone else to sign in.
+// home sends each person where they work: staff to their clients, the
+// front desk to the day's calendar, clients to their portal, everyone else
+// to sign in.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	sess, ok := sessionFrom(r.Context())
 	switch {
@@ -246,6 +248,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/account/mfa/setup", http.StatusSeeOther)
 	case sess.Actor.Kind == access.ClientActor:
 		http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	case !sess.Actor.ReadsCharts():
+		http.Redirect(w, r, "/calendar?view=day", http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/clients", http.StatusSeeOther)
 	}
@@ -306,8 +310,11 @@ func navFor(sess access.Session, path string) []NavItem {
 	}
 	add("Calendar", "/calendar")
 	add("Clients", "/clients")
-	add("Courses", "/courses")
-	add("Alerts", "/alerts")
+	if sess.Actor.ReadsCharts() {
+		// Courses and alerts are clinical: the front desk has neither.
+		add("Courses", "/courses")
+		add("Alerts", "/alerts")
+	}
 	if access.Decide(sess.Actor, access.OutcomesRead, access.Record{PracticeID: sess.Actor.PracticeID}).Allow {
 		add("Outcomes", "/outcomes")
 	}

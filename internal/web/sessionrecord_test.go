@@ -32,10 +32,10 @@ import (
 // prescriber; process notes written by either. {sessionID} stays literal,
 // so those past the access decision get 404.
 func init() {
-	page := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden}
-	write := []string{signin, deny, deny, deny, hidden, hidden, deny, hidden, hidden}
-	prescriber := []string{signin, deny, deny, deny, hidden, deny, deny, deny, hidden}
-	sign := []string{signin, deny, deny, deny, hidden, hidden, deny, deny, hidden}
+	page := []string{signin, deny, deny, hidden, hidden, hidden, deny, hidden, hidden, deny}
+	write := []string{signin, deny, deny, deny, hidden, hidden, deny, hidden, hidden, deny}
+	prescriber := []string{signin, deny, deny, deny, hidden, deny, deny, deny, hidden, deny}
+	sign := []string{signin, deny, deny, deny, hidden, hidden, deny, deny, hidden, deny}
 	base := "/clients/{id}/sessions/{sessionID}"
 	addRoutes(map[string][]string{
 		"GET " + base:                                    page,
@@ -56,8 +56,8 @@ func init() {
 		"POST " + base + "/discharge":                    write,
 		"POST " + base + "/sign":                         sign,
 		"POST " + base + "/addenda":                      sign,
-		"GET /portal/sessions":                           {signin, allow, allow, deny, deny, deny, deny, deny, deny},
-		"GET /portal/sessions/{sessionID}":               {signin, hidden, hidden, deny, deny, deny, deny, deny, deny},
+		"GET /portal/sessions":                           {signin, allow, allow, deny, deny, deny, deny, deny, deny, deny},
+		"GET /portal/sessions/{sessionID}":               {signin, hidden, hidden, deny, deny, deny, deny, deny, deny, deny},
 	})
 }
 
@@ -68,16 +68,16 @@ func init() {
 // {recordID}, {sessionID} and {alertID} stay literal, so those past the access decision get
 // 404.
 func init() {
-	read := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden}
-	write := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, hidden, hidden}
-	override := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden}
-	sign := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, deny, hidden}
-	notes := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, deny}
+	read := []string{unauth, unauth, unauth, hidden, hidden, hidden, deny, hidden, hidden, deny}
+	write := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, hidden, hidden, deny}
+	override := []string{unauth, unauth, unauth, deny, hidden, deny, deny, deny, hidden, deny}
+	sign := []string{unauth, unauth, unauth, deny, hidden, hidden, deny, deny, hidden, deny}
+	notes := []string{unauth, unauth, unauth, deny, deny, deny, deny, deny, deny, deny}
 	rec := "/api/v1/clients/{id}/session-records/{recordID}"
 	addRoutes(map[string][]string{
 		"GET /api/v1/clients/{id}/course-sessions/{sessionID}/gate":    read,
 		"POST /api/v1/clients/{id}/course-sessions/{sessionID}/record": write,
-		"GET /api/v1/clients/{id}/session-records":                     {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden},
+		"GET /api/v1/clients/{id}/session-records":                     {unauth, unauth, unauth, allow, allow, allow, deny, allow, hidden, deny},
 		"GET " + rec:                                    read,
 		"GET " + rec + "/version":                       read,
 		"PUT " + rec + "/checklist":                     write,

@@ -6,13 +6,13 @@ package web_test
 // clinical lead's, as changing the medicine settings is (the demo owner is
 // no prescriber; the other practice's owner is).
 func init() {
-	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow}
-	gone := []string{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}
+	admin := []string{signin, deny, deny, allow, deny, deny, deny, deny, allow, deny}
+	gone := []string{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}
 	addRoutes(map[string][]string{
 		"GET /setup":                            gone,
 		"POST /setup":                           gone,
 		"GET /getting-started":                  admin,
 		"POST /getting-started/test-email":      admin,
-		"POST /getting-started/clinical-review": {signin, deny, deny, deny, allow, deny, deny, deny, allow},
+		"POST /getting-started/clinical-review": {signin, deny, deny, deny, allow, deny, deny, deny, allow, deny},
 	})
 }

@@ -29,7 +29,7 @@ type demoAppointment struct {
 }
 
 // calendar is the owner setting up the calendar on the first afternoon:
-// two rooms, and weekday hours for the clinicians.
+// two rooms, and the clinicians' hours.
 func (w *world) calendar() error {
 	ctx, d, owner := w.ctx, w.doors.Schedule, w.as["owner"]
 	for _, name := range []string{"Cedar room", "Willow room"} {
@@ -40,19 +40,44 @@ func (w *world) calendar() error {
 		w.rooms[name] = r.Room.ID
 	}
 	for _, key := range []string{"rx", "sam", "elena", "jordan"} {
-		var spans []schedule.Span
-		for d := time.Monday; d <= time.Friday; d++ {
-			spans = append(spans, schedule.Span{Weekday: d, Start: 8 * 60, End: 18 * 60})
-		}
-		if key == "sam" {
-			// Sam keeps Saturday mornings for medicine sessions.
-			spans = append(spans, schedule.Span{Weekday: time.Saturday, Start: 9 * 60, End: 13 * 60})
-		}
-		if err := d.SetAvailability(ctx, owner, w.staff[key], spans, nil); err != nil {
+		if err := d.SetAvailability(ctx, owner, w.staff[key], hours(key), nil); err != nil {
 			return fmt.Errorf("demo hours: %w", err)
 		}
 	}
 	return nil
+}
+
+// hours are a clinician's working hours: weekdays 8 to 6, and Saturday
+// mornings for Sam and Jordan, who keep them for medicine sessions.
+func hours(key string) []schedule.Span {
+	var spans []schedule.Span
+	for d := time.Monday; d <= time.Friday; d++ {
+		spans = append(spans, schedule.Span{Weekday: d, Start: 8 * 60, End: 18 * 60})
+	}
+	if key == "sam" || key == "jordan" {
+		spans = append(spans, schedule.Span{Weekday: time.Saturday, Start: 9 * 60, End: 13 * 60})
+	}
+	return spans
+}
+
+// inHours says whether [start, end) falls within the hours of every
+// staff member keyed, in the practice's zone.
+func (w *world) inHours(start, end time.Time, keys ...string) bool {
+	s, e := start.In(w.zone()), end.In(w.zone())
+	if s.YearDay() != e.YearDay() {
+		return false
+	}
+	from, until := s.Hour()*60+s.Minute(), e.Hour()*60+e.Minute()
+	for _, k := range keys {
+		ok := false
+		for _, sp := range hours(k) {
+			ok = ok || (sp.Weekday == s.Weekday() && sp.Start <= from && until <= sp.End)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // heldDays are the days (from today) of Alex's held sessions.
@@ -84,23 +109,31 @@ func (w *world) medicineSessions() map[int]time.Time {
 // first): sessions 1 to 3 booked the morning the course began, 4 to 6 the
 // afternoon of session 3, after the dose change; and a realistic
 // fortnight of consultations, preparation and integration sessions
-// around it, with a group integration circle next week. The owner books,
-// as the practice's administrator; what has happened is marked held or
-// missed an hour after it began.
+// around it, with a group integration circle next week. Clinicians book
+// for their own clients (Dr. Raman, on every care team, books the
+// circle); a session outside someone's hours is booked by the owner, the
+// administrator who may give the reason. What has happened is marked held
+// or missed by whoever booked it, an hour after it began.
 func (w *world) schedule(t *timeline) {
-	ctx, d, owner := w.ctx, w.doors.Schedule, w.as["owner"]
+	ctx, d := w.ctx, w.doors.Schedule
 	at := w.medicineSessions()
+	// The practice keeps the calendar's default lengths.
+	length := schedule.DefaultSettings().Duration(schedule.MedicineSession)
 	book := func(n int) error {
-		staff := []string{w.staff["sam"], w.staff["jordan"]}
+		keys := []string{"sam", "jordan"}
 		if n == 1 {
-			staff = append(staff, w.staff["rx"])
+			keys = append(keys, "rx")
 		}
-		b := schedule.Booking{Kind: schedule.MedicineSession, Start: at[n], RoomID: w.rooms["Cedar room"], StaffIDs: staff,
-			Clients: []schedule.Attendee{{ClientID: w.clients["alex"], CourseID: w.course["alex"], SessionNumber: n}},
-			// Used only when the time falls outside someone's hours: the
-			// practice doses at weekends, by arrangement.
-			Override: "Medicine session at the time agreed with Alex and the team."}
-		res, err := d.Book(ctx, owner, b, schedule.Unread{})
+		b := schedule.Booking{Kind: schedule.MedicineSession, Start: at[n], RoomID: w.rooms["Cedar room"],
+			Clients: []schedule.Attendee{{ClientID: w.clients["alex"], CourseID: w.course["alex"], SessionNumber: n}}}
+		for _, k := range keys {
+			b.StaffIDs = append(b.StaffIDs, w.staff[k])
+		}
+		by := w.as["sam"]
+		if !w.inHours(at[n], at[n].Add(length), keys...) {
+			by, b.Override = w.as["owner"], "Medicine session at the time agreed with Alex and the team."
+		}
+		res, err := d.Book(ctx, by, b, schedule.Unread{})
 		if err != nil {
 			return fmt.Errorf("demo medicine session %d: %w", n, err)
 		}
@@ -166,6 +199,12 @@ func (w *world) schedule(t *timeline) {
 		if a.days > 0 {
 			when = w.day(-5, 17, 0)
 		}
+		// The first clinician books for their client; the circle, for
+		// clients of several care teams, is Dr. Raman's to book.
+		by := w.as[a.staff[0]]
+		if a.kind == schedule.GroupSession {
+			by = w.as["rx"]
+		}
 		var id string
 		t.at(when, func() error {
 			b := schedule.Booking{Kind: a.kind, Title: a.title, Start: start, RoomID: w.rooms[a.room]}
@@ -175,7 +214,7 @@ func (w *world) schedule(t *timeline) {
 			for _, k := range a.clients {
 				b.Clients = append(b.Clients, schedule.Attendee{ClientID: w.clients[k]})
 			}
-			res, err := d.Book(ctx, owner, b, schedule.Unread{})
+			res, err := d.Book(ctx, by, b, schedule.Unread{})
 			var ps clinic.Problems
 			if errors.As(err, &ps) {
 				// A day of the fortnight that happens to collide with Alex's
@@ -193,7 +232,7 @@ func (w *world) schedule(t *timeline) {
 				if id == "" {
 					return nil
 				}
-				if _, err := d.Mark(ctx, owner, id, a.status, schedule.Unread{}); err != nil {
+				if _, err := d.Mark(ctx, by, id, a.status, schedule.Unread{}); err != nil {
 					return fmt.Errorf("demo appointment: %w", err)
 				}
 				return nil

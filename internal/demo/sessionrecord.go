@@ -93,24 +93,20 @@ func (w *world) pastSessionRecord(t *timeline, p demoSessionRecord, booked time.
 	doseAt := w.openSession(t, n, start, p.vitals[0])
 	for _, v := range p.vitals[1:] {
 		at := doseAt.Add(time.Duration(v.after) * time.Minute)
+		var reading *sessionrecord.Reading
 		w.step(t, n, at, func(r sessionrecord.Target) error {
-			_, err := d.AddReading(ctx, jordan, r, vitalsInput(v, at), nil)
+			var err error
+			reading, err = d.AddReading(ctx, jordan, r, vitalsInput(v, at), nil)
 			return err
 		})
 		if p.alarmAck != "" && v.sys > 180 {
+			// Steps run in time order after all are told, so the reading
+			// is read when the acknowledgement's turn comes.
 			w.step(t, n, at.Add(3*time.Minute), func(r sessionrecord.Target) error {
-				live, err := d.View(ctx, sam, r.ClientID, r.SessionID)
-				if err != nil {
-					return err
+				if reading == nil || reading.AlertID == "" {
+					return fmt.Errorf("demo: session %d's alarm reading at %s raised no alert", n, at.Format(time.RFC3339))
 				}
-				for _, a := range live.Record.Alerts {
-					if a.Open {
-						if err := d.AcknowledgeAlert(ctx, sam, r, a.ID, p.alarmAck, nil); err != nil {
-							return err
-						}
-					}
-				}
-				return nil
+				return d.AcknowledgeAlert(ctx, sam, r, reading.AlertID, p.alarmAck, nil)
 			})
 		}
 		if p.topUpMg > 0 && v.after == 30 {

@@ -23,49 +23,16 @@ func (w *world) consent(t *timeline) {
 	day := 24 * time.Hour
 	ctx, d := w.ctx, w.doors.Consent
 	owner := w.as["owner"]
-	// The owner looks at the documents on the day the practice starts
-	// using them, which publishes the defaults.
-	t.at(w.now.Add(-45*day), func() error {
+	// The owner looks at the documents the day after the practice opens,
+	// which publishes the defaults, before the first client signs.
+	t.at(opened(w.now).Add(day), func() error {
 		_, err := d.Documents(ctx, owner)
 		return err
 	})
-	latest := func(kind consent.Kind) (consent.Version, error) {
-		vs, err := d.InForce(ctx, owner)
-		for _, v := range vs {
-			if v.Kind == kind {
-				return v, err
-			}
-		}
-		return consent.Version{}, fmt.Errorf("demo consent: no published %s (%v)", kind, err)
-	}
-	legal := map[string]string{}
-	for _, c := range clients {
-		legal[c.key] = c.legal
-	}
-	// A tablet on the practice's network, where the clients sign.
-	tablet := access.WithMeta(ctx, access.Meta{Address: "203.0.113.24",
-		UserAgent: "Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"})
+	latest := w.latestConsent
 	signed := map[string]map[consent.Kind]string{}
-	// sign signs the latest version of each kind for a client, in the
-	// portal, four minutes apart.
 	sign := func(client string, at time.Time, kinds ...consent.Kind) {
-		for i, k := range kinds {
-			t.at(at.Add(time.Duration(i)*4*time.Minute), func() error {
-				v, err := latest(k)
-				if err != nil {
-					return err
-				}
-				s, err := d.Sign(tablet, w.as[client], v.ID, consent.Agreement{TypedName: legal[client], Agreed: true, ShownSHA256: v.SHA256})
-				if err != nil {
-					return fmt.Errorf("demo consent for %s: %w", client, err)
-				}
-				if signed[client] == nil {
-					signed[client] = map[consent.Kind]string{}
-				}
-				signed[client][k] = s.ID
-				return nil
-			})
-		}
+		w.signConsents(t, client, at, signed, kinds...)
 	}
 	countersign := func(client, by string, at time.Time) {
 		t.at(at, func() error {
@@ -77,7 +44,7 @@ func (w *world) consent(t *timeline) {
 	// Before version 2: Robert signs version 1.
 	sign("robert", w.now.Add(-30*day), consent.KAPTreatment, consent.Telehealth, consent.FinancialPolicy)
 	var draft consent.Version
-	t.at(w.now.Add(-15*day), func() error {
+	t.at(w.day(-26, 10, 0), func() error {
 		v1, err := latest(consent.KAPTreatment)
 		if err != nil {
 			return err
@@ -92,15 +59,16 @@ func (w *world) consent(t *timeline) {
 			Body: body, Required: true, Note: "What to wear and bring to a medicine session"})
 		return err
 	})
-	t.at(w.now.Add(-14*day), func() error {
+	t.at(w.day(-25, 10, 0), func() error {
 		_, err := d.Publish(ctx, owner, draft.ID)
 		return err
 	})
 
-	sign("alex", w.now.Add(-10*day), consent.KAPTreatment, consent.Telehealth, consent.ReleaseOfInformation, consent.FinancialPolicy)
-	countersign("alex", "sam", w.now.Add(-10*day+time.Hour))
+	// Alex and Maya sign after their evaluations, before their courses.
+	sign("alex", w.day(-15, 14, 0), consent.KAPTreatment, consent.Telehealth, consent.ReleaseOfInformation, consent.FinancialPolicy)
+	countersign("alex", "sam", w.day(-15, 15, 0))
 	sign("daniel", w.now.Add(-7*day), consent.KAPTreatment, consent.FinancialPolicy)
-	sign("maya", w.now.Add(-8*day), consent.KAPTreatment, consent.Telehealth, consent.FinancialPolicy)
+	sign("maya", w.day(-14, 14, 0), consent.KAPTreatment, consent.Telehealth, consent.FinancialPolicy)
 	t.at(w.now.Add(-3*day), func() error {
 		// From her laptop at home, in the portal.
 		home := access.WithMeta(ctx, access.Meta{Address: "198.51.100.61",
@@ -110,4 +78,42 @@ func (w *world) consent(t *timeline) {
 	})
 	sign("priscilla", w.now.Add(-5*day), consent.KAPTreatment, consent.ReleaseOfInformation)
 	countersign("priscilla", "elena", w.now.Add(-5*day+time.Hour))
+}
+
+// latestConsent is the version of kind in force, as the owner reads it.
+func (w *world) latestConsent(kind consent.Kind) (consent.Version, error) {
+	vs, err := w.doors.Consent.InForce(w.ctx, w.as["owner"])
+	for _, v := range vs {
+		if v.Kind == kind {
+			return v, err
+		}
+	}
+	return consent.Version{}, fmt.Errorf("demo consent: no published %s (%v)", kind, err)
+}
+
+// signConsents signs the latest version of each kind for a client (by
+// key; the past courses' clients by email), on the practice's tablet,
+// four minutes apart from at; signed keeps the signatures by client and
+// kind.
+func (w *world) signConsents(t *timeline, client string, at time.Time, signed map[string]map[consent.Kind]string, kinds ...consent.Kind) {
+	// A tablet on the practice's network, where the clients sign.
+	tablet := access.WithMeta(w.ctx, access.Meta{Address: "203.0.113.24",
+		UserAgent: "Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"})
+	for i, k := range kinds {
+		t.at(at.Add(time.Duration(i)*4*time.Minute), func() error {
+			v, err := w.latestConsent(k)
+			if err != nil {
+				return err
+			}
+			s, err := w.doors.Consent.Sign(tablet, w.as[client], v.ID, consent.Agreement{TypedName: personName(client), Agreed: true, ShownSHA256: v.SHA256})
+			if err != nil {
+				return fmt.Errorf("demo consent for %s: %w", client, err)
+			}
+			if signed[client] == nil {
+				signed[client] = map[consent.Kind]string{}
+			}
+			signed[client][k] = s.ID
+			return nil
+		})
+	}
 }

@@ -4,118 +4,99 @@ import (
 	"fmt"
 	"time"
 
+	"holdspace/internal/access"
 	"holdspace/internal/course"
 	"holdspace/internal/dosing"
-	"holdspace/internal/settings"
 )
 
-// demoCourse is one demo client's course and what has happened in it.
+// demoCourse is one demo client's course as Dr. Raman planned it.
 type demoCourse struct {
 	key        string
 	indication [2]string
 	doses      []float64
-	// activeDaysAgo < 0 leaves the course planned.
-	activeDaysAgo int
-	// sessions: day offsets from now (negative is past) with what happened.
-	sessions []demoSession
-	change   *demoChange
+	// planned is when she planned it; active, when she made it active
+	// (zero leaves it planned).
+	planned, active time.Time
 }
 
-type demoSession struct {
-	number int
-	days   int
-	status course.SessionAction
-}
-
-type demoChange struct {
-	number int
-	mg     float64
-	reason string
-}
-
-// courses gives Alex an active course on track (three sessions held, the
-// fourth under way today, the fifth and sixth booked), Maya one that has
-// stalled (session 2 missed, nothing rebooked), and Daniel a course
-// planned but not yet active.
-func (w *world) courses() error {
-	zone, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		zone = time.UTC
-	}
-	now := w.now.In(zone)
-	at10 := func(days int) time.Time {
-		d := now.AddDate(0, 0, days)
-		return time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, zone)
-	}
+// courses plans the demo clients' courses, each once the client is ready
+// for one (intake screened, evaluation signed, consent signed, preparation
+// held, instructions acknowledged), as the doors require: Alex's, active
+// for a fortnight and on track; Maya's, active since twelve days ago and
+// stalled (session 2 missed, nothing rebooked); Daniel's, planned this
+// morning and not yet active. Alex's sessions are booked on the calendar
+// (schedule); Maya's from her course page, here.
+func (w *world) courses(t *timeline) {
 	list := []demoCourse{
 		{key: "alex", indication: [2]string{"F33.1", "Major depressive disorder, recurrent, moderate"},
-			doses: []float64{100, 150, 200, 250, 300, 300}, activeDaysAgo: 14,
-			sessions: []demoSession{{1, -13, course.MarkHeld}, {2, -9, course.MarkHeld}, {3, -5, course.MarkHeld}, {4, 0, course.Book}, {5, 3, course.Book}, {6, 6, course.Book}},
-			change:   &demoChange{4, 225, "Strong dissociation and nausea at 200 mg in session 3; a smaller step up before 250 mg."}},
+			doses: []float64{100, 150, 200, 250, 300, 300}, planned: w.day(-14, 9, 0), active: w.day(-14, 9, 15)},
 		{key: "maya", indication: [2]string{"F33.1", "Major depressive disorder, recurrent, moderate"},
-			doses: []float64{100, 125, 150, 150, 175, 200}, activeDaysAgo: 12,
-			sessions: []demoSession{{1, -10, course.MarkHeld}, {2, -7, course.MarkMissed}}},
+			doses: []float64{100, 125, 150, 150, 175, 200}, planned: w.day(-12, 9, 0), active: w.day(-12, 9, 15)},
 		{key: "daniel", indication: [2]string{"F43.10", "Post-traumatic stress disorder, unspecified"},
-			doses: []float64{150, 200, 250, 300, 300, 350}, activeDaysAgo: -1},
-	}
-	rx := w.staff["rx"]
-	ms, err := settings.MedicineSettings(w.ctx, w.tx, w.practiceID)
-	if err != nil {
-		return err
+			doses: []float64{150, 200, 250, 300, 300, 350}, planned: w.now.Add(-3 * time.Hour)},
 	}
 	for _, dc := range list {
-		id := w.clients[dc.key]
-		plan := course.DefaultPlan(ms.Course)
-		plan.IndicationCode, plan.IndicationText = dc.indication[0], dc.indication[1]
-		plan.Route, plan.PlannedSessions, plan.Doses = dosing.RouteSublingualRDT, len(dc.doses), dc.doses
-		c, _, err := course.Create(w.ctx, w.tx, w.practiceID, id, "", plan, rx, now.Add(-3*time.Hour))
+		t.at(dc.planned, func() error {
+			return w.planCourse(dc.key, dc.indication, dosing.RouteSublingualRDT, dc.doses)
+		})
+		if !dc.active.IsZero() {
+			t.at(dc.active, func() error { return w.activate(dc.key) })
+		}
+	}
+
+	// Maya: session 1 held ten days ago; session 2, booked for three days
+	// later, missed; nothing rebooked since.
+	elena := w.as["elena"]
+	first, second := w.day(-10, 10, 0), w.day(-7, 10, 0)
+	t.at(w.day(-12, 9, 40), func() error { return w.courseSession(elena, "maya", 1, course.Book, &first) })
+	t.at(w.day(-10, 13, 0), func() error { return w.courseSession(elena, "maya", 1, course.MarkHeld, nil) })
+	t.at(w.day(-10, 13, 5), func() error { return w.courseSession(elena, "maya", 2, course.Book, &second) })
+	t.at(w.day(-7, 12, 0), func() error { return w.courseSession(elena, "maya", 2, course.MarkMissed, nil) })
+
+	// After session 3's strong dissociation, a smaller step up before
+	// 250 mg.
+	t.at(w.day(-5, 16, 0), func() error {
+		_, err := w.doors.Courses.ChangeDose(w.ctx, w.as["rx"], w.clients["alex"], w.course["alex"], 4, 225,
+			"Strong dissociation and nausea at 200 mg in session 3; a smaller step up before 250 mg.", nil)
 		if err != nil {
-			return fmt.Errorf("demo course %s: %w", dc.key, err)
+			return fmt.Errorf("demo course alex dose change: %w", err)
 		}
-		if dc.activeDaysAgo < 0 {
-			continue
-		}
-		if _, err := course.Activate(w.ctx, w.tx, id, c.ID, rx, now.Add(-2*time.Hour)); err != nil {
-			return fmt.Errorf("demo course %s: %w", dc.key, err)
-		}
-		// The rules run today, against today's weight and evaluation; the
-		// demo's story then moves the course's start into the past.
-		start := now.AddDate(0, 0, -dc.activeDaysAgo)
-		if _, err := w.tx.Exec(w.ctx, `UPDATE course SET created_at = ?, starts_on = ? WHERE id = ?`, start.Add(-24*time.Hour).UTC(), start.UTC(), c.ID); err != nil {
-			return fmt.Errorf("demo course %s: %w", dc.key, err)
-		}
-		last := 0
-		for _, s := range dc.sessions {
-			days := s.days
-			if days > 0 {
-				// Bookings to come fall on weekdays, at least three days
-				// apart, whatever day the demo is loaded on.
-				days = max(days, last+3)
-				for wd := now.AddDate(0, 0, days).Weekday(); wd == time.Saturday || wd == time.Sunday; wd = now.AddDate(0, 0, days).Weekday() {
-					days++
-				}
-				last = days
-			}
-			when := at10(days)
-			if s.days == 0 {
-				// Today's session began about 75 minutes ago: the
-				// session record shows it in progress.
-				when = now.Add(-75 * time.Minute).Truncate(5 * time.Minute)
-			}
-			if _, _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, id, c.ID, s.number, course.Book, &when, w.staff["jordan"], now); err != nil {
-				return fmt.Errorf("demo course %s session %d: %w", dc.key, s.number, err)
-			}
-			if s.status != course.Book {
-				if _, _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, id, c.ID, s.number, s.status, nil, w.staff["jordan"], now); err != nil {
-					return fmt.Errorf("demo course %s session %d: %w", dc.key, s.number, err)
-				}
-			}
-		}
-		if ch := dc.change; ch != nil {
-			if _, _, err := course.ChangeDose(w.ctx, w.tx, w.practiceID, id, c.ID, ch.number, ch.mg, ch.reason, rx, now); err != nil {
-				return fmt.Errorf("demo course %s dose change: %w", dc.key, err)
-			}
-		}
+		return nil
+	})
+}
+
+// planCourse is Dr. Raman planning a course on the new-course form, from
+// the practice's defaults, for the client key.
+func (w *world) planCourse(key string, indication [2]string, route dosing.Route, doses []float64) error {
+	rx, id := w.as["rx"], w.clients[key]
+	form, err := w.doors.Courses.Planning(w.ctx, rx, id, w.zone())
+	if err != nil {
+		return fmt.Errorf("demo course %s: %w", key, err)
+	}
+	plan := course.DefaultPlan(form.Defaults.Course)
+	plan.IndicationCode, plan.IndicationText = indication[0], indication[1]
+	plan.Route, plan.PlannedSessions, plan.Doses = route, len(doses), doses
+	made, err := w.doors.Courses.Create(w.ctx, rx, id, course.NewPlan{Plan: plan}, nil)
+	if err != nil {
+		return fmt.Errorf("demo course %s: %w", key, err)
+	}
+	w.course[key] = made.Course.ID
+	return nil
+}
+
+// activate is Dr. Raman making the client's course active.
+func (w *world) activate(key string) error {
+	if _, err := w.doors.Courses.Activate(w.ctx, w.as["rx"], w.clients[key], w.course[key], nil); err != nil {
+		return fmt.Errorf("demo course %s: %w", key, err)
+	}
+	return nil
+}
+
+// courseSession records session n of the client's course from the course
+// page, as by.
+func (w *world) courseSession(a access.Actor, key string, n int, act course.SessionAction, at *time.Time) error {
+	if _, err := w.doors.Courses.RecordSession(w.ctx, a, w.clients[key], w.course[key], n, act, at, nil); err != nil {
+		return fmt.Errorf("demo course %s session %d (%s): %w", key, n, act, err)
 	}
 	return nil
 }

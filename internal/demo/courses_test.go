@@ -16,15 +16,6 @@ import (
 func TestTheDemoCourses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		loaded(t, db, func(ctx context.Context, tx *store.Tx, w *world) error {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM course`).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 { // until the part is wired into parts()
-				if err := w.courses(); err != nil {
-					return err
-				}
-			}
 			want := map[string]struct {
 				status  dosing.CourseStatus
 				stalled bool

@@ -127,7 +127,6 @@ func Load(ctx context.Context, db *store.DB, o Options, now time.Time) (Summary,
 type world struct {
 	ctx        context.Context
 	db         *store.DB
-	tx         *store.Tx
 	practiceID string
 	staff      map[string]string
 	clients    map[string]string
@@ -142,6 +141,13 @@ type world struct {
 	as    map[string]access.Actor
 	// post takes the practice's mail when it is delivered.
 	post *postbox
+	// course is the demo clients' courses by client key (the past
+	// courses' clients by email), as the prescriber planned them;
+	// medicine are Alex's medicine sessions by number, as booked.
+	course   map[string]string
+	medicine map[int]*booked
+	// rooms are the practice's rooms by name.
+	rooms map[string]string
 }
 
 // opened is when the demo practice opened: before anything in its story.
@@ -155,16 +161,17 @@ func newWorld(ctx context.Context, db *store.DB, o Options, now time.Time) (*wor
 		return nil, err
 	}
 	return &world{ctx: ctx, db: db, staff: map[string]string{}, clients: map[string]string{}, now: now, keys: o.Keys,
-		clock: c, doors: d, as: map[string]access.Actor{}, post: &postbox{invited: map[string]string{}}}, nil
+		clock: c, doors: d, as: map[string]access.Actor{}, post: &postbox{invited: map[string]string{}},
+		course: map[string]string{}, medicine: map[int]*booked{}, rooms: map[string]string{}}, nil
 }
 
 // baseURL starts the links in the demo's mail, which nobody receives.
 const baseURL = "https://stillwater.example/"
 
-// tell builds the practice: its opening, then the story's timeline
-// through the doors, then the parts that are not told through the doors
-// yet, in one transaction of their own with explicit past times, because
-// each needs a course whose past the doors cannot make (see parts).
+// tell builds the practice: its opening, then the story's timeline,
+// every step through the doors at its own moment, so each meets the
+// rules (the booking gate, readiness, the prescriber's limits) as the
+// practice's people met them.
 func (w *world) tell() error {
 	if err := w.open(); err != nil {
 		return err
@@ -177,26 +184,12 @@ func (w *world) tell() error {
 	w.preparation(&t)
 	w.safetyPlan(&t)
 	w.intake(&t)
-	if err := t.run(w.clock); err != nil {
-		return err
-	}
-	return w.db.Write(w.ctx, func(tx *store.Tx) error {
-		w.tx = tx
-		defer func() { w.tx = nil }()
-		for _, part := range w.parts() {
-			if err := part(); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// parts lists the capabilities' parts that still write with the demo's
-// transaction, in the order they build on each other. All hang on the
-// courses, which the story starts today and then moves into the past:
-// told through the doors, Alex's and Maya's courses would begin before
-// their evaluations, consents and preparation, which the doors refuse.
-func (w *world) parts() []func() error {
-	return []func() error{w.courses, w.schedule, w.sessionRecords, w.reminders, w.measures, w.safety}
+	w.pastCourses(&t)
+	w.courses(&t)
+	w.schedule(&t)
+	w.sessionRecords(&t)
+	w.reminders(&t)
+	w.measures(&t)
+	w.safety(&t)
+	return t.run(w.clock)
 }

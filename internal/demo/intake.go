@@ -21,51 +21,9 @@ import (
 func (w *world) intake(t *timeline) {
 	day := 24 * time.Hour
 	ctx, d := w.ctx, w.doors.Intake
-	fill := func(key, by string, at time.Time, in intake.Intake, sections ...string) {
-		if len(sections) == 0 {
-			sections = intake.SectionNames()
-		}
-		for i, name := range sections {
-			sec, _ := in.Section(name)
-			t.at(at.Add(time.Duration(i)*3*time.Minute), func() error {
-				// As typed into the section's page, in the portal or at
-				// the clinic.
-				saved, err := d.SaveTyped(ctx, w.as[by], w.clients[key], name, eligibility.TypedFrom(sec))
-				if err == nil && len(saved.Result.Errors) > 0 {
-					err = fmt.Errorf("answers not kept: %v", saved.Result.Errors)
-				}
-				if err != nil {
-					return fmt.Errorf("demo intake for %s, %s: %w", key, name, err)
-				}
-				return nil
-			})
-		}
-	}
-	// bp is a resting reading taken by Jordan, the monitoring nurse, for
-	// the clients whose care team he is on, else by their therapist.
-	bp := func(key string, sys, dia int, at time.Time) {
-		by := "jordan"
-		for _, c := range clients {
-			if c.key == key && !slices.Contains(c.team, by) {
-				by = c.team[0]
-			}
-		}
-		t.at(at, func() error {
-			_, err := d.RecordBloodPressure(ctx, w.as[by], w.clients[key], eligibility.BloodPressure{Systolic: sys, Diastolic: dia}, nil)
-			return err
-		})
-	}
+	fill, bp := w.fill(t), w.bloodPressure(t)
 	screened := map[string]eligibility.Screening{}
-	submit := func(key, by string, at time.Time) {
-		t.at(at, func() error {
-			// Whoever sends the intake attests it in their own name: the
-			// client in the portal, or the clinician who filled it in with
-			// them.
-			s, err := d.Submit(ctx, w.as[by], w.clients[key], eligibility.Attestation{Name: personName(by), Confirm: true}, nil)
-			screened[key] = s.Screening
-			return err
-		})
-	}
+	submit := func(key, by string, at time.Time) { w.submitIntake(t, key, by, at, screened) }
 
 	// Jamie: the first two parts saved, the second only half answered.
 	jamie := demoIntake()
@@ -116,9 +74,9 @@ func (w *world) intake(t *timeline) {
 	maya := demoIntake()
 	maya.Medications = intake.Medications{TakesMedications: intake.Yes, List: []intake.Medication{
 		{Name: "Escitalopram", Dose: 10, Unit: "mg", Frequency: "once a day"}}}
-	fill("maya", "maya", w.now.Add(-15*day), maya)
-	bp("maya", 112, 72, w.now.Add(-14*day))
-	submit("maya", "maya", w.now.Add(-14*day+time.Hour))
+	fill("maya", "maya", w.now.Add(-17*day), maya)
+	bp("maya", 112, 72, w.now.Add(-16*day))
+	submit("maya", "maya", w.now.Add(-16*day+time.Hour))
 
 	// Daniel: filled in with Elena at the clinic; alcohol use disorder, sober
 	// eight years; Dr. Raman acknowledged it.
@@ -137,6 +95,76 @@ func (w *world) intake(t *timeline) {
 				"Discussed the risk of misuse; no take-home doses; his sponsor knows about the treatment.", nil)
 		return err
 	})
+}
+
+// fill is the intake's sections saved by by, three minutes apart from
+// at, as typed into each section's page, in the portal or at the clinic;
+// no sections means all of them.
+func (w *world) fill(t *timeline) func(key, by string, at time.Time, in intake.Intake, sections ...string) {
+	return func(key, by string, at time.Time, in intake.Intake, sections ...string) {
+		if len(sections) == 0 {
+			sections = intake.SectionNames()
+		}
+		for i, name := range sections {
+			sec, _ := in.Section(name)
+			t.at(at.Add(time.Duration(i)*3*time.Minute), func() error {
+				saved, err := w.doors.Intake.SaveTyped(w.ctx, w.as[by], w.clients[key], name, eligibility.TypedFrom(sec))
+				if err == nil && len(saved.Result.Errors) > 0 {
+					err = fmt.Errorf("answers not kept: %v", saved.Result.Errors)
+				}
+				if err != nil {
+					return fmt.Errorf("demo intake for %s, %s: %w", key, name, err)
+				}
+				return nil
+			})
+		}
+	}
+}
+
+// bloodPressure is a resting reading taken by Jordan, the monitoring
+// nurse, for the clients whose care team he is on, else by their
+// therapist.
+func (w *world) bloodPressure(t *timeline) func(key string, sys, dia int, at time.Time) {
+	return func(key string, sys, dia int, at time.Time) {
+		by := "jordan"
+		if team := teamOf(key); !slices.Contains(team, by) {
+			by = team[0]
+		}
+		t.at(at, func() error {
+			_, err := w.doors.Intake.RecordBloodPressure(w.ctx, w.as[by], w.clients[key], eligibility.BloodPressure{Systolic: sys, Diastolic: dia}, nil)
+			return err
+		})
+	}
+}
+
+// submitIntake sends the intake at at. Whoever sends it attests it in
+// their own name: the client in the portal, or the clinician who filled it
+// in with them. The screening it made goes into screened.
+func (w *world) submitIntake(t *timeline, key, by string, at time.Time, screened map[string]eligibility.Screening) {
+	t.at(at, func() error {
+		s, err := w.doors.Intake.Submit(w.ctx, w.as[by], w.clients[key], eligibility.Attestation{Name: personName(by), Confirm: true}, nil)
+		screened[key] = s.Screening
+		if err != nil {
+			return fmt.Errorf("demo intake of %s: %w", key, err)
+		}
+		return nil
+	})
+}
+
+// teamOf is the care team of a demo client, by key (the past courses'
+// clients by email): therapist, prescriber, and the monitor if any.
+func teamOf(key string) []string {
+	for _, c := range clients {
+		if c.key == key {
+			return c.team
+		}
+	}
+	for _, pc := range pastCourses {
+		if pc.email == key {
+			return pc.team
+		}
+	}
+	return nil
 }
 
 // demoIntake is a fully answered questionnaire with nothing to report.
@@ -168,6 +196,11 @@ func personName(key string) string {
 	for _, c := range clients {
 		if c.key == key {
 			return c.legal
+		}
+	}
+	for _, pc := range pastCourses {
+		if pc.email == key {
+			return pc.legal
 		}
 	}
 	for _, s := range staff {

@@ -2,12 +2,20 @@ package demo
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
+	"holdspace/internal/clinic"
+	"holdspace/internal/consent"
+	"holdspace/internal/course"
+	"holdspace/internal/dosing"
+	"holdspace/internal/eligibility"
 	"holdspace/internal/instrument"
 	"holdspace/internal/measure"
+	"holdspace/internal/preparation"
+	"holdspace/internal/prescribing"
 	"holdspace/internal/safety"
-	"holdspace/internal/store"
 )
 
 // pastCourse is a finished course of an extra demo client with its score
@@ -53,127 +61,117 @@ var pastCourses = []pastCourse{
 		map[string][]int{"phq9": {18}, "gad7": {14}}},
 }
 
-// measures gives the outcomes dashboard real-looking results: four extra
-// clients with finished courses (a remitter, a responder who did not
-// remit, a non-responder, a PTSD client followed with the PCL-5) and one
-// who stopped after two sessions; Alex's current course with baseline and
-// pre-session scores for the sessions so far (the next is left for the portal);
-// and Daniel's baseline for his planned PTSD course, with the PCL-5 added
-// to his schedule.
-func (w *world) measures() error {
-	cat, err := instrument.Load()
-	if err != nil {
-		return err
-	}
-	zone, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		zone = time.UTC
-	}
-	now := w.now.In(zone)
-	day := func(days, hour int) time.Time {
-		d := now.AddDate(0, 0, days)
-		return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, zone)
-	}
-	give := func(clientID, courseID, code, occasion string, total int, at time.Time, by measure.Filler) error {
-		def, _ := cat.Get(code)
-		r, err := measure.Start(w.ctx, w.tx, cat, w.practiceID, clientID, measure.Slot{CourseID: courseID, Instrument: code, Occasion: occasion}, by, at)
-		if err != nil {
-			return fmt.Errorf("demo %s %s: %w", code, occasion, err)
-		}
-		sub, err := measure.Submit(w.ctx, w.tx, cat, clientID, r.ID, spread(def, total), at, true)
-		if err != nil {
-			return fmt.Errorf("demo %s %s: %w", code, occasion, err)
-		}
-		if sub.Trigger != nil {
-			return fmt.Errorf("demo %s %s: a demo score raised a safety trigger", code, occasion)
+// measures gives Alex's current course a baseline at the planning visit
+// (with Sam) and the pre-session scores for the sessions so far, answered
+// in the portal two hours before each (the next is left for the portal);
+// and Daniel his baseline for his planned PTSD course, with the PCL-5
+// added to his schedule. The past courses' scores are pastCourses'.
+func (w *world) measures(t *timeline) {
+	t.at(w.day(-14, 11, 0), func() error {
+		for _, b := range []struct {
+			code  string
+			total int
+		}{{"phq9", 18}, {"gad7", 14}, {"cssrs-screener", 0}} {
+			if err := w.administer("sam", "alex", b.code, safety.OccasionBaseline, b.total); err != nil {
+				return err
+			}
 		}
 		return nil
+	})
+	pre := []int{17, 13, 11, 10, 9, 8}
+	for n, at := range w.medicineSessions() {
+		if !at.Before(w.now) {
+			continue
+		}
+		t.at(at.Add(-2*time.Hour), func() error { return w.answerDue("alex", n, pre[n-1]) })
 	}
-	portal := measure.Filler{Kind: measure.FilledByClient}
-	clinic := measure.Filler{Kind: measure.FilledByStaff, StaffID: w.staff["sam"]}
 
-	for _, pc := range pastCourses {
-		clientID, courseID, last, err := w.pastCourse(pc, day)
-		if err != nil {
-			return err
-		}
-		for code, totals := range pc.scores {
-			for i, total := range totals {
-				at := occasionTime(pastOccasions[i], day(-pc.startedDaysAgo, 9), last)
-				by := portal
-				if i == 0 {
-					by = clinic // baselines taken at the intake visit
-				}
-				if err := give(clientID, courseID, code, pastOccasions[i], total, at, by); err != nil {
-					return err
-				}
-			}
-		}
-		if err := give(clientID, courseID, "cssrs-screener", safety.OccasionBaseline, 0, day(-pc.startedDaysAgo, 9), clinic); err != nil {
-			return err
-		}
-		if pc.scores["pcl5"] != nil {
-			if err := measure.SaveOverrides(w.ctx, w.tx, w.practiceID, clientID, safety.ClientOverrides{Add: []safety.InstrumentPlan{{Code: "pcl5", Baseline: true, CourseEnd: true, FollowUp: true}}}, w.staff["rx"], day(-pc.startedDaysAgo-1, 9)); err != nil {
+	// Daniel: PTSD, course planned this morning; Dr. Raman adds the PCL-5
+	// to his schedule, and Elena gives his baseline at the clinic.
+	t.at(w.now.Add(-2*time.Hour), func() error { return w.addPCL5("daniel") })
+	t.at(w.now.Add(-90*time.Minute), func() error {
+		for _, b := range []struct {
+			code  string
+			total int
+		}{{"phq9", 15}, {"gad7", 12}, {"pcl5", 52}, {"cssrs-screener", 0}} {
+			if err := w.administer("elena", "daniel", b.code, safety.OccasionBaseline, b.total); err != nil {
 				return err
 			}
 		}
-	}
+		return nil
+	})
+}
 
-	// Alex: baseline at the planning visit, then before sessions 1-3.
-	var alexCourse, danielCourse string
-	var alexPlanned time.Time
-	if err := w.tx.QueryRow(w.ctx, `SELECT id, created_at FROM course WHERE client_id = ? AND status = 'active'`, w.clients["alex"]).Scan(&alexCourse, &alexPlanned); err != nil {
-		return fmt.Errorf("demo measures: Alex's course: %w", err)
+// administer is staff member by giving the client key a questionnaire
+// of their course at the clinic, answered to total.
+func (w *world) administer(by, key, code, occasion string, total int) error {
+	def, ok := w.doors.Instruments().Get(code)
+	if !ok {
+		return fmt.Errorf("demo %s: no such questionnaire", code)
 	}
-	alex := w.clients["alex"]
-	base := alexPlanned.Add(2 * time.Hour)
-	for code, total := range map[string]int{"phq9": 18, "gad7": 14, "cssrs-screener": 0} {
-		if err := give(alex, alexCourse, code, safety.OccasionBaseline, total, base, clinic); err != nil {
-			return err
-		}
+	slot := measure.Slot{CourseID: w.course[key], Instrument: code, Occasion: occasion}
+	if _, err := w.doors.Measures.Administer(w.ctx, w.as[by], w.clients[key], slot, spread(def, total), nil); err != nil {
+		return fmt.Errorf("demo %s %s of %s: %w", code, occasion, key, err)
 	}
-	// Before each session already under way or past, answered two hours
-	// before it; the next one is left for the portal.
-	sched, err := measure.ClientSchedule(w.ctx, w.tx, w.practiceID, alex, now)
+	return nil
+}
+
+// answer is the client key answering, in the portal, the questionnaire
+// of slot to total.
+func (w *world) answer(key string, slot measure.Slot, total int) error {
+	ctx, d, a := w.ctx, w.doors.Measures, w.as[key]
+	def, ok := w.doors.Instruments().Get(slot.Instrument)
+	if !ok {
+		return fmt.Errorf("demo %s: no such questionnaire", slot.Instrument)
+	}
+	r, err := d.StartMine(ctx, a, slot)
+	if err != nil {
+		return fmt.Errorf("demo %s %s of %s: %w", slot.Instrument, slot.Occasion, key, err)
+	}
+	typed := map[string]string{}
+	for id, v := range spread(def, total) {
+		typed[id] = strconv.Itoa(v)
+	}
+	if _, err := d.Answer(ctx, a, "", r.ID, typed, true); err != nil {
+		return fmt.Errorf("demo %s %s of %s: %w", slot.Instrument, slot.Occasion, key, err)
+	}
+	return nil
+}
+
+// answerDue is the client key answering, in the portal, what is open for
+// medicine session n, each to total.
+func (w *world) answerDue(key string, n, total int) error {
+	mine, err := w.doors.Measures.MyQuestionnaires(w.ctx, w.as[key])
 	if err != nil {
 		return err
 	}
-	pre := []int{17, 13, 11, 10, 9, 8}
-	for _, cs := range sched {
-		for _, d := range cs.Items {
-			if d.Session == 0 || d.Session > len(pre) || !d.DueBy.Before(now) || d.Status == safety.StatusCompleted {
-				continue
-			}
-			if err := give(alex, alexCourse, d.Instrument, d.Occasion, pre[d.Session-1], d.DueBy.Add(-2*time.Hour), portal); err != nil {
+	for _, d := range mine.Due {
+		if d.Session == n {
+			if err := w.answer(key, d.Slot(), total); err != nil {
 				return err
 			}
-		}
-	}
-
-	// Daniel: PTSD, course planned; PCL-5 added to his schedule and his
-	// baseline given today.
-	daniel := w.clients["daniel"]
-	if err := w.tx.QueryRow(w.ctx, `SELECT id FROM course WHERE client_id = ?`, daniel).Scan(&danielCourse); err != nil {
-		return fmt.Errorf("demo measures: Daniel's course: %w", err)
-	}
-	if err := measure.SaveOverrides(w.ctx, w.tx, w.practiceID, daniel, safety.ClientOverrides{Add: []safety.InstrumentPlan{{Code: "pcl5", Baseline: true, CourseEnd: true, FollowUp: true}}}, w.staff["rx"], now.Add(-2*time.Hour)); err != nil {
-		return err
-	}
-	for code, total := range map[string]int{"phq9": 15, "gad7": 12, "pcl5": 52, "cssrs-screener": 0} {
-		if err := give(daniel, danielCourse, code, safety.OccasionBaseline, total, now.Add(-90*time.Minute), clinic); err != nil {
-			return err
 		}
 	}
 	return nil
 }
 
+// addPCL5 is Dr. Raman adding the PCL-5 to a PTSD client's schedule, at
+// baseline, course end and follow-up, beside the practice's plans.
+func (w *world) addPCL5(key string) error {
+	set, err := w.doors.Measures.Settings(w.ctx, w.as["owner"])
+	if err != nil {
+		return err
+	}
+	plans := append(slices.Clone(set.Schedule.Instruments), safety.InstrumentPlan{Code: "pcl5", Baseline: true, CourseEnd: true, FollowUp: true})
+	return w.doors.Measures.SetPlans(w.ctx, w.as["rx"], w.clients[key], plans)
+}
+
 // occasionTime is when a past course's occasion was answered: the
-// baseline on the planning day, the rest on their due day at 18:00.
-func occasionTime(occasion string, planned, last time.Time) time.Time {
+// course end and follow-ups on their due day at 18:00, counted from the
+// last session.
+func occasionTime(occasion string, last time.Time) time.Time {
 	at := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 18, 0, 0, 0, t.Location()) }
 	switch occasion {
-	case safety.OccasionBaseline:
-		return planned.Add(time.Hour)
 	case safety.OccasionCourseEnd:
 		return at(last.AddDate(0, 0, 1))
 	case safety.FollowUpOccasion("2w"):
@@ -186,41 +184,123 @@ func occasionTime(occasion string, planned, last time.Time) time.Time {
 	return at(last.AddDate(0, 6, 0))
 }
 
-// pastCourse adds a course already run for a client who came a month before:
-// planned the day before it started, sessions held every 3-4 days.
-func (w *world) pastCourse(pc pastCourse, day func(days, hour int) time.Time) (clientID, courseID string, last time.Time, err error) {
-	clientID, courseID = w.clients[pc.email], store.NewID()
-	planned := day(-pc.startedDaysAgo-1, 9)
-	rx := w.staff["rx"]
-	status, stopped, completed := "completed", any(nil), any(nil)
+// pastCourses are the courses already run, each told whole, as a client's
+// care went: a month after coming to the practice, their intake filled
+// in and screened clear, weighed and their escort named, a preparation
+// session, Dr. Raman's evaluation, the treatment consent signed and the
+// instructions acknowledged; then the course planned, its baseline taken
+// at the clinic with the therapist, made active the next morning, its
+// sessions held every three to four days, and completed (or stopped) by
+// Dr. Raman; the course-end and follow-up scores answered in the portal.
+func (w *world) pastCourses(t *timeline) {
+	for _, pc := range pastCourses {
+		w.pastCourse(t, pc)
+	}
+}
+
+func (w *world) pastCourse(t *timeline, pc pastCourse) {
+	ctx, key := w.ctx, pc.email
+	therapist, rx := pc.team[0], w.as["rx"]
+	planned, started := -pc.startedDaysAgo-1, -pc.startedDaysAgo
+	route := dosing.Route(pc.route)
+	doses := map[dosing.Route][]float64{dosing.RouteIV: {35, 40, 45, 50, 50, 55}, dosing.RouteIM: {25, 30, 35, 35, 35, 35},
+		dosing.RouteSublingualRDT: {100, 150, 200, 200, 250, 250}}[route]
+	limit := map[dosing.Route]dosing.Limit{dosing.RouteIV: {Route: dosing.RouteIV, MaxMg: 60, MaxMgPerKg: 0.75},
+		dosing.RouteIM:            {Route: dosing.RouteIM, MaxMg: 40, MaxMgPerKg: 0.5},
+		dosing.RouteSublingualRDT: {Route: dosing.RouteSublingualRDT, MaxMg: 300, MaxMgPerKg: 4.5}}[route]
+
+	w.fill(t)(key, key, w.day(planned-21, 19, 0), demoIntake())
+	w.bloodPressure(t)(key, 121, 79, w.day(planned-20, 10, 0))
+	w.submitIntake(t, key, key, w.day(planned-20, 20, 0), map[string]eligibility.Screening{})
+	t.at(w.day(planned-16, 16, 0), func() error {
+		d, id := w.doors.Prescribing, w.clients[key]
+		weigher := w.as["jordan"]
+		if !slices.Contains(pc.team, "jordan") {
+			weigher = w.as[therapist]
+		}
+		dt := newcomer{legal: pc.legal, preferred: pc.preferred, pronouns: pc.pronouns, dob: pc.dob, email: pc.email}.details()
+		dt.Escort = clinic.Contact{Name: "Sam Lee", Relationship: "friend", Phone: "+1 555 0190"}
+		if _, err := d.SaveDetails(ctx, w.as[therapist], id, dt, nil); err != nil {
+			return fmt.Errorf("demo chart %s: %w", key, err)
+		}
+		if _, err := d.AddMeasurement(ctx, weigher, id, clinic.MeasurementInput{MeasuredOn: w.day(planned-16, 0, 0).Format("2006-01-02"),
+			Weight: 75, WeightUnit: "kg", Height: 172, HeightUnit: "cm"}, nil); err != nil {
+			return fmt.Errorf("demo measurement %s: %w", key, err)
+		}
+		_, err := d.AddDiagnosis(ctx, rx, id, clinic.DiagnosisInput{Code: pc.indication[0], Description: pc.indication[1], Primary: true,
+			DiagnosedOn: w.day(planned-400, 0, 0).Format("2006-01-02")}, nil)
+		return err
+	})
+	t.at(w.day(planned-14, 17, 0), func() error {
+		return w.doors.Readiness.RecordSession(ctx, w.as[therapist], w.clients[key], w.zone(), w.day(planned-14, 0, 0).Format("2006-01-02"),
+			"Preparation session: intentions, set and setting, what the medicine can feel like, the signal for reassurance. Escort confirmed.")
+	})
+	t.at(w.day(planned-7, 11, 0), func() error {
+		_, err := w.doors.Prescribing.Sign(ctx, rx, w.clients[key], prescribing.Signing{Password: Password, Draft: prescribing.Draft{
+			Decision: prescribing.Approved, Limits: []dosing.Limit{limit},
+			Notes: "Reviewed intake, screening and history; no contraindications found. Titrate within the limit."}})
+		if err != nil {
+			return fmt.Errorf("demo evaluation %s: %w", key, err)
+		}
+		return nil
+	})
+	w.signConsents(t, key, w.day(planned-6, 10, 0), map[string]map[consent.Kind]string{}, consent.KAPTreatment, consent.FinancialPolicy)
+	t.at(w.day(planned-5, 19, 0), func() error {
+		return w.doors.Readiness.AcknowledgeInstructions(ctx, w.as[key], preparation.CurrentInstructions().SHA256, "198.51.100.20", true)
+	})
+
+	t.at(w.day(planned, 9, 0), func() error { return w.planCourse(key, pc.indication, route, doses) })
+	if pc.scores["pcl5"] != nil {
+		t.at(w.day(planned, 9, 5), func() error { return w.addPCL5(key) })
+	}
+	// Baselines at the planning visit, with the therapist.
+	t.at(w.day(planned, 10, 0), func() error {
+		for _, code := range []string{"phq9", "gad7", "pcl5", "cssrs-screener"} {
+			total := 0
+			if code != "cssrs-screener" {
+				if pc.scores[code] == nil {
+					continue
+				}
+				total = pc.scores[code][0]
+			}
+			if err := w.administer(therapist, key, code, safety.OccasionBaseline, total); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	t.at(w.day(started, 8, 30), func() error { return w.activate(key) })
+	var last time.Time
 	for n := 1; n <= pc.held; n++ {
-		last = day(-pc.startedDaysAgo+1+(n-1)*7/2, 10)
+		day := started + 1 + (n-1)*7/2
+		at := w.day(day, 10, 0)
+		last = at
+		t.at(w.day(started, 8, 45), func() error { return w.courseSession(w.as[therapist], key, n, course.Book, &at) })
+		t.at(w.day(day, 13, 0), func() error { return w.courseSession(w.as[therapist], key, n, course.MarkHeld, nil) })
 	}
 	if pc.stopReason != "" {
-		status, stopped = "stopped", last.AddDate(0, 0, 3).UTC()
+		t.at(last.AddDate(0, 0, 3), func() error {
+			if _, err := w.doors.Courses.Stop(ctx, rx, w.clients[key], w.course[key], pc.stopReason, nil); err != nil {
+				return fmt.Errorf("demo course %s: %w", key, err)
+			}
+			return nil
+		})
 	} else {
-		completed = last.AddDate(0, 0, 1).UTC()
+		t.at(last.AddDate(0, 0, 1).Add(-time.Hour), func() error {
+			if _, err := w.doors.Courses.Complete(ctx, rx, w.clients[key], w.course[key], nil); err != nil {
+				return fmt.Errorf("demo course %s: %w", key, err)
+			}
+			return nil
+		})
 	}
-	if _, err = w.tx.Exec(w.ctx, `INSERT INTO course (id, practice_id, client_id, indication_code, indication_text, route, planned_sessions, window_days, min_gap_hours,
-		status, starts_on, completed_at, stopped_on, stop_reason, status_by, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, 6, 21, 48, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		courseID, w.practiceID, clientID, pc.indication[0], pc.indication[1], pc.route, status, day(-pc.startedDaysAgo, 9).UTC(), completed, stopped, pc.stopReason, rx, rx, planned.UTC()); err != nil {
-		return "", "", last, fmt.Errorf("demo course %s: %w", pc.legal, err)
-	}
-	doses := map[string][]float64{"iv": {35, 40, 45, 50, 50, 55}, "im": {40, 50, 60, 60, 70, 70}, "sublingual_rdt": {100, 150, 200, 200, 250, 250}}[pc.route]
-	for n := 1; n <= 6; n++ {
-		if _, err = w.tx.Exec(w.ctx, `INSERT INTO course_dose (id, practice_id, client_id, course_id, session_number, planned_mg, touch_up, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, store.NewID(), w.practiceID, clientID, courseID, n, doses[n-1], false, rx, planned.UTC()); err != nil {
-			return "", "", last, err
+	for code, totals := range pc.scores {
+		for i, total := range totals[1:] {
+			occasion := pastOccasions[i+1]
+			t.at(occasionTime(occasion, last), func() error {
+				return w.answer(key, measure.Slot{CourseID: w.course[key], Instrument: code, Occasion: occasion}, total)
+			})
 		}
 	}
-	for n := 1; n <= pc.held; n++ {
-		at := day(-pc.startedDaysAgo+1+(n-1)*7/2, 10).UTC()
-		if _, err = w.tx.Exec(w.ctx, `INSERT INTO course_session (id, practice_id, client_id, course_id, session_number, scheduled_at, status, updated_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'held', ?, ?, ?)`, store.NewID(), w.practiceID, clientID, courseID, n, at, w.staff["jordan"], at, at); err != nil {
-			return "", "", last, err
-		}
-	}
-	return clientID, courseID, last, nil
 }
 
 // spread gives answers adding up to total, spread evenly over the scored

@@ -19,14 +19,6 @@ func TestTheDemoScoreHistories(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		loaded(t, db, func(ctx context.Context, tx *store.Tx, w *world) error {
 			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM measure_response`).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 { // until the part is wired into parts()
-				if err := w.measures(); err != nil {
-					return err
-				}
-			}
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM measure_response WHERE safety_positive = ? OR submitted_at > ?`, true, w.now).Scan(&n); err != nil {
 				return err
 			}

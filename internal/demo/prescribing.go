@@ -79,7 +79,7 @@ var charts = map[string]chart{
 		weight:    58.5, weightUnit: "kg", heightCm: 162,
 		diagnoses:   []clinic.DiagnosisInput{{Code: "F33.1", Description: "Major depressive disorder, recurrent, moderate", Primary: true}},
 		medications: []clinic.MedicationInput{{Name: "escitalopram", Dose: "10 mg", Frequency: "daily"}},
-		daysSinceDx: 700, daysWeighed: 14,
+		daysSinceDx: 700, daysWeighed: 15,
 	},
 	"daniel": {
 		address:   clinic.Address{Line1: "230 Wall St", City: "Kingston", Region: "NY", PostalCode: "12401", Country: "USA"},
@@ -114,14 +114,14 @@ var evaluations = map[string]struct {
 	draft    prescribing.Draft
 	addendum string
 }{
-	"alex": {daysAgo: 4, draft: prescribing.Draft{Decision: prescribing.ApprovedWithConditions,
+	"alex": {daysAgo: 15, draft: prescribing.Draft{Decision: prescribing.ApprovedWithConditions,
 		Conditions: "Clonazepam stays at 0.5 mg at night only, and is not taken on the morning of a medicine session.",
 		Limits:     []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 300, MaxMgPerKg: 4.5}},
 		// Top-ups within the session, up to the maximum, from 20 min after the first dose.
 		Orders: dosing.ClientConditions{AdditionalDoses: dosing.AdditionalDosePlan{Allowed: true, MaxTotalMg: 300, MinMinutesAfterFirst: 20}},
 		Notes:  "Reviewed intake, screening and history. Benzodiazepine may blunt the response (Andrade 2017); the dose is low. Start at 100 mg RDT and titrate within the limit."},
 		addendum: "Spoke with Alex by phone: understands the clonazepam condition and will bring the pill organiser to the first session."},
-	"maya": {daysAgo: 3, draft: prescribing.Draft{Decision: prescribing.Approved,
+	"maya": {daysAgo: 14, draft: prescribing.Draft{Decision: prescribing.Approved,
 		Limits: []dosing.Limit{{Route: dosing.RouteSublingualRDT, MaxMg: 200, MaxMgPerKg: 3.5}},
 		// The prescriber's orders reach the room: a hold stricter than the practice's (KAP.md
 		// §1 Vitals: a prescriber's stricter per-client threshold wins), cannabis held the day
@@ -206,7 +206,9 @@ func (w *world) prescribing(t *timeline) {
 	}
 	for _, key := range []string{"robert", "alex", "maya", "daniel"} {
 		ev := evaluations[key]
-		at := w.now.AddDate(0, 0, -ev.daysAgo)
+		// Late morning, after the visit the client was weighed at and
+		// before the consents are signed.
+		at := w.day(-ev.daysAgo, 11, 0)
 		var signed *prescribing.Evaluation
 		t.at(at, func() error {
 			var err error

@@ -9,83 +9,94 @@ import (
 	"holdspace/internal/safety"
 )
 
-// safety gives Alex check-ins 1, 3, 7 and 14 days after each held session (one missed, one whose yes
-// raised an alert that Sam acknowledged and closed, the later ones still to
-// come), and Maya one open alert from a check-in answered two hours ago
-// that nobody has acknowledged yet. It runs after courses, whose held
-// sessions the check-ins follow. The on-call clinicians (Dr. Raman on
-// weeknights, Sam at weekends) are the owner's, from settle; Alex's safety
-// plan is safetyPlan's.
-func (w *world) safety() error {
-	ctx := w.ctx
-	alex, maya := w.clients["alex"], w.clients["maya"]
-	sam := w.staff["sam"]
-
-	// Check-ins after the held sessions the courses part recorded.
-	for _, c := range []string{alex, maya} {
-		if _, err := alert.PlanCheckIns(ctx, w.tx, w.practiceID, c, w.now); err != nil {
-			return fmt.Errorf("demo check-ins: %w", err)
-		}
-	}
-	answer := func(k alert.CheckIn, mood int, sleep safety.SleepQuality, harm bool, note string, at time.Time) (string, error) {
-		_, id, err := alert.Submit(ctx, w.tx, w.practiceID, k.ClientID, k.ID, alert.Answers{Mood: &mood, Sleep: sleep, SelfHarm: &harm, ForCareTeam: note}, at)
-		return id, err
-	}
-	list, err := alert.CheckIns(ctx, w.tx, w.practiceID, alex)
-	if err != nil {
-		return err
-	}
-	for _, k := range list {
-		evening := k.WindowOpens.Add(19 * time.Hour)
-		switch {
-		case k.Session == 1 && k.DaysAfter == 3:
-			// The yes that raised Alex's past alert, acknowledged 40
-			// minutes later and closed the next day.
-			id, err := answer(k, 3, safety.SleepPoor, true, "The old thoughts came back last night. I'm okay now but wanted you to know.", evening)
-			if err != nil {
-				return fmt.Errorf("demo check-in: %w", err)
-			}
-			if _, err := alert.Acknowledge(ctx, w.tx, w.practiceID, id, sam, safety.ActionContactedClient,
-				"Spoke by phone for 25 minutes; no plan or intent; went through the safety plan together. Rosa staying over tonight.", evening.Add(40*time.Minute)); err != nil {
-				return fmt.Errorf("demo acknowledge: %w", err)
-			}
-			if _, err := alert.Close(ctx, w.tx, w.practiceID, id, sam, "Seen in the integration session the next morning; mood better.", evening.Add(15*time.Hour)); err != nil {
-				return fmt.Errorf("demo close: %w", err)
-			}
-		case k.Session == 2 && k.DaysAfter == 3:
-			// Left unanswered: the care team was told at midday the day after.
-			if _, err := w.tx.Exec(ctx, `UPDATE check_in SET emailed_at = ?, missed_at = ? WHERE id = ?`,
-				k.WindowOpens.Add(9*time.Hour), k.DueBy.Add(12*time.Hour), k.ID); err != nil {
-				return err
-			}
-		case k.WindowOpens.Before(w.now):
-			if _, err := answer(k, 5+k.Session, safety.SleepFair, false, "", evening); err != nil {
-				return fmt.Errorf("demo check-in: %w", err)
+// safety gives Alex check-ins 1, 3, 7 and 14 days after each held
+// session (one missed, one whose yes raised an alert that Sam
+// acknowledged and closed, the later ones still to come), and Maya one
+// open alert from a check-in answered two hours ago that nobody has
+// acknowledged yet. Each client answers in the portal on the evening of
+// the day (Maya at six); the safety worker emails the check-in Alex
+// leaves unanswered and tells the care team when its grace has passed.
+// Every alert email is delivered when it is made: a demo load sends nobody
+// anything. The on-call clinicians (Dr. Raman on weeknights, Sam at
+// weekends) are the owner's, from settle; Alex's safety plan is
+// safetyPlan's.
+func (w *world) safety(t *timeline) {
+	sessionDay := func(n int) int { return heldDays[n] }
+	for n := 1; n <= 3; n++ {
+		for _, after := range []int{1, 3, 7, 14} {
+			evening := w.day(sessionDay(n)+after, 19, 0)
+			switch {
+			case n == 1 && after == 3:
+				// The yes that raised Alex's past alert, acknowledged 40
+				// minutes later and closed the next day.
+				var alertID string
+				t.at(evening, func() error {
+					var err error
+					alertID, err = w.checkIn("alex", n, after, 3, safety.SleepPoor, true, "The old thoughts came back last night. I'm okay now but wanted you to know.")
+					return err
+				})
+				t.at(evening.Add(40*time.Minute), func() error {
+					_, err := w.doors.Safety.Acknowledge(w.ctx, w.as["sam"], alertID, alert.Acknowledgement{Action: safety.ActionContactedClient,
+						Note: "Spoke by phone for 25 minutes; no plan or intent; went through the safety plan together. Rosa staying over tonight."}, nil)
+					if err != nil {
+						return fmt.Errorf("demo acknowledge: %w", err)
+					}
+					return nil
+				})
+				t.at(evening.Add(15*time.Hour), func() error {
+					if _, err := w.doors.Safety.Close(w.ctx, w.as["sam"], alertID, "Seen in the integration session the next morning; mood better.", nil); err != nil {
+						return fmt.Errorf("demo close: %w", err)
+					}
+					return nil
+				})
+			case n == 2 && after == 3:
+				// Left unanswered: the email went at nine that morning, and
+				// the care team was told at midday the day after.
+				w.watch(t, w.day(sessionDay(n)+after, 9, 0))
+				w.watch(t, w.day(sessionDay(n)+after+1, 12, 0))
+			case evening.Before(w.now):
+				t.at(evening, func() error {
+					_, err := w.checkIn("alex", n, after, 5+n, safety.SleepFair, false, "")
+					return err
+				})
 			}
 		}
 	}
 
-	list, err = alert.CheckIns(ctx, w.tx, w.practiceID, maya)
-	if err != nil {
+	maya := w.day(-10, 0, 0)
+	for _, after := range []int{1, 3} {
+		t.at(maya.AddDate(0, 0, after).Add(18*time.Hour), func() error {
+			_, err := w.checkIn("maya", 1, after, 7-after, safety.SleepGood, false, "")
+			return err
+		})
+	}
+	// Answered late, two hours ago: the yes raised Maya's open alert.
+	t.at(w.now.Add(-2*time.Hour), func() error {
+		_, err := w.checkIn("maya", 1, 7, 2, safety.SleepVeryPoor, true, "Missing the last session made it worse. Hard week.")
 		return err
+	})
+}
+
+// checkIn is the client key answering, in the portal, their check-in of
+// the given day after session n, and delivering the mail that raised;
+// it returns the alert a yes raised.
+func (w *world) checkIn(key string, n, after, mood int, sleep safety.SleepQuality, harm bool, note string) (string, error) {
+	ctx, d, a := w.ctx, w.doors.Safety, w.as[key]
+	mine, err := d.MyCheckIns(ctx, a)
+	if err != nil {
+		return "", err
 	}
-	for _, k := range list {
-		switch {
-		case k.DaysAfter == 1 || k.DaysAfter == 3:
-			if _, err := answer(k, 7-k.DaysAfter, safety.SleepGood, false, "", k.WindowOpens.Add(18*time.Hour)); err != nil {
-				return fmt.Errorf("demo check-in: %w", err)
-			}
-		case k.DaysAfter == 7:
-			// Answered late, two hours ago: the yes raised Maya's open alert.
-			if _, err := answer(k, 2, safety.SleepVeryPoor, true, "Missing the last session made it worse. Hard week.", w.now.Add(-2*time.Hour)); err != nil {
-				return fmt.Errorf("demo check-in: %w", err)
-			}
+	for _, k := range mine.Open {
+		if k.Session != n || k.DaysAfter != after {
+			continue
 		}
+		_, alertID, err := d.SubmitCheckIn(ctx, a, "", k.ID, alert.Answers{Mood: &mood, Sleep: sleep, SelfHarm: &harm, ForCareTeam: note}, nil)
+		if err != nil {
+			return "", fmt.Errorf("demo check-in of %s: %w", key, err)
+		}
+		return alertID, w.deliver()
 	}
-	// The demo's alert emails count as delivered when they were made: a
-	// demo load sends nobody anything.
-	_, err = w.tx.Exec(ctx, `UPDATE outbox SET sent_at = created_at WHERE practice_id = ? AND sent_at IS NULL AND subject LIKE 'Safety alert%'`, w.practiceID)
-	return err
+	return "", fmt.Errorf("demo check-in of %s: session %d, day %d is not open", key, n, after)
 }
 
 // safetyPlan is Alex's safety plan, written with Sam in two sittings: the
@@ -104,7 +115,7 @@ func (w *world) safetyPlan(t *timeline) {
 	}
 
 	first := plan
-	t.at(w.now.AddDate(0, 0, -12), func() error {
+	t.at(w.day(-16, 17, 40), func() error {
 		if _, err := w.doors.Safety.SavePlan(ctx, sam, w.clients["alex"], first, nil); err != nil {
 			return fmt.Errorf("demo safety plan: %w", err)
 		}

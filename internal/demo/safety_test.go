@@ -16,14 +16,6 @@ func TestTheDemoSafety(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		loaded(t, db, func(ctx context.Context, tx *store.Tx, w *world) error {
 			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM safety_plan_version`).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 { // until the part is wired into parts()
-				if err := w.safety(); err != nil {
-					return err
-				}
-			}
 			hist, err := alert.PlanHistory(ctx, tx, w.practiceID, w.clients["alex"])
 			if err != nil || len(hist) != 2 {
 				t.Fatalf("Alex's plan versions: %d, %v", len(hist), err)

@@ -7,8 +7,13 @@ import (
 
 	"holdspace/internal/clinic"
 	"holdspace/internal/schedule"
-	"holdspace/internal/store"
 )
+
+// booked is one of Alex's medicine sessions as the calendar booked it.
+type booked struct {
+	at                   time.Time
+	session, appointment string
+}
 
 // demoAppointment is one appointment of the demo fortnight: days from today
 // (moved off weekends), the start hour, and who.
@@ -23,41 +28,136 @@ type demoAppointment struct {
 	status  schedule.Status
 }
 
-// schedule gives the practice two rooms, weekday hours for the clinicians,
-// Alex's course as medicine-session appointments (three held, today's
-// under way, two booked), a realistic fortnight of consultations,
-// preparation and integration sessions around it, and a group integration
-// circle next week. Run after courses().
-func (w *world) schedule() error {
-	zone, err := schedule.Zone(w.ctx, w.tx, w.practiceID)
-	if err != nil {
-		return err
-	}
-	now := w.now.In(zone)
-	rooms := map[string]string{}
+// calendar is the owner setting up the calendar on the first afternoon:
+// two rooms, and the clinicians' hours.
+func (w *world) calendar() error {
+	ctx, d, owner := w.ctx, w.doors.Schedule, w.as["owner"]
 	for _, name := range []string{"Cedar room", "Willow room"} {
-		r, err := schedule.AddRoom(w.ctx, w.tx, w.practiceID, name, w.now)
+		r, err := d.ChangeRoom(ctx, owner, "", schedule.RoomChange{Name: name})
 		if err != nil {
 			return fmt.Errorf("demo room: %w", err)
 		}
-		rooms[name] = r.ID
+		w.rooms[name] = r.Room.ID
 	}
 	for _, key := range []string{"rx", "sam", "elena", "jordan"} {
-		var spans []schedule.Span
-		for d := time.Monday; d <= time.Friday; d++ {
-			spans = append(spans, schedule.Span{Weekday: d, Start: 8 * 60, End: 18 * 60})
-		}
-		if key == "sam" {
-			// Sam keeps Saturday mornings for medicine sessions.
-			spans = append(spans, schedule.Span{Weekday: time.Saturday, Start: 9 * 60, End: 13 * 60})
-		}
-		if err := schedule.SetAvailability(w.ctx, w.tx, w.practiceID, w.staff[key], spans, nil); err != nil {
+		if err := d.SetAvailability(ctx, owner, w.staff[key], hours(key), nil); err != nil {
 			return fmt.Errorf("demo hours: %w", err)
 		}
 	}
-	if err := w.alexAppointments(rooms["Cedar room"]); err != nil {
-		return err
+	return nil
+}
+
+// hours are a clinician's working hours: weekdays 8 to 6, and Saturday
+// mornings for Sam and Jordan, who keep them for medicine sessions.
+func hours(key string) []schedule.Span {
+	var spans []schedule.Span
+	for d := time.Monday; d <= time.Friday; d++ {
+		spans = append(spans, schedule.Span{Weekday: d, Start: 8 * 60, End: 18 * 60})
 	}
+	if key == "sam" || key == "jordan" {
+		spans = append(spans, schedule.Span{Weekday: time.Saturday, Start: 9 * 60, End: 13 * 60})
+	}
+	return spans
+}
+
+// inHours says whether [start, end) falls within the hours of every
+// staff member keyed, in the practice's zone.
+func (w *world) inHours(start, end time.Time, keys ...string) bool {
+	s, e := start.In(w.zone()), end.In(w.zone())
+	if s.YearDay() != e.YearDay() {
+		return false
+	}
+	from, until := s.Hour()*60+s.Minute(), e.Hour()*60+e.Minute()
+	for _, k := range keys {
+		ok := false
+		for _, sp := range hours(k) {
+			ok = ok || (sp.Weekday == s.Weekday() && sp.Start <= from && until <= sp.End)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// heldDays are the days (from today) of Alex's held sessions.
+var heldDays = map[int]int{1: -13, 2: -9, 3: -5}
+
+// medicineSessions are when Alex's six medicine sessions are: three held
+// (13, 9 and 5 days ago at 10:00), the fourth under way today (begun
+// about 75 minutes ago), the fifth and sixth to come on weekdays, at
+// least three days apart, whatever day the demo is loaded on.
+func (w *world) medicineSessions() map[int]time.Time {
+	out := map[int]time.Time{4: w.now.Add(-75 * time.Minute).Truncate(5 * time.Minute)}
+	for n, days := range heldDays {
+		out[n] = w.day(days, 10, 0)
+	}
+	last := 0
+	for _, s := range []struct{ n, days int }{{5, 3}, {6, 6}} {
+		days := max(s.days, last+3)
+		for wd := w.day(days, 10, 0).Weekday(); wd == time.Saturday || wd == time.Sunday; wd = w.day(days, 10, 0).Weekday() {
+			days++
+		}
+		last = days
+		out[s.n] = w.day(days, 10, 0)
+	}
+	return out
+}
+
+// schedule puts Alex's course on the calendar as medicine-session
+// appointments (Sam and Jordan in the Cedar room, Dr. Raman at the
+// first): sessions 1 to 3 booked the morning the course began, 4 to 6 the
+// afternoon of session 3, after the dose change; and a realistic
+// fortnight of consultations, preparation and integration sessions
+// around it, with a group integration circle next week. Clinicians book
+// for their own clients (Dr. Raman, on every care team, books the
+// circle); a session outside someone's hours is booked by the owner, the
+// administrator who may give the reason. What has happened is marked held
+// or missed by whoever booked it, an hour after it began.
+func (w *world) schedule(t *timeline) {
+	ctx, d := w.ctx, w.doors.Schedule
+	at := w.medicineSessions()
+	// The practice keeps the calendar's default lengths.
+	length := schedule.DefaultSettings().Duration(schedule.MedicineSession)
+	book := func(n int) error {
+		keys := []string{"sam", "jordan"}
+		if n == 1 {
+			keys = append(keys, "rx")
+		}
+		b := schedule.Booking{Kind: schedule.MedicineSession, Start: at[n], RoomID: w.rooms["Cedar room"],
+			Clients: []schedule.Attendee{{ClientID: w.clients["alex"], CourseID: w.course["alex"], SessionNumber: n}}}
+		for _, k := range keys {
+			b.StaffIDs = append(b.StaffIDs, w.staff[k])
+		}
+		by := w.as["sam"]
+		if !w.inHours(at[n], at[n].Add(length), keys...) {
+			by, b.Override = w.as["owner"], "Medicine session at the time agreed with Alex and the team."
+		}
+		res, err := d.Book(ctx, by, b, schedule.Unread{})
+		if err != nil {
+			return fmt.Errorf("demo medicine session %d: %w", n, err)
+		}
+		w.medicine[n] = &booked{at: at[n], appointment: res.Appointment.ID, session: res.Appointment.Clients[0].CourseSessionID}
+		return nil
+	}
+	t.at(w.day(-14, 9, 30), func() error {
+		for n := 1; n <= 3; n++ {
+			if err := book(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	t.at(w.day(-5, 16, 30), func() error {
+		for n := 4; n <= 6; n++ {
+			if err := book(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+
+	now := w.now.In(w.zone())
 	day := func(offset, hour int) time.Time {
 		d := now.AddDate(0, 0, offset)
 		for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
@@ -67,7 +167,7 @@ func (w *world) schedule() error {
 				d = d.AddDate(0, 0, 1)
 			}
 		}
-		return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, zone)
+		return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, w.zone())
 	}
 	// Next week's Wednesday, for the group.
 	nextWeek := 7 + (int(time.Wednesday)-int(now.Weekday())+7)%7
@@ -89,87 +189,54 @@ func (w *world) schedule() error {
 		{9, 9, schedule.Integration, "", []string{"sam"}, []string{"robert"}, "Cedar room", schedule.Booked},
 		{nextWeek, 14, schedule.GroupSession, "Integration circle", []string{"sam", "elena"}, []string{"alex", "robert", "priscilla", "jamie"}, "Willow room", schedule.Booked},
 	}
-	by := schedule.By{StaffID: w.staff["owner"], Admin: true}
-	for _, d := range list {
-		b := schedule.Booking{Kind: d.kind, Title: d.title, Start: day(d.days, d.hour), RoomID: rooms[d.room]}
-		for _, k := range d.staff {
-			b.StaffIDs = append(b.StaffIDs, w.staff[k])
+	for _, a := range list {
+		start := day(a.days, a.hour)
+		// The past of the fortnight was booked with Alex's first sessions,
+		// what is to come after Alex's last ones, so Alex's bookings come
+		// first and a day that collides with them is the fortnight's to
+		// give up.
+		when := w.day(-14, 9, 45)
+		if a.days > 0 {
+			when = w.day(-5, 17, 0)
 		}
-		for _, k := range d.clients {
-			b.Clients = append(b.Clients, schedule.Attendee{ClientID: w.clients[k]})
+		// The first clinician books for their client; the circle, for
+		// clients of several care teams, is Dr. Raman's to book.
+		by := w.as[a.staff[0]]
+		if a.kind == schedule.GroupSession {
+			by = w.as["rx"]
 		}
-		a, _, err := schedule.Book(w.ctx, w.tx, w.practiceID, b, by, w.now)
-		var ps clinic.Problems
-		if errors.As(err, &ps) {
-			// A day of the fortnight that happens to collide with Alex's
-			// sessions is simply left out: the demo never double-books.
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("demo appointment: %w", err)
-		}
-		if d.status == schedule.Held || d.status == schedule.Missed {
-			if _, err := schedule.Mark(w.ctx, w.tx, w.practiceID, a.ID, d.status, by, w.now); err != nil {
+		var id string
+		t.at(when, func() error {
+			b := schedule.Booking{Kind: a.kind, Title: a.title, Start: start, RoomID: w.rooms[a.room]}
+			for _, k := range a.staff {
+				b.StaffIDs = append(b.StaffIDs, w.staff[k])
+			}
+			for _, k := range a.clients {
+				b.Clients = append(b.Clients, schedule.Attendee{ClientID: w.clients[k]})
+			}
+			res, err := d.Book(ctx, by, b, schedule.Unread{})
+			var ps clinic.Problems
+			if errors.As(err, &ps) {
+				// A day of the fortnight that happens to collide with Alex's
+				// sessions is simply left out: the demo never double-books.
+				return nil
+			}
+			if err != nil {
 				return fmt.Errorf("demo appointment: %w", err)
 			}
+			id = res.Appointment.ID
+			return nil
+		})
+		if a.status == schedule.Held || a.status == schedule.Missed {
+			t.at(start.Add(time.Hour), func() error {
+				if id == "" {
+					return nil
+				}
+				if _, err := d.Mark(ctx, by, id, a.status, schedule.Unread{}); err != nil {
+					return fmt.Errorf("demo appointment: %w", err)
+				}
+				return nil
+			})
 		}
 	}
-	return nil
-}
-
-// alexAppointments puts Alex's medicine sessions, as courses() recorded
-// them, on the calendar: Sam and Jordan in the Cedar room, with Dr. Raman
-// at the first.
-func (w *world) alexAppointments(room string) error {
-	rows, err := w.tx.Query(w.ctx, `SELECT s.id, s.course_id, s.session_number, s.scheduled_at, s.status FROM course_session s
-		JOIN course c ON c.id = s.course_id WHERE s.client_id = ? AND c.status = 'active' AND s.status IN ('booked', 'held')
-		ORDER BY s.session_number`, w.clients["alex"])
-	if err != nil {
-		return err
-	}
-	type row struct {
-		id, course, status string
-		n                  int
-		at                 time.Time
-	}
-	var list []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.course, &r.n, &r.at, &r.status); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	set, err := schedule.LoadSettings(w.ctx, w.tx, w.practiceID)
-	if err != nil {
-		return err
-	}
-	for _, r := range list {
-		id := store.NewID()
-		end := r.at.Add(set.Duration(schedule.MedicineSession))
-		if _, err := w.tx.Exec(w.ctx, `INSERT INTO appointment (id, practice_id, kind, starts_at, ends_at, room_id, status, created_by, created_at, updated_by, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, w.practiceID, string(schedule.MedicineSession), r.at.UTC(), end.UTC(), room, r.status,
-			w.staff["owner"], w.now, w.staff["owner"], w.now); err != nil {
-			return err
-		}
-		staff := []string{w.staff["sam"], w.staff["jordan"]}
-		if r.n == 1 {
-			staff = append(staff, w.staff["rx"])
-		}
-		for _, s := range staff {
-			if _, err := w.tx.Exec(w.ctx, `INSERT INTO appointment_staff (appointment_id, practice_id, staff_id) VALUES (?, ?, ?)`, id, w.practiceID, s); err != nil {
-				return err
-			}
-		}
-		if _, err := w.tx.Exec(w.ctx, `INSERT INTO appointment_client (appointment_id, practice_id, client_id, course_id, session_number, course_session_id)
-			VALUES (?, ?, ?, ?, ?, ?)`, id, w.practiceID, w.clients["alex"], r.course, r.n, r.id); err != nil {
-			return err
-		}
-	}
-	return nil
 }

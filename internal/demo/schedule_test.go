@@ -14,15 +14,6 @@ import (
 func TestTheDemoSchedule(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		loaded(t, db, func(ctx context.Context, tx *store.Tx, w *world) error {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM room`).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 { // until the part is wired into parts()
-				if err := w.schedule(); err != nil {
-					return err
-				}
-			}
 			var held, booked, groups, clashes int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM appointment a JOIN appointment_client c ON c.appointment_id = a.id
 				WHERE c.client_id = ? AND a.kind = 'medicine_session' AND a.status = 'held'`, w.clients["alex"]).Scan(&held); err != nil {

@@ -1,15 +1,11 @@
 package demo
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
-	"holdspace/internal/clinic"
-	"holdspace/internal/course"
 	"holdspace/internal/dosing"
-	"holdspace/internal/prescribing"
+	"holdspace/internal/schedule"
 	"holdspace/internal/sessionrecord"
 )
 
@@ -39,25 +35,15 @@ var demoCurve = []demoVitals{
 	{60, 131, 84, 76, 98}, {90, 127, 82, 74, 98}, {120, 124, 80, 72, 98},
 }
 
-// sessionRecords gives Alex's sessions 1–3 complete, signed records (checklist, vitals at
-// every interval, a top-up in session 2, nausea and a blood pressure alarm in session 3,
-// summaries, process notes, discharge) and session 4, today, in progress: started an hour
-// ago, the dose given, readings taken and the next one due in about ten minutes.
-func (w *world) sessionRecords() error {
-	zone, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		zone = time.UTC
-	}
-	now := w.now.In(zone)
-	alex := w.clients["alex"]
-	var courseID string
-	err = w.tx.QueryRow(w.ctx, `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, alex).Scan(&courseID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // no course to record into: the courses part did not make one
-	}
-	if err != nil {
-		return err
-	}
+// sessionRecords gives Alex's sessions 1–3 complete, signed records
+// (checklist, vitals at every interval, a top-up in session 2, nausea and
+// a blood pressure alarm in session 3, summaries, process notes,
+// discharge) and session 4, today, in progress: started an hour ago, the
+// dose given, readings taken and the next one due in about ten minutes.
+// Each entry is made at its moment in the room, by who made it: Sam
+// starts and doses, Jordan takes the readings, Dr. Raman gives the top-up
+// and the ondansetron; Sam signs and marks the appointment held.
+func (w *world) sessionRecords(t *timeline) {
 	observed := func(kind sessionrecord.ObservationKind, sev sessionrecord.Severity, minutes int, text string) sessionrecord.ObservationInput {
 		return sessionrecord.ObservationInput{Kind: kind, Severity: sev, Text: text, At: time.Time{}.Add(time.Duration(minutes) * time.Minute)}
 	}
@@ -81,211 +67,182 @@ func (w *world) sessionRecords() error {
 			summary:       "This was a strong session. For a while things felt very far away, and you felt sick at the peak; a medicine for the nausea helped. Your blood pressure went up for a short time and came back down on its own. Dr. Raman will plan a smaller step up next time. Rest tonight and call us if anything worries you.",
 			processNote:   "Overwhelmed at 200 mg; dissociation too strong for processing. Recommend smaller increment (discussed with Dr. Raman)."},
 	}
+	at := w.medicineSessions()
 	for _, p := range past {
-		if err := w.pastSessionRecord(courseID, p, now); err != nil {
-			return fmt.Errorf("demo session record %d: %w", p.number, err)
-		}
+		w.pastSessionRecord(t, p, at[p.number])
 	}
-	return w.sessionInProgress(courseID, now)
+	w.sessionInProgress(t)
 }
 
-// courseSession finds the latest booking of session n, booking it at at when there is none,
-// and makes sure it reads as booked so its record can be started.
-func (w *world) courseSession(courseID string, n int, at time.Time, now time.Time) (string, time.Time, error) {
-	alex := w.clients["alex"]
-	var id string
-	var scheduled *time.Time
-	err := w.tx.QueryRow(w.ctx, `SELECT id, scheduled_at FROM course_session WHERE course_id = ? AND session_number = ? AND status IN ('booked', 'held')
-		ORDER BY created_at DESC LIMIT 1`, courseID, n).Scan(&id, &scheduled)
-	if errors.Is(err, sql.ErrNoRows) {
-		c, _, err := course.RecordSession(w.ctx, w.tx, w.practiceID, alex, courseID, n, course.Book, &at, w.staff["jordan"], now)
-		if err != nil {
-			return "", time.Time{}, err
+// step adds one entry of a session record to the story, its error named
+// for the session.
+func (w *world) step(t *timeline, n int, at time.Time, do func(target sessionrecord.Target) error) {
+	t.at(at, func() error {
+		if err := do(sessionrecord.BySession(w.clients["alex"], w.medicine[n].session)); err != nil {
+			return fmt.Errorf("demo session record %d: %w", n, err)
 		}
-		for _, s := range c.Sessions {
-			if s.Number == n && s.Status == dosing.SessionBooked {
-				return s.ID, at, nil
-			}
-		}
-		return "", time.Time{}, fmt.Errorf("session %d was not booked", n)
-	}
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	if scheduled != nil {
-		at = scheduled.In(at.Location())
-	}
-	// The courses part may have marked it held already; the record's discharge marks it held.
-	if _, err := w.tx.Exec(w.ctx, `UPDATE course_session SET status = 'booked' WHERE id = ?`, id); err != nil {
-		return "", time.Time{}, err
-	}
-	return id, at, nil
+		return nil
+	})
 }
 
-func (w *world) pastSessionRecord(courseID string, p demoSessionRecord, now time.Time) error {
-	days := map[int]int{1: -13, 2: -9, 3: -5}[p.number]
-	d := now.AddDate(0, 0, days)
-	sid, booked, err := w.courseSession(courseID, p.number, time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, now.Location()), now)
-	if err != nil {
-		return err
-	}
-	if err := w.weightBefore(booked); err != nil {
-		return err
-	}
+func (w *world) pastSessionRecord(t *timeline, p demoSessionRecord, booked time.Time) {
+	ctx, d := w.ctx, w.doors.Sessions
+	sam, jordan, rx := w.as["sam"], w.as["jordan"], w.as["rx"]
+	n := p.number
 	start := booked.Add(5 * time.Minute)
-	r, doseAt, err := w.openSession(sid, start, p.vitals[0])
-	if err != nil {
-		return err
-	}
-	alex, sam, jordan, rx := w.clients["alex"], w.staff["sam"], w.staff["jordan"], w.staff["rx"]
+	doseAt := w.openSession(t, n, start, p.vitals[0])
 	for _, v := range p.vitals[1:] {
 		at := doseAt.Add(time.Duration(v.after) * time.Minute)
-		if _, err := sessionrecord.AddReading(w.ctx, w.tx, alex, r.ID, vitalsInput(v, at), jordan, at); err != nil {
+		var reading *sessionrecord.Reading
+		w.step(t, n, at, func(r sessionrecord.Target) error {
+			var err error
+			reading, err = d.AddReading(ctx, jordan, r, vitalsInput(v, at), nil)
 			return err
-		}
+		})
 		if p.alarmAck != "" && v.sys > 180 {
-			rec, err := sessionrecord.Load(w.ctx, w.tx, alex, r.ID, sessionrecord.View{Now: at})
-			if err != nil {
-				return err
-			}
-			for _, a := range rec.Alerts {
-				if a.Open {
-					if err := sessionrecord.AcknowledgeAlert(w.ctx, w.tx, alex, r.ID, a.ID, p.alarmAck, sam, at.Add(3*time.Minute)); err != nil {
-						return err
-					}
+			// Steps run in time order after all are told, so the reading
+			// is read when the acknowledgement's turn comes.
+			w.step(t, n, at.Add(3*time.Minute), func(r sessionrecord.Target) error {
+				if reading == nil || reading.AlertID == "" {
+					return fmt.Errorf("demo: session %d's alarm reading at %s raised no alert", n, at.Format(time.RFC3339))
 				}
-			}
+				return d.AcknowledgeAlert(ctx, sam, r, reading.AlertID, p.alarmAck, nil)
+			})
 		}
 		if p.topUpMg > 0 && v.after == 30 {
-			in := demoDose(p.topUpMg, "50 mg")
-			in.GivenAt = at.Add(2 * time.Minute)
-			if _, err := sessionrecord.Administer(w.ctx, w.tx, alex, r.ID, in, rx, in.GivenAt); err != nil {
+			given := at.Add(2 * time.Minute)
+			w.step(t, n, given, func(r sessionrecord.Target) error {
+				in := demoDose(p.topUpMg, "50 mg")
+				in.GivenAt = given
+				if _, err := d.Administer(ctx, rx, r, in, nil); err != nil {
+					return err
+				}
+				_, err := d.AddIntervention(ctx, rx, r, sessionrecord.InterventionInput{
+					Text: p.topUpWhy + "; Dr. Raman approved a 50 mg top-up within the session plan.", At: given}, nil)
 				return err
-			}
-			if _, err := sessionrecord.AddIntervention(w.ctx, w.tx, alex, r.ID, sessionrecord.InterventionInput{
-				Text: p.topUpWhy + "; Dr. Raman approved a 50 mg top-up within the session plan.", At: in.GivenAt}, rx, in.GivenAt); err != nil {
-				return err
-			}
+			})
 		}
 	}
 	for _, o := range p.observations {
 		o.At = doseAt.Add(o.At.Sub(time.Time{}))
-		if _, err := sessionrecord.AddObservation(w.ctx, w.tx, alex, r.ID, o, sam, o.At); err != nil {
+		w.step(t, n, o.At, func(r sessionrecord.Target) error {
+			_, err := d.AddObservation(ctx, sam, r, o, nil)
 			return err
-		}
+		})
 	}
 	for _, text := range p.interventions {
 		at := doseAt.Add(48 * time.Minute)
-		if _, err := sessionrecord.AddIntervention(w.ctx, w.tx, alex, r.ID, sessionrecord.InterventionInput{Text: text, At: at}, rx, at); err != nil {
+		w.step(t, n, at, func(r sessionrecord.Target) error {
+			_, err := d.AddIntervention(ctx, rx, r, sessionrecord.InterventionInput{Text: text, At: at}, nil)
 			return err
-		}
+		})
 	}
 	end := doseAt.Add(125 * time.Minute)
 	if p.topUpMg > 0 {
 		end = doseAt.Add(32*time.Minute + 125*time.Minute)
 		at := end.Add(-3 * time.Minute)
-		if _, err := sessionrecord.AddReading(w.ctx, w.tx, alex, r.ID, vitalsInput(p.vitals[0], at), jordan, at); err != nil {
+		w.step(t, n, at, func(r sessionrecord.Target) error {
+			_, err := d.AddReading(ctx, jordan, r, vitalsInput(p.vitals[0], at), nil)
+			return err
+		})
+	}
+	w.step(t, n, end, func(r sessionrecord.Target) error {
+		_, err := d.Discharge(ctx, sam, r, sessionrecord.DischargeInput{AlertAndOriented: true, WalkingSteadily: true,
+			EscortPresent: true, AftercareGiven: true}, nil)
+		return err
+	})
+	w.step(t, n, end.Add(10*time.Minute), func(r sessionrecord.Target) error {
+		_, err := d.SaveSummary(ctx, sam, r, p.summary, nil)
+		return err
+	})
+	w.step(t, n, end.Add(12*time.Minute), func(r sessionrecord.Target) error {
+		_, err := d.AddProcessNote(ctx, sam, r, p.processNote, nil)
+		return err
+	})
+	w.step(t, n, end.Add(20*time.Minute), func(r sessionrecord.Target) error {
+		if _, err := d.Sign(ctx, sam, r, Password, nil); err != nil {
 			return err
 		}
-	}
-	if _, err := sessionrecord.Discharge(w.ctx, w.tx, alex, r.ID, sessionrecord.DischargeInput{AlertAndOriented: true, WalkingSteadily: true,
-		EscortPresent: true, AftercareGiven: true}, sam, end); err != nil {
+		_, err := w.doors.Schedule.Mark(ctx, sam, w.medicine[n].appointment, schedule.Held, schedule.Unread{})
 		return err
-	}
-	if _, err := sessionrecord.SaveSummary(w.ctx, w.tx, alex, r.ID, p.summary, sam, end.Add(10*time.Minute)); err != nil {
-		return err
-	}
-	if _, err := sessionrecord.AddProcessNote(w.ctx, w.tx, w.keys, alex, r.ID, p.processNote, sam, end.Add(12*time.Minute)); err != nil {
-		return err
-	}
-	signer, err := prescribing.LoadSigner(w.ctx, w.tx, w.practiceID, sam)
-	if err != nil {
-		return err
-	}
-	_, err = sessionrecord.Sign(w.ctx, w.tx, alex, r.ID, signer, end.Add(20*time.Minute))
-	return err
+	})
 }
 
 // sessionInProgress is today's session 4: started an hour ago, the planned dose given 50
 // minutes ago, readings at 15, 30 and 45 minutes; the next is due in about ten minutes.
-func (w *world) sessionInProgress(courseID string, now time.Time) error {
-	start := now.Add(-60 * time.Minute)
-	sid, _, err := w.courseSession(courseID, 4, start.Add(-15*time.Minute), now)
-	if err != nil {
-		return err
-	}
-	if err := w.weightBefore(start); err != nil {
-		return err
-	}
-	r, doseAt, err := w.openSession(sid, start, demoCurve[0])
-	if err != nil {
-		return err
-	}
-	alex, sam, jordan := w.clients["alex"], w.staff["sam"], w.staff["jordan"]
+func (w *world) sessionInProgress(t *timeline) {
+	ctx, d := w.ctx, w.doors.Sessions
+	sam, jordan := w.as["sam"], w.as["jordan"]
+	start := w.now.Add(-60 * time.Minute)
+	doseAt := w.openSession(t, 4, start, demoCurve[0])
 	for _, v := range demoCurve[1:4] {
 		at := doseAt.Add(time.Duration(v.after) * time.Minute)
-		if _, err := sessionrecord.AddReading(w.ctx, w.tx, alex, r.ID, vitalsInput(v, at), jordan, at); err != nil {
+		w.step(t, 4, at, func(r sessionrecord.Target) error {
+			_, err := d.AddReading(ctx, jordan, r, vitalsInput(v, at), nil)
 			return err
-		}
+		})
 	}
 	at := doseAt.Add(20 * time.Minute)
-	_, err = sessionrecord.AddObservation(w.ctx, w.tx, alex, r.ID, sessionrecord.ObservationInput{Kind: sessionrecord.Dissociation, Severity: sessionrecord.Mild,
-		Text: "Calm, eyes shaded, gentle music; responding to voice.", At: at}, sam, at)
-	return err
-}
-
-// openSession starts the record, saves the checklist, takes the pre-dose vitals and gives
-// the planned dose ten minutes after the start, returning the record and the dose time.
-func (w *world) openSession(courseSessionID string, start time.Time, pre demoVitals) (*sessionrecord.Record, time.Time, error) {
-	alex, sam, jordan := w.clients["alex"], w.staff["sam"], w.staff["jordan"]
-	r, err := sessionrecord.Start(w.ctx, w.tx, alex, courseSessionID, sam, start)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if err := sessionrecord.Join(w.ctx, w.tx, alex, r.ID, jordan, start.Add(time.Minute)); err != nil {
-		return nil, time.Time{}, err
-	}
-	check := dosing.PreDoseChecklist{IdentityConfirmed: true, LastFoodAt: start.Add(-5 * time.Hour), LastLiquidAt: start.Add(-90 * time.Minute),
-		EscortPresent: true, EscortName: "Jo Rivera", EscortPhone: "+1 555 0199", NoDrivingAcknowledged: true, SubstancesAsked: true,
-		Intention: "To stay with whatever comes up, and be kinder to myself about it."}
-	// The prescriber's orders for Alex: clonazepam held, ondansetron 30 min before dosing,
-	// given on arrival.
-	for _, h := range r.Orders.HeldSubstances {
-		check.HeldSubstancesConfirmed = append(check.HeldSubstancesConfirmed, h.Substance)
-	}
-	if _, err := sessionrecord.SaveChecklist(w.ctx, w.tx, alex, r.ID, 0, check, sam, start.Add(3*time.Minute)); err != nil {
-		return nil, time.Time{}, err
-	}
-	doseAt := start.Add(10 * time.Minute)
-	for _, o := range r.Orders.PreMedications {
-		given := doseAt.Add(-time.Duration(o.MinutesBefore+5) * time.Minute)
-		if _, err := sessionrecord.RecordPreMedication(w.ctx, w.tx, alex, r.ID, sessionrecord.PreMedicationInput{Drug: o.Drug, At: given}, sam, start.Add(4*time.Minute)); err != nil {
-			return nil, time.Time{}, err
-		}
-	}
-	at := doseAt.Add(time.Duration(pre.after) * time.Minute)
-	if _, err := sessionrecord.AddReading(w.ctx, w.tx, alex, r.ID, vitalsInput(pre, at), jordan, at); err != nil {
-		return nil, time.Time{}, err
-	}
-	in := demoDose(r.PlannedMg, "100 mg")
-	in.GivenAt = doseAt
-	if _, err := sessionrecord.Administer(w.ctx, w.tx, alex, r.ID, in, sam, doseAt); err != nil {
-		return nil, time.Time{}, err
-	}
-	return r, doseAt, nil
-}
-
-// weightBefore makes sure a weight dated on or before the session's day is on file, so mg/kg
-// can be worked out for it: the client was weighed at the first preparation visit.
-func (w *world) weightBefore(at time.Time) error {
-	alex := w.clients["alex"]
-	wt, err := clinic.LatestWeight(w.ctx, w.tx, alex, at)
-	if err != nil || wt != nil {
+	w.step(t, 4, at, func(r sessionrecord.Target) error {
+		_, err := d.AddObservation(ctx, sam, r, sessionrecord.ObservationInput{Kind: sessionrecord.Dissociation, Severity: sessionrecord.Mild,
+			Text: "Calm, eyes shaded, gentle music; responding to voice.", At: at}, nil)
 		return err
-	}
-	_, err = clinic.AddMeasurement(w.ctx, w.tx, w.practiceID, alex, clinic.MeasurementInput{MeasuredOn: at.AddDate(0, 0, -7).Format("2006-01-02"),
-		Weight: 155, WeightUnit: "lb"}, w.staff["jordan"], at)
-	return err
+	})
+}
+
+// openSession starts the record (Sam, then Jordan joining), saves the
+// checklist, records the ordered pre-medication, takes the pre-dose
+// vitals and gives the planned dose ten minutes after the start; it
+// returns the dose time.
+func (w *world) openSession(t *timeline, n int, start time.Time, pre demoVitals) time.Time {
+	ctx, d := w.ctx, w.doors.Sessions
+	sam, jordan := w.as["sam"], w.as["jordan"]
+	var r *sessionrecord.Record
+	w.step(t, n, start, func(target sessionrecord.Target) error {
+		var err error
+		r, err = d.Start(ctx, sam, target.ClientID, target.SessionID, nil)
+		return err
+	})
+	w.step(t, n, start.Add(time.Minute), func(target sessionrecord.Target) error {
+		_, err := d.Start(ctx, jordan, target.ClientID, target.SessionID, nil)
+		return err
+	})
+	doseAt := start.Add(10 * time.Minute)
+	w.step(t, n, start.Add(3*time.Minute), func(target sessionrecord.Target) error {
+		check := dosing.PreDoseChecklist{IdentityConfirmed: true, LastFoodAt: start.Add(-5 * time.Hour), LastLiquidAt: start.Add(-90 * time.Minute),
+			EscortPresent: true, EscortName: "Jo Rivera", EscortPhone: "+1 555 0199", NoDrivingAcknowledged: true, SubstancesAsked: true,
+			Intention: "To stay with whatever comes up, and be kinder to myself about it."}
+		// The prescriber's orders for Alex: clonazepam held, ondansetron 30 min before dosing,
+		// given on arrival.
+		for _, h := range r.Orders.HeldSubstances {
+			check.HeldSubstancesConfirmed = append(check.HeldSubstancesConfirmed, h.Substance)
+		}
+		if _, err := d.SaveChecklist(ctx, sam, target, 0, check, nil); err != nil {
+			return err
+		}
+		return nil
+	})
+	w.step(t, n, start.Add(4*time.Minute), func(target sessionrecord.Target) error {
+		for _, o := range r.Orders.PreMedications {
+			given := doseAt.Add(-time.Duration(o.MinutesBefore+5) * time.Minute)
+			if _, err := d.RecordPreMedication(ctx, sam, target, sessionrecord.PreMedicationInput{Drug: o.Drug, At: given}, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	at := doseAt.Add(time.Duration(pre.after) * time.Minute)
+	w.step(t, n, at, func(target sessionrecord.Target) error {
+		_, err := d.AddReading(ctx, jordan, target, vitalsInput(pre, at), nil)
+		return err
+	})
+	w.step(t, n, doseAt, func(target sessionrecord.Target) error {
+		in := demoDose(r.PlannedMg, "100 mg")
+		in.GivenAt = doseAt
+		_, err := d.Administer(ctx, sam, target, in, nil)
+		return err
+	})
+	return doseAt
 }
 
 func vitalsInput(v demoVitals, at time.Time) sessionrecord.ReadingInput {

@@ -133,9 +133,13 @@ func (w *world) open() error {
 
 // settle is the owner's first afternoon at the settings: the practice's
 // phone and address for the reminder emails, how clients reach it beside
-// the crisis lines, and who is on call when it is closed.
+// the crisis lines, who is on call when it is closed, and the calendar's
+// rooms and hours.
 func (w *world) settle() error {
 	ctx, owner := w.ctx, w.as["owner"]
+	if err := w.calendar(); err != nil {
+		return err
+	}
 	rs := reminder.DefaultSettings()
 	rs.Phone = "+1 555 0100"
 	rs.Place = "Stillwater Ketamine Therapy, 18 Wall Street, 2nd floor, Kingston, NY"

@@ -23,7 +23,7 @@ func loaded(t *testing.T, db *store.DB, check func(ctx context.Context, tx *stor
 		t.Fatal(err)
 	}
 	err := db.Write(ctx, func(tx *store.Tx) error {
-		w := &world{ctx: ctx, tx: tx, staff: map[string]string{}, clients: map[string]string{}, now: now, keys: ring}
+		w := &world{ctx: ctx, staff: map[string]string{}, clients: map[string]string{}, now: now, keys: ring}
 		if err := tx.QueryRow(ctx, `SELECT id FROM practice WHERE slug = ?`, PracticeSlug).Scan(&w.practiceID); err != nil {
 			return err
 		}

@@ -142,8 +142,9 @@ func AddReading(ctx context.Context, tx *store.Tx, clientID, recordID string, in
 			}
 		}
 		msg := fmt.Sprintf("Reading at %s: %s", at.Format("15:04"), strings.Join(msgs, " "))
+		out.AlertID = store.NewID()
 		_, err = tx.Exec(ctx, `INSERT INTO session_alert (id, record_id, practice_id, client_id, reading_id, message, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			store.NewID(), h.id, h.practiceID, h.clientID, out.ID, msg, now.UTC())
+			out.AlertID, h.id, h.practiceID, h.clientID, out.ID, msg, now.UTC())
 	}
 	return out, err
 }

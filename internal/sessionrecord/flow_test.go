@@ -129,16 +129,25 @@ func TestWholeSession(t *testing.T) {
 			t.Fatalf("next reading: %+v", r.NextReading)
 		}
 		t5 := t3.Add(15 * time.Minute)
+		var raised string
 		p.write(t, func(tx *store.Tx) error {
 			rd, err := sessionrecord.AddReading(p.ctx, tx, p.alex, r.ID, at(bp(186, 112), t5), p.jordan, t5)
 			if err == nil && rd.Status != dosing.StatusAlarm {
 				t.Errorf("alarm reading status %s", rd.Status)
+			}
+			if err == nil {
+				raised = rd.AlertID
 			}
 			return err
 		})
 		r = p.load(t, r.ID, p.sam, t5)
 		if r.OpenAlerts != 1 || !strings.Contains(r.Alerts[0].Message, "186 mmHg") {
 			t.Fatalf("alerts: %+v", r.Alerts)
+		}
+		// The answer to the alarm reading names the alert it raised, so
+		// whoever recorded it can acknowledge it without reading the record.
+		if raised == "" || raised != r.Alerts[0].ID {
+			t.Errorf("the alarm reading's answer names alert %q; the record holds %q", raised, r.Alerts[0].ID)
 		}
 		if r.NextReading.IntervalMinutes != 15 || !r.NextReading.DueAt.Equal(t5.Add(15*time.Minute)) {
 			t.Errorf("next after reading: %+v", r.NextReading)
@@ -185,7 +194,10 @@ func TestWholeSession(t *testing.T) {
 		t6 := t4.Add(60 * time.Minute)
 		all := sessionrecord.DischargeInput{AlertAndOriented: true, WalkingSteadily: true, EscortPresent: true, AftercareGiven: true}
 		p.write(t, func(tx *store.Tx) error {
-			_, err := sessionrecord.AddReading(p.ctx, tx, p.alex, r.ID, at(bp(132, 84), t6), p.jordan, t6)
+			rd, err := sessionrecord.AddReading(p.ctx, tx, p.alex, r.ID, at(bp(132, 84), t6), p.jordan, t6)
+			if err == nil && rd.AlertID != "" {
+				t.Errorf("a reading in range names alert %q", rd.AlertID)
+			}
 			return err
 		})
 		err = p.try(func(tx *store.Tx) error {

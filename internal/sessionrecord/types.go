@@ -191,6 +191,10 @@ type Reading struct {
 	Status          dosing.VitalStatus     `json:"status"`
 	Measures        []dosing.MeasureStatus `json:"measures"`
 	By              Person                 `json:"recorded_by"`
+	// AlertID is the alert this reading raised, when it crossed an alarm
+	// threshold: what whoever recorded it acknowledges next. Set only on
+	// the answer to recording it.
+	AlertID string `json:"alert_id,omitempty"`
 }
 
 // Dosing is the reading as the dosing rules take it.

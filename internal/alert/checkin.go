@@ -59,21 +59,11 @@ func PlanCheckIns(ctx context.Context, tx *store.Tx, practiceID, clientID string
 		n          int
 		at         time.Time
 	}
-	var sessions []held
-	rows, err := tx.Query(ctx, q, args...)
+	sessions, err := store.All(ctx, tx, func(r store.Scanner) (h held, err error) {
+		err = r.Scan(&h.id, &h.client, &h.n, &h.at)
+		return h, err
+	}, q, args...)
 	if err != nil {
-		return 0, err
-	}
-	for rows.Next() {
-		var h held
-		if err := rows.Scan(&h.id, &h.client, &h.n, &h.at); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		sessions = append(sessions, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	added := 0
@@ -117,7 +107,7 @@ const checkInColumns = `k.id, k.client_id, c.legal_name, c.preferred_name, k.cou
 	k.occasion, k.due_date, k.window_opens, k.due_by, k.window_closes, k.mood, k.sleep, k.self_harm, k.for_care_team,
 	k.answered_at, k.emailed_at, k.missed_at, COALESCE(k.alert_id, '')`
 
-func scanCheckIn(r scanner) (CheckIn, error) {
+func scanCheckIn(r store.Scanner) (CheckIn, error) {
 	var k CheckIn
 	var legal, preferred, sleep string
 	var mood sql.NullInt64
@@ -166,20 +156,7 @@ func MissedCheckIns(ctx context.Context, tx *store.Tx, practiceID string, since 
 }
 
 func queryCheckIns(ctx context.Context, tx *store.Tx, where string, args ...any) ([]CheckIn, error) {
-	rows, err := tx.Query(ctx, `SELECT `+checkInColumns+` FROM check_in k JOIN client c ON c.id = k.client_id`+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CheckIn
-	for rows.Next() {
-		k, err := scanCheckIn(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return store.All(ctx, tx, scanCheckIn, `SELECT `+checkInColumns+` FROM check_in k JOIN client c ON c.id = k.client_id`+where, args...)
 }
 
 // GetCheckIn returns one check-in of the client.
@@ -247,33 +224,25 @@ func Submit(ctx context.Context, tx *store.Tx, practiceID, clientID, id string, 
 // sendDueCheckIns emails each client whose check-in has opened, once, to
 // arrive at 09:00 on the due day in the practice zone (not at midnight).
 func sendDueCheckIns(ctx context.Context, tx *store.Tx, practiceID string, s Settings, now time.Time) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT k.id, k.window_opens, c.email, c.legal_name, c.preferred_name FROM check_in k
-		JOIN client c ON c.id = k.client_id JOIN course_session cs ON cs.id = k.course_session_id AND cs.status = 'held'
-		WHERE k.practice_id = ? AND k.answered_at IS NULL AND k.emailed_at IS NULL AND k.missed_at IS NULL
-		AND k.window_opens <= ? AND k.window_closes > ?`, practiceID, now, now)
-	if err != nil {
-		return 0, err
-	}
 	type due struct {
 		id, email, name string
 		opens           time.Time
 	}
-	var dues []due
-	for rows.Next() {
-		var d due
+	dues, err := store.All(ctx, tx, func(r store.Scanner) (d due, err error) {
 		var legal, preferred string
-		if err := rows.Scan(&d.id, &d.opens, &d.email, &legal, &preferred); err != nil {
-			rows.Close()
-			return 0, err
+		if err := r.Scan(&d.id, &d.opens, &d.email, &legal, &preferred); err != nil {
+			return d, err
 		}
 		d.name = legal
 		if preferred != "" {
 			d.name = preferred
 		}
-		dues = append(dues, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return d, nil
+	}, `SELECT k.id, k.window_opens, c.email, c.legal_name, c.preferred_name FROM check_in k
+		JOIN client c ON c.id = k.client_id JOIN course_session cs ON cs.id = k.course_session_id AND cs.status = 'held'
+		WHERE k.practice_id = ? AND k.answered_at IS NULL AND k.emailed_at IS NULL AND k.missed_at IS NULL
+		AND k.window_opens <= ? AND k.window_closes > ?`, practiceID, now, now)
+	if err != nil {
 		return 0, err
 	}
 	sent := 0

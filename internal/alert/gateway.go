@@ -256,24 +256,14 @@ func channelWord(c string) string {
 }
 
 func onCallMessages(ctx context.Context, tx *store.Tx, practiceID, alertID string) ([]OnCallMessage, error) {
-	rows, err := tx.Query(ctx, `SELECT m.id, m.staff_id, s.full_name, m.channel, m.level, m.attempts, m.created_at, m.sent_at, m.failed_at,
+	return store.All(ctx, tx, func(r store.Scanner) (m OnCallMessage, err error) {
+		var sent, failed, withdrawn sql.NullTime
+		err = r.Scan(&m.ID, &m.StaffID, &m.StaffName, &m.Channel, &m.Level, &m.Attempts, &m.CreatedAt, &sent, &failed, &withdrawn, &m.LastError)
+		m.SentAt, m.FailedAt, m.WithdrawnAt = timePtr(sent), timePtr(failed), timePtr(withdrawn)
+		return m, err
+	}, `SELECT m.id, m.staff_id, s.full_name, m.channel, m.level, m.attempts, m.created_at, m.sent_at, m.failed_at,
 		m.withdrawn_at, m.last_error FROM oncall_message m JOIN staff s ON s.id = m.staff_id
 		WHERE m.alert_id = ? AND m.practice_id = ? ORDER BY m.created_at, m.level, m.id`, alertID, practiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OnCallMessage
-	for rows.Next() {
-		var m OnCallMessage
-		var sent, failed, withdrawn sql.NullTime
-		if err := rows.Scan(&m.ID, &m.StaffID, &m.StaffName, &m.Channel, &m.Level, &m.Attempts, &m.CreatedAt, &sent, &failed, &withdrawn, &m.LastError); err != nil {
-			return nil, err
-		}
-		m.SentAt, m.FailedAt, m.WithdrawnAt = timePtr(sent), timePtr(failed), timePtr(withdrawn)
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // GatewaySender delivers the queued texts and calls to each practice's

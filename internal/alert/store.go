@@ -21,9 +21,7 @@ const alertColumns = `a.id, a.practice_id, a.client_id, a.trigger_json, a.state,
 const alertFrom = ` FROM safety_alert a JOIN client c ON c.id = a.client_id
 	LEFT JOIN staff sa ON sa.id = a.acknowledged_by LEFT JOIN staff sc ON sc.id = a.closed_by`
 
-type scanner interface{ Scan(...any) error }
-
-func scanAlert(r scanner) (Alert, error) {
+func scanAlert(r store.Scanner) (Alert, error) {
 	var a Alert
 	var raw, state, legal, preferred string
 	var last, escalated, ackAt, closedAt sql.NullTime
@@ -137,20 +135,7 @@ func List(ctx context.Context, tx *store.Tx, practiceID string, f Filter) ([]Ale
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return store.All(ctx, tx, scanAlert, q, args...)
 }
 
 // Acknowledge records that staffID has acted on the alert. The clinical
@@ -158,11 +143,7 @@ func List(ctx context.Context, tx *store.Tx, practiceID string, f Filter) ([]Ale
 // refuses a second acknowledgement, a missing action or an "other" without
 // a note. A *safety.Error says what to fix.
 func Acknowledge(ctx context.Context, tx *store.Tx, practiceID, alertID, staffID string, action safety.Action, note string, now time.Time) (Alert, error) {
-	a, _, err := Get(ctx, tx, practiceID, alertID)
-	if err != nil {
-		return a, err
-	}
-	role, err := clinicalRole(ctx, tx, staffID)
+	a, role, err := actedOn(ctx, tx, practiceID, alertID, staffID)
 	if err != nil {
 		return a, err
 	}
@@ -197,11 +178,7 @@ func Acknowledge(ctx context.Context, tx *store.Tx, practiceID, alertID, staffID
 
 // Close ends an acknowledged alert.
 func Close(ctx context.Context, tx *store.Tx, practiceID, alertID, staffID, note string, now time.Time) (Alert, error) {
-	a, _, err := Get(ctx, tx, practiceID, alertID)
-	if err != nil {
-		return a, err
-	}
-	role, err := clinicalRole(ctx, tx, staffID)
+	a, role, err := actedOn(ctx, tx, practiceID, alertID, staffID)
 	if err != nil {
 		return a, err
 	}
@@ -223,6 +200,17 @@ func Close(ctx context.Context, tx *store.Tx, practiceID, alertID, staffID, note
 	}
 	a.Alert = next
 	return a, nil
+}
+
+// actedOn is what a clinician's step on an alert is decided on: the alert
+// as it stands and the role the step is recorded under.
+func actedOn(ctx context.Context, tx *store.Tx, practiceID, alertID, staffID string) (Alert, string, error) {
+	a, _, err := Get(ctx, tx, practiceID, alertID)
+	if err != nil {
+		return a, "", err
+	}
+	role, err := clinicalRole(ctx, tx, staffID)
+	return a, role, err
 }
 
 // clinicalRole picks the staff member's clinical role for the record: a
@@ -264,30 +252,22 @@ type BannerItem struct {
 // those escalated to staffID (the on-call clinician, the practice owner),
 // newest first, in indexed queries: it runs on every staff page view.
 func Banner(ctx context.Context, tx *store.Tx, practiceID, staffID string) ([]BannerItem, error) {
-	rows, err := tx.Query(ctx, `SELECT a.id, c.legal_name, c.preferred_name, a.severity, a.raised_at, a.level
-		FROM safety_alert a JOIN client c ON c.id = a.client_id
-		WHERE a.practice_id = ? AND a.state IN ('raised', 'escalated') AND (
-			a.client_id IN (SELECT ct.client_id FROM care_team ct WHERE ct.staff_id = ?)
-			OR a.id IN (SELECT e.alert_id FROM safety_alert_event e WHERE e.recipient = ? AND e.level > 0))
-		ORDER BY a.raised_at DESC, a.id LIMIT 20`, practiceID, staffID, staffID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []BannerItem
-	for rows.Next() {
-		var b BannerItem
+	return store.All(ctx, tx, func(r store.Scanner) (b BannerItem, err error) {
 		var legal, preferred, sev string
-		if err := rows.Scan(&b.ID, &legal, &preferred, &sev, &b.RaisedAt, &b.Level); err != nil {
-			return nil, err
+		if err := r.Scan(&b.ID, &legal, &preferred, &sev, &b.RaisedAt, &b.Level); err != nil {
+			return b, err
 		}
 		b.ClientName, b.Severity = legal, safety.Severity(sev)
 		if preferred != "" {
 			b.ClientName = preferred
 		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		return b, nil
+	}, `SELECT a.id, c.legal_name, c.preferred_name, a.severity, a.raised_at, a.level
+		FROM safety_alert a JOIN client c ON c.id = a.client_id
+		WHERE a.practice_id = ? AND a.state IN ('raised', 'escalated') AND (
+			a.client_id IN (SELECT ct.client_id FROM care_team ct WHERE ct.staff_id = ?)
+			OR a.id IN (SELECT e.alert_id FROM safety_alert_event e WHERE e.recipient = ? AND e.level > 0))
+		ORDER BY a.raised_at DESC, a.id LIMIT 20`, practiceID, staffID, staffID)
 }
 
 // How far an emailed step's email has got.

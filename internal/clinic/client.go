@@ -100,20 +100,7 @@ func ListClients(ctx context.Context, tx *store.Tx, f ClientFilter) ([]Client, e
 		args = append(args, like, like)
 	}
 	q += ` ORDER BY c.legal_name, c.id LIMIT 500`
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Client
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return store.All(ctx, tx, scanClient, q, args...)
 }
 
 // CareTeamMember is one staff member on a client's care team.
@@ -126,21 +113,11 @@ type CareTeamMember struct {
 
 // CareTeam lists who cares for a client.
 func CareTeam(ctx context.Context, tx *store.Tx, clientID string) ([]CareTeamMember, error) {
-	rows, err := tx.Query(ctx, `SELECT s.id, s.full_name, s.credentials, ct.role FROM care_team ct JOIN staff s ON s.id = ct.staff_id
+	return store.All(ctx, tx, func(r store.Scanner) (m CareTeamMember, err error) {
+		err = r.Scan(&m.StaffID, &m.Name, &m.Credentials, &m.Role)
+		return m, err
+	}, `SELECT s.id, s.full_name, s.credentials, ct.role FROM care_team ct JOIN staff s ON s.id = ct.staff_id
 		WHERE ct.client_id = ? ORDER BY CASE ct.role WHEN 'therapist' THEN 1 WHEN 'prescriber' THEN 2 ELSE 3 END, s.full_name`, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CareTeamMember
-	for rows.Next() {
-		var m CareTeamMember
-		if err := rows.Scan(&m.StaffID, &m.Name, &m.Credentials, &m.Role); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // StaffMember is a colleague, for choosing care-team members.
@@ -192,7 +169,10 @@ type Disclosure struct {
 // Disclosures lists accesses to a client's record, newest first. Names are
 // resolved now from ids: the trail itself holds no copied personal data.
 func Disclosures(ctx context.Context, tx *store.Tx, practiceID, clientID string, limit int) ([]Disclosure, error) {
-	rows, err := tx.Query(ctx, `SELECT e.at, e.actor_kind, COALESCE(s.full_name, c.legal_name, ''), e.action, e.outcome, e.reason,
+	return store.All(ctx, tx, func(r store.Scanner) (d Disclosure, err error) {
+		err = r.Scan(&d.At, &d.ActorKind, &d.ActorName, &d.Action, &d.Outcome, &d.Reason, &d.RecordType, &d.Integration)
+		return d, err
+	}, `SELECT e.at, e.actor_kind, COALESCE(s.full_name, c.legal_name, ''), e.action, e.outcome, e.reason,
 		e.record_type, COALESCE(k.name, '')
 		FROM audit_event e
 		LEFT JOIN staff s ON e.actor_kind IN ('staff', 'api') AND s.id = e.actor_id
@@ -200,19 +180,6 @@ func Disclosures(ctx context.Context, tx *store.Tx, practiceID, clientID string,
 		LEFT JOIN audit_token t ON t.event_id = e.id
 		LEFT JOIN api_token k ON k.id = t.token_id
 		WHERE e.chain = ? AND e.client_id = ? ORDER BY e.seq DESC LIMIT ?`, practiceID, clientID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Disclosure
-	for rows.Next() {
-		var d Disclosure
-		if err := rows.Scan(&d.At, &d.ActorKind, &d.ActorName, &d.Action, &d.Outcome, &d.Reason, &d.RecordType, &d.Integration); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // CareTeamClients is the set of clients on a staff member's care teams.

@@ -88,24 +88,14 @@ next:
 // MedicationOffers reads every medicine offered to a client's chart from the intake, pending
 // ones first, each group in the client's order.
 func MedicationOffers(ctx context.Context, tx *store.Tx, clientID string) ([]OfferedMedication, error) {
-	rows, err := tx.Query(ctx, `SELECT id, intake_id, name, dose, frequency, daily_dose_mg, offered_at, status,
+	return store.All(ctx, tx, func(r store.Scanner) (o OfferedMedication, err error) {
+		err = r.Scan(&o.ID, &o.IntakeID, &o.Name, &o.Dose, &o.Frequency, &o.DailyDoseMg, &o.OfferedAt, &o.Status,
+			&o.DecidedBy, &o.DecidedAt, &o.DeclineReason, &o.MedicationID)
+		return o, err
+	}, `SELECT id, intake_id, name, dose, frequency, daily_dose_mg, offered_at, status,
 		COALESCE((SELECT full_name FROM staff WHERE id = decided_by), ''), decided_at, decline_reason, COALESCE(medication_id, '')
 		FROM medication_offer WHERE client_id = ?
 		ORDER BY CASE status WHEN 'offered' THEN 0 ELSE 1 END, offered_at, position`, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OfferedMedication
-	for rows.Next() {
-		var o OfferedMedication
-		if err := rows.Scan(&o.ID, &o.IntakeID, &o.Name, &o.Dose, &o.Frequency, &o.DailyDoseMg, &o.OfferedAt, &o.Status,
-			&o.DecidedBy, &o.DecidedAt, &o.DeclineReason, &o.MedicationID); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // PendingOffers are the offers still waiting for a clinician.

@@ -311,39 +311,23 @@ func scan(row interface{ Scan(...any) error }, extra ...any) (Course, error) {
 
 // fill reads the course's doses, changes and sessions and the stall flag.
 func (c *Course) fill(ctx context.Context, tx *store.Tx, now time.Time, s dosing.CourseSettings) error {
-	rows, err := tx.Query(ctx, `SELECT session_number, planned_mg, touch_up FROM course_dose WHERE course_id = ? ORDER BY session_number`, c.ID)
+	doses, err := store.All(ctx, tx, func(r store.Scanner) (d Dose, err error) {
+		err = r.Scan(&d.Number, &d.Mg, &d.TouchUp)
+		return d, err
+	}, `SELECT session_number, planned_mg, touch_up FROM course_dose WHERE course_id = ? ORDER BY session_number`, c.ID)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var d Dose
-		if err := rows.Scan(&d.Number, &d.Mg, &d.TouchUp); err != nil {
-			rows.Close()
-			return err
-		}
-		c.Doses = append(c.Doses, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = tx.Query(ctx, `SELECT session_number, old_mg, new_mg, reason, COALESCE((SELECT full_name FROM staff WHERE id = staff_id), ''), changed_at
+	c.Doses = append(c.Doses, doses...)
+	changes, err := store.All(ctx, tx, func(r store.Scanner) (ch Change, err error) {
+		err = r.Scan(&ch.Number, &ch.OldMg, &ch.NewMg, &ch.Reason, &ch.StaffName, &ch.At)
+		return ch, err
+	}, `SELECT session_number, old_mg, new_mg, reason, COALESCE((SELECT full_name FROM staff WHERE id = staff_id), ''), changed_at
 		FROM dose_change WHERE course_id = ? ORDER BY changed_at, id`, c.ID)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var ch Change
-		if err := rows.Scan(&ch.Number, &ch.OldMg, &ch.NewMg, &ch.Reason, &ch.StaffName, &ch.At); err != nil {
-			rows.Close()
-			return err
-		}
-		c.Changes = append(c.Changes, ch)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	c.Changes = append(c.Changes, changes...)
 	if c.Sessions, err = sessions(ctx, tx, c.ID); err != nil {
 		return err
 	}

@@ -113,14 +113,7 @@ func CheckPlannedDose(route Route, doseMg float64, limit Limit, weight *Weight, 
 		c.Refusals = append(c.Refusals, refuse(RuleDoseInvalid, "Enter the planned dose in mg; %s mg is not a dose.", num(doseMg, 2)))
 		return c
 	}
-	kg, refusals, warnings := usableWeight(weight, on, s)
-	c.WeightKg = kg
-	c.Refusals = append(c.Refusals, refusals...)
-	c.Warnings = append(c.Warnings, warnings...)
-	if kg > 0 {
-		c.MgPerKg = doseMg / kg
-	}
-	c.Text = doseText(doseMg, kg)
+	kg := c.weigh(doseMg, weight, on, s)
 	c.Refusals = append(c.Refusals, limitRefusals(route, doseMg, limit, kg, on, func(mgShown, perKgShown string) string {
 		return "Dose " + amount(mgShown, perKgShown) + " is above"
 	}, "")...)
@@ -170,15 +163,7 @@ func CheckAdditionalDose(plan SessionPlan, givenSoFarMg []float64, proposedMg fl
 	}
 	total := given + proposedMg
 	c.SessionTotalMg = total
-
-	kg, refusals, warnings := usableWeight(weight, on, s)
-	c.WeightKg = kg
-	c.Refusals = append(c.Refusals, refusals...)
-	c.Warnings = append(c.Warnings, warnings...)
-	if kg > 0 {
-		c.MgPerKg = total / kg
-	}
-	c.Text = doseText(total, kg)
+	kg := c.weigh(total, weight, on, s)
 	lead := func(mgShown, perKgShown string) string {
 		return fmt.Sprintf("Additional dose %s mg would bring this session's total to %s, above", num(proposedMg, 2), amount(mgShown, perKgShown))
 	}
@@ -194,6 +179,21 @@ func CheckAdditionalDose(plan SessionPlan, givenSoFarMg []float64, proposedMg fl
 	}
 	c.Refusals = append(c.Refusals, limitRefusals(plan.Route, total, limit, kg, on, lead, roomLeftUnderLimit(limit, kg, given))...)
 	return c
+}
+
+// weigh puts the weight a dose of mg is checked against on the check, with
+// what it refuses or warns of, and the mg/kg the screen shows beside the
+// dose; it returns the kilograms, 0 when no weight can be used.
+func (c *DoseCheck) weigh(mg float64, weight *Weight, on time.Time, s DoseSettings) float64 {
+	kg, refusals, warnings := usableWeight(weight, on, s)
+	c.WeightKg = kg
+	c.Refusals = append(c.Refusals, refusals...)
+	c.Warnings = append(c.Warnings, warnings...)
+	if kg > 0 {
+		c.MgPerKg = mg / kg
+	}
+	c.Text = doseText(mg, kg)
+	return kg
 }
 
 func unknownRoute(r Route) Refusal {

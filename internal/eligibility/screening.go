@@ -249,22 +249,13 @@ func screenings(ctx context.Context, tx *store.Tx, where string, args ...any) ([
 }
 
 func acknowledgements(ctx context.Context, tx *store.Tx, screeningID string) ([]Acknowledgement, error) {
-	rows, err := tx.Query(ctx, `SELECT a.id, a.rule_id, a.prescriber_id, a.reason, a.at, COALESCE(a.carried_from, ''), COALESCE(st.full_name, '')
+	out, err := store.All(ctx, tx, func(r store.Scanner) (a Acknowledgement, err error) {
+		err = r.Scan(&a.ID, &a.RuleID, &a.PrescriberID, &a.Reason, &a.At, &a.CarriedFrom, &a.PrescriberName)
+		return a, err
+	}, `SELECT a.id, a.rule_id, a.prescriber_id, a.reason, a.at, COALESCE(a.carried_from, ''), COALESCE(st.full_name, '')
 		FROM screening_acknowledgement a LEFT JOIN staff st ON st.id = a.prescriber_id
 		WHERE a.screening_id = ? ORDER BY a.at, a.id`, screeningID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Acknowledgement{}
-	for rows.Next() {
-		var a Acknowledgement
-		if err := rows.Scan(&a.ID, &a.RuleID, &a.PrescriberID, &a.Reason, &a.At, &a.CarriedFrom, &a.PrescriberName); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return nonNil(out), err
 }
 
 // reasonMax keeps an acknowledgement to what a colleague will read.
@@ -379,22 +370,22 @@ func (u Use) RecordBloodPressure(ctx context.Context, clientID string, systolic,
 
 // VitalsList lists the readings taken for the screening, newest first.
 func (u Use) VitalsList(ctx context.Context, clientID string) ([]Vitals, error) {
-	rows, err := u.Tx.Query(ctx, `SELECT v.id, v.bp_systolic, v.bp_diastolic, v.taken_at, v.recorded_by_kind, v.recorded_by_id, COALESCE(st.full_name, '')
+	out, err := store.All(ctx, u.Tx, func(r store.Scanner) (v Vitals, err error) {
+		err = r.Scan(&v.ID, &v.Systolic, &v.Diastolic, &v.TakenAt, &v.RecordedBy.Kind, &v.RecordedBy.ID, &v.RecordedBy.Name)
+		return v, err
+	}, `SELECT v.id, v.bp_systolic, v.bp_diastolic, v.taken_at, v.recorded_by_kind, v.recorded_by_id, COALESCE(st.full_name, '')
 		FROM screening_vitals v LEFT JOIN staff st ON st.id = v.recorded_by_id
 		WHERE v.client_id = ? AND v.practice_id = ? ORDER BY v.taken_at DESC, v.id DESC`, clientID, u.PracticeID)
-	if err != nil {
-		return nil, err
+	return nonNil(out), err
+}
+
+// nonNil keeps an empty list a list: the screening's JSON answers [] where
+// nothing is recorded yet, never null.
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
 	}
-	defer rows.Close()
-	out := []Vitals{}
-	for rows.Next() {
-		var v Vitals
-		if err := rows.Scan(&v.ID, &v.Systolic, &v.Diastolic, &v.TakenAt, &v.RecordedBy.Kind, &v.RecordedBy.ID, &v.RecordedBy.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return list
 }
 
 func (u Use) latestVitals(ctx context.Context, clientID string) (*Vitals, error) {

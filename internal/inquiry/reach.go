@@ -84,22 +84,12 @@ func (s *Door) LogContact(ctx context.Context, a access.Actor, id string, in Con
 }
 
 func loadContacts(ctx context.Context, tx *store.Tx, practiceID, id string) ([]Contact, error) {
-	rows, err := tx.Query(ctx, `SELECT c.id, COALESCE(s.full_name, ''), c.method, c.note, c.contacted_at
+	return store.All(ctx, tx, func(r store.Scanner) (c Contact, err error) {
+		err = r.Scan(&c.ID, &c.StaffName, &c.Method, &c.Note, &c.At)
+		return c, err
+	}, `SELECT c.id, COALESCE(s.full_name, ''), c.method, c.note, c.contacted_at
 		FROM inquiry_contact c LEFT JOIN staff s ON s.id = c.staff_id
 		WHERE c.practice_id = ? AND c.inquiry_id = ? ORDER BY c.contacted_at, c.id`, practiceID, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Contact
-	for rows.Next() {
-		var c Contact
-		if err := rows.Scan(&c.ID, &c.StaffName, &c.Method, &c.Note, &c.At); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // Notified is who is told of a new inquiry, for the settings page.
@@ -134,20 +124,7 @@ func readers(ctx context.Context, tx *store.Tx, practiceID string) ([]clinic.Sta
 }
 
 func chosen(ctx context.Context, tx *store.Tx, practiceID string) ([]string, error) {
-	rows, err := tx.Query(ctx, `SELECT staff_id FROM inquiry_notify WHERE practice_id = ? ORDER BY staff_id`, practiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return tx.Strings(ctx, `SELECT staff_id FROM inquiry_notify WHERE practice_id = ? ORDER BY staff_id`, practiceID)
 }
 
 // LoadNotified reads who is told of a new inquiry.

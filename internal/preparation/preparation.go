@@ -78,20 +78,10 @@ func SaveIntention(ctx context.Context, tx *store.Tx, practiceID, clientID, writ
 
 // Intentions lists the client's intentions, newest first.
 func Intentions(ctx context.Context, tx *store.Tx, clientID string) ([]Intention, error) {
-	rows, err := tx.Query(ctx, `SELECT id, text, written_by, created_at FROM intention WHERE client_id = ? ORDER BY created_at DESC, id DESC`, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Intention
-	for rows.Next() {
-		var in Intention
-		if err := rows.Scan(&in.ID, &in.Text, &in.WrittenBy, &in.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return store.All(ctx, tx, func(r store.Scanner) (in Intention, err error) {
+		err = r.Scan(&in.ID, &in.Text, &in.WrittenBy, &in.CreatedAt)
+		return in, err
+	}, `SELECT id, text, written_by, created_at FROM intention WHERE client_id = ? ORDER BY created_at DESC, id DESC`, clientID)
 }
 
 // Session is a preparation session held with the client.
@@ -125,21 +115,11 @@ func RecordSession(ctx context.Context, tx *store.Tx, practiceID, clientID, staf
 
 // Sessions lists the client's preparation sessions, latest first.
 func Sessions(ctx context.Context, tx *store.Tx, clientID string) ([]Session, error) {
-	rows, err := tx.Query(ctx, `SELECT p.id, p.staff_id, s.full_name, p.held_on, p.note, p.created_at FROM preparation_session p
+	return store.All(ctx, tx, func(r store.Scanner) (s Session, err error) {
+		err = r.Scan(&s.ID, &s.StaffID, &s.StaffName, &s.HeldOn, &s.Note, &s.CreatedAt)
+		return s, err
+	}, `SELECT p.id, p.staff_id, s.full_name, p.held_on, p.note, p.created_at FROM preparation_session p
 		JOIN staff s ON s.id = p.staff_id WHERE p.client_id = ? ORDER BY p.held_on DESC, p.created_at DESC`, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Session
-	for rows.Next() {
-		var s Session
-		if err := rows.Scan(&s.ID, &s.StaffID, &s.StaffName, &s.HeldOn, &s.Note, &s.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // Acknowledge records that the client read and will follow the current

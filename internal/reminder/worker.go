@@ -212,22 +212,12 @@ type Sent struct {
 // ForSession lists the reminders queued for one medicine session, oldest
 // first, for the pages that show a session.
 func ForSession(ctx context.Context, tx *store.Tx, sessionID string) ([]Sent, error) {
-	rows, err := tx.Query(ctx, `SELECT kind, session_at, queued_at FROM reminder_sent WHERE course_session_id = ? ORDER BY queued_at, id`, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Sent
-	for rows.Next() {
-		var s Sent
+	return store.All(ctx, tx, func(r store.Scanner) (s Sent, err error) {
 		var k string
-		if err := rows.Scan(&k, &s.SessionAt, &s.QueuedAt); err != nil {
-			return nil, err
-		}
+		err = r.Scan(&k, &s.SessionAt, &s.QueuedAt)
 		s.Kind = Kind(k)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, err
+	}, `SELECT kind, session_at, queued_at FROM reminder_sent WHERE course_session_id = ? ORDER BY queued_at, id`, sessionID)
 }
 
 func ignoreNoRows(err error) error {

@@ -153,21 +153,8 @@ func List(ctx context.Context, tx *store.Tx, f Filter) ([]Appointment, error) {
 		q += ` AND a.status <> ?`
 		args = append(args, string(Cancelled))
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY a.starts_at, a.id`, args...)
+	out, err := store.All(ctx, tx, scanAppointment, q+` ORDER BY a.starts_at, a.id`, args...)
 	if err != nil {
-		return nil, err
-	}
-	var out []Appointment
-	for rows.Next() {
-		a, err := scanAppointment(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, fillAll(ctx, tx, out)
@@ -249,60 +236,30 @@ func Load(ctx context.Context, tx *store.Tx, practiceID, id string) (*Appointmen
 // ClientsOf lists the client ids of an appointment of the practice, for
 // the access decision before the appointment itself is read.
 func ClientsOf(ctx context.Context, tx *store.Tx, practiceID, id string) ([]string, error) {
-	rows, err := tx.Query(ctx, `SELECT c.client_id FROM appointment_client c JOIN appointment a ON a.id = c.appointment_id
+	return tx.Strings(ctx, `SELECT c.client_id FROM appointment_client c JOIN appointment a ON a.id = c.appointment_id
 		WHERE a.id = ? AND a.practice_id = ? ORDER BY c.client_id`, id, practiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 func (a *Appointment) fill(ctx context.Context, tx *store.Tx) error {
-	rows, err := tx.Query(ctx, `SELECT s.id, s.full_name FROM appointment_staff x JOIN staff s ON s.id = x.staff_id
+	staff, err := store.All(ctx, tx, func(r store.Scanner) (p Person, err error) {
+		err = r.Scan(&p.ID, &p.Name)
+		return p, err
+	}, `SELECT s.id, s.full_name FROM appointment_staff x JOIN staff s ON s.id = x.staff_id
 		WHERE x.appointment_id = ? ORDER BY s.full_name, s.id`, a.ID)
 	if err != nil {
 		return err
 	}
-	a.Staff = []Person{}
-	for rows.Next() {
-		var p Person
-		if err := rows.Scan(&p.ID, &p.Name); err != nil {
-			rows.Close()
-			return err
-		}
-		a.Staff = append(a.Staff, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = tx.Query(ctx, `SELECT x.client_id, c.legal_name, c.preferred_name, COALESCE(x.course_id, ''), COALESCE(x.session_number, 0),
+	a.Staff = append([]Person{}, staff...)
+	clients, err := store.All(ctx, tx, func(r store.Scanner) (at Attendee, err error) {
+		var legal, preferred string
+		err = r.Scan(&at.ClientID, &legal, &preferred, &at.CourseID, &at.SessionNumber, &at.CourseSessionID)
+		at.Name = clinic.Client{LegalName: legal, PreferredName: preferred}.Name()
+		return at, err
+	}, `SELECT x.client_id, c.legal_name, c.preferred_name, COALESCE(x.course_id, ''), COALESCE(x.session_number, 0),
 		COALESCE(x.course_session_id, '') FROM appointment_client x JOIN client c ON c.id = x.client_id
 		WHERE x.appointment_id = ? ORDER BY c.legal_name, c.id`, a.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	a.Clients = []Attendee{}
-	for rows.Next() {
-		var at Attendee
-		var legal, preferred string
-		if err := rows.Scan(&at.ClientID, &legal, &preferred, &at.CourseID, &at.SessionNumber, &at.CourseSessionID); err != nil {
-			return err
-		}
-		at.Name = clinic.Client{LegalName: legal, PreferredName: preferred}.Name()
-		a.Clients = append(a.Clients, at)
-	}
-	return rows.Err()
+	a.Clients = append([]Attendee{}, clients...)
+	return err
 }
 
 // ForCourseSession finds the appointment that booked a course session, nil

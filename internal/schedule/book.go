@@ -427,22 +427,12 @@ type HistoryEntry struct {
 // History lists an appointment's bookings, moves, cancellation and marks
 // from the audit trail, oldest first.
 func History(ctx context.Context, tx *store.Tx, practiceID, id string) ([]HistoryEntry, error) {
-	rows, err := tx.Query(ctx, `SELECT e.at, COALESCE(s.full_name, ''), e.action, e.reason FROM audit_event e LEFT JOIN staff s ON s.id = e.actor_id
+	return store.All(ctx, tx, func(r store.Scanner) (h HistoryEntry, err error) {
+		err = r.Scan(&h.At, &h.By, &h.Action, &h.What)
+		return h, err
+	}, `SELECT e.at, COALESCE(s.full_name, ''), e.action, e.reason FROM audit_event e LEFT JOIN staff s ON s.id = e.actor_id
 		WHERE e.chain = ? AND e.record_type = 'appointment' AND e.record_id = ? AND e.action LIKE 'appointment.%' AND e.action <> 'appointment.manage'
 		ORDER BY e.seq`, practiceID, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HistoryEntry
-	for rows.Next() {
-		var h HistoryEntry
-		if err := rows.Scan(&h.At, &h.By, &h.Action, &h.What); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
 }
 
 // lockPractice serialises bookings of one practice, so that two bookings

@@ -22,21 +22,12 @@ type Room struct {
 
 // Rooms lists the practice's rooms, active ones first, by name.
 func Rooms(ctx context.Context, tx *store.Tx, practiceID string) ([]Room, error) {
-	rows, err := tx.Query(ctx, `SELECT id, name, active FROM room WHERE practice_id = ? ORDER BY name, id`, practiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Room
-	for rows.Next() {
-		var r Room
-		if err := rows.Scan(&r.ID, &r.Name, &r.Active); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
+	out, err := store.All(ctx, tx, func(r store.Scanner) (room Room, err error) {
+		err = r.Scan(&room.ID, &room.Name, &room.Active)
+		return room, err
+	}, `SELECT id, name, active FROM room WHERE practice_id = ? ORDER BY name, id`, practiceID)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Active && !out[j].Active })
-	return out, rows.Err()
+	return out, err
 }
 
 // AddRoom adds a room; the name must be new in the practice.
@@ -142,23 +133,13 @@ func ParseClock(v string) (int, bool) {
 
 // Availability lists a staff member's weekly hours by weekday and time.
 func Availability(ctx context.Context, tx *store.Tx, practiceID, staffID string) ([]Span, error) {
-	rows, err := tx.Query(ctx, `SELECT weekday, start_minute, end_minute FROM staff_availability
-		WHERE practice_id = ? AND staff_id = ? ORDER BY weekday, start_minute`, practiceID, staffID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Span
-	for rows.Next() {
-		var s Span
+	return store.All(ctx, tx, func(r store.Scanner) (s Span, err error) {
 		var wd int
-		if err := rows.Scan(&wd, &s.Start, &s.End); err != nil {
-			return nil, err
-		}
+		err = r.Scan(&wd, &s.Start, &s.End)
 		s.Weekday = time.Weekday(wd)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, err
+	}, `SELECT weekday, start_minute, end_minute FROM staff_availability
+		WHERE practice_id = ? AND staff_id = ? ORDER BY weekday, start_minute`, practiceID, staffID)
 }
 
 // SpanField names the form field of a span: "day.1.0" is the first span

@@ -8,7 +8,6 @@ import (
 	"holdspace/internal/dosing"
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // TestWholeSession runs one medicine session end to end: start, checklist with a stale save
@@ -16,8 +15,7 @@ import (
 // dose, a refused and a given additional dose, readings with an alarm acknowledged, notes,
 // discharge refused then recorded, sign-off, the lock, an addendum and the client's view.
 func TestWholeSession(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		_, sid := p.booking(t, 200, 250)
 		now := p.now
 		r := p.start(t, sid, now)

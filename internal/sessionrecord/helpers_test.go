@@ -14,6 +14,7 @@ import (
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
+	"holdspace/internal/store/storetest"
 )
 
 // testNow is a Monday afternoon in New York (14:00).
@@ -30,6 +31,12 @@ type practice struct {
 	id                     string
 	rx, sam, jordan, elena string
 	alex                   string
+}
+
+// eachPractice runs fn on the demo practice, once in each database.
+func eachPractice(t *testing.T, fn func(t *testing.T, p *practice)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, db *store.DB) { fn(t, newPractice(t, db)) })
 }
 
 func newPractice(t *testing.T, db *store.DB) *practice {
@@ -68,19 +75,10 @@ func (p *practice) booking(t *testing.T, doses ...float64) (courseID, sessionID 
 			return err
 		}
 		// One course is active at a time: stop whatever a test or the demo left active.
-		var active []string
-		rows, err := tx.Query(p.ctx, `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, p.alex)
+		active, err := tx.Strings(p.ctx, `SELECT id FROM course WHERE client_id = ? AND status = 'active'`, p.alex)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			active = append(active, id)
-		}
-		rows.Close()
 		for _, id := range active {
 			if _, err := course.Stop(p.ctx, tx, p.alex, id, "Replaced by a test course", p.rx, p.now.Add(-2*time.Hour)); err != nil {
 				return err

@@ -11,7 +11,6 @@ import (
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/settings"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // findingOrders are the prescriber's orders of the issue: BP under 160/100, lorazepam held
@@ -64,8 +63,7 @@ func (p *practice) readyUnderOrders(t *testing.T, planned float64) *sessionrecor
 // stricter per-client threshold wins; Fasting, nausea: practices pre-treat with ondansetron;
 // interactions: benzodiazepines may blunt the response.
 func TestThePrescribersConditionsHoldTheFirstDose(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		p.ordersFor(t, findingOrders)
 		_, sid := p.booking(t, 150)
 		r := p.start(t, sid, p.now)
@@ -145,8 +143,7 @@ func TestThePrescribersConditionsHoldTheFirstDose(t *testing.T) {
 // 250 mg with a reason; then a dose up to 250 mg is given, once, and never past the 400 mg
 // maximum (KAP.md §1: the prescriber sets the ceiling).
 func TestAnAdditionalDoseBeyondThePlanNeedsThePrescriber(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		r := p.readyUnderOrders(t, 150)
 		if err := p.give(r.ID, 150, p.sam, p.now.Add(time.Minute)); err != nil {
 			t.Fatal(err)
@@ -199,8 +196,7 @@ func TestAnAdditionalDoseBeyondThePlanNeedsThePrescriber(t *testing.T) {
 
 // The plan's own numbers: total and minutes after the first dose.
 func TestAdditionalDosesWithinThePlan(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		o := findingOrders
 		o.AdditionalDoses = dosing.AdditionalDosePlan{Allowed: true, MaxTotalMg: 250, MinMinutesAfterFirst: 40}
 		r := p.readyUnderOrders(t, 150)
@@ -225,8 +221,7 @@ func TestAdditionalDosesWithinThePlan(t *testing.T) {
 // After an in-session alarm a further dose waits for a blood pressure taken since, below the
 // client's hold; acknowledging the alert alone is not enough (KAP.md §1 Vitals).
 func TestAfterAnAlarmAFurtherDoseWaitsForAReadingBelowTheHold(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		o := findingOrders
 		o.AdditionalDoses = dosing.AdditionalDosePlan{Allowed: true, MaxTotalMg: 300}
 		r := p.readyUnderOrders(t, 150)
@@ -286,8 +281,7 @@ func TestAfterAnAlarmAFurtherDoseWaitsForAReadingBelowTheHold(t *testing.T) {
 // for the route (a sublingual RDT: a prescriber or therapist), never by a monitor or someone
 // off the session.
 func TestTheGiverIsAClinicianOfTheSession(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		r := p.ready(t, 200)
 		p.write(t, func(tx *store.Tx) error { return sessionrecord.Join(p.ctx, tx, p.alex, r.ID, p.jordan, p.now) })
 		for name, giver := range map[string]string{"a monitor in the room": p.jordan, "a therapist off the session": p.elena} {
@@ -324,8 +318,7 @@ func TestTheGiverIsAClinicianOfTheSession(t *testing.T) {
 // session is refused as the giver and not offered; the prescriber is.
 // A change after the session started does not reach it.
 func TestThePracticeChoosesWhoGivesByRoute(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		prescriber := access.Actor{Kind: access.StaffActor, StaffID: p.rx, PracticeID: p.id, Roles: []access.Role{access.Prescriber}}
 		change := func(roles ...dosing.Role) {
 			t.Helper()

@@ -10,15 +10,13 @@ import (
 	"holdspace/internal/dosing"
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // The pre-dose hold as wired into the record. KAP.md §1 Vitals, pre-dose hold: the practice's
 // threshold (default systolic >= 180 or diastolic >= 110) holds dosing; only a prescriber
 // overrides, with a reason; a new reading after the override needs a new review.
 func TestHoldWiring(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		cases := []struct {
 			name     string
 			readings []sessionrecord.ReadingInput
@@ -77,8 +75,7 @@ func TestHoldWiring(t *testing.T) {
 // maximum (Alex: 300 mg and 4.5 mg/kg at 70.3 kg, so 300 mg), each session's planned dose
 // stays within it, and a dose is recorded in mg with mg/kg from the day's weight.
 func TestDoseWiring(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		cases := []struct {
 			name    string
 			planned float64
@@ -125,8 +122,7 @@ func TestDoseWiring(t *testing.T) {
 // settled, alert and oriented, walking, escort present, aftercare given; each unmet criterion
 // named.
 func TestDischargeWiring(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		all := sessionrecord.DischargeInput{AlertAndOriented: true, WalkingSteadily: true, EscortPresent: true, AftercareGiven: true}
 		cases := []struct {
 			name    string
@@ -189,8 +185,7 @@ func ptr[T any](v T) *T { return &v }
 // readiness complete, consent current, course active, spacing kept, session count not
 // exceeded; every refusal names what is missing and who resolves it.
 func TestGateWiring(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		cases := []struct {
 			name   string
 			change func(tx *store.Tx, courseID, sessionID string) error
@@ -248,8 +243,7 @@ func TestGateWiring(t *testing.T) {
 // Two clinicians recording into one record at once lose nothing: each entry has its own id
 // and transaction, and the version counts every write.
 func TestConcurrentWriters(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		r := p.ready(t, 200)
 		var before int64
 		p.write(t, func(tx *store.Tx) error {
@@ -305,8 +299,7 @@ func TestConcurrentWriters(t *testing.T) {
 // Process notes are sealed at rest: the stored column does not hold the text, the author
 // reads it back, nobody else's view lists it.
 func TestProcessNotesSealed(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		r := p.ready(t, 200)
 		const secret = "Spoke for the first time about the accident."
 		p.write(t, func(tx *store.Tx) error {
@@ -345,8 +338,7 @@ func TestProcessNotesSealed(t *testing.T) {
 
 // A record of one client cannot be reached through another client's id.
 func TestOtherClientsRecord(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		r := p.ready(t, 200)
 		var jamie string
 		p.write(t, func(tx *store.Tx) error {
@@ -362,5 +354,133 @@ func TestOtherClientsRecord(t *testing.T) {
 		if got := p.load(t, r.ID, p.sam, p.now).Readings; len(got) != 1 || got[0].Flag(dosing.MeasureSystolic) != dosing.StatusNormal {
 			t.Fatalf("readings %+v", got)
 		}
+	})
+}
+
+// A group medicine session starts only with the practice's number of
+// clinicians per client booked on it (issue 5, group sessions: "a
+// practice-set minimum of clinicians per client present"; the default is
+// three clients per clinician).
+func TestAGroupSessionNeedsEnoughClinicians(t *testing.T) {
+	eachPractice(t, func(t *testing.T, p *practice) {
+		_, sessionID := p.booking(t, 100)
+		appointment := store.NewID()
+		p.write(t, func(tx *store.Tx) error {
+			start := p.now.Add(-30 * time.Minute)
+			if _, err := tx.Exec(p.ctx, `INSERT INTO appointment (id, practice_id, kind, title, starts_at, ends_at, status, created_by, created_at, updated_by, updated_at)
+				VALUES (?, ?, 'group_session', 'Group medicine session', ?, ?, 'booked', ?, ?, ?, ?)`,
+				appointment, p.id, start, start.Add(4*time.Hour), p.sam, p.now, p.sam, p.now); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(p.ctx, `INSERT INTO appointment_staff (appointment_id, practice_id, staff_id) VALUES (?, ?, ?)`, appointment, p.id, p.sam); err != nil {
+				return err
+			}
+			others, err := tx.Strings(p.ctx, `SELECT id FROM client WHERE practice_id = ? AND id <> ? ORDER BY id LIMIT 3`, p.id, p.alex)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(p.ctx, `INSERT INTO appointment_client (appointment_id, practice_id, client_id, course_session_id) VALUES (?, ?, ?, ?)`,
+				appointment, p.id, p.alex, sessionID); err != nil {
+				return err
+			}
+			for _, c := range others {
+				if _, err := tx.Exec(p.ctx, `INSERT INTO appointment_client (appointment_id, practice_id, client_id) VALUES (?, ?, ?)`, appointment, p.id, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		check := func() []dosing.Refusal {
+			var out []dosing.Refusal
+			p.write(t, func(tx *store.Tx) (err error) {
+				out, err = sessionrecord.StartCheck(p.ctx, tx, p.alex, sessionID, p.now)
+				return err
+			})
+			return out
+		}
+		var found bool
+		for _, r := range check() {
+			if strings.Contains(r.Message, "4 clients and needs at least 2 clinicians") && strings.Contains(r.Message, "1 is booked") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("four clients with one clinician: refusals %+v; want the group's clinician minimum named", check())
+		}
+		p.write(t, func(tx *store.Tx) error {
+			_, err := tx.Exec(p.ctx, `INSERT INTO appointment_staff (appointment_id, practice_id, staff_id) VALUES (?, ?, ?)`, appointment, p.id, p.elena)
+			return err
+		})
+		for _, r := range check() {
+			if strings.Contains(r.Message, "clinicians present") {
+				t.Errorf("two clinicians for four clients is enough, but: %s", r.Message)
+			}
+		}
+	})
+}
+
+// TestASessionRunsOnTheSettingsItStartedWith: a stricter hold saved after the start does not
+// reach the session under way; a record started before sessions kept their settings (no
+// snapshot) falls back to the practice's current ones.
+func TestASessionRunsOnTheSettingsItStartedWith(t *testing.T) {
+	eachPractice(t, func(t *testing.T, p *practice) {
+		_, sid := p.booking(t, 200, 250)
+		r := p.start(t, sid, p.now)
+		if r.SettingsAsOf == nil || !r.SettingsAsOf.Equal(r.StartedAt) {
+			t.Fatalf("settings as of %v; want the start %v", r.SettingsAsOf, r.StartedAt)
+		}
+		p.write(t, func(tx *store.Tx) error {
+			_, err := tx.Exec(p.ctx, `INSERT INTO practice_setting (practice_id, area, value, updated_at) VALUES (?, 'medicine', ?, ?)
+				ON CONFLICT (practice_id, area) DO UPDATE SET value = excluded.value`, p.id, `{"hold": {"systolic_mmhg": 150, "diastolic_mmhg": 95, "at_or_above": true}}`, p.now)
+			return err
+		})
+		t1 := p.now.Add(5 * time.Minute)
+		p.write(t, func(tx *store.Tx) error {
+			_, err := sessionrecord.AddReading(p.ctx, tx, p.alex, r.ID, at(bp(160, 90), t1), p.jordan, t1)
+			return err
+		})
+		if r = p.load(t, r.ID, p.sam, t1); r.Hold.Held {
+			t.Fatalf("a hold saved after the start held the session: %+v", r.Hold)
+		}
+		p.write(t, func(tx *store.Tx) error {
+			_, err := tx.Exec(p.ctx, `UPDATE session_record SET settings_snapshot = '' WHERE id = ?`, r.ID)
+			return err
+		})
+		if r = p.load(t, r.ID, p.sam, t1); r.SettingsAsOf != nil || !r.Hold.Held || !strings.Contains(r.Hold.Message, "160/90") {
+			t.Fatalf("a record without a snapshot: as of %v, hold %+v; want the current 150/95 hold", r.SettingsAsOf, r.Hold)
+		}
+	})
+}
+
+// TestADischargeExceptionStaysWithinItsFloor: from 40 minutes (the blood pressure peak) to just
+// under the practice bound of 120, with a reason; the newest one is the client's.
+func TestADischargeExceptionStaysWithinItsFloor(t *testing.T) {
+	eachPractice(t, func(t *testing.T, p *practice) {
+		for _, c := range []struct {
+			minutes int
+			reason  string
+			field   string
+		}{{39, "Settles fast.", "min_observation_minutes"}, {120, "Settles fast.", "min_observation_minutes"}, {60, " ", "reason"}} {
+			err := p.try(func(tx *store.Tx) error {
+				_, err := sessionrecord.RecordDischargeException(p.ctx, tx, p.id, p.alex, p.rx, c.minutes, c.reason, p.now)
+				return err
+			})
+			if ref := refusal(t, err, sessionrecord.ReasonInvalid); ref.Fields()[c.field] == "" {
+				t.Errorf("%d minutes, %q: %v; want a refusal on %s", c.minutes, c.reason, ref.Fields(), c.field)
+			}
+		}
+		for i, m := range []int{90, 60} {
+			p.write(t, func(tx *store.Tx) error {
+				_, err := sessionrecord.RecordDischargeException(p.ctx, tx, p.id, p.alex, p.rx, m, "Settles fast.", p.now.Add(time.Duration(i)*time.Minute))
+				return err
+			})
+		}
+		p.write(t, func(tx *store.Tx) error {
+			e, err := sessionrecord.CurrentDischargeException(p.ctx, tx, p.alex)
+			if err == nil && (e == nil || e.MinObservationMinutes != 60 || !strings.HasPrefix(e.PrescriberName, "Dr. Priya Raman")) {
+				t.Errorf("current exception %+v; want the newest, 60 minutes, signed by the prescriber", e)
+			}
+			return err
+		})
 	})
 }

@@ -11,7 +11,6 @@ import (
 	"holdspace/internal/fault"
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // doorFor is the door on the practice's clock, with the actors of the demo's staff by key.
@@ -46,8 +45,7 @@ func (p *practice) trail(t *testing.T, action access.Action, recordType, recordI
 // each decision on the trail naming what was given, and the page, the API's read and the
 // room's poll see the same version.
 func TestDoorRecordsBySessionAndByRecord(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		door, who := doorFor(t, p)
 		_, sid := p.booking(t, 200)
 		rec, err := door.Start(p.ctx, who["sam"], p.alex, sid, nil)
@@ -98,8 +96,7 @@ func TestDoorRecordsBySessionAndByRecord(t *testing.T) {
 // A change the actor may not make is refused as access and audited as denied, before what the
 // face could not read is looked at; the poll refuses without a line on the trail.
 func TestDoorRefusesAndAuditsADeniedChange(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		door, who := doorFor(t, p)
 		rec := p.ready(t, 200)
 		target := sessionrecord.ByRecord(p.alex, rec.ID)
@@ -133,8 +130,7 @@ func TestDoorRefusesAndAuditsADeniedChange(t *testing.T) {
 // What cannot be recorded is refused by field: a reading without a measure, a change to a
 // booking whose record is not started, and what the face could not read, once access allows.
 func TestDoorRefusesByField(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		door, who := doorFor(t, p)
 		_, sid := p.booking(t, 200)
 		target := sessionrecord.BySession(p.alex, sid)
@@ -178,8 +174,7 @@ func TestDoorRefusesByField(t *testing.T) {
 // goes on the trail as a refused signature and counts toward the account's lock; the right one
 // signs and locks.
 func TestDoorSignsWithThePassword(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		door, who := doorFor(t, p)
 		_, sid := p.booking(t, 200)
 		rec, err := door.Start(p.ctx, who["sam"], p.alex, sid, nil)

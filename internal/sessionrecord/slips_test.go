@@ -9,7 +9,6 @@ import (
 	"holdspace/internal/dosing"
 	"holdspace/internal/sessionrecord"
 	"holdspace/internal/store"
-	"holdspace/internal/store/storetest"
 )
 
 // written is what a refused write must leave as it was: the record's version (every write
@@ -50,8 +49,7 @@ var bedside = sessionrecord.DischargeInput{AlertAndOriented: true, WalkingSteadi
 // the alert and writing nothing; once someone in the session acknowledges it with the action
 // taken, the same discharge or sign-off goes through.
 func TestAnOpenAlarmBlocksDischargeAndSignOff(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		discharge := func(tx *store.Tx, r *sessionrecord.Record, now time.Time) error {
 			rec, err := sessionrecord.Discharge(p.ctx, tx, p.alex, r.ID, bedside, p.sam, now)
 			if err == nil && rec.Status != sessionrecord.Discharged {
@@ -146,8 +144,7 @@ func TestAnOpenAlarmBlocksDischargeAndSignOff(t *testing.T) {
 // Typing slips in a reading are refused beside the measure, naming the number typed and what
 // can be measured, and nothing is stored: no reading, no alert, the version as it was.
 func TestReadingSlipsAreRefused(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		r := p.ready(t, 200)
 		with := func(in sessionrecord.ReadingInput, change func(*sessionrecord.ReadingInput)) sessionrecord.ReadingInput {
 			change(&in)
@@ -205,8 +202,7 @@ func TestReadingSlipsAreRefused(t *testing.T) {
 // the product, strength and lot; no dose follows discharge; doses are recorded in the order
 // given, so one timed before a recorded dose is refused.
 func TestDoseRecordSlipsAreRefused(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := newPractice(t, db)
+	eachPractice(t, func(t *testing.T, p *practice) {
 		without := func(change func(*sessionrecord.DoseInput)) sessionrecord.DoseInput {
 			in := dose(200)
 			change(&in)

@@ -3,6 +3,7 @@ package sessionrecord
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -13,18 +14,10 @@ import (
 
 // List lists the client's records, newest first. Runs under ClientRead.
 func List(ctx context.Context, tx *store.Tx, clientID string) ([]Overview, error) {
-	rows, err := tx.Query(ctx, `SELECT id, course_id, course_session_id, session_number, started_at, discharged_at, signed_at, signer_name
-		FROM session_record WHERE client_id = ? ORDER BY started_at DESC, id`, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Overview{}
-	for rows.Next() {
-		var o Overview
+	out, err := store.All(ctx, tx, func(r store.Scanner) (o Overview, err error) {
 		var discharged, signed *time.Time
-		if err := rows.Scan(&o.ID, &o.CourseID, &o.CourseSessionID, &o.SessionNumber, &o.StartedAt, &discharged, &signed, &o.SignerName); err != nil {
-			return nil, err
+		if err := r.Scan(&o.ID, &o.CourseID, &o.CourseSessionID, &o.SessionNumber, &o.StartedAt, &discharged, &signed, &o.SignerName); err != nil {
+			return o, err
 		}
 		o.Status = InProgress
 		if discharged != nil {
@@ -33,34 +26,31 @@ func List(ctx context.Context, tx *store.Tx, clientID string) ([]Overview, error
 		if signed != nil {
 			o.SignedAt, o.Status = *signed, Signed
 		}
-		out = append(out, o)
+		return o, nil
+	}, `SELECT id, course_id, course_session_id, session_number, started_at, discharged_at, signed_at, signer_name
+		FROM session_record WHERE client_id = ? ORDER BY started_at DESC, id`, clientID)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return append([]Overview{}, out...), nil
 }
 
 // SharedSummaries lists the session summaries of the client's signed records, newest first:
 // what the portal shows the client. Records not yet signed, process notes, vitals and doses are
 // not in it. Runs under PortalUse (or ClientRead for staff looking at what the client sees).
 func SharedSummaries(ctx context.Context, tx *store.Tx, clientID string) ([]Shared, error) {
-	rows, err := tx.Query(ctx, `SELECT r.id, r.session_number, r.started_at, r.signer_name, r.signed_at,
+	signed, err := store.All(ctx, tx, func(r store.Scanner) (s Shared, err error) {
+		err = r.Scan(&s.RecordID, &s.SessionNumber, &s.SessionDate, &s.SignedBy, &s.SignedAt, &s.Summary)
+		return s, err
+	}, `SELECT r.id, r.session_number, r.started_at, r.signer_name, r.signed_at,
 		COALESCE((SELECT n.body FROM session_note n WHERE n.record_id = r.id AND n.kind = 'summary' AND n.written_at <= r.signed_at
 			ORDER BY n.written_at DESC, n.id DESC LIMIT 1), '')
 		FROM session_record r WHERE r.client_id = ? AND r.signed_at IS NOT NULL ORDER BY r.started_at DESC, r.id`, clientID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []Shared{}
-	for rows.Next() {
-		var s Shared
-		if err := rows.Scan(&s.RecordID, &s.SessionNumber, &s.SessionDate, &s.SignedBy, &s.SignedAt, &s.Summary); err != nil {
-			return nil, err
-		}
-		if s.Summary != "" {
-			out = append(out, s)
-		}
-	}
-	return out, rows.Err()
+	// A record signed without a summary has nothing to show the client.
+	return slices.DeleteFunc(append([]Shared{}, signed...), func(s Shared) bool { return s.Summary == "" }), nil
 }
 
 // Timeline lists every entry of the record in time order with who made it. Process notes are

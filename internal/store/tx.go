@@ -49,15 +49,28 @@ func (t *Tx) Set(ctx context.Context, query string, args ...any) (map[string]boo
 // Strings runs a query of one text column and returns its values in the
 // query's order: the ids of the practices, of a record's clinicians.
 func (t *Tx) Strings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := t.Query(ctx, query, args...)
+	return All(ctx, t, func(r Scanner) (v string, err error) {
+		err = r.Scan(&v)
+		return v, err
+	}, query, args...)
+}
+
+// Scanner is a row to read: one of a query's rows, or QueryRow's one.
+type Scanner = interface{ Scan(dest ...any) error }
+
+// All runs a query and reads each of its rows with scan, in the query's
+// order (nil when there are none). It is the one loop over a query's
+// rows, so that none forgets to close them or to ask why they ended.
+func All[T any](ctx context.Context, tx *Tx, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)

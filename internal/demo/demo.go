@@ -56,7 +56,7 @@ var staff = []struct {
 	{"sam", "Sam Okafor", "therapist@stillwater.example", "LCSW", "LCSW-NY-091734", "1487263905", "", []string{"therapist"}},
 	{"elena", "Elena Brooks", "therapist2@stillwater.example", "PsyD", "PSY-NY-022871", "1730592846", "", []string{"therapist"}},
 	{"jordan", "Jordan Lee", "monitor@stillwater.example", "RN", "RN-NY-553190", "", "", []string{"monitor"}},
-	{"casey", "Casey Nguyen", "frontdesk@stillwater.example", "", "", "", "", []string{"front_desk"}},
+	{"dana", "Dana Whitfield", "frontdesk@stillwater.example", "", "", "", "", []string{"front_desk"}},
 }
 
 var clients = []struct {

@@ -69,18 +69,9 @@ func TestTheFrontDeskBooksThroughTheSameGate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := buildSite(t, db)
 		s.bookAs = "front-desk"
-		ctx := context.Background()
 		gated := 0
 		for pattern, send := range bookingRoutes {
-			course, held := alexSession(t, s, 5)
-			if err := db.Write(ctx, func(tx *store.Tx) error {
-				_, err := tx.Exec(ctx, `DELETE FROM preparation_session WHERE client_id = ?`, s.alexID)
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			res := send(t, s, course, held)
-			body := readBody(t, res)
+			_, held, res, body := s.bookUnready(t, send)
 			switch {
 			case strings.Contains(pattern, "/courses/"):
 				if res.StatusCode != http.StatusForbidden {

@@ -442,6 +442,24 @@ var notBooking = map[string]string{
 	"POST /api/v1/clients/{id}/preparation-sessions": "records a preparation session, not medicine",
 }
 
+// bookUnready strikes off Alex's preparation sessions, so that the gate
+// must refuse his medicine session 5, and sends one booking route for it.
+// It answers the course, the session as it was, the route's answer and
+// its body.
+func (s *routeSite) bookUnready(t *testing.T, send bookingRoute) (string, *schedule.Appointment, *http.Response, string) {
+	t.Helper()
+	course, held := alexSession(t, s, 5)
+	ctx := context.Background()
+	if err := s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM preparation_session WHERE client_id = ?`, s.alexID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res := send(t, s, course, held)
+	return course, held, res, readBody(t, res)
+}
+
 func later(t *testing.T, held *schedule.Appointment) string {
 	return held.Start.Add(time.Hour).In(nyc(t)).Format("2006-01-02T15:04")
 }
@@ -500,17 +518,8 @@ func TestEveryBookingRouteAsksTheDosingGate(t *testing.T) {
 				}
 			}
 		}
-		ctx := context.Background()
 		for pattern, send := range bookingRoutes {
-			course, held := alexSession(t, s, 5)
-			if err := db.Write(ctx, func(tx *store.Tx) error {
-				_, err := tx.Exec(ctx, `DELETE FROM preparation_session WHERE client_id = ?`, s.alexID)
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			res := send(t, s, course, held)
-			body := readBody(t, res)
+			course, held, res, body := s.bookUnready(t, send)
 			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "preparation session") {
 				t.Errorf("%s for a client with no preparation session: %d %s; want 422 naming it", pattern, res.StatusCode, firstError(body))
 			}

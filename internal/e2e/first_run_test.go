@@ -175,8 +175,10 @@ func TestAPracticeSetsItselfUpFromAnEmptyDatabase(t *testing.T) {
 	// The new pages at a phone's, a tablet's and a desktop's width.
 	for _, width := range []int{390, 820, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
-			w := newBrowser(t, withWindow(width, 900))
+			// The server first, so that the browser closes before it stops
+			// (cleanups run last first) and no request is left in flight.
 			fresh := startHoldspace(t, withoutDemo())
+			w := newBrowser(t, withWindow(width, 900))
 			if _, err := fresh.App.Doors.Setup.Open(ctx); err != nil {
 				t.Fatal(err)
 			}
